@@ -23,7 +23,7 @@ function signerFor(chain, privateKey) {
     rpcUrls: { default: { http: [chain.rpcUrl] } },
   });
   const account = privateKeyToAccount(privateKey, { nonceManager });
-  const client = createWalletClient({ account, chain: viemChain, transport: http(chain.rpcUrl) }).extend(publicActions);
+  const client = createWalletClient({ account, chain: viemChain, transport: http(chain.rpcUrl), pollingInterval: 50 }).extend(publicActions);
   return toFacilitatorEvmSigner(
     {
       address: account.address,

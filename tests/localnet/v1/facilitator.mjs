@@ -17,8 +17,8 @@ import { runService } from "../lib/service.mjs";
 runService("v1-facilitator", async (config, log) => {
   const chain = { ...baseSepolia, rpcUrls: { default: { http: [config.rpcUrl] } } };
   const account = privateKeyToAccount(config.privateKey, { nonceManager });
-  const publicClient = createPublicClient({ chain, transport: http(config.rpcUrl) });
-  const signer = createWalletClient({ chain, transport: http(config.rpcUrl), account }).extend(publicActions);
+  const publicClient = createPublicClient({ chain, transport: http(config.rpcUrl), pollingInterval: 50 });
+  const signer = createWalletClient({ chain, transport: http(config.rpcUrl), account, pollingInterval: 50 }).extend(publicActions);
 
   const app = express();
   app.disable("x-powered-by");
