@@ -1,0 +1,249 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[x402] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'x402'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'x402'= {
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand wallet 'Manage encrypted keystores and check balances'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'x402;wallet'= {
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand new 'Create a new account from the OS random source'
+            cand import 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
+            cand list 'List accounts (this tool''s and Foundry''s); no password needed'
+            cand ls 'List accounts (this tool''s and Foundry''s); no password needed'
+            cand address 'Print an account''s address'
+            cand addr 'Print an account''s address'
+            cand balance 'USDC and gas balances over JSON-RPC'
+            cand bal 'USDC and gas balances over JSON-RPC'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'x402;wallet;new'= {
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --force 'Replace an existing account of the same name'
+            cand --json 'Print name, address and path as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;import'= {
+            cand --mnemonic-index 'Account index for --mnemonic'
+            cand --keystore-file 'Import an existing v3 keystore file (it is decrypted first to check it)'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --mnemonic 'The secret is a BIP-39 mnemonic phrase (path m/44''/60''/0''/0/INDEX)'
+            cand --force 'Replace an existing account of the same name'
+            cand --json 'Print name, address and path as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;list'= {
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --json 'Print the accounts as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;ls'= {
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --json 'Print the accounts as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;address'= {
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
+            cand --keystore 'Use this v3 keystore file'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --json 'Print name and address as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;addr'= {
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
+            cand --keystore 'Use this v3 keystore file'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --json 'Print name and address as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;balance'= {
+            cand --address 'Any address instead of an account'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
+            cand --keystore 'Use this v3 keystore file'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --network 'Network by name or CAIP-2 id (repeatable) [default: base]'
+            cand --rpc-url 'JSON-RPC endpoint (with one network)'
+            cand --timeout 'Seconds to wait for each network'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --all 'Every known network with an RPC URL'
+            cand --json 'Print balances as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;bal'= {
+            cand --address 'Any address instead of an account'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
+            cand --keystore 'Use this v3 keystore file'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --network 'Network by name or CAIP-2 id (repeatable) [default: base]'
+            cand --rpc-url 'JSON-RPC endpoint (with one network)'
+            cand --timeout 'Seconds to wait for each network'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --all 'Every known network with an RPC URL'
+            cand --json 'Print balances as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;wallet;help'= {
+            cand new 'Create a new account from the OS random source'
+            cand import 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
+            cand list 'List accounts (this tool''s and Foundry''s); no password needed'
+            cand address 'Print an account''s address'
+            cand balance 'USDC and gas balances over JSON-RPC'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'x402;wallet;help;new'= {
+        }
+        &'x402;wallet;help;import'= {
+        }
+        &'x402;wallet;help;list'= {
+        }
+        &'x402;wallet;help;address'= {
+        }
+        &'x402;wallet;help;balance'= {
+        }
+        &'x402;wallet;help;help'= {
+        }
+        &'x402;completions'= {
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;help'= {
+            cand wallet 'Manage encrypted keystores and check balances'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'x402;help;wallet'= {
+            cand new 'Create a new account from the OS random source'
+            cand import 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
+            cand list 'List accounts (this tool''s and Foundry''s); no password needed'
+            cand address 'Print an account''s address'
+            cand balance 'USDC and gas balances over JSON-RPC'
+        }
+        &'x402;help;wallet;new'= {
+        }
+        &'x402;help;wallet;import'= {
+        }
+        &'x402;help;wallet;list'= {
+        }
+        &'x402;help;wallet;address'= {
+        }
+        &'x402;help;wallet;balance'= {
+        }
+        &'x402;help;completions'= {
+        }
+        &'x402;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,177 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_x402_global_optspecs
+    string join \n color= q/quiet v/verbose config= h/help V/version
+end
+
+function __fish_x402_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_x402_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_x402_using_subcommand
+    set -l cmd (__fish_x402_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c x402 -n "__fish_x402_needs_command" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_needs_command" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_needs_command" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_needs_command" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_needs_command" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_needs_command" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "new" -d 'Create a new account from the OS random source'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "ls" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "address" -d 'Print an account\'s address'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "addr" -d 'Print an account\'s address'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "bal" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l force -d 'Replace an existing account of the same name'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l json -d 'Print name, address and path as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l mnemonic-index -d 'Account index for --mnemonic' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l keystore-file -d 'Import an existing v3 keystore file (it is decrypted first to check it)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l mnemonic -d 'The secret is a BIP-39 mnemonic phrase (path m/44\'/60\'/0\'/0/INDEX)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing account of the same name'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l json -d 'Print name, address and path as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -l json -d 'Print the accounts as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -l json -d 'Print the accounts as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l json -d 'Print name and address as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l json -d 'Print name and address as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l address -d 'Any address instead of an account' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l network -d 'Network by name or CAIP-2 id (repeatable) [default: base]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l timeout -d 'Seconds to wait for each network' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l all -d 'Every known network with an RPC URL'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l json -d 'Print balances as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l address -d 'Any address instead of an account' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l network -d 'Network by name or CAIP-2 id (repeatable) [default: base]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l timeout -d 'Seconds to wait for each network' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l all -d 'Every known network with an RPC URL'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l json -d 'Print balances as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "new" -d 'Create a new account from the OS random source'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "address" -d 'Print an account\'s address'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand completions" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand completions" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from wallet completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from wallet completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from wallet completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "new" -d 'Create a new account from the OS random source'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "address" -d 'Print an account\'s address'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'

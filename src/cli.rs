@@ -1,0 +1,214 @@
+//! The command line, declared with clap: parsing only, no I/O and no logic. Doc comments here
+//! are the `--help` text. Habits: every option has an uppercase `value_name`, a short flag only
+//! where curl or Foundry has the same one, and values are parsed into domain types at the edge.
+
+use crate::output::ColorChoice;
+use alloy_primitives::Address;
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "x402",
+    version,
+    about = "Pay HTTP 402 (x402) endpoints from the terminal, with an encrypted-keystore wallet",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to use colour on stderr
+    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
+    pub color: ColorChoice,
+    /// Say nothing on stderr but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more on stderr (never changes stdout)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// Settings file [default: $X402_HOME/config.toml]
+    #[arg(long, value_name = "PATH", env = "X402_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage encrypted keystores and check balances
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Create a new account from the OS random source
+    New(NewArgs),
+    /// Import a private key, a mnemonic or a keystore file (the secret is read from a hidden
+    /// prompt, or from stdin when stdin is not a terminal; never from the command line)
+    Import(ImportArgs),
+    /// List accounts (this tool's and Foundry's); no password needed
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Print an account's address
+    #[command(visible_alias = "addr")]
+    Address(AddressArgs),
+    /// USDC and gas balances over JSON-RPC
+    #[command(visible_alias = "bal")]
+    Balance(BalanceArgs),
+}
+
+/// How the password of a keystore is given.
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// Read the keystore password from the first line of this file instead of prompting
+    /// (Foundry's ETH_PASSWORD, a file path, is honoured too)
+    #[arg(long, value_name = "PATH", env = "X402_PASSWORD_FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+/// Which account signs.
+#[derive(Debug, Args, Clone)]
+pub struct AccountArgs {
+    /// Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "X402_ACCOUNT",
+        conflicts_with = "keystore"
+    )]
+    pub account: Option<String>,
+    /// Use this v3 keystore file
+    #[arg(long, value_name = "PATH", env = "X402_KEYSTORE")]
+    pub keystore: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Account name [default: "default"]
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Replace an existing account of the same name
+    #[arg(long)]
+    pub force: bool,
+    /// Print name, address and path as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Account name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The secret is a BIP-39 mnemonic phrase (path m/44'/60'/0'/0/INDEX)
+    #[arg(long, conflicts_with = "keystore_file")]
+    pub mnemonic: bool,
+    /// Account index for --mnemonic
+    #[arg(long, value_name = "INDEX", default_value_t = 0, requires = "mnemonic")]
+    pub mnemonic_index: u32,
+    /// Import an existing v3 keystore file (it is decrypted first to check it)
+    #[arg(long, value_name = "PATH")]
+    pub keystore_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Replace an existing account of the same name
+    #[arg(long)]
+    pub force: bool,
+    /// Print name, address and path as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    /// Print the accounts as JSON
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddressArgs {
+    /// Account name [default: --account, then the default account]
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Print name and address as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    /// Account name [default: --account, then the default account]
+    #[arg(value_name = "NAME", conflicts_with = "address")]
+    pub name: Option<String>,
+    /// Any address instead of an account
+    #[arg(long, value_name = "ADDRESS")]
+    pub address: Option<Address>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Network by name or CAIP-2 id (repeatable) [default: base]
+    #[arg(long = "network", value_name = "NETWORK")]
+    pub networks: Vec<String>,
+    /// Every known network with an RPC URL
+    #[arg(long, conflicts_with = "networks")]
+    pub all: bool,
+    /// JSON-RPC endpoint (with one network)
+    #[arg(long, value_name = "URL", env = "X402_RPC_URL")]
+    pub rpc_url: Option<String>,
+    /// Seconds to wait for each network
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Print balances as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+impl Cli {
+    /// Whether the command asked for a `--json` document (errors then come as one too).
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            Command::Wallet(w) => match w {
+                WalletCommand::New(a) => a.json,
+                WalletCommand::Import(a) => a.json,
+                WalletCommand::List(a) => a.json,
+                WalletCommand::Address(a) => a.json,
+                WalletCommand::Balance(a) => a.json,
+            },
+            Command::Completions(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

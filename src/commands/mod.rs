@@ -1,0 +1,21 @@
+//! The commands. Each takes resolved settings (`Context`) and the `Printer`, never clap's
+//! whole `Cli`, and returns the exit status of a run that did its job.
+
+pub mod completions;
+pub mod wallet;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitStatus;
+use crate::output::Printer;
+use crate::settings::Context;
+use anyhow::Result;
+
+pub async fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
+    match cli.command {
+        Command::Completions(args) => completions::run(printer, &args),
+        Command::Wallet(cmd) => {
+            let ctx = Context::load(printer, cli.global.config.as_deref())?;
+            wallet::run(&ctx, cmd).await
+        }
+    }
+}

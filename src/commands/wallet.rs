@@ -1,0 +1,514 @@
+//! `x402 wallet new | import | list | address | balance`.
+//!
+//! Secrets come from hidden prompts, stdin or files, never argv; passwords are asked here, in
+//! the command layer, and handed to the keystore module.
+
+use crate::amount;
+use crate::cli::{AddressArgs, BalanceArgs, ImportArgs, ListArgs, NewArgs, WalletCommand};
+use crate::error::{Failed, UsageError, render};
+use crate::exit::ExitStatus;
+use crate::fsutil::write_atomic;
+use crate::http::{self, ClientOptions};
+use crate::keystore::{self, Keystore, Origin};
+use crate::network::Network;
+use crate::output::JsonError;
+use crate::rpc::Rpc;
+use crate::secret::SecretString;
+use crate::settings::{Context, prompt_hidden};
+use alloy_primitives::{Address, U256};
+use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English};
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+use serde_json::json;
+use std::io::{IsTerminal, Read};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// The name `wallet new` gives an account when none is given.
+const DEFAULT_NAME: &str = "default";
+
+pub async fn run(ctx: &Context<'_>, cmd: WalletCommand) -> Result<ExitStatus> {
+    match cmd {
+        WalletCommand::New(args) => new(ctx, args),
+        WalletCommand::Import(args) => import(ctx, args),
+        WalletCommand::List(args) => list(ctx, args),
+        WalletCommand::Address(args) => address(ctx, args),
+        WalletCommand::Balance(args) => balance(ctx, args).await,
+    }
+}
+
+fn ensure_free(ctx: &Context<'_>, name: &str, force: bool) -> Result<()> {
+    keystore::validate_name(name)?;
+    let path = ctx.paths.keystores.join(name);
+    if !force && path.exists() {
+        return Err(keystore::Error::AlreadyExists(path).into());
+    }
+    Ok(())
+}
+
+fn new(ctx: &Context<'_>, args: NewArgs) -> Result<ExitStatus> {
+    let name = args.name.as_deref().unwrap_or(DEFAULT_NAME);
+    ensure_free(ctx, name, args.force)?;
+    let password = ctx.new_password(&args.password)?;
+    let key = loop {
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand08::RngCore::fill_bytes(&mut rand08::rngs::OsRng, key.as_mut_slice());
+        // Fewer than 1 in 2^127 draws is not a valid secp256k1 scalar.
+        if PrivateKeySigner::from_slice(key.as_slice()).is_ok() {
+            break key;
+        }
+    };
+    let ks = keystore::create(&ctx.paths.keystores, name, &key, &password, args.force)?;
+    created(ctx, &ks, "Created", args.json)
+}
+
+fn import(ctx: &Context<'_>, args: ImportArgs) -> Result<ExitStatus> {
+    ensure_free(ctx, &args.name, args.force)?;
+    if let Some(file) = &args.keystore_file {
+        let password = ctx.password(&args.password, "Password of the keystore file: ")?;
+        let signer = keystore::unlock(file, &password)?;
+        let bytes = std::fs::read(file)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", file.display())))?;
+        let ks = keystore::store(
+            &ctx.paths.keystores,
+            &args.name,
+            &bytes,
+            Some(signer.address()),
+            args.force,
+        )?;
+        return created(ctx, &ks, "Imported", args.json);
+    }
+    let what = if args.mnemonic {
+        "Mnemonic phrase"
+    } else {
+        "Private key"
+    };
+    let secret = read_secret(what)?;
+    let signer = if args.mnemonic {
+        let words = secret
+            .expose()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        MnemonicBuilder::<English>::default()
+            .phrase(words)
+            .index(args.mnemonic_index)
+            .and_then(|b| b.build())
+            .map_err(|_| UsageError("not a valid BIP-39 mnemonic phrase".into()))?
+    } else {
+        parse_private_key(&secret)?
+    };
+    let key = Zeroizing::new(signer.to_bytes().0);
+    drop(secret);
+    let password = ctx.new_password(&args.password)?;
+    let ks = keystore::create(
+        &ctx.paths.keystores,
+        &args.name,
+        &key,
+        &password,
+        args.force,
+    )?;
+    created(ctx, &ks, "Imported", args.json)
+}
+
+/// A hex private key, with or without 0x. The input is never echoed in errors.
+fn parse_private_key(secret: &SecretString) -> Result<PrivateKeySigner> {
+    let text = secret.expose().trim();
+    let hex = text.strip_prefix("0x").unwrap_or(text);
+    let bad = || UsageError("not a private key: expected 64 hexadecimal characters".into());
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad().into());
+    }
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    alloy_primitives::hex::decode_to_slice(hex, bytes.as_mut_slice()).map_err(|_| bad())?;
+    PrivateKeySigner::from_slice(bytes.as_slice())
+        .map_err(|_| UsageError("not a valid secp256k1 private key".into()).into())
+}
+
+/// The secret to import: a hidden prompt on a terminal, else all of stdin.
+fn read_secret(what: &str) -> Result<SecretString> {
+    if std::io::stdin().is_terminal() {
+        return prompt_hidden(&format!("{what}: "));
+    }
+    let mut text = Zeroizing::new(String::new());
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|e| UsageError(format!("cannot read the secret from stdin: {e}")))?;
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(UsageError(format!("no {} on stdin", what.to_lowercase())).into());
+    }
+    Ok(SecretString::new(trimmed.to_string()))
+}
+
+fn created(ctx: &Context<'_>, ks: &Keystore, verb: &str, json: bool) -> Result<ExitStatus> {
+    let address = ks.address.map(|a| a.to_checksum(None)).unwrap_or_default();
+    let became_default = ctx.config.default_account.is_none();
+    if became_default {
+        set_default_account(ctx, &ks.name)?;
+    }
+    if json {
+        ctx.printer.json(&json!({
+            "name": ks.name,
+            "address": address,
+            "path": ks.path,
+            "default": became_default || ctx.config.default_account.as_deref() == Some(&ks.name),
+        }))?;
+    } else {
+        ctx.printer.result(&address)?;
+    }
+    ctx.printer.info(format!(
+        "{verb} account '{}' in {}",
+        ks.name,
+        ks.path.display()
+    ));
+    if became_default {
+        ctx.printer
+            .info(format!("'{}' is now the default account", ks.name));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Records the default account in config.toml, creating the file or adding the key at its top
+/// (top-level keys must come before any table), written atomically.
+fn set_default_account(ctx: &Context<'_>, name: &str) -> Result<()> {
+    let path = &ctx.paths.config;
+    let existing = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let text = format!("default_account = \"{name}\"\n{existing}");
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+    write_atomic(dir, &file.unwrap_or_default(), text.as_bytes(), 0o644, true)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[derive(Serialize)]
+struct Listed {
+    name: String,
+    address: Option<String>,
+    origin: Origin,
+    path: String,
+    default: bool,
+}
+
+fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
+    let mut rows = Vec::new();
+    for (dir, origin) in ctx.paths.account_dirs() {
+        for ks in keystore::list(&dir, origin)? {
+            let default = origin == Origin::X402
+                && ctx.config.default_account.as_deref() == Some(ks.name.as_str());
+            if ks.loose_permissions {
+                ctx.printer.warn(format!(
+                    "{} can be read by other users (chmod 600 it)",
+                    ks.path.display()
+                ));
+            }
+            rows.push(Listed {
+                address: ks.address.map(|a| a.to_checksum(None)),
+                path: ks.path.display().to_string(),
+                name: ks.name,
+                origin,
+                default,
+            });
+        }
+    }
+    if args.json {
+        ctx.printer.json(&rows)?;
+        return Ok(ExitStatus::Success);
+    }
+    if rows.is_empty() {
+        ctx.printer
+            .info("no accounts yet: create one with `x402 wallet new NAME`");
+    }
+    let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for r in &rows {
+        let mut line = format!(
+            "{:width$}  {}",
+            r.name,
+            r.address
+                .as_deref()
+                .unwrap_or("(address shown once unlocked)"),
+        );
+        if r.origin == Origin::Foundry {
+            line.push_str("  (foundry)");
+        }
+        if r.default {
+            line.push_str("  (default)");
+        }
+        ctx.printer.result(&line)?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// An account's address: from the file when it says, else by unlocking it (Foundry's files do
+/// not record their address).
+fn account_address(
+    ctx: &Context<'_>,
+    ks: &Keystore,
+    pw: &crate::cli::PasswordArgs,
+) -> Result<Address> {
+    if ks.loose_permissions {
+        ctx.printer.warn(format!(
+            "{} can be read by other users (chmod 600 it)",
+            ks.path.display()
+        ));
+    }
+    if let Some(a) = ks.address {
+        return Ok(a);
+    }
+    let password = ctx.password(pw, &format!("Password for '{}': ", ks.name))?;
+    Ok(keystore::unlock(&ks.path, &password)?.address())
+}
+
+fn address(ctx: &Context<'_>, args: AddressArgs) -> Result<ExitStatus> {
+    let ks = ctx.account(args.name.as_deref(), &args.account)?;
+    let address = account_address(ctx, &ks, &args.password)?.to_checksum(None);
+    if args.json {
+        ctx.printer
+            .json(&json!({"name": ks.name, "address": address}))?;
+    } else {
+        ctx.printer.result(&address)?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+#[derive(Serialize)]
+struct TokenBalance {
+    symbol: String,
+    address: Option<String>,
+    decimals: u8,
+    balance: String,
+    base_units: String,
+}
+
+#[derive(Serialize)]
+struct NetworkBalance {
+    network: String,
+    caip2: String,
+    chain_id: u64,
+    rpc_url: Option<String>,
+    tokens: Vec<TokenBalance>,
+    native: Option<TokenBalance>,
+    error: Option<String>,
+}
+
+/// Native gas tokens of EVM networks have 18 decimals.
+const NATIVE_DECIMALS: u8 = 18;
+
+async fn query_network(
+    client: reqwest::Client,
+    net: Network,
+    url: String,
+    owner: Address,
+    check_chain: bool,
+) -> Result<(Vec<TokenBalance>, TokenBalance)> {
+    let rpc = Rpc::new(&client, &url);
+    if check_chain {
+        let id = rpc.chain_id().await?;
+        if id != net.chain_id {
+            return Err(UsageError(format!(
+                "{url} serves chain {id}, not {} ({})",
+                net.name, net.chain_id
+            ))
+            .into());
+        }
+    }
+    let mut tokens = Vec::new();
+    for asset in &net.assets {
+        let base = rpc.token_balance(asset.address, owner).await?;
+        tokens.push(token_balance(
+            &asset.symbol,
+            Some(asset.address),
+            asset.decimals,
+            base,
+        ));
+    }
+    let native = rpc.native_balance(owner).await?;
+    Ok((
+        tokens,
+        token_balance(&net.native_symbol, None, NATIVE_DECIMALS, native),
+    ))
+}
+
+fn token_balance(symbol: &str, address: Option<Address>, decimals: u8, base: U256) -> TokenBalance {
+    TokenBalance {
+        symbol: symbol.to_string(),
+        address: address.map(|a| a.to_checksum(None)),
+        decimals,
+        balance: amount::format_units(base, decimals),
+        base_units: base.to_string(),
+    }
+}
+
+async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
+    let (label, owner) = match args.address {
+        Some(a) => (None, a),
+        None => {
+            let ks = ctx.account(args.name.as_deref(), &args.account)?;
+            let a = account_address(ctx, &ks, &args.password)?;
+            (Some(ks.name), a)
+        }
+    };
+    let networks: Vec<Network> = if args.all {
+        ctx.networks
+            .iter()
+            .filter(|n| n.rpc_url.is_some())
+            .cloned()
+            .collect()
+    } else if args.networks.is_empty() {
+        let name = ctx
+            .config
+            .preferred_networks
+            .first()
+            .map_or(crate::network::DEFAULT_NETWORK, String::as_str);
+        let net = ctx.networks.find(name);
+        vec![
+            net.cloned()
+                .ok_or_else(|| UsageError(format!("unknown network '{name}'")))?,
+        ]
+    } else {
+        let mut v = Vec::new();
+        for n in &args.networks {
+            let net = ctx
+                .networks
+                .find(n)
+                .ok_or_else(|| UsageError(format!("unknown network '{n}'")))?;
+            v.push(net.clone());
+        }
+        v
+    };
+    if args.rpc_url.is_some() && networks.len() != 1 {
+        return Err(UsageError("--rpc-url needs exactly one --network".into()).into());
+    }
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return Err(UsageError("--timeout must be a positive number of seconds".into()).into());
+    }
+    let per_network = Duration::from_secs_f64(args.timeout);
+    let client = http::client(&ClientOptions {
+        connect_timeout: Some(per_network),
+        timeout: Some(per_network),
+        ..ClientOptions::default()
+    })?;
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, net) in networks.iter().enumerate() {
+        let url = args.rpc_url.clone().or_else(|| net.rpc_url.clone());
+        let Some(url) = url else { continue };
+        let fut = query_network(
+            client.clone(),
+            net.clone(),
+            url,
+            owner,
+            args.rpc_url.is_some(),
+        );
+        tasks.spawn(async move {
+            let r = match tokio::time::timeout(per_network, fut).await {
+                Ok(r) => r,
+                Err(_) => Err(Failed {
+                    status: ExitStatus::Timeout,
+                    message: format!("no answer within {:?}", per_network),
+                }
+                .into()),
+            };
+            (i, r)
+        });
+    }
+    let mut results: Vec<Option<Result<(Vec<TokenBalance>, TokenBalance)>>> =
+        networks.iter().map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        let (i, r) = joined.context("balance query task failed")?;
+        results[i] = Some(r);
+    }
+
+    let mut rows = Vec::new();
+    let mut first_failure = None;
+    for (net, result) in networks.iter().zip(results) {
+        let rpc_url = args.rpc_url.clone().or_else(|| net.rpc_url.clone());
+        let mut row = NetworkBalance {
+            network: net.name.clone(),
+            caip2: net.caip2(),
+            chain_id: net.chain_id,
+            rpc_url: rpc_url.clone(),
+            tokens: vec![],
+            native: None,
+            error: None,
+        };
+        match result {
+            Some(Ok((tokens, native))) => {
+                row.tokens = tokens;
+                row.native = Some(native);
+            }
+            Some(Err(err)) => {
+                let (status, shown) = render(&err);
+                let message = std::iter::once(shown.message)
+                    .chain(shown.causes)
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                first_failure.get_or_insert(status);
+                row.error = Some(message);
+            }
+            None => {
+                first_failure.get_or_insert(ExitStatus::Usage);
+                row.error = Some(format!(
+                    "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml or pass --rpc-url",
+                    net.name, net.name
+                ));
+            }
+        }
+        rows.push(row);
+    }
+
+    if args.json {
+        let data = json!({
+            "account": label,
+            "address": owner.to_checksum(None),
+            "networks": rows,
+        });
+        let errors: Vec<JsonError> = rows
+            .iter()
+            .filter_map(|r| Some(network_error(&r.network, r.error.as_ref()?, first_failure?)))
+            .collect();
+        ctx.printer.json_with_errors(&data, &errors)?;
+    } else {
+        match &label {
+            Some(name) => ctx
+                .printer
+                .info(format!("{name} {}", owner.to_checksum(None))),
+            None => ctx.printer.info(owner.to_checksum(None)),
+        }
+        let width = rows.iter().map(|r| r.network.len()).max().unwrap_or(0);
+        for r in &rows {
+            if let Some(err) = &r.error {
+                let status = first_failure.unwrap_or(ExitStatus::Failure);
+                ctx.printer.error(&network_error(&r.network, err, status));
+                continue;
+            }
+            let mut parts: Vec<String> = r
+                .tokens
+                .iter()
+                .map(|t| format!("{} {}", t.balance, t.symbol))
+                .collect();
+            if let Some(n) = &r.native {
+                parts.push(format!("{} {}", n.balance, n.symbol));
+            }
+            ctx.printer
+                .result(&format!("{:width$}  {}", r.network, parts.join("  ")))?;
+        }
+    }
+    Ok(first_failure.unwrap_or(ExitStatus::Success))
+}
+
+fn network_error(network: &str, message: &str, status: ExitStatus) -> JsonError {
+    JsonError {
+        code: status.code(),
+        message: format!("{network}: {message}"),
+        causes: vec![],
+        hints: vec![],
+    }
+}

@@ -1,0 +1,321 @@
+//! `config.toml`: the optional settings file in the tool's home.
+//!
+//! Unknown keys are errors, never silently ignored, and every error names the file, the line
+//! and the key. The file holds no secrets. Its form is documented in README.md.
+
+use crate::amount::UserAmount;
+use crate::network::{Asset, Network, Networks, TransferMethod};
+use alloy_primitives::Address;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The account used when no `--account` / `--keystore` is given.
+    pub default_account: Option<String>,
+    /// RPC URL per network, by any name `--network` accepts.
+    #[serde(default)]
+    rpc: BTreeMap<String, Spanned<String>>,
+    /// Custom EVM networks by name.
+    #[serde(default)]
+    networks: BTreeMap<String, Spanned<CustomNetwork>>,
+    /// Extra tokens the tool may show and pay.
+    #[serde(default)]
+    assets: Vec<Spanned<CustomAsset>>,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    payment: RawPayment,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomNetwork {
+    chain_id: u64,
+    rpc_url: Option<String>,
+    display_name: Option<String>,
+    native_symbol: Option<String>,
+    explorer_tx: Option<String>,
+    #[serde(default)]
+    testnet: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomAsset {
+    network: Spanned<String>,
+    address: Spanned<String>,
+    symbol: String,
+    decimals: Spanned<u8>,
+    eip712_name: String,
+    eip712_version: String,
+    transfer_method: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    per_payment: Option<Spanned<String>>,
+    daily: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPayment {
+    /// Networks to prefer, in order, when a 402 offers several.
+    #[serde(default)]
+    networks: Vec<Spanned<String>>,
+}
+
+/// Spending limits from `[limits]`, in token units.
+#[derive(Clone, Debug, Default)]
+pub struct Limits {
+    pub per_payment: Option<UserAmount>,
+    pub daily: Option<UserAmount>,
+}
+
+/// A config.toml problem: `file:line:column: key: message`.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}:{column}: {message}", path.display())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// What config.toml resolves to once checked against the network table.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub default_account: Option<String>,
+    pub limits: Limits,
+    pub preferred_networks: Vec<String>,
+}
+
+struct Source<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn error(&self, span: Option<Range<usize>>, message: String) -> ConfigError {
+        let offset = span.map_or(0, |s| s.start.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ConfigError {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path` if it exists (a missing file is an empty config) and applies its networks,
+    /// RPC URLs and assets to `networks`.
+    pub fn load(path: &Path, networks: &mut Networks) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read: {e}"),
+                });
+            }
+        };
+        Self::parse(path, &text, networks)
+    }
+
+    pub fn parse(path: &Path, text: &str, networks: &mut Networks) -> Result<Config, ConfigError> {
+        let src = Source { path, text };
+        let file: ConfigFile = toml::from_str(text)
+            .map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
+
+        for (name, spanned) in &file.networks {
+            let net = spanned.get_ref();
+            if networks.find(name).is_some_and(|n| !n.custom) {
+                return Err(src.error(
+                    Some(spanned.span()),
+                    format!("networks.{name}: a built-in network already has this name"),
+                ));
+            }
+            networks.add(Network {
+                name: name.clone(),
+                display: net.display_name.clone().unwrap_or_else(|| name.clone()),
+                chain_id: net.chain_id,
+                v1: false,
+                native_symbol: net.native_symbol.clone().unwrap_or_else(|| "ETH".into()),
+                rpc_url: net.rpc_url.clone(),
+                explorer_tx: net.explorer_tx.clone(),
+                testnet: net.testnet,
+                assets: Vec::new(),
+                custom: true,
+            });
+        }
+        for (name, url) in &file.rpc {
+            let Some(net) = networks.find_mut(name) else {
+                return Err(src.error(Some(url.span()), format!("rpc.{name}: unknown network")));
+            };
+            net.rpc_url = Some(url.get_ref().clone());
+        }
+        for (i, spanned) in file.assets.iter().enumerate() {
+            let a = spanned.get_ref();
+            let key = |k: &str| format!("assets[{i}].{k}");
+            let address: Address = a.address.get_ref().parse().map_err(|_| {
+                src.error(
+                    Some(a.address.span()),
+                    format!("{}: not a 0x-prefixed 20-byte address", key("address")),
+                )
+            })?;
+            if *a.decimals.get_ref() > 36 {
+                return Err(src.error(
+                    Some(a.decimals.span()),
+                    format!("{}: at most 36", key("decimals")),
+                ));
+            }
+            let method = match a
+                .transfer_method
+                .as_ref()
+                .map(|m| (m.get_ref().as_str(), m))
+            {
+                None | Some(("eip3009", _)) => TransferMethod::Eip3009,
+                Some(("permit2", _)) => TransferMethod::Permit2,
+                Some((_, m)) => {
+                    return Err(src.error(
+                        Some(m.span()),
+                        format!(
+                            "{}: expected \"eip3009\" or \"permit2\"",
+                            key("transfer_method")
+                        ),
+                    ));
+                }
+            };
+            let Some(net) = networks.find_mut(a.network.get_ref()) else {
+                return Err(src.error(
+                    Some(a.network.span()),
+                    format!(
+                        "{}: unknown network '{}'",
+                        key("network"),
+                        a.network.get_ref()
+                    ),
+                ));
+            };
+            net.assets.retain(|existing| existing.address != address);
+            net.assets.push(Asset {
+                symbol: a.symbol.clone(),
+                address,
+                decimals: *a.decimals.get_ref(),
+                eip712_name: a.eip712_name.clone(),
+                eip712_version: a.eip712_version.clone(),
+                method,
+            });
+        }
+        let amount = |field: &Option<Spanned<String>>, key: &str| {
+            field
+                .as_ref()
+                .map(|s| {
+                    s.get_ref()
+                        .parse::<UserAmount>()
+                        .map_err(|e| src.error(Some(s.span()), format!("limits.{key}: {e}")))
+                })
+                .transpose()
+        };
+        let limits = Limits {
+            per_payment: amount(&file.limits.per_payment, "per_payment")?,
+            daily: amount(&file.limits.daily, "daily")?,
+        };
+        let mut preferred_networks = Vec::new();
+        for n in &file.payment.networks {
+            let Some(net) = networks.find(n.get_ref()) else {
+                return Err(src.error(
+                    Some(n.span()),
+                    format!("payment.networks: unknown network '{}'", n.get_ref()),
+                ));
+            };
+            preferred_networks.push(net.name.clone());
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            default_account: file.default_account,
+            limits,
+            preferred_networks,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+default_account = "alice"
+
+[rpc]
+base-sepolia = "http://127.0.0.1:8545"
+
+[networks.devchain]
+chain_id = 31337
+rpc_url = "http://127.0.0.1:8546"
+
+[[assets]]
+network = "eip155:84532"
+address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+symbol = "USDC"
+decimals = 6
+eip712_name = "USDC"
+eip712_version = "2"
+
+[limits]
+per_payment = "0.10"
+daily = "5.00"
+"#;
+
+    fn parse(text: &str) -> Result<(Config, Networks), ConfigError> {
+        let mut networks = Networks::built_in();
+        let c = Config::parse(Path::new("/h/config.toml"), text, &mut networks)?;
+        Ok((c, networks))
+    }
+
+    #[test]
+    fn reads_the_documented_example() {
+        let (c, n) = parse(EXAMPLE).unwrap();
+        assert_eq!(c.default_account.as_deref(), Some("alice"));
+        let bs = n.find("base-sepolia").unwrap();
+        assert_eq!(bs.rpc_url.as_deref(), Some("http://127.0.0.1:8545"));
+        assert_eq!(bs.assets.len(), 2);
+        assert_eq!(n.find("devchain").unwrap().chain_id, 31337);
+        assert_eq!(n.find("eip155:31337").unwrap().name, "devchain");
+        assert_eq!(c.limits.daily.unwrap().to_string(), "5.00");
+    }
+
+    #[test]
+    fn errors_name_line_and_key() {
+        let e = parse("default_account = \"a\"\ncolour = 1\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("colour"), "{}", e.message);
+        let e = parse("[limits]\nper_payment = \"lots\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.to_string().starts_with("/h/config.toml:2:"), "{e}");
+        assert!(e.message.contains("limits.per_payment"), "{}", e.message);
+        let e = parse("[rpc]\nnowhere = \"http://x\"\n").unwrap_err();
+        assert!(
+            e.message.contains("rpc.nowhere: unknown network"),
+            "{}",
+            e.message
+        );
+        let e = parse("[[assets]]\nnetwork = \"base\"\naddress = \"0x12\"\nsymbol = \"X\"\ndecimals = 6\neip712_name = \"X\"\neip712_version = \"1\"\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse("[networks.devchain]\nchain_id = \"x\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}

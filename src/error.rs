@@ -1,0 +1,151 @@
+//! Top-level error classification: which exit status an error ends the process with, and the
+//! hints shown under it. One function walks the error chain and downcasts to the typed errors
+//! of the modules; hint text lives here, never in a library's `Display`.
+
+use crate::config::ConfigError;
+use crate::exit::ExitStatus;
+use crate::keystore;
+use crate::output::JsonError;
+use crate::rpc::RpcError;
+use crate::settings::NoAccount;
+use std::error::Error as _;
+
+/// Bad input from the command line or a file it names.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// An error whose exit status was decided where it happened.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failed {
+    pub status: ExitStatus,
+    pub message: String,
+}
+
+/// curl's exit status for a transport error.
+pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
+    if err.is_timeout() {
+        return ExitStatus::Timeout;
+    }
+    if err.is_builder() {
+        return ExitStatus::UrlMalformed;
+    }
+    if err.is_redirect() {
+        return ExitStatus::TooManyRedirects;
+    }
+    let mut source = err.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::TimedOut => return ExitStatus::Timeout,
+                std::io::ErrorKind::ConnectionRefused => return ExitStatus::Connect,
+                _ => {}
+            }
+        }
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return if err.is_connect() {
+                ExitStatus::Tls
+            } else {
+                ExitStatus::RecvError
+            };
+        }
+        // hyper-util reports a failed name lookup as a ConnectError whose text begins so.
+        if err.is_connect() && s.to_string().starts_with("dns error") {
+            return ExitStatus::ResolveHost;
+        }
+        source = s.source();
+    }
+    if err.is_connect() {
+        ExitStatus::Connect
+    } else if err.is_body() || err.is_decode() {
+        ExitStatus::RecvError
+    } else {
+        ExitStatus::Failure
+    }
+}
+
+pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
+    for cause in err.chain() {
+        if let Some(f) = cause.downcast_ref::<Failed>() {
+            return (f.status, vec![]);
+        }
+        if let Some(e) = cause.downcast_ref::<keystore::Error>() {
+            let hints = match e {
+                keystore::Error::NotFound { searched, .. } => vec![
+                    format!(
+                        "looked in {}",
+                        searched
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                    "create one with `x402 wallet new NAME`, or see `x402 wallet list`".into(),
+                ],
+                keystore::Error::AlreadyExists(_) => {
+                    vec!["choose another name, or pass --force to replace it".into()]
+                }
+                keystore::Error::WrongPassword(_) => {
+                    vec!["check --password-file (or X402_PASSWORD_FILE / ETH_PASSWORD)".into()]
+                }
+                _ => vec![],
+            };
+            return (ExitStatus::Wallet, hints);
+        }
+        if cause.downcast_ref::<NoAccount>().is_some() {
+            return (
+                ExitStatus::Wallet,
+                vec![
+                    "name one with --account NAME or --keystore PATH".into(),
+                    "or create one with `x402 wallet new` (the first account becomes the default)"
+                        .into(),
+                ],
+            );
+        }
+        if cause.downcast_ref::<ConfigError>().is_some() {
+            return (ExitStatus::Usage, vec![]);
+        }
+        if cause.downcast_ref::<UsageError>().is_some() {
+            return (ExitStatus::Usage, vec![]);
+        }
+        if let Some(RpcError::Transport { source, .. }) = cause.downcast_ref::<RpcError>() {
+            return (transport_status(source), vec![]);
+        }
+        if let Some(e) = cause.downcast_ref::<reqwest::Error>() {
+            return (transport_status(e), vec![]);
+        }
+    }
+    (ExitStatus::Failure, vec![])
+}
+
+/// The error as shown: message, causes, hints, and the exit code.
+pub fn render(err: &anyhow::Error) -> (ExitStatus, JsonError) {
+    let (status, hints) = classify(err);
+    let mut chain = err.chain().map(ToString::to_string);
+    let message = chain.next().unwrap_or_default();
+    let mut causes: Vec<String> = Vec::new();
+    for c in chain {
+        // Skip causes already spelled out in the message above them.
+        if !message.contains(&c) && !causes.iter().any(|p| p.contains(&c)) {
+            causes.push(c);
+        }
+    }
+    (
+        status,
+        JsonError {
+            code: status.code(),
+            message,
+            causes,
+            hints,
+        },
+    )
+}
+
+/// A broken pipe (`x402 … | head`) ends the process quietly with success, as Unix tools do.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

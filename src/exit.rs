@@ -1,0 +1,123 @@
+//! The process exit statuses: one enum, documented in README.md, tested code by code.
+//!
+//! Failures that curl also has keep curl's numbers, so `x402 get … || case $?` scripts read the
+//! same as curl scripts. Payment outcomes have their own block (110–117), which curl never uses.
+
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// The command did what was asked (a paid 2xx, a free route, a dry run, a listing).
+    Success,
+    /// Any other runtime error.
+    Failure,
+    /// Bad command line, bad configuration file, or bad input file.
+    Usage,
+    /// curl 3: the URL is malformed.
+    UrlMalformed,
+    /// curl 6: the host name could not be resolved.
+    ResolveHost,
+    /// curl 7: could not connect.
+    Connect,
+    /// curl 22: HTTP status >= 400 under `--fail` / `--fail-with-body`.
+    HttpError,
+    /// curl 23: writing the output failed.
+    WriteError,
+    /// curl 28: an operation timed out.
+    Timeout,
+    /// curl 35: the TLS handshake failed.
+    Tls,
+    /// curl 47: too many redirects.
+    TooManyRedirects,
+    /// curl 52: the server replied with nothing.
+    EmptyReply,
+    /// curl 56: failure receiving data.
+    RecvError,
+    /// curl 60: the server's certificate could not be verified.
+    BadCertificate,
+    /// 110: the payment was declined: "no" at the prompt, or no `--yes` off a terminal.
+    Declined,
+    /// 111: the price is above the per-payment cap or the remaining daily budget.
+    OverLimit,
+    /// 112: no option of the 402 can be paid (scheme, network, asset), or the terms changed.
+    NoAcceptableOption,
+    /// 113: the wallet does not hold enough of the asset.
+    InsufficientFunds,
+    /// 114: the server or its facilitator rejected the payment; no money moved.
+    Rejected,
+    /// 115: the payment was sent and may have settled: check before retrying.
+    OutcomeUnknown,
+    /// 116: wallet or keystore problem (wrong password, missing or existing account, corrupt file).
+    Wallet,
+}
+
+impl ExitStatus {
+    pub const ALL: [ExitStatus; 21] = [
+        Self::Success,
+        Self::Failure,
+        Self::Usage,
+        Self::UrlMalformed,
+        Self::ResolveHost,
+        Self::Connect,
+        Self::HttpError,
+        Self::WriteError,
+        Self::Timeout,
+        Self::Tls,
+        Self::TooManyRedirects,
+        Self::EmptyReply,
+        Self::RecvError,
+        Self::BadCertificate,
+        Self::Declined,
+        Self::OverLimit,
+        Self::NoAcceptableOption,
+        Self::InsufficientFunds,
+        Self::Rejected,
+        Self::OutcomeUnknown,
+        Self::Wallet,
+    ];
+
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Success => 0,
+            Self::Failure => 1,
+            Self::Usage => 2,
+            Self::UrlMalformed => 3,
+            Self::ResolveHost => 6,
+            Self::Connect => 7,
+            Self::HttpError => 22,
+            Self::WriteError => 23,
+            Self::Timeout => 28,
+            Self::Tls => 35,
+            Self::TooManyRedirects => 47,
+            Self::EmptyReply => 52,
+            Self::RecvError => 56,
+            Self::BadCertificate => 60,
+            Self::Declined => 110,
+            Self::OverLimit => 111,
+            Self::NoAcceptableOption => 112,
+            Self::InsufficientFunds => 113,
+            Self::Rejected => 114,
+            Self::OutcomeUnknown => 115,
+            Self::Wallet => 116,
+        }
+    }
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        ExitCode::from(status.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct() {
+        let mut codes: Vec<u8> = ExitStatus::ALL.iter().map(|s| s.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ExitStatus::ALL.len());
+    }
+}

@@ -1,0 +1,165 @@
+//! `Printer`: the only place that writes to stdout and stderr.
+//!
+//! stdout carries the command's result (an address, a body, one JSON document); everything said
+//! to the human goes to stderr, prefixed `x402:` for warnings and errors. `-q` silences the
+//! conversation but never the result; `-v` adds detail on stderr and never changes stdout.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "this module is the printer"
+)]
+
+use colored::Colorize;
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+
+/// Version of every `--json` document's shape; bumped on an incompatible change.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug)]
+pub struct Printer {
+    pub verbosity: Verbosity,
+    stderr_tty: bool,
+}
+
+/// The `--json` envelope: one document on stdout, on success and on failure alike.
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    schema_version: u32,
+    success: bool,
+    data: Option<&'a T>,
+    errors: &'a [JsonError],
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonError {
+    /// The exit code this error ends the process with.
+    pub code: u8,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
+}
+
+/// Decides colour once: `--color`, then `NO_COLOR`, then `CLICOLOR_FORCE` / `FORCE_COLOR`,
+/// then whether stderr (where the colour goes) is a terminal.
+pub fn use_color(choice: ColorChoice, stderr_tty: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => true,
+        ColorChoice::Auto => stderr_tty && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+    }
+}
+
+impl Printer {
+    pub fn new(verbosity: Verbosity, color: ColorChoice) -> Self {
+        let stderr_tty = io::stderr().is_terminal();
+        colored::control::set_override(use_color(color, stderr_tty));
+        Self {
+            verbosity,
+            stderr_tty,
+        }
+    }
+
+    pub fn stderr_is_terminal(&self) -> bool {
+        self.stderr_tty
+    }
+
+    /// One line of result on stdout.
+    pub fn result(&self, line: &str) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        writeln!(out, "{line}")?;
+        out.flush()
+    }
+
+    /// Result bytes on stdout, unchanged.
+    pub fn result_bytes(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// The `--json` success document.
+    pub fn json<T: Serialize>(&self, data: &T) -> io::Result<()> {
+        self.envelope(Some(data), &[])
+    }
+
+    /// A `--json` document with data and errors (a partial result); `success` is false when
+    /// there are errors.
+    pub fn json_with_errors<T: Serialize>(&self, data: &T, errors: &[JsonError]) -> io::Result<()> {
+        self.envelope(Some(data), errors)
+    }
+
+    /// The `--json` failure document.
+    pub fn json_error(&self, errors: &[JsonError]) -> io::Result<()> {
+        self.envelope::<()>(None, errors)
+    }
+
+    fn envelope<T: Serialize>(&self, data: Option<&T>, errors: &[JsonError]) -> io::Result<()> {
+        let doc = Envelope {
+            schema_version: JSON_SCHEMA_VERSION,
+            success: errors.is_empty(),
+            data,
+            errors,
+        };
+        let text = serde_json::to_string_pretty(&doc).map_err(io::Error::other)?;
+        self.result(&text)
+    }
+
+    /// Said to the human, unless `-q`.
+    pub fn info(&self, msg: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    /// Only with `-v`.
+    pub fn detail(&self, msg: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln!("{}", msg.as_ref().dimmed());
+        }
+    }
+
+    /// `x402: warning: …`, unless `-q`.
+    pub fn warn(&self, msg: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{} {}", "x402: warning:".yellow().bold(), msg.as_ref());
+        }
+    }
+
+    /// `x402: error: …` with its causes and hints: always shown, even with `-q`.
+    pub fn error(&self, err: &JsonError) {
+        eprintln!("{} {}", "x402: error:".red().bold(), err.message);
+        for cause in &err.causes {
+            eprintln!("  {} {cause}", "caused by:".dimmed());
+        }
+        for hint in &err.hints {
+            eprintln!("  {} {hint}", "hint:".cyan());
+        }
+    }
+
+    /// Writes a prompt to stderr without a newline.
+    pub fn prompt(&self, text: &str) -> io::Result<()> {
+        let mut err = io::stderr().lock();
+        write!(err, "{text}")?;
+        err.flush()
+    }
+}

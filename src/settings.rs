@@ -1,0 +1,165 @@
+//! Everything resolved once before a command runs: the tool's home and files, config.toml, the
+//! network table, and how to find an account and its password.
+//!
+//! Precedence: command-line flag > `X402_*` environment variable > config.toml > default.
+
+use crate::cli::{AccountArgs, PasswordArgs};
+use crate::config::Config;
+use crate::error::UsageError;
+use crate::keystore::{self, Keystore, Origin};
+use crate::network::Networks;
+use crate::output::Printer;
+use crate::secret::SecretString;
+use anyhow::{Context as _, Result};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Environment variables the tool reads, in one place. (Those bound to a flag are also named on
+/// the flag in cli.rs, where clap reads them.)
+pub mod env_vars {
+    /// The tool's home: keystores/, config.toml, the payment journal.
+    pub const X402_HOME: &str = "X402_HOME";
+    /// Foundry's password variable: it holds a file PATH, not the password.
+    pub const ETH_PASSWORD: &str = "ETH_PASSWORD";
+}
+
+#[derive(Clone, Debug)]
+pub struct Paths {
+    pub home: PathBuf,
+    pub config: PathBuf,
+    pub keystores: PathBuf,
+    pub foundry_keystores: Option<PathBuf>,
+}
+
+impl Paths {
+    pub fn resolve(config_flag: Option<&Path>) -> Result<Paths> {
+        use etcetera::BaseStrategy;
+        let home = match std::env::var_os(env_vars::X402_HOME).filter(|v| !v.is_empty()) {
+            Some(h) => PathBuf::from(h),
+            None => etcetera::choose_base_strategy()
+                .context("cannot find the home directory; set X402_HOME")?
+                .config_dir()
+                .join("x402"),
+        };
+        let foundry_keystores = etcetera::home_dir()
+            .ok()
+            .filter(|h| !h.as_os_str().is_empty())
+            .map(|h| h.join(".foundry").join("keystores"));
+        Ok(Paths {
+            config: config_flag.map_or_else(|| home.join("config.toml"), Path::to_path_buf),
+            keystores: home.join("keystores"),
+            home,
+            foundry_keystores,
+        })
+    }
+
+    /// Where `--account NAME` looks, in order.
+    pub fn account_dirs(&self) -> Vec<(PathBuf, Origin)> {
+        let mut dirs = vec![(self.keystores.clone(), Origin::X402)];
+        if let Some(f) = &self.foundry_keystores {
+            dirs.push((f.clone(), Origin::Foundry));
+        }
+        dirs
+    }
+}
+
+pub struct Context<'p> {
+    pub printer: &'p Printer,
+    pub paths: Paths,
+    pub config: Config,
+    pub networks: Networks,
+}
+
+impl<'p> Context<'p> {
+    pub fn load(printer: &'p Printer, config_flag: Option<&Path>) -> Result<Self> {
+        let paths = Paths::resolve(config_flag)?;
+        let mut networks = Networks::built_in();
+        let config = Config::load(&paths.config, &mut networks)?;
+        if config_flag.is_some() && config.path.is_none() {
+            return Err(UsageError(format!("{}: no such file", paths.config.display())).into());
+        }
+        Ok(Self {
+            printer,
+            paths,
+            config,
+            networks,
+        })
+    }
+
+    /// The account a command acts for: `NAME` or `--account`, then `--keystore`, then the
+    /// default account from config.toml.
+    pub fn account(&self, name: Option<&str>, args: &AccountArgs) -> Result<Keystore> {
+        let dirs = self.paths.account_dirs();
+        if let Some(name) = name.or(args.account.as_deref()) {
+            return Ok(keystore::find(name, &dirs)?);
+        }
+        if let Some(path) = &args.keystore {
+            let label = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into());
+            return Ok(keystore::read(path, &label, Origin::File)?);
+        }
+        if let Some(name) = &self.config.default_account {
+            return Ok(keystore::find(name, &dirs)?);
+        }
+        Err(NoAccount.into())
+    }
+
+    /// The password for an existing keystore: `--password-file`, then `ETH_PASSWORD` (a path),
+    /// then a hidden prompt on the terminal.
+    pub fn password(&self, args: &PasswordArgs, prompt: &str) -> Result<SecretString> {
+        if let Some(path) = self.password_file(args) {
+            return read_password_file(&path);
+        }
+        prompt_hidden(prompt)
+    }
+
+    /// A new keystore's password: from the file, or typed twice at a hidden prompt.
+    pub fn new_password(&self, args: &PasswordArgs) -> Result<SecretString> {
+        if let Some(path) = self.password_file(args) {
+            return read_password_file(&path);
+        }
+        let first = prompt_hidden("New keystore password: ")?;
+        let second = prompt_hidden("Repeat the password: ")?;
+        if first.expose() != second.expose() {
+            return Err(UsageError("the two passwords differ".into()).into());
+        }
+        if first.is_empty() {
+            self.printer.warn("the keystore has an empty password");
+        }
+        Ok(first)
+    }
+
+    fn password_file(&self, args: &PasswordArgs) -> Option<PathBuf> {
+        args.password_file.clone().or_else(|| {
+            std::env::var_os(env_vars::ETH_PASSWORD)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+    }
+}
+
+/// No account was named and there is no default.
+#[derive(Debug, thiserror::Error)]
+#[error("no account given and no default account")]
+pub struct NoAccount;
+
+/// First line of the file, newline trimmed (as Foundry's `--password-file`).
+pub fn read_password_file(path: &Path) -> Result<SecretString> {
+    let mut text = zeroize::Zeroizing::new(String::new());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
+        .map_err(|e| UsageError(format!("cannot read password file {}: {e}", path.display())))?;
+    let line = text.lines().next().unwrap_or("");
+    Ok(SecretString::new(line.to_string()))
+}
+
+/// A hidden prompt on the controlling terminal (rpassword reads and writes /dev/tty, never
+/// stdout). Without a terminal this is a usage error naming the alternative.
+pub fn prompt_hidden(prompt: &str) -> Result<SecretString> {
+    rpassword::prompt_password(prompt)
+        .map(SecretString::new)
+        .map_err(|_| {
+            UsageError("no terminal to ask for a password; use --password-file PATH".into()).into()
+        })
+}

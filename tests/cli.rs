@@ -1,0 +1,11 @@
+//! The single integration-test binary: every test drives the real `x402` binary in an
+//! isolated home, against servers on 127.0.0.1 only.
+
+// Test harness: isolated environments, the local x402 network, small local servers.
+mod support;
+
+// `x402 wallet …`: keystores, Foundry interoperability, balances on a local chain.
+mod wallet;
+
+// --help, --version, completions freshness, the exit-code table.
+mod meta;

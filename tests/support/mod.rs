@@ -1,0 +1,123 @@
+//! Test support: an isolated environment per test and helpers to run the binary.
+
+#![allow(dead_code, reason = "each test module uses a different part")]
+
+pub mod localnet;
+pub mod server;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// Anvil's first well-known key and its address (mnemonic "test … junk", index 0).
+pub const ANVIL0_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+pub const ANVIL0_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+pub const TEST_MNEMONIC: &str = "test test test test test test test test test test test junk";
+
+/// A fresh HOME and X402_HOME, removed when dropped.
+pub struct Env {
+    dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        Self { dir }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn x402_home(&self) -> PathBuf {
+        self.dir.path().join("x402")
+    }
+
+    pub fn keystores(&self) -> PathBuf {
+        self.x402_home().join("keystores")
+    }
+
+    pub fn foundry_keystores(&self) -> PathBuf {
+        self.home().join(".foundry").join("keystores")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// A file holding `password` on its first line.
+    pub fn password_file(&self, password: &str) -> PathBuf {
+        let p = self.dir.path().join(format!("pw-{}", password.len()));
+        std::fs::write(&p, format!("{password}\n")).unwrap();
+        p
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::create_dir_all(self.x402_home()).unwrap();
+        std::fs::write(self.x402_home().join("config.toml"), text).unwrap();
+    }
+
+    /// The `x402` binary with only this environment's variables.
+    pub fn x402(&self) -> Command {
+        let mut cmd = Command::cargo_bin("x402").expect("x402 binary");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("X402_HOME", self.x402_home())
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "0")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Imports `key` as account `name` with password "pw".
+    pub fn import_key(&self, name: &str, key: &str) -> String {
+        let pw = self.password_file("pw");
+        let out = self
+            .x402()
+            .args(["wallet", "import", name, "--password-file"])
+            .arg(&pw)
+            .write_stdin(key)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap().trim().to_string()
+    }
+}
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A binary installed by `tests/localnet/install.sh` (anvil, cast).
+pub fn foundry_bin(name: &str) -> PathBuf {
+    let p = root()
+        .join("tests/localnet/node_modules/@foundry-rs")
+        .join(format!("{name}-linux-amd64/bin/{name}"));
+    assert!(
+        p.exists(),
+        "{} is missing: run tests/localnet/install.sh first",
+        p.display()
+    );
+    p
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Parses a `--json` document and checks its envelope.
+pub fn json_data(out: &std::process::Output) -> serde_json::Value {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", stdout(out)));
+    assert_eq!(doc["schema_version"], 1);
+    doc["data"].clone()
+}
