@@ -14,6 +14,7 @@ import net from "node:net";
 import dns from "node:dns";
 import dgram from "node:dgram";
 import { fileURLToPath } from "node:url";
+import { syncBuiltinESMExports } from "node:module";
 
 const MARK = Symbol.for("x402-localnet.guard");
 
@@ -136,6 +137,9 @@ function install() {
     if (typeof address === "string" && !isLoopbackHost(address)) throw block(`${address}:${port}`, "UDP connect");
     return origUdpConnect.call(this, port, address, ...rest);
   };
+
+  // Make `import { lookup } from "node:dns"` etc. see the guarded functions too.
+  syncBuiltinESMExports();
 
   // ---- propagate to Node child processes
   const self = fileURLToPath(import.meta.url);

@@ -124,13 +124,18 @@ export function makeLog(prefix) {
   return (...parts) => process.stderr.write(`[${prefix}] ${parts.join(" ")}\n`);
 }
 
-/** True if a pid exists (signal 0). */
+/** True if a pid exists and is not a zombie (exited, waiting to be reaped). */
 export function isAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return e.code === "EPERM";
+    if (e.code !== "EPERM") return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc: signal 0 succeeded
   }
 }
 
