@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The demo: build x402, start the local x402 network, import its funded test key into a
+# throwaway X402_HOME, and show the wallet and the payment commands at work. Stops everything
+# it started. Needs `bash tests/localnet/install.sh` once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --quiet --locked
+x402="$PWD/target/debug/x402"
+work=$(mktemp -d)
+state="$work/localnet.json"
+node tests/localnet/start.mjs --state-file "$state" > /dev/null &
+supervisor=$!
+cleanup() { node tests/localnet/stop.mjs --state-file "$state" >/dev/null 2>&1 || kill "$supervisor" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 1 300); do [ -s "$state" ] && break; sleep 0.1; done
+[ -s "$state" ] || { echo "demo: the local network did not start" >&2; exit 1; }
+get() { node -e "const s=require(process.argv[1]); console.log(process.argv[2].split('.').reduce((o,k)=>o[k],s))" "$state" "$1"; }
+
+export X402_HOME="$work/x402" HOME="$work/home"
+mkdir -p "$HOME"
+echo demo-password > "$work/password"
+export X402_PASSWORD_FILE="$work/password"
+cat > "$work/config.toml" <<TOML
+[rpc]
+base-sepolia = "$(get chains.baseSepolia.rpcUrl)"
+TOML
+export X402_CONFIG="$work/config.toml"
+
+echo "+ x402 wallet import payer   (the local network's funded test key, from stdin)" >&2
+get accounts.payer.privateKey | "$x402" wallet import payer
+echo "+ x402 wallet balance --network base-sepolia" >&2
+"$x402" wallet balance --account payer --network base-sepolia
