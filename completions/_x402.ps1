@@ -31,9 +31,92 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show a URL''s 402 payment terms without paying')
             [CompletionResult]::new('wallet', 'wallet', [CompletionResultType]::ParameterValue, 'Manage encrypted keystores and check balances')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'x402;get' {
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method [default: GET, or POST with a body]')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'HTTP method [default: GET, or POST with a body]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header, "Name: value" (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header, "Name: value" (repeatable)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Request body, form-encoded as curl does; @FILE reads a file (newlines removed), @- stdin')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body, form-encoded as curl does; @FILE reads a file (newlines removed), @- stdin')
+            [CompletionResult]::new('--data-binary', '--data-binary', [CompletionResultType]::ParameterName, 'Request body sent exactly as given; @FILE / @- read a file or stdin')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'User-Agent [default: x402/VERSION]')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent [default: x402/VERSION]')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Maximum time for the whole operation, in seconds')
+            [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Maximum time for the whole operation, in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Maximum time to connect, in seconds')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON request body (sets Content-Type and Accept to application/json); @FILE, @-')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the body to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the body to FILE instead of stdout')
+            [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Write the payment outcome as one JSON document to FILE')
+            [CompletionResult]::new('--max-amount', '--max-amount', [CompletionResultType]::ParameterName, 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Pay only on these networks, in order of preference (repeatable)')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Use this v3 keystore file')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Send a HEAD request and show the headers')
+            [CompletionResult]::new('--head', '--head', [CompletionResultType]::ParameterName, 'Send a HEAD request and show the headers')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Include the response status line and headers in the output')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Include the response status line and headers in the output')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Silent: no conversation on stderr (errors too, unless -S)')
+            [CompletionResult]::new('--silent', '--silent', [CompletionResultType]::ParameterName, 'Silent: no conversation on stderr (errors too, unless -S)')
+            [CompletionResult]::new('-S', '-S ', [CompletionResultType]::ParameterName, 'With -s, still show errors')
+            [CompletionResult]::new('--show-error', '--show-error', [CompletionResultType]::ParameterName, 'With -s, still show errors')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Exit 22 without the body on HTTP status >= 400')
+            [CompletionResult]::new('--fail', '--fail', [CompletionResultType]::ParameterName, 'Exit 22 without the body on HTTP status >= 400')
+            [CompletionResult]::new('--fail-with-body', '--fail-with-body', [CompletionResultType]::ParameterName, 'Exit 22 on HTTP status >= 400, keeping the body')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Pay without asking (needed off a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Pay without asking (needed off a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the quote and stop: sign nothing, pay nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'x402;inspect' {
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method [default: GET, or POST with a body]')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'HTTP method [default: GET, or POST with a body]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header, "Name: value" (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header, "Name: value" (repeatable)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Request body, form-encoded as curl does; @FILE reads a file (newlines removed), @- stdin')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body, form-encoded as curl does; @FILE reads a file (newlines removed), @- stdin')
+            [CompletionResult]::new('--data-binary', '--data-binary', [CompletionResultType]::ParameterName, 'Request body sent exactly as given; @FILE / @- read a file or stdin')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'User-Agent [default: x402/VERSION]')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent [default: x402/VERSION]')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Maximum time for the whole operation, in seconds')
+            [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Maximum time for the whole operation, in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Maximum time to connect, in seconds')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Networks to prefer, in order, when marking the option `get` would choose')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Send a HEAD request and show the headers')
+            [CompletionResult]::new('--head', '--head', [CompletionResultType]::ParameterName, 'Send a HEAD request and show the headers')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the terms as one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'x402;wallet' {
@@ -240,9 +323,17 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;help' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show a URL''s 402 payment terms without paying')
             [CompletionResult]::new('wallet', 'wallet', [CompletionResultType]::ParameterValue, 'Manage encrypted keystores and check balances')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'x402;help;get' {
+            break
+        }
+        'x402;help;inspect' {
             break
         }
         'x402;help;wallet' {

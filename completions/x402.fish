@@ -32,9 +32,62 @@ complete -c x402 -n "__fish_x402_needs_command" -s q -l quiet -d 'Say nothing on
 complete -c x402 -n "__fish_x402_needs_command" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_needs_command" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_needs_command" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s X -l request -d 'HTTP method [default: GET, or POST with a body]' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -s H -l header -d 'Extra header, "Name: value" (repeatable)' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -s d -l data -d 'Request body, form-encoded as curl does; @FILE reads a file (newlines removed), @- stdin' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l data-binary -d 'Request body sent exactly as given; @FILE / @- read a file or stdin' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -s A -l user-agent -d 'User-Agent [default: x402/VERSION]' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -s m -l max-time -d 'Maximum time for the whole operation, in seconds' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l connect-timeout -d 'Maximum time to connect, in seconds' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l json -d 'JSON request body (sets Content-Type and Accept to application/json); @FILE, @-' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -s o -l output -d 'Write the body to FILE instead of stdout' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -l receipt -d 'Write the payment outcome as one JSON document to FILE' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -l max-amount -d 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l network -d 'Pay only on these networks, in order of preference (repeatable)' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand get" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -s I -l head -d 'Send a HEAD request and show the headers'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s k -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s i -l include -d 'Include the response status line and headers in the output'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s s -l silent -d 'Silent: no conversation on stderr (errors too, unless -S)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s S -l show-error -d 'With -s, still show errors'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s f -l fail -d 'Exit 22 without the body on HTTP status >= 400'
+complete -c x402 -n "__fish_x402_using_subcommand get" -l fail-with-body -d 'Exit 22 on HTTP status >= 400, keeping the body'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s y -l yes -d 'Pay without asking (needed off a terminal)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -l dry-run -d 'Show the quote and stop: sign nothing, pay nothing'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s X -l request -d 'HTTP method [default: GET, or POST with a body]' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s H -l header -d 'Extra header, "Name: value" (repeatable)' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s d -l data -d 'Request body, form-encoded as curl does; @FILE reads a file (newlines removed), @- stdin' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l data-binary -d 'Request body sent exactly as given; @FILE / @- read a file or stdin' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s A -l user-agent -d 'User-Agent [default: x402/VERSION]' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s m -l max-time -d 'Maximum time for the whole operation, in seconds' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l connect-timeout -d 'Maximum time to connect, in seconds' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l network -d 'Networks to prefer, in order, when marking the option `get` would choose' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s I -l head -d 'Send a HEAD request and show the headers'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s k -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l json -d 'Print the terms as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -167,9 +220,11 @@ complete -c x402 -n "__fish_x402_using_subcommand completions" -s q -l quiet -d 
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from wallet completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from wallet completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from wallet completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "new" -d 'Create a new account from the OS random source'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'

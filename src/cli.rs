@@ -40,6 +40,10 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr
+    Get(GetArgs),
+    /// Show a URL's 402 payment terms without paying
+    Inspect(InspectArgs),
     /// Manage encrypted keystores and check balances
     #[command(subcommand)]
     Wallet(WalletCommand),
@@ -179,6 +183,124 @@ pub struct BalanceArgs {
     pub json: bool,
 }
 
+/// The request, with curl's flags and curl's meanings.
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// The URL to fetch
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// HTTP method [default: GET, or POST with a body]
+    #[arg(
+        short = 'X',
+        long = "request",
+        value_name = "METHOD",
+        help_heading = "Request"
+    )]
+    pub method: Option<String>,
+    /// Extra header, "Name: value" (repeatable)
+    #[arg(
+        short = 'H',
+        long = "header",
+        value_name = "HEADER",
+        help_heading = "Request"
+    )]
+    pub headers: Vec<String>,
+    /// Request body, form-encoded as curl does; @FILE reads a file (newlines removed), @- stdin
+    #[arg(
+        short = 'd',
+        long = "data",
+        value_name = "DATA",
+        help_heading = "Request"
+    )]
+    pub data: Vec<String>,
+    /// Request body sent exactly as given; @FILE / @- read a file or stdin
+    #[arg(long = "data-binary", value_name = "DATA", help_heading = "Request")]
+    pub data_binary: Vec<String>,
+    /// Send a HEAD request and show the headers
+    #[arg(short = 'I', long, help_heading = "Request")]
+    pub head: bool,
+    /// User-Agent [default: x402/VERSION]
+    #[arg(short = 'A', long, value_name = "AGENT", help_heading = "Request")]
+    pub user_agent: Option<String>,
+    /// Maximum time for the whole operation, in seconds
+    #[arg(short = 'm', long, value_name = "SECONDS", help_heading = "Request")]
+    pub max_time: Option<f64>,
+    /// Maximum time to connect, in seconds
+    #[arg(long, value_name = "SECONDS", help_heading = "Request")]
+    pub connect_timeout: Option<f64>,
+    /// Do not verify the server's TLS certificate
+    #[arg(short = 'k', long, help_heading = "Request")]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// JSON request body (sets Content-Type and Accept to application/json); @FILE, @-
+    #[arg(long = "json", value_name = "BODY", help_heading = "Request")]
+    pub json_body: Vec<String>,
+    /// Write the body to FILE instead of stdout
+    #[arg(short = 'o', long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<std::path::PathBuf>,
+    /// Include the response status line and headers in the output
+    #[arg(short = 'i', long, help_heading = "Output")]
+    pub include: bool,
+    /// Silent: no conversation on stderr (errors too, unless -S)
+    #[arg(short = 's', long, help_heading = "Output")]
+    pub silent: bool,
+    /// With -s, still show errors
+    #[arg(short = 'S', long, help_heading = "Output")]
+    pub show_error: bool,
+    /// Exit 22 without the body on HTTP status >= 400
+    #[arg(
+        short = 'f',
+        long,
+        help_heading = "Output",
+        conflicts_with = "fail_with_body"
+    )]
+    pub fail: bool,
+    /// Exit 22 on HTTP status >= 400, keeping the body
+    #[arg(long, help_heading = "Output")]
+    pub fail_with_body: bool,
+    /// Write the payment outcome as one JSON document to FILE
+    #[arg(long, value_name = "FILE", help_heading = "Payment")]
+    pub receipt: Option<std::path::PathBuf>,
+    /// Pay without asking (needed off a terminal)
+    #[arg(short = 'y', long, help_heading = "Payment")]
+    pub yes: bool,
+    /// Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_MAX_AMOUNT",
+        help_heading = "Payment"
+    )]
+    pub max_amount: Option<crate::amount::UserAmount>,
+    /// Show the quote and stop: sign nothing, pay nothing
+    #[arg(long, help_heading = "Payment")]
+    pub dry_run: bool,
+    /// Pay only on these networks, in order of preference (repeatable)
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
+    pub networks: Vec<String>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Networks to prefer, in order, when marking the option `get` would choose
+    #[arg(long = "network", value_name = "NETWORK")]
+    pub networks: Vec<String>,
+    /// Print the terms as one JSON document
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to write completions for
@@ -197,7 +319,8 @@ impl Cli {
                 WalletCommand::Address(a) => a.json,
                 WalletCommand::Balance(a) => a.json,
             },
-            Command::Completions(_) => false,
+            Command::Inspect(a) => a.json,
+            Command::Get(_) | Command::Completions(_) => false,
         }
     }
 }

@@ -14,6 +14,8 @@ mod http;
 mod keystore;
 mod network;
 mod output;
+mod payment;
+mod request;
 mod rpc;
 mod secret;
 mod settings;

@@ -7,5 +7,8 @@ mod support;
 // `x402 wallet …`: keystores, Foundry interoperability, balances on a local chain.
 mod wallet;
 
+// `x402 get` and `x402 inspect` against the official x402 servers.
+mod pay;
+
 // --help, --version, completions freshness, the exit-code table.
 mod meta;

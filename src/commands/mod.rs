@@ -2,6 +2,8 @@
 //! whole `Cli`, and returns the exit status of a run that did its job.
 
 pub mod completions;
+pub mod get;
+pub mod inspect;
 pub mod wallet;
 
 use crate::cli::{Cli, Command};
@@ -13,6 +15,14 @@ use anyhow::Result;
 pub async fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
     match cli.command {
         Command::Completions(args) => completions::run(printer, &args),
+        Command::Get(args) => {
+            let ctx = Context::load(printer, cli.global.config.as_deref())?;
+            get::run(&ctx, args).await
+        }
+        Command::Inspect(args) => {
+            let ctx = Context::load(printer, cli.global.config.as_deref())?;
+            inspect::run(&ctx, args).await
+        }
         Command::Wallet(cmd) => {
             let ctx = Context::load(printer, cli.global.config.as_deref())?;
             wallet::run(&ctx, cmd).await

@@ -1,0 +1,937 @@
+//! Reading a 402: turns the `PAYMENT-REQUIRED` header (x402 v2) or the JSON body (x402 v1)
+//! into a [`Challenge`], the way the reference clients detect it
+//! (`@x402/core` `x402HTTPClient.getPaymentRequiredResponse`, Go `detectPaymentRequiredVersion`).
+//!
+//! Parsing is split in two on purpose. Only structural failures (nothing x402 here, bad
+//! base64, bad JSON, unknown version, no `accepts`) are errors, and [`ChallengeError`] says
+//! which step failed. Everything inside a requirement is kept: each `accepts[i]` object is
+//! stored verbatim in [`Requirement::raw`] (a v2 server deep-compares it when it is echoed
+//! back as `accepted`) and every departure from the protocol is listed in
+//! [`Requirement::problems`], so `inspect` can show a broken offer and the signer can refuse it.
+//!
+//! Depends on nothing but `serde_json`, `alloy-primitives` and the lenient base64 decoder in
+//! [`super::header`]. No I/O, no printing; malformed input never panics.
+
+use std::fmt;
+
+use alloy_primitives::{Address, U256};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::header::decode_base64_lenient;
+
+/// Header carrying the v2 challenge (`specs/transports-v2/http.md`).
+pub const PAYMENT_REQUIRED_HEADER: &str = "PAYMENT-REQUIRED";
+
+/// Largest number of decimal digits a uint256 can have (2^256 - 1 has 78).
+const MAX_UINT256_DIGITS: usize = 78;
+
+/// v1 network names of EVM chains and their chain ids: `@x402/evm` 2.27.0
+/// `EVM_NETWORK_CHAIN_ID_MAP` (same values as Go `go/mechanisms/evm/v1/network.go` and the
+/// legacy `x402` 1.2.0 table; Python's v1 table disagrees for four of them, see
+/// x402-protocol.md §4.2, and is not followed).
+const V1_EVM_NETWORKS: &[(&str, u64)] = &[
+    ("ethereum", 1),
+    ("sepolia", 11_155_111),
+    ("abstract", 2741),
+    ("abstract-testnet", 11_124),
+    ("base-sepolia", 84_532),
+    ("base", 8453),
+    ("avalanche-fuji", 43_113),
+    ("avalanche", 43_114),
+    ("iotex", 4689),
+    ("sei", 1329),
+    ("sei-testnet", 1328),
+    ("polygon", 137),
+    ("polygon-amoy", 80_002),
+    ("peaq", 3338),
+    ("story", 1514),
+    ("educhain", 41_923),
+    ("skale-base-sepolia", 324_705_682),
+    ("megaeth", 4326),
+    ("monad", 143),
+    ("stable", 988),
+    ("stable-testnet", 2201),
+    ("celo", 42_220),
+    ("flare", 14),
+];
+
+/// v1 Solana names and their CAIP-2 ids (`@x402/svm` `constants.ts`, x402-protocol.md §4.3).
+const V1_SOLANA_NETWORKS: &[(&str, &str)] = &[
+    ("solana", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"),
+    ("solana-devnet", "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),
+    ("solana-testnet", "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z"),
+];
+
+const BASE58_ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/// Where the challenge document was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The base64 `PAYMENT-REQUIRED` header (v2).
+    Header,
+    /// The JSON response body (v1, or a v2 document without the header).
+    Body,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Header => "payment-required header",
+            Source::Body => "response body",
+        })
+    }
+}
+
+/// Why a 402 response could not be read as an x402 challenge. Each variant is one step.
+#[derive(Debug, thiserror::Error)]
+pub enum ChallengeError {
+    /// No `PAYMENT-REQUIRED` header, and the body is not an x402 document.
+    #[error("not an x402 payment challenge: {detail}")]
+    NotX402 {
+        /// What was found instead, one lowercase clause.
+        detail: String,
+        /// The body is an HTML page: the browser paywall that v2 servers serve to clients
+        /// whose `Accept` has `text/html` and whose `User-Agent` has `Mozilla`.
+        html: bool,
+    },
+    /// The `PAYMENT-REQUIRED` header is not base64 (standard or URL-safe, padded or not).
+    #[error("payment-required header is not valid base64")]
+    Base64 {
+        #[source]
+        source: base64::DecodeError,
+    },
+    /// The decoded `PAYMENT-REQUIRED` header is not JSON.
+    #[error("payment-required header does not decode to valid json")]
+    HeaderJson {
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The body mentions `x402Version` but is not valid JSON.
+    #[error("response body looks like an x402 document but is not valid json")]
+    BodyJson {
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The document is JSON but not an object.
+    #[error("x402 document in the {0} is not a json object")]
+    NotObject(Source),
+    /// `x402Version` is neither 1 nor 2 (holds the value as sent).
+    #[error("unsupported x402Version {0}")]
+    UnsupportedVersion(Value),
+    /// A structurally required top-level field is absent.
+    #[error("x402 document is missing the required field {field}")]
+    Missing { field: String },
+    /// A structurally required top-level field has the wrong shape (e.g. `accepts: []`).
+    #[error("x402 document field {field} must be {expected}")]
+    Invalid {
+        field: String,
+        expected: &'static str,
+    },
+    /// The decoded header, or a body that mentions `x402Version`, is not UTF-8.
+    #[error("{0} is not valid utf-8")]
+    NotUtf8(Source),
+}
+
+/// The `resource` of a challenge: v2 top level, or for v1 taken from the first requirement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceInfo {
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub mime_type: Option<String>,
+    /// v2: the `resource` object exactly as sent (echoed in `PAYMENT-SIGNATURE`).
+    /// v1: `{url, description, mimeType}` assembled from the first requirement.
+    pub raw: Value,
+}
+
+/// One way of departing from the protocol, found in one requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// JSON field name as sent, e.g. `payTo`, `extra.name`.
+    pub field: String,
+    /// Lowercase clause that follows the field name, e.g. `has leading zeros`.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(field: &str, message: impl Into<String>) -> Self {
+        Problem {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.message)
+    }
+}
+
+/// One entry of `accepts`. Typed fields are `Some` only when the value has the right JSON
+/// type; anything wrong with it is in `problems`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Requirement {
+    /// Position in `accepts`.
+    pub index: usize,
+    /// The `accepts[i]` value exactly as sent, never re-typed: v2 servers deep-compare it
+    /// with `payload.accepted` (`x402ResourceServer.findMatchingRequirements`), where an
+    /// extra key or `null` vs missing already breaks the match.
+    pub raw: Value,
+    /// Protocol version of the document this requirement came from (1 or 2).
+    pub version: u8,
+    pub scheme: Option<String>,
+    pub network: Option<String>,
+    /// v2 `amount`, v1 `maxAmountRequired`, as sent (see [`Requirement::amount_u256`]).
+    pub amount: Option<String>,
+    pub asset: Option<String>,
+    pub pay_to: Option<String>,
+    pub max_timeout_seconds: Option<u64>,
+    /// `extra` when it is an object.
+    pub extra: Option<Value>,
+    /// v1 `resource` (a URL); v2 requirements normally have none.
+    pub resource: Option<String>,
+    pub description: Option<String>,
+    pub mime_type: Option<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// A decoded 402 challenge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Challenge {
+    /// x402 protocol version: 1 (answer with `X-PAYMENT`) or 2 (`PAYMENT-SIGNATURE`).
+    pub version: u8,
+    pub resource: Option<ResourceInfo>,
+    /// The server's `error` text (why payment is required, or why the last one failed).
+    pub error: Option<String>,
+    pub accepts: Vec<Requirement>,
+    /// v2 `extensions`, as sent (echoed in the payment payload).
+    pub extensions: Option<Value>,
+    /// The whole decoded document.
+    pub raw: Value,
+    pub source: Source,
+    /// Oddities that did not stop parsing, one lowercase sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Reads a 402 response. `headers` are name/value pairs (names case-insensitive).
+///
+/// Order, as in the reference clients: a `PAYMENT-REQUIRED` header wins (v2); otherwise the
+/// body is read as JSON and must say `x402Version: 1`. A v2 document in the body without the
+/// header is accepted with a warning, as Go's client does (TS and Python reject it).
+pub fn parse_payment_required(
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<Challenge, ChallengeError> {
+    let mut warnings = Vec::new();
+    let header_values: Vec<&str> = headers
+        .iter()
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER))
+        .map(|(_, value)| value.trim())
+        .collect();
+    let non_empty: Vec<&str> = header_values
+        .iter()
+        .copied()
+        .filter(|v| !v.is_empty())
+        .collect();
+
+    if let Some(&value) = non_empty.first() {
+        if non_empty.iter().any(|v| *v != value) {
+            warnings.push(
+                "several different payment-required headers were sent; the first one is used"
+                    .to_owned(),
+            );
+        }
+        let doc = decode_header_document(value)?;
+        let mut challenge = build(doc, Source::Header, warnings)?;
+        if let Some(body_challenge) = body_document(body)
+            && terms(&body_challenge.accepts) != terms(&challenge.accepts)
+        {
+            challenge.warnings.push(format!(
+                "the response body carries an x402 v{} document whose accepts differ from the \
+                 payment-required header; the header is used",
+                body_challenge.version
+            ));
+        }
+        return Ok(challenge);
+    }
+    if !header_values.is_empty() {
+        // TS treats an empty header as absent (`if (paymentRequired)`), and so do we.
+        warnings.push("an empty payment-required header was ignored".to_owned());
+    }
+
+    let html = looks_like_html(headers, body);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
+        Err(_) if contains(body, b"x402Version") => {
+            return Err(ChallengeError::NotUtf8(Source::Body));
+        }
+        Err(_) => {
+            return Err(not_x402(
+                html,
+                if html {
+                    "no payment-required header and the body is an html page"
+                } else {
+                    "no payment-required header and the body is not text"
+                },
+            ));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(not_x402(
+            html,
+            "no payment-required header and the body is empty",
+        ));
+    }
+    let doc: Value = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(_) if html => {
+            return Err(not_x402(
+                true,
+                "no payment-required header and the body is an html page",
+            ));
+        }
+        Err(source) if text.contains("x402Version") => {
+            return Err(ChallengeError::BodyJson { source });
+        }
+        Err(_) => {
+            return Err(not_x402(
+                false,
+                "no payment-required header and the body is not json",
+            ));
+        }
+    };
+    match &doc {
+        Value::Object(map) if map.contains_key("x402Version") => {}
+        Value::Object(_) => {
+            return Err(not_x402(
+                html,
+                "no payment-required header and the json body has no x402Version",
+            ));
+        }
+        _ => {
+            return Err(not_x402(
+                html,
+                "no payment-required header and the json body is not an object",
+            ));
+        }
+    }
+    build(doc, Source::Body, warnings)
+}
+
+fn not_x402(html: bool, detail: &str) -> ChallengeError {
+    ChallengeError::NotX402 {
+        detail: detail.to_owned(),
+        html,
+    }
+}
+
+fn decode_header_document(value: &str) -> Result<Value, ChallengeError> {
+    let bytes = decode_base64_lenient(value).map_err(|source| ChallengeError::Base64 { source })?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| ChallengeError::NotUtf8(Source::Header))?;
+    serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
+        .map_err(|source| ChallengeError::HeaderJson { source })
+}
+
+/// A well-formed x402 document in the body, used only to cross-check the header.
+fn body_document(body: &[u8]) -> Option<Challenge> {
+    let text = std::str::from_utf8(body).ok()?;
+    let doc: Value = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()?;
+    if !doc.as_object()?.contains_key("x402Version") {
+        return None;
+    }
+    build(doc, Source::Body, Vec::new()).ok()
+}
+
+/// What a payment would commit to, normalised so that a v1 body and a v2 header describing
+/// the same offers compare equal.
+fn terms(accepts: &[Requirement]) -> Vec<[String; 5]> {
+    let mut out: Vec<[String; 5]> = accepts
+        .iter()
+        .map(|r| {
+            let evm = r.is_evm();
+            let norm = |s: &Option<String>| {
+                let s = s.clone().unwrap_or_default();
+                if evm { s.to_ascii_lowercase() } else { s }
+            };
+            [
+                r.scheme.clone().unwrap_or_default(),
+                r.caip2_network().unwrap_or_default(),
+                r.amount.clone().unwrap_or_default(),
+                norm(&r.asset),
+                norm(&r.pay_to),
+            ]
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn build(
+    doc: Value,
+    source: Source,
+    mut warnings: Vec<String>,
+) -> Result<Challenge, ChallengeError> {
+    let Value::Object(map) = &doc else {
+        return Err(ChallengeError::NotObject(source));
+    };
+    let version = match map.get("x402Version") {
+        None => {
+            return Err(ChallengeError::Missing {
+                field: "x402Version".to_owned(),
+            });
+        }
+        Some(v) => match v.as_u64() {
+            Some(1) => 1u8,
+            Some(2) => 2u8,
+            _ => return Err(ChallengeError::UnsupportedVersion(v.clone())),
+        },
+    };
+    match (source, version) {
+        (Source::Header, 1) => warnings.push(
+            "the payment-required header holds an x402 v1 document; answering with v1".to_owned(),
+        ),
+        (Source::Body, 2) => warnings.push(
+            "x402 v2 document found in the body without a payment-required header \
+             (accepted as go's client does; the typescript and python clients reject it)"
+                .to_owned(),
+        ),
+        _ => {}
+    }
+
+    let accepts = match map.get("accepts") {
+        None => {
+            return Err(ChallengeError::Missing {
+                field: "accepts".to_owned(),
+            });
+        }
+        Some(Value::Array(items)) if !items.is_empty() => items,
+        Some(_) => {
+            return Err(ChallengeError::Invalid {
+                field: "accepts".to_owned(),
+                expected: "a non-empty array",
+            });
+        }
+    };
+    let accepts: Vec<Requirement> = accepts
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| Requirement::parse(i, raw, version))
+        .collect();
+
+    let error = match map.get("error") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            warnings.push("error is not a string and was ignored".to_owned());
+            None
+        }
+    };
+
+    let resource = if version == 2 {
+        match map.get("resource") {
+            Some(Value::Object(r)) => {
+                let url = r.get("url").and_then(Value::as_str).map(str::to_owned);
+                if url.as_deref().is_none_or(str::is_empty) {
+                    warnings.push("resource.url is missing or empty".to_owned());
+                }
+                Some(ResourceInfo {
+                    url,
+                    description: r
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    mime_type: r.get("mimeType").and_then(Value::as_str).map(str::to_owned),
+                    raw: Value::Object(r.clone()),
+                })
+            }
+            None | Some(Value::Null) => {
+                warnings.push("the v2 document has no resource".to_owned());
+                None
+            }
+            Some(_) => {
+                warnings.push("resource is not an object and was ignored".to_owned());
+                None
+            }
+        }
+    } else {
+        accepts.first().and_then(|first| {
+            let mut raw = Map::new();
+            let fields = [
+                ("url", &first.resource),
+                ("description", &first.description),
+                ("mimeType", &first.mime_type),
+            ];
+            for (key, value) in fields {
+                if let Some(v) = value {
+                    raw.insert(key.to_owned(), Value::String(v.clone()));
+                }
+            }
+            first.resource.as_ref().map(|_| ResourceInfo {
+                url: first.resource.clone(),
+                description: first.description.clone(),
+                mime_type: first.mime_type.clone(),
+                raw: Value::Object(raw),
+            })
+        })
+    };
+
+    let extensions = match map.get("extensions") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            if !v.is_object() {
+                warnings.push("extensions is not an object".to_owned());
+            }
+            Some(v.clone())
+        }
+    };
+
+    Ok(Challenge {
+        version,
+        resource,
+        error,
+        accepts,
+        extensions,
+        raw: doc,
+        source,
+        warnings,
+    })
+}
+
+fn looks_like_html(headers: &[(String, String)], body: &[u8]) -> bool {
+    let content_type_html = headers.iter().any(|(name, value)| {
+        name.trim().eq_ignore_ascii_case("content-type")
+            && value.to_ascii_lowercase().contains("text/html")
+    });
+    if content_type_html {
+        return true;
+    }
+    let start = body
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(body);
+    let start: Vec<u8> = start
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(1024)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    start.first() == Some(&b'<')
+        && [b"<!doctype html".as_slice(), b"<html", b"<head", b"<body"]
+            .iter()
+            .any(|needle| contains(&start, needle))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Network families that decide how `payTo` and `asset` are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Evm,
+    Solana,
+    Other,
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Required, must be a non-empty string.
+    NonEmpty,
+    /// Required, may be `""`.
+    Present,
+    /// Optional (absent or `null` is fine).
+    Optional,
+}
+
+fn string_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    need: Need,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    match obj.get(key) {
+        None | Some(Value::Null) if need == Need::Optional => None,
+        None => {
+            problems.push(Problem::new(key, "is missing"));
+            None
+        }
+        Some(Value::String(s)) => {
+            if s.is_empty() && need == Need::NonEmpty {
+                problems.push(Problem::new(key, "is empty"));
+            }
+            Some(s.clone())
+        }
+        Some(other) => {
+            problems.push(Problem::new(
+                key,
+                format!("must be a string, not {}", json_type(other)),
+            ));
+            None
+        }
+    }
+}
+
+/// Checks an atomic amount: a non-negative decimal integer string that fits a uint256.
+pub fn check_amount(s: &str) -> Result<U256, &'static str> {
+    if s.is_empty() {
+        return Err("is empty");
+    }
+    if s.starts_with(['+', '-']) {
+        return Err("has a sign; must be a non-negative decimal integer");
+    }
+    if s.contains(['e', 'E'])
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
+    {
+        return Err("uses exponent notation; must be plain decimal digits");
+    }
+    if s.contains('.') {
+        return Err("has a fraction; must be an integer in atomic units");
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is not a decimal integer");
+    }
+    if s.len() > 1 && s.starts_with('0') {
+        return Err("has leading zeros");
+    }
+    if s.len() > MAX_UINT256_DIGITS {
+        return Err("has more than 78 digits");
+    }
+    U256::from_str_radix(s, 10).map_err(|_| "exceeds the uint256 range")
+}
+
+/// Checks an EVM address: `0x` + 40 hex digits, and if the letters are in mixed case, the
+/// EIP-55 checksum must match (all-lowercase and all-uppercase carry no checksum).
+pub fn check_evm_address(s: &str) -> Result<Address, &'static str> {
+    const SHAPE: &str = "must be a 0x-prefixed 20-byte hex address";
+    let Some(hex) = s.strip_prefix("0x") else {
+        return Err(SHAPE);
+    };
+    if hex.len() != 40 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(SHAPE);
+    }
+    let address: Address = s.parse().map_err(|_| SHAPE)?;
+    let lower = hex.bytes().any(|b| b.is_ascii_lowercase());
+    let upper = hex.bytes().any(|b| b.is_ascii_uppercase());
+    if lower && upper && address.to_checksum(None) != s {
+        return Err("has a wrong eip-55 checksum");
+    }
+    Ok(address)
+}
+
+fn check_base58_address(s: &str) -> Result<(), &'static str> {
+    if (32..=44).contains(&s.len()) && s.bytes().all(|b| BASE58_ALPHABET.contains(&b)) {
+        Ok(())
+    } else {
+        Err("must be a base58 solana address")
+    }
+}
+
+/// CAIP-2 (`namespace:reference`), per the CAIP-2 grammar: namespace `[-a-z0-9]{3,8}`,
+/// reference `[-_a-zA-Z0-9]{1,32}`.
+fn check_caip2(s: &str) -> Result<(), &'static str> {
+    const SHAPE: &str = "must be a caip-2 id (namespace:reference, e.g. eip155:8453)";
+    let Some((namespace, reference)) = s.split_once(':') else {
+        return Err(SHAPE);
+    };
+    let ns_ok = (3..=8).contains(&namespace.len())
+        && namespace
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let ref_ok = (1..=32).contains(&reference.len())
+        && reference
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !(ns_ok && ref_ok) {
+        return Err(SHAPE);
+    }
+    if namespace == "eip155" && eip155_chain_id(reference).is_none() {
+        return Err("must have a decimal chain id after eip155:");
+    }
+    Ok(())
+}
+
+fn eip155_chain_id(reference: &str) -> Option<u64> {
+    if reference.is_empty()
+        || !reference.bytes().all(|b| b.is_ascii_digit())
+        || (reference.len() > 1 && reference.starts_with('0'))
+    {
+        return None;
+    }
+    reference.parse::<u64>().ok().filter(|id| *id != 0)
+}
+
+fn check_v1_network(s: &str) -> Result<(), &'static str> {
+    if s.contains(':') {
+        return Err("is a caip-2 id, but x402 v1 uses network names such as base-sepolia");
+    }
+    let slug = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !slug {
+        return Err("is not a v1 network name (lowercase letters, digits and dashes)");
+    }
+    if V1_EVM_NETWORKS.iter().any(|(name, _)| *name == s)
+        || V1_SOLANA_NETWORKS.iter().any(|(name, _)| *name == s)
+    {
+        Ok(())
+    } else {
+        Err("is not a known x402 v1 network name")
+    }
+}
+
+impl Requirement {
+    /// Reads `accepts[index]` of an x402 document of the given version (1 or 2; anything
+    /// else is read as 2). Never fails: what is wrong goes into `problems`.
+    pub fn parse(index: usize, raw: &Value, version: u8) -> Requirement {
+        let version = if version == 1 { 1 } else { 2 };
+        let mut req = Requirement {
+            index,
+            raw: raw.clone(),
+            version,
+            scheme: None,
+            network: None,
+            amount: None,
+            asset: None,
+            pay_to: None,
+            max_timeout_seconds: None,
+            extra: None,
+            resource: None,
+            description: None,
+            mime_type: None,
+            problems: Vec::new(),
+        };
+        let Value::Object(obj) = raw else {
+            req.problems.push(Problem::new(
+                "accepts",
+                format!("entry {index} is {}, not an object", json_type(raw)),
+            ));
+            return req;
+        };
+        let p = &mut req.problems;
+        let amount_key = if version == 1 {
+            "maxAmountRequired"
+        } else {
+            "amount"
+        };
+
+        req.scheme = string_field(obj, "scheme", Need::NonEmpty, p);
+        req.network = string_field(obj, "network", Need::NonEmpty, p);
+        req.amount = string_field(obj, amount_key, Need::NonEmpty, p);
+        if version == 2 && !obj.contains_key("amount") && obj.contains_key("maxAmountRequired") {
+            if let Some(last) = p.last_mut() {
+                last.message = "is missing (maxAmountRequired is the v1 name)".to_owned();
+            }
+        }
+        req.asset = string_field(obj, "asset", Need::NonEmpty, p);
+        req.pay_to = string_field(obj, "payTo", Need::NonEmpty, p);
+        let (resource_need, description_need) = if version == 1 {
+            (Need::NonEmpty, Need::Present)
+        } else {
+            (Need::Optional, Need::Optional)
+        };
+        req.resource = string_field(obj, "resource", resource_need, p);
+        req.description = string_field(obj, "description", description_need, p);
+        req.mime_type = string_field(obj, "mimeType", Need::Optional, p);
+
+        match obj.get("maxTimeoutSeconds") {
+            None => p.push(Problem::new("maxTimeoutSeconds", "is missing")),
+            Some(Value::Number(n)) => match n.as_u64() {
+                Some(0) => {
+                    req.max_timeout_seconds = Some(0);
+                    p.push(Problem::new("maxTimeoutSeconds", "must be positive"));
+                }
+                Some(secs) => req.max_timeout_seconds = Some(secs),
+                None => p.push(Problem::new(
+                    "maxTimeoutSeconds",
+                    "must be a positive integer number of seconds",
+                )),
+            },
+            Some(other) => p.push(Problem::new(
+                "maxTimeoutSeconds",
+                format!("must be a number, not {}", json_type(other)),
+            )),
+        }
+
+        match obj.get("extra") {
+            None | Some(Value::Null) => {}
+            Some(v @ Value::Object(_)) => req.extra = Some(v.clone()),
+            Some(other) => p.push(Problem::new(
+                "extra",
+                format!("must be an object, not {}", json_type(other)),
+            )),
+        }
+        if version == 1 {
+            match obj.get("outputSchema") {
+                None | Some(Value::Null) | Some(Value::Object(_)) => {}
+                Some(other) => p.push(Problem::new(
+                    "outputSchema",
+                    format!("must be an object, not {}", json_type(other)),
+                )),
+            }
+        }
+
+        if let Some(amount) = &req.amount
+            && !amount.is_empty()
+            && let Err(message) = check_amount(amount)
+        {
+            p.push(Problem::new(amount_key, message));
+        }
+
+        if let Some(network) = req.network.as_deref().filter(|n| !n.is_empty()) {
+            let checked = if version == 1 {
+                check_v1_network(network)
+            } else {
+                check_caip2(network)
+            };
+            if let Err(message) = checked {
+                p.push(Problem::new("network", message));
+            }
+        }
+
+        let family = req.family();
+        for (key, value) in [("payTo", &req.pay_to), ("asset", &req.asset)] {
+            let Some(value) = value.as_deref().filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let checked = match family {
+                Family::Evm => check_evm_address(value).and_then(|address| {
+                    if address.is_zero() {
+                        Err("is the zero address")
+                    } else {
+                        Ok(())
+                    }
+                }),
+                Family::Solana => check_base58_address(value),
+                Family::Other => Ok(()),
+            };
+            if let Err(message) = checked {
+                req.problems.push(Problem::new(key, message));
+            }
+        }
+
+        // `exact` on EVM with EIP-3009 signs an EIP-712 domain whose name and version come
+        // from `extra`; the TS client throws without them (`signEIP3009Authorization`).
+        if family == Family::Evm
+            && req.scheme.as_deref() == Some("exact")
+            && req.transfer_method() == "eip3009"
+        {
+            for key in ["name", "version"] {
+                let field = format!("extra.{key}");
+                match req.extra.as_ref().and_then(|e| e.get(key)) {
+                    Some(Value::String(s)) if !s.is_empty() => {}
+                    Some(Value::String(_)) => req.problems.push(Problem::new(&field, "is empty")),
+                    None | Some(Value::Null) => req.problems.push(Problem::new(
+                        &field,
+                        "is missing (the eip-712 domain needs it)",
+                    )),
+                    Some(other) => req.problems.push(Problem::new(
+                        &field,
+                        format!("must be a string, not {}", json_type(other)),
+                    )),
+                }
+            }
+        }
+        req
+    }
+
+    fn family(&self) -> Family {
+        let Some(network) = self.network.as_deref() else {
+            return Family::Other;
+        };
+        if self.version == 1 {
+            if V1_EVM_NETWORKS.iter().any(|(name, _)| *name == network) {
+                Family::Evm
+            } else if V1_SOLANA_NETWORKS.iter().any(|(name, _)| *name == network) {
+                Family::Solana
+            } else {
+                Family::Other
+            }
+        } else if network.starts_with("eip155:") {
+            Family::Evm
+        } else if network.starts_with("solana:") {
+            Family::Solana
+        } else {
+            Family::Other
+        }
+    }
+
+    /// The network is an EVM chain (`eip155:*` in v2, a known EVM name in v1).
+    pub fn is_evm(&self) -> bool {
+        self.family() == Family::Evm
+    }
+
+    /// The amount as a uint256, or `None` when missing or not a valid atomic amount.
+    pub fn amount_u256(&self) -> Option<U256> {
+        check_amount(self.amount.as_deref()?).ok()
+    }
+
+    /// EVM chain id: the number after `eip155:` (v2), or the chain of a known v1 name.
+    pub fn chain_id(&self) -> Option<u64> {
+        let network = self.network.as_deref()?;
+        if self.version == 1 {
+            V1_EVM_NETWORKS
+                .iter()
+                .find(|(name, _)| *name == network)
+                .map(|(_, id)| *id)
+        } else {
+            eip155_chain_id(network.strip_prefix("eip155:")?)
+        }
+    }
+
+    /// The network as a CAIP-2 id (v1 names translated when known).
+    pub fn caip2_network(&self) -> Option<String> {
+        let network = self.network.as_deref()?;
+        if self.version == 2 {
+            return Some(network.to_owned());
+        }
+        if let Some(id) = self.chain_id() {
+            return Some(format!("eip155:{id}"));
+        }
+        V1_SOLANA_NETWORKS
+            .iter()
+            .find(|(name, _)| *name == network)
+            .map(|(_, caip2)| (*caip2).to_owned())
+    }
+
+    /// A string field of `extra`, e.g. `extra_str("name")`.
+    pub fn extra_str(&self, key: &str) -> Option<&str> {
+        self.extra.as_ref()?.get(key)?.as_str()
+    }
+
+    /// `extra.assetTransferMethod`, defaulting to `eip3009` as the reference clients do
+    /// (`@x402/evm` `exact/client/scheme.ts`).
+    pub fn transfer_method(&self) -> &str {
+        self.extra_str("assetTransferMethod").unwrap_or("eip3009")
+    }
+
+    /// `payTo` as an EVM address, when the network is EVM and the value is valid.
+    pub fn pay_to_address(&self) -> Option<Address> {
+        self.evm_address(self.pay_to.as_deref()?)
+    }
+
+    /// `asset` (the token contract) as an EVM address, when valid.
+    pub fn asset_address(&self) -> Option<Address> {
+        self.evm_address(self.asset.as_deref()?)
+    }
+
+    fn evm_address(&self, s: &str) -> Option<Address> {
+        if self.is_evm() {
+            check_evm_address(s).ok()
+        } else {
+            None
+        }
+    }
+}

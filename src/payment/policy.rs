@@ -1,0 +1,172 @@
+//! Choosing what to pay and refusing what must not be paid.
+//!
+//! Every option of a 402 is judged on its own: can this tool pay it (scheme `exact`, an EVM
+//! network and asset it knows, EIP-3009, an EIP-712 domain that matches the known token), and
+//! in what order the user prefers networks. The cap is checked against the option actually about
+//! to be signed (a `Quote`), never against `accepts[0]`.
+
+use super::challenge::{Challenge, Requirement};
+use crate::amount::{self, UserAmount};
+use crate::network::{Asset, Network, Networks, TransferMethod};
+use alloy_primitives::{Address, U256};
+
+/// The cap when neither `--max-amount` nor `[limits] per_payment` says otherwise: 0.10 of the
+/// asset, as the legacy reference client defaulted to, so a hostile 402 cannot drain a wallet in
+/// one signature.
+pub const DEFAULT_MAX_AMOUNT: &str = "0.10";
+
+/// A payable option, fully resolved against the network table.
+#[derive(Clone, Debug)]
+pub struct Quote {
+    /// Index into `challenge.accepts`.
+    pub index: usize,
+    pub network: Network,
+    pub asset: Asset,
+    pub amount: U256,
+    pub pay_to: Address,
+    pub max_timeout_seconds: u64,
+    /// The EIP-712 domain name and version to sign with.
+    pub domain_name: String,
+    pub domain_version: String,
+}
+
+impl Quote {
+    pub fn price(&self) -> String {
+        amount::display(self.amount, self.asset.decimals, &self.asset.symbol)
+    }
+}
+
+/// Why an option cannot be paid.
+pub type Unpayable = String;
+
+/// Judges one requirement.
+pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Quote, Unpayable> {
+    let scheme = req.scheme.as_deref().unwrap_or("");
+    if scheme != "exact" {
+        return Err(format!("scheme '{scheme}' is not supported (only exact)"));
+    }
+    let network_name = req.network.as_deref().unwrap_or("");
+    let Some(network) = networks.for_requirement(network_name, version) else {
+        return Err(if network_name.starts_with("solana") {
+            format!("network '{network_name}' (Solana) is not supported yet")
+        } else {
+            format!("network '{network_name}' is not a known EVM network (add it to config.toml)")
+        });
+    };
+    if !req.problems.is_empty() {
+        let list: Vec<String> = req.problems.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "the option breaks the protocol: {}",
+            list.join("; ")
+        ));
+    }
+    let Some(asset_address) = req.asset_address() else {
+        return Err("no valid asset address".into());
+    };
+    let Some(asset) = network.asset(&asset_address) else {
+        return Err(format!(
+            "asset {asset_address} is not a token this tool knows on {} (its decimals, and so its price, cannot be shown honestly; add it under [[assets]])",
+            network.name
+        ));
+    };
+    let method = req.transfer_method();
+    if method != "eip3009" || asset.method != TransferMethod::Eip3009 {
+        return Err(format!(
+            "transfer method '{method}' is not supported yet (only eip3009)"
+        ));
+    }
+    let domain_name = req
+        .extra_str("name")
+        .unwrap_or(&asset.eip712_name)
+        .to_string();
+    let domain_version = req
+        .extra_str("version")
+        .unwrap_or(&asset.eip712_version)
+        .to_string();
+    if domain_name != asset.eip712_name || domain_version != asset.eip712_version {
+        return Err(format!(
+            "EIP-712 domain '{domain_name}'/'{domain_version}' differs from the known token's '{}'/'{}'",
+            asset.eip712_name, asset.eip712_version
+        ));
+    }
+    let (Some(amount), Some(pay_to), Some(max_timeout_seconds)) = (
+        req.amount_u256(),
+        req.pay_to_address(),
+        req.max_timeout_seconds,
+    ) else {
+        return Err("amount, payTo or maxTimeoutSeconds is missing".into());
+    };
+    if max_timeout_seconds == 0 {
+        return Err("maxTimeoutSeconds is 0".into());
+    }
+    Ok(Quote {
+        index: req.index,
+        network: network.clone(),
+        asset: asset.clone(),
+        amount,
+        pay_to,
+        max_timeout_seconds,
+        domain_name,
+        domain_version,
+    })
+}
+
+/// Every option judged, and the index of the one to pay: the first payable one on the most
+/// preferred network (`preferred` names, in order), else the server's first payable one.
+/// With a non-empty `preferred` list only those networks are eligible.
+pub fn choose(
+    challenge: &Challenge,
+    networks: &Networks,
+    preferred: &[String],
+    narrow: bool,
+) -> (Vec<Result<Quote, Unpayable>>, Option<usize>) {
+    let judged: Vec<Result<Quote, Unpayable>> = challenge
+        .accepts
+        .iter()
+        .map(|r| {
+            let q = evaluate(r, challenge.version, networks)?;
+            if narrow && !preferred.iter().any(|p| p == &q.network.name) {
+                return Err(format!(
+                    "network {} was not asked for (--network)",
+                    q.network.name
+                ));
+            }
+            Ok(q)
+        })
+        .collect();
+    let rank = |q: &Quote| {
+        preferred
+            .iter()
+            .position(|p| p == &q.network.name)
+            .unwrap_or(usize::MAX)
+    };
+    let chosen = judged
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().ok().map(|q| (rank(q), i)))
+        .min()
+        .map(|(_, i)| i);
+    (judged, chosen)
+}
+
+/// The cap in the quote's asset.
+#[derive(Debug, thiserror::Error)]
+pub enum CapError {
+    #[error("{price} is above the per-payment cap of {cap}")]
+    OverCap { price: String, cap: String },
+    #[error("the cap '{0}' cannot be expressed in {1}")]
+    Unrepresentable(String, String),
+}
+
+pub fn check_cap(quote: &Quote, cap: &UserAmount) -> Result<(), CapError> {
+    let limit = cap
+        .to_base_units(quote.asset.decimals)
+        .map_err(|_| CapError::Unrepresentable(cap.to_string(), quote.asset.symbol.clone()))?;
+    if quote.amount > limit {
+        return Err(CapError::OverCap {
+            price: quote.price(),
+            cap: amount::display(limit, quote.asset.decimals, &quote.asset.symbol),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,324 @@
+//! Test-only fixtures shared by the payment tests: the published x402 examples
+//! (`specs/transports-v1/http.md`, `specs/transports-v2/http.md` in coinbase/x402), the
+//! vectors of x402-protocol.md §9 and DEPENDENCIES.md §3, a small SHA-256 for the §9.2
+//! header digest (no new crate), a deterministic PRNG, and the no-panic fuzz test.
+
+use serde_json::Value;
+
+/// Anvil account #0 (public test key).
+pub const ANVIL_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+pub const ANVIL_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+pub const USDC_BASE_SEPOLIA: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+pub const USDC_BASE: &str = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+pub const PAY_TO: &str = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+pub const SPEC_FROM: &str = "0x857b06519E91e3A54538791bDbb0E22373e36b66";
+pub const SPEC_NONCE: &str = "0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480";
+pub const SPEC_VALID_AFTER: u64 = 1_740_672_089;
+pub const SPEC_VALID_BEFORE: u64 = 1_740_672_154;
+/// The spec's real signature by `SPEC_FROM` over the Base Sepolia USDC domain (§9.1).
+pub const SPEC_SIGNATURE: &str = "0x2d6a7588d6acca505cbf0d9a4a227e0c52c6c34008c8e8986a1283259764173608a2ce6496642e377d6da8dbbf5836e9bd15092f9ecab05ded3d6293af148b571c";
+
+/// `PAYMENT-REQUIRED` example of `specs/transports-v2/http.md`.
+pub const SPEC_V2_PAYMENT_REQUIRED_B64: &str = "eyJ4NDAyVmVyc2lvbiI6MiwiZXJyb3IiOiJQQVlNRU5ULVNJR05BVFVSRSBoZWFkZXIgaXMgcmVxdWlyZWQiLCJyZXNvdXJjZSI6eyJ1cmwiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbS9wcmVtaXVtLWRhdGEiLCJkZXNjcmlwdGlvbiI6IkFjY2VzcyB0byBwcmVtaXVtIG1hcmtldCBkYXRhIiwibWltZVR5cGUiOiJhcHBsaWNhdGlvbi9qc29uIn0sImFjY2VwdHMiOlt7InNjaGVtZSI6ImV4YWN0IiwibmV0d29yayI6ImVpcDE1NTo4NDUzMiIsImFtb3VudCI6IjEwMDAwIiwiYXNzZXQiOiIweDAzNkNiRDUzODQyYzU0MjY2MzRlNzkyOTU0MWVDMjMxOGYzZENGN2UiLCJwYXlUbyI6IjB4MjA5NjkzQmM2YWZjMEM1MzI4YkEzNkZhRjAzQzUxNEVGMzEyMjg3QyIsIm1heFRpbWVvdXRTZWNvbmRzIjo2MCwiZXh0cmEiOnsibmFtZSI6IlVTREMiLCJ2ZXJzaW9uIjoiMiJ9fV19";
+/// What it decodes to, byte for byte.
+pub const SPEC_V2_PAYMENT_REQUIRED_JSON: &str = r#"{"x402Version":2,"error":"PAYMENT-SIGNATURE header is required","resource":{"url":"https://api.example.com/premium-data","description":"Access to premium market data","mimeType":"application/json"},"accepts":[{"scheme":"exact","network":"eip155:84532","amount":"10000","asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e","payTo":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","maxTimeoutSeconds":60,"extra":{"name":"USDC","version":"2"}}]}"#;
+pub const SPEC_V2_RESOURCE_JSON: &str = r#"{"url":"https://api.example.com/premium-data","description":"Access to premium market data","mimeType":"application/json"}"#;
+pub const SPEC_V2_ACCEPTED_JSON: &str = r#"{"scheme":"exact","network":"eip155:84532","amount":"10000","asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e","payTo":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","maxTimeoutSeconds":60,"extra":{"name":"USDC","version":"2"}}"#;
+
+/// `PAYMENT-SIGNATURE` example of `specs/transports-v2/http.md`.
+pub const SPEC_V2_PAYMENT_SIGNATURE_B64: &str = "eyJ4NDAyVmVyc2lvbiI6MiwicmVzb3VyY2UiOnsidXJsIjoiaHR0cHM6Ly9hcGkuZXhhbXBsZS5jb20vcHJlbWl1bS1kYXRhIiwiZGVzY3JpcHRpb24iOiJBY2Nlc3MgdG8gcHJlbWl1bSBtYXJrZXQgZGF0YSIsIm1pbWVUeXBlIjoiYXBwbGljYXRpb24vanNvbiJ9LCJhY2NlcHRlZCI6eyJzY2hlbWUiOiJleGFjdCIsIm5ldHdvcmsiOiJlaXAxNTU6ODQ1MzIiLCJhbW91bnQiOiIxMDAwMCIsImFzc2V0IjoiMHgwMzZDYkQ1Mzg0MmM1NDI2NjM0ZTc5Mjk1NDFlQzIzMThmM2RDRjdlIiwicGF5VG8iOiIweDIwOTY5M0JjNmFmYzBDNTMyOGJBMzZGYUYwM0M1MTRFRjMxMjI4N0MiLCJtYXhUaW1lb3V0U2Vjb25kcyI6NjAsImV4dHJhIjp7Im5hbWUiOiJVU0RDIiwidmVyc2lvbiI6IjIifX0sInBheWxvYWQiOnsic2lnbmF0dXJlIjoiMHgyZDZhNzU4OGQ2YWNjYTUwNWNiZjBkOWE0YTIyN2UwYzUyYzZjMzQwMDhjOGU4OTg2YTEyODMyNTk3NjQxNzM2MDhhMmNlNjQ5NjY0MmUzNzdkNmRhOGRiYmY1ODM2ZTliZDE1MDkyZjllY2FiMDVkZWQzZDYyOTNhZjE0OGI1NzFjIiwiYXV0aG9yaXphdGlvbiI6eyJmcm9tIjoiMHg4NTdiMDY1MTlFOTFlM0E1NDUzODc5MWJEYmIwRTIyMzczZTM2YjY2IiwidG8iOiIweDIwOTY5M0JjNmFmYzBDNTMyOGJBMzZGYUYwM0M1MTRFRjMxMjI4N0MiLCJ2YWx1ZSI6IjEwMDAwIiwidmFsaWRBZnRlciI6IjE3NDA2NzIwODkiLCJ2YWxpZEJlZm9yZSI6IjE3NDA2NzIxNTQiLCJub25jZSI6IjB4ZjM3NDY2MTNjMmQ5MjBiNWZkYWJjMDg1NmYyYWViMmQ0Zjg4ZWU2MDM3YjhjYzVkMDRhNzFhNDQ2MmYxMzQ4MCJ9fX0=";
+
+/// `X-PAYMENT` example of `specs/transports-v1/http.md` (its base64 says `base-sepolia`,
+/// although the prose beside it shows `kairos-testnet`).
+pub const SPEC_V1_X_PAYMENT_B64: &str = "eyJ4NDAyVmVyc2lvbiI6MSwic2NoZW1lIjoiZXhhY3QiLCJuZXR3b3JrIjoiYmFzZS1zZXBvbGlhIiwicGF5bG9hZCI6eyJzaWduYXR1cmUiOiIweDJkNmE3NTg4ZDZhY2NhNTA1Y2JmMGQ5YTRhMjI3ZTBjNTJjNmMzNDAwOGM4ZTg5ODZhMTI4MzI1OTc2NDE3MzYwOGEyY2U2NDk2NjQyZTM3N2Q2ZGE4ZGJiZjU4MzZlOWJkMTUwOTJmOWVjYWIwNWRlZDNkNjI5M2FmMTQ4YjU3MWMiLCJhdXRob3JpemF0aW9uIjp7ImZyb20iOiIweDg1N2IwNjUxOUU5MWUzQTU0NTM4NzkxYkRiYjBFMjIzNzNlMzZiNjYiLCJ0byI6IjB4MjA5NjkzQmM2YWZjMEM1MzI4YkEzNkZhRjAzQzUxNEVGMzEyMjg3QyIsInZhbHVlIjoiMTAwMDAiLCJ2YWxpZEFmdGVyIjoiMTc0MDY3MjA4OSIsInZhbGlkQmVmb3JlIjoiMTc0MDY3MjE1NCIsIm5vbmNlIjoiMHhmMzc0NjYxM2MyZDkyMGI1ZmRhYmMwODU2ZjJhZWIyZDRmODhlZTYwMzdiOGNjNWQwNGE3MWE0NDYyZjEzNDgwIn19fQ==";
+/// Its `payload`, in the key order of the example.
+pub const SPEC_V1_PAYLOAD_JSON: &str = r#"{"signature":"0x2d6a7588d6acca505cbf0d9a4a227e0c52c6c34008c8e8986a1283259764173608a2ce6496642e377d6da8dbbf5836e9bd15092f9ecab05ded3d6293af148b571c","authorization":{"from":"0x857b06519E91e3A54538791bDbb0E22373e36b66","to":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","value":"10000","validAfter":"1740672089","validBefore":"1740672154","nonce":"0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480"}}"#;
+
+/// The v1 402 body of `specs/transports-v1/http.md`, with `base-sepolia` as network (the
+/// spec prose says `kairos-testnet`, which no reference client knows).
+pub const SPEC_V1_BODY: &str = r#"{
+  "x402Version": 1,
+  "error": "Payment required to access this resource",
+  "accepts": [
+    {
+      "scheme": "exact",
+      "network": "base-sepolia",
+      "maxAmountRequired": "10000",
+      "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+      "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+      "resource": "https://api.example.com/premium-data",
+      "description": "Access to premium market data",
+      "mimeType": "application/json",
+      "outputSchema": null,
+      "maxTimeoutSeconds": 60,
+      "extra": {
+        "name": "USDC",
+        "version": "2"
+      }
+    }
+  ]
+}"#;
+
+/// Settlement examples of the two transport specs.
+pub const SPEC_V2_RESPONSE_OK_B64: &str = "eyJzdWNjZXNzIjp0cnVlLCJ0cmFuc2FjdGlvbiI6IjB4MTIzNDU2Nzg5MGFiY2RlZjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3ODkwYWJjZGVmMTIzNDU2Nzg5MGFiY2RlZiIsIm5ldHdvcmsiOiJlaXAxNTU6ODQ1MzIiLCJwYXllciI6IjB4ODU3YjA2NTE5RTkxZTNBNTQ1Mzg3OTFiRGJiMEUyMjM3M2UzNmI2NiJ9";
+pub const SPEC_V2_RESPONSE_FAIL_B64: &str = "eyJzdWNjZXNzIjpmYWxzZSwiZXJyb3JSZWFzb24iOiJpbnN1ZmZpY2llbnRfZnVuZHMiLCJuZXR3b3JrIjoiZWlwMTU1Ojg0NTMyIn0=";
+pub const SPEC_V1_RESPONSE_OK_B64: &str = "eyJzdWNjZXNzIjp0cnVlLCJ0cmFuc2FjdGlvbiI6IjB4MTIzNDU2Nzg5MGFiY2RlZjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3ODkwYWJjZGVmMTIzNDU2Nzg5MGFiY2RlZiIsIm5ldHdvcmsiOiJiYXNlLXNlcG9saWEiLCJwYXllciI6IjB4ODU3YjA2NTE5RTkxZTNBNTQ1Mzg3OTFiRGJiMEUyMjM3M2UzNmI2NiJ9";
+pub const SPEC_V1_RESPONSE_FAIL_B64: &str = "eyJzdWNjZXNzIjpmYWxzZSwiZXJyb3JSZWFzb24iOiJpbnN1ZmZpY2llbnRfZnVuZHMiLCJ0cmFuc2FjdGlvbiI6IiIsIm5ldHdvcmsiOiJiYXNlLXNlcG9saWEiLCJwYXllciI6IjB4ODU3YjA2NTE5RTkxZTNBNTQ1Mzg3OTFiRGJiMEUyMjM3M2UzNmI2NiJ9";
+
+/// Parses JSON keeping key order (serde_json `preserve_order`).
+pub fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("test JSON parses")
+}
+
+/// `(name, value)` header pair.
+pub fn hdr(name: &str, value: &str) -> (String, String) {
+    (name.to_owned(), value.to_owned())
+}
+
+/// FIPS 180-4 SHA-256, small and slow, for comparing one published digest.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    let bit_len = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_be_bytes());
+    for block in msg.chunks_exact(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (slot, v) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *slot = slot.wrapping_add(v);
+        }
+    }
+    let mut out = [0u8; 32];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// xorshift64*: deterministic, good enough to pick mutations.
+pub struct Prng(u64);
+
+impl Prng {
+    pub fn new(seed: u64) -> Self {
+        Prng(seed.max(1))
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
+
+#[test]
+fn sha256_matches_fips_examples() {
+    let hex = |d: [u8; 32]| alloy_primitives::hex::encode(d);
+    assert_eq!(
+        hex(sha256(b"abc")),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(
+        hex(sha256(b"")),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        hex(sha256(
+            b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+        )),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    );
+}
+
+mod fuzz {
+    //! Thousands of truncated and mutated headers and bodies through every decoder. The
+    //! assertion is that nothing panics (a panic fails the test) and that results stay
+    //! coherent: a parsed challenge always has a non-empty `accepts`.
+
+    use alloy_signer_local::PrivateKeySigner;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+    use super::*;
+    use crate::payment::{challenge, exact_evm, receipt};
+
+    const INTERESTING: &[u8] =
+        b"{}[]\":,0123456789-+.eE \n\t\\x402Version accepts amount null true false \xff\xfe\xc3=/_";
+
+    fn mutate(rng: &mut Prng, input: &[u8]) -> Vec<u8> {
+        let mut out = input.to_vec();
+        for _ in 0..=rng.below(4) {
+            match rng.below(6) {
+                0 => out.truncate(rng.below(out.len() + 1)),
+                1 if !out.is_empty() => {
+                    let i = rng.below(out.len());
+                    out[i] ^= 1 << rng.below(8);
+                }
+                2 => {
+                    let i = rng.below(out.len() + 1);
+                    out.insert(i, INTERESTING[rng.below(INTERESTING.len())]);
+                }
+                3 if !out.is_empty() => {
+                    let i = rng.below(out.len());
+                    out.remove(i);
+                }
+                4 if !out.is_empty() => {
+                    let a = rng.below(out.len());
+                    let b = (a + rng.below(16)).min(out.len());
+                    let piece = out[a..b].to_vec();
+                    let at = rng.below(out.len() + 1);
+                    out.splice(at..at, piece);
+                }
+                _ => {
+                    let i = rng.below(out.len() + 1);
+                    out.insert(i, (rng.next() & 0xff) as u8);
+                }
+            }
+        }
+        out
+    }
+
+    fn exercise_challenge(
+        signer: &PrivateKeySigner,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> usize {
+        let Ok(parsed) = challenge::parse_payment_required(headers, body) else {
+            return 0;
+        };
+        assert!(!parsed.accepts.is_empty());
+        assert!(parsed.version == 1 || parsed.version == 2);
+        let mut signed = 0;
+        for req in &parsed.accepts {
+            let _ = (req.amount_u256(), req.chain_id(), req.caip2_network());
+            let _ = (
+                req.pay_to_address(),
+                req.asset_address(),
+                req.extra_str("name"),
+            );
+            if exact_evm::domain_for(req).is_ok() {
+                let auth = exact_evm::authorize(signer, req, 1_740_672_089)
+                    .expect("a requirement without problems can be signed");
+                let recovered =
+                    exact_evm::recover(&auth.authorization, &auth.domain, &auth.signature)
+                        .expect("own signature parses");
+                assert_eq!(recovered, signer.address());
+                signed += 1;
+            }
+        }
+        signed
+    }
+
+    #[test]
+    fn mutated_inputs_never_panic() {
+        let signer: PrivateKeySigner = ANVIL_KEY.parse().expect("anvil key");
+        let mut rng = Prng::new(0x402_402_402);
+        let header_json = SPEC_V2_PAYMENT_REQUIRED_JSON.as_bytes();
+        let receipts = [
+            SPEC_V2_RESPONSE_OK_B64,
+            SPEC_V2_RESPONSE_FAIL_B64,
+            SPEC_V1_RESPONSE_OK_B64,
+            SPEC_V1_RESPONSE_FAIL_B64,
+        ];
+        let mut parsed_ok = 0;
+        let mut signed = 0;
+        for round in 0..4000 {
+            // 1. mutate the base64 text of the header itself
+            let b64 = mutate(&mut rng, SPEC_V2_PAYMENT_REQUIRED_B64.as_bytes());
+            let headers = vec![hdr("Payment-Required", &String::from_utf8_lossy(&b64))];
+            signed += exercise_challenge(&signer, &headers, b"{}");
+
+            // 2. mutate the JSON inside, then encode it properly, so the JSON and field
+            //    checks see the damage (alternating alphabets)
+            let doc = mutate(&mut rng, header_json);
+            let encoded = if round % 2 == 0 {
+                STANDARD.encode(&doc)
+            } else {
+                URL_SAFE_NO_PAD.encode(&doc)
+            };
+            let headers = vec![hdr("PAYMENT-REQUIRED", &encoded)];
+            let body = mutate(&mut rng, SPEC_V1_BODY.as_bytes());
+            let n = exercise_challenge(&signer, &headers, &body);
+            signed += n;
+            if challenge::parse_payment_required(&headers, &body).is_ok() {
+                parsed_ok += 1;
+            }
+
+            // 3. mutated v1 bodies with no header
+            signed += exercise_challenge(&signer, &[], &body);
+
+            // 4. receipts, as text and as re-encoded JSON
+            let r = receipts[round % receipts.len()];
+            let mutated = mutate(&mut rng, r.as_bytes());
+            let _ = receipt::decode_settlement(&String::from_utf8_lossy(&mutated));
+            let decoded = STANDARD.decode(r).expect("spec receipt decodes");
+            let _ = receipt::decode_settlement(&STANDARD.encode(mutate(&mut rng, &decoded)));
+        }
+        // The mutations must leave enough intact for the later stages to be exercised.
+        assert!(
+            parsed_ok > 100,
+            "only {parsed_ok} mutated challenges parsed"
+        );
+        assert!(
+            signed > 100,
+            "only {signed} mutated requirements were signed"
+        );
+    }
+}
