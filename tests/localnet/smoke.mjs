@@ -109,6 +109,96 @@ function guardProbe() {
   return { ...r, canUnshare };
 }
 
+// ---------------------------------------------------------------- token contract
+async function tokenChecks(state) {
+  const viem = await import("viem");
+  const { privateKeyToAccount } = await import("viem/accounts");
+  const { readFileSync } = await import("node:fs");
+  const { abi } = JSON.parse(readFileSync(join(LOCALNET_DIR, "contracts", "TestUSDC.json"), "utf8"));
+  const url = state.chains.devchain.rpcUrl;
+  const token = state.token.address;
+  const signer = privateKeyToAccount(state.accounts.payer2.privateKey);
+  const poor = privateKeyToAccount(state.accounts.poorPayer.privateKey);
+  const stranger = privateKeyToAccount("0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"); // anvil #7
+  const recipient = stranger.address;
+  const relayer = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"; // anvil #8 (unlocked in anvil)
+  const domain = { name: "USDC", version: "2", chainId: 31337, verifyingContract: token };
+  const authFields = [
+    { name: "from", type: "address" }, { name: "to", type: "address" }, { name: "value", type: "uint256" },
+    { name: "validAfter", type: "uint256" }, { name: "validBefore", type: "uint256" }, { name: "nonce", type: "bytes32" },
+  ];
+  const now = BigInt(Number((await rpc(url, "eth_getBlockByNumber", ["latest", false])).timestamp));
+  const nonce = () => viem.toHex(crypto.getRandomValues(new Uint8Array(32)));
+  const sign = (account, primaryType, message) =>
+    account.signTypedData({ domain, types: { [primaryType]: primaryType === "CancelAuthorization" ? [{ name: "authorizer", type: "address" }, { name: "nonce", type: "bytes32" }] : authFields }, primaryType, message });
+  const auth = (over = {}) => ({ from: signer.address, to: recipient, value: 1n, validAfter: 0n, validBefore: now + 3600n, nonce: nonce(), ...over });
+  const args = (m) => [m.from, m.to, m.value, m.validAfter, m.validBefore, m.nonce];
+  const vrs = (sig) => {
+    const p = viem.parseSignature(sig);
+    return [Number(p.v), p.r, p.s];
+  };
+  const data = (functionName, a) => viem.encodeFunctionData({ abi, functionName, args: a });
+  const send = async (from, functionName, a) => {
+    const hash = await rpc(url, "eth_sendTransaction", [{ from, to: token, data: data(functionName, a), gas: "0x30000" }]);
+    const r = await rpc(url, "eth_getTransactionReceipt", [hash]);
+    assert.equal(r.status, "0x1", `${functionName} failed`);
+    return r;
+  };
+  const reverts = async (from, functionName, a, reason) => {
+    await assert.rejects(rpc(url, "eth_call", [{ from, to: token, data: data(functionName, a) }, "latest"]), (e) => {
+      assert.ok(e.message.includes(reason), `${functionName}: expected revert "${reason}", got ${e.message}`);
+      return true;
+    });
+  };
+  const topic = (sig) => viem.keccak256(viem.toHex(sig));
+  const hasLog = (r, sig) => r.logs.some((l) => l.topics[0] === topic(sig));
+  const read = async (functionName, a = []) =>
+    viem.decodeFunctionResult({ abi, functionName, data: await rpc(url, "eth_call", [{ to: token, data: data(functionName, a) }, "latest"]) });
+
+  assert.equal(await read("name"), "USDC");
+  assert.equal(await read("version"), "2");
+  assert.equal(await read("symbol"), "USDC");
+  assert.equal(await read("decimals"), 6);
+
+  // transferWithAuthorization, bytes-signature form, relayed by a third party
+  const m1 = auth();
+  const s1 = await sign(signer, "TransferWithAuthorization", m1);
+  const before = await balanceOf(url, token, recipient);
+  const r1 = await send(relayer, "transferWithAuthorization", [...args(m1), s1]);
+  assert.equal((await balanceOf(url, token, recipient)) - before, 1n);
+  assert.ok(hasLog(r1, "AuthorizationUsed(address,bytes32)") && hasLog(r1, "Transfer(address,address,uint256)"), "events");
+  assert.equal(await read("authorizationState", [signer.address, m1.nonce]), true);
+  // replay, (v,r,s) form
+  await reverts(relayer, "transferWithAuthorization", [...args(m1), ...vrs(s1)], "FiatTokenV2: authorization is used or canceled");
+  // time window
+  const m2 = auth({ validBefore: now - 1n });
+  await reverts(relayer, "transferWithAuthorization", [...args(m2), await sign(signer, "TransferWithAuthorization", m2)], "FiatTokenV2: authorization is expired");
+  const m3 = auth({ validAfter: now + 3600n, validBefore: now + 7200n });
+  await reverts(relayer, "transferWithAuthorization", [...args(m3), await sign(signer, "TransferWithAuthorization", m3)], "FiatTokenV2: authorization is not yet valid");
+  // wrong signer
+  const m4 = auth();
+  await reverts(relayer, "transferWithAuthorization", [...args(m4), await sign(poor, "TransferWithAuthorization", m4)], "FiatTokenV2: invalid signature");
+  // insufficient balance
+  const m5 = auth({ from: poor.address });
+  await reverts(relayer, "transferWithAuthorization", [...args(m5), await sign(poor, "TransferWithAuthorization", m5)], "ERC20: transfer amount exceeds balance");
+  // receiveWithAuthorization: only the payee may submit
+  const m6 = auth();
+  const s6 = await sign(signer, "ReceiveWithAuthorization", m6);
+  await reverts(relayer, "receiveWithAuthorization", [...args(m6), s6], "FiatTokenV2: caller must be the payee");
+  await reverts(recipient, "receiveWithAuthorization", [...args(m6), await sign(signer, "TransferWithAuthorization", m6)], "FiatTokenV2: invalid signature");
+  await send(recipient, "receiveWithAuthorization", [...args(m6), ...vrs(s6)]);
+  // cancelAuthorization, then the authorization is dead
+  const m7 = auth();
+  const c7 = await sign(signer, "CancelAuthorization", { authorizer: signer.address, nonce: m7.nonce });
+  const r7 = await send(relayer, "cancelAuthorization", [signer.address, m7.nonce, ...vrs(c7)]);
+  assert.ok(hasLog(r7, "AuthorizationCanceled(address,bytes32)"), "AuthorizationCanceled event");
+  await reverts(relayer, "transferWithAuthorization", [...args(m7), await sign(signer, "TransferWithAuthorization", m7)], "FiatTokenV2: authorization is used or canceled");
+  await reverts(relayer, "cancelAuthorization", [signer.address, m7.nonce, c7], "FiatTokenV2: authorization is used or canceled");
+  // plain ERC-20
+  await reverts(poor.address, "transfer", [recipient, 1n], "ERC20: transfer amount exceeds balance");
+  await reverts(relayer, "transferFrom", [signer.address, recipient, 1n], "ERC20: transfer amount exceeds allowance");
+}
+
 // ---------------------------------------------------------------- main
 const { sup, state: stateP } = startNetwork();
 let state;
@@ -249,6 +339,23 @@ try {
     assert.notEqual(r.code, 0, "poor payer got a 2xx");
     assert.match(r.stderr, /HTTP 402/);
     assert.equal(await balanceOf(url, usdc, state.accounts.payee.address), before);
+  });
+
+  await check("facilitators explain the refusal (v2 via Multicall3: insufficient balance; v1: insufficient_funds)", async () => {
+    const { createOfficialClient } = await import("./official-client.mjs");
+    const c2 = await createOfficialClient({ version: 2, privateKey: state.accounts.poorPayer.privateKey, state });
+    const res2 = await c2.fetch(`${v2}${R.cheap.path}`);
+    assert.equal(res2.status, 402);
+    const pr = JSON.parse(Buffer.from(res2.headers.get("payment-required"), "base64").toString("utf8"));
+    assert.equal(pr.error, "invalid_exact_evm_insufficient_balance");
+    const c1 = await createOfficialClient({ version: 1, privateKey: state.accounts.poorPayer.privateKey, state });
+    const res1 = await c1.fetch(`${v1}${RV1.cheap.path}`);
+    assert.equal(res1.status, 402);
+    assert.equal((await res1.json()).error, "insufficient_funds");
+  });
+
+  await check("token contract: EIP-3009 semantics, events and FiatToken revert strings", async () => {
+    await tokenChecks(state);
   });
 } finally {
   // ---------------------------------------------------------------- stop

@@ -43,8 +43,13 @@ runService("v2-facilitator", async (config, log) => {
   for (const chain of config.chains) {
     facilitator.register(chain.caip2, new ExactEvmScheme(signerFor(chain, config.privateKey)));
   }
-  facilitator.onVerifyFailure(async (ctx) => log(`verify failure: ${JSON.stringify(ctx.error?.message ?? ctx.result ?? "")}`));
-  facilitator.onSettleFailure(async (ctx) => log(`settle failure: ${JSON.stringify(ctx.error?.message ?? ctx.result ?? "")}`));
+  // Failure hooks only log; returning nothing keeps the facilitator's own result.
+  facilitator.onVerifyFailure(async (ctx) => {
+    log(`verify failure: ${JSON.stringify(ctx.error?.message ?? "")}`);
+  });
+  facilitator.onSettleFailure(async (ctx) => {
+    log(`settle failure: ${JSON.stringify(ctx.error?.message ?? "")}`);
+  });
 
   const app = express();
   app.use(express.json({ limit: "1mb" }));
