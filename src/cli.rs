@@ -39,6 +39,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per process")]
 pub enum Command {
     /// Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr
     Get(GetArgs),

@@ -58,10 +58,6 @@ impl Network {
         self.assets.iter().find(|a| &a.address == address)
     }
 
-    pub fn stablecoin(&self) -> Option<&Asset> {
-        self.assets.first()
-    }
-
     pub fn explorer_link(&self, tx: &str) -> Option<String> {
         self.explorer_tx.as_ref().map(|p| p.replace("{tx}", tx))
     }
@@ -286,7 +282,7 @@ mod tests {
             84532
         );
         assert!(net.for_requirement("arbitrum", 1).is_none(), "no v1 name");
-        let usdc = net.find("base").unwrap().stablecoin().unwrap();
+        let usdc = &net.find("base").unwrap().assets[0];
         assert_eq!((usdc.eip712_name.as_str(), usdc.decimals), ("USD Coin", 6));
     }
 }

@@ -33,7 +33,6 @@ pub enum ColorChoice {
 #[derive(Debug)]
 pub struct Printer {
     pub verbosity: Verbosity,
-    stderr_tty: bool,
 }
 
 /// The `--json` envelope: one document on stdout, on success and on failure alike.
@@ -73,14 +72,7 @@ impl Printer {
     pub fn new(verbosity: Verbosity, color: ColorChoice) -> Self {
         let stderr_tty = io::stderr().is_terminal();
         colored::control::set_override(use_color(color, stderr_tty));
-        Self {
-            verbosity,
-            stderr_tty,
-        }
-    }
-
-    pub fn stderr_is_terminal(&self) -> bool {
-        self.stderr_tty
+        Self { verbosity }
     }
 
     /// One line of result on stdout.
@@ -154,12 +146,5 @@ impl Printer {
         for hint in &err.hints {
             eprintln!("  {} {hint}", "hint:".cyan());
         }
-    }
-
-    /// Writes a prompt to stderr without a newline.
-    pub fn prompt(&self, text: &str) -> io::Result<()> {
-        let mut err = io::stderr().lock();
-        write!(err, "{text}")?;
-        err.flush()
     }
 }

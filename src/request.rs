@@ -29,15 +29,6 @@ pub struct Received {
     pub body: Vec<u8>,
 }
 
-impl Received {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 fn seconds(v: Option<f64>, flag: &str) -> Result<Option<Duration>> {
     v.map(|s| {
         if s.is_finite() && s > 0.0 {

@@ -25,7 +25,6 @@ pub mod env_vars {
 
 #[derive(Clone, Debug)]
 pub struct Paths {
-    pub home: PathBuf,
     pub config: PathBuf,
     pub keystores: PathBuf,
     pub foundry_keystores: Option<PathBuf>,
@@ -48,7 +47,6 @@ impl Paths {
         Ok(Paths {
             config: config_flag.map_or_else(|| home.join("config.toml"), Path::to_path_buf),
             keystores: home.join("keystores"),
-            home,
             foundry_keystores,
         })
     }

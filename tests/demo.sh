@@ -30,3 +30,15 @@ echo "+ x402 wallet import payer   (the local network's funded test key, from st
 get accounts.payer.privateKey | "$x402" wallet import payer
 echo "+ x402 wallet balance --network base-sepolia" >&2
 "$x402" wallet balance --account payer --network base-sepolia
+v2=$(get v2.serverUrl)
+payee=$(get accounts.payee.address)
+usdc=$(get token.baseSepoliaUsdc)
+cast=tests/localnet/node_modules/@foundry-rs/cast-linux-amd64/bin/cast
+before=$("$cast" call "$usdc" "balanceOf(address)(uint256)" "$payee" --rpc-url "$(get chains.baseSepolia.rpcUrl)" | cut -d' ' -f1)
+echo "+ x402 inspect $v2/cheap" >&2
+"$x402" inspect "$v2/cheap"
+echo "+ x402 get $v2/cheap --yes" >&2
+"$x402" get "$v2/cheap" --yes --account payer
+echo >&2
+after=$("$cast" call "$usdc" "balanceOf(address)(uint256)" "$payee" --rpc-url "$(get chains.baseSepolia.rpcUrl)" | cut -d' ' -f1)
+echo "payee balance: $before -> $after base units of USDC" >&2

@@ -334,10 +334,9 @@ fn show_quote(ctx: &Context<'_>, prepared: &Prepared, c: &Challenge, q: &Quote) 
         c.version
     ));
     p.info(format!("  pay to    {}", q.pay_to.to_checksum(None)));
-    if let Some(res) = &c.resource {
-        if let Some(d) = res.description.as_deref().filter(|d| !d.is_empty()) {
-            p.info(format!("  for       {d}"));
-        }
+    let description = c.resource.as_ref().and_then(|r| r.description.as_deref());
+    if let Some(d) = description.filter(|d| !d.is_empty()) {
+        p.info(format!("  for       {d}"));
     }
 }
 

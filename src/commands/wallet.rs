@@ -201,7 +201,7 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
     let mut rows = Vec::new();
     for (dir, origin) in ctx.paths.account_dirs() {
         for ks in keystore::list(&dir, origin)? {
-            let default = origin == Origin::X402
+            let default = ks.origin == Origin::X402
                 && ctx.config.default_account.as_deref() == Some(ks.name.as_str());
             if ks.loose_permissions {
                 ctx.printer.warn(format!(
@@ -213,7 +213,7 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
                 address: ks.address.map(|a| a.to_checksum(None)),
                 path: ks.path.display().to_string(),
                 name: ks.name,
-                origin,
+                origin: ks.origin,
                 default,
             });
         }
@@ -298,6 +298,9 @@ struct NetworkBalance {
     error: Option<String>,
 }
 
+/// One network's token balances and its gas balance.
+type Balances = (Vec<TokenBalance>, TokenBalance);
+
 /// Native gas tokens of EVM networks have 18 decimals.
 const NATIVE_DECIMALS: u8 = 18;
 
@@ -307,7 +310,7 @@ async fn query_network(
     url: String,
     owner: Address,
     check_chain: bool,
-) -> Result<(Vec<TokenBalance>, TokenBalance)> {
+) -> Result<Balances> {
     let rpc = Rpc::new(&client, &url);
     if check_chain {
         let id = rpc.chain_id().await?;
@@ -419,8 +422,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             (i, r)
         });
     }
-    let mut results: Vec<Option<Result<(Vec<TokenBalance>, TokenBalance)>>> =
-        networks.iter().map(|_| None).collect();
+    let mut results: Vec<Option<Result<Balances>>> = networks.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         let (i, r) = joined.context("balance query task failed")?;
         results[i] = Some(r);

@@ -86,3 +86,164 @@ pub fn x_payment_v1(scheme: &str, network: &str, payload: Value) -> String {
     doc.insert("payload".to_owned(), payload);
     encode_json(&Value::Object(doc))
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::hex;
+    use alloy_signer_local::PrivateKeySigner;
+
+    use super::*;
+    use crate::payment::challenge::parse_payment_required;
+    use crate::payment::exact_evm::{self, Authorization};
+    use crate::payment::test_vectors::*;
+
+    fn decode(value: &str) -> String {
+        String::from_utf8(STANDARD.decode(value).expect("strict standard base64")).expect("utf-8")
+    }
+
+    /// x402-protocol.md §9.2: the whole v2 header for the Base Sepolia case, built from the
+    /// spec example's `resource` and `accepted` taken as raw JSON.
+    #[test]
+    fn full_v2_payment_signature_vector() {
+        let signer: PrivateKeySigner = ANVIL_KEY.parse().expect("anvil key");
+        assert_eq!(signer.address().to_checksum(None), ANVIL_ADDRESS);
+        let authorization = Authorization {
+            from: signer.address(),
+            to: PAY_TO.parse().expect("address"),
+            value: alloy_primitives::U256::from(10_000u64),
+            valid_after: SPEC_VALID_AFTER,
+            valid_before: SPEC_VALID_BEFORE,
+            nonce: SPEC_NONCE.parse().expect("nonce"),
+        };
+        let domain = exact_evm::domain(
+            "USDC",
+            "2",
+            84532,
+            USDC_BASE_SEPOLIA.parse().expect("asset"),
+        );
+        let signature = exact_evm::sign(&signer, &authorization, &domain).expect("signs");
+        let header = payment_signature_v2(
+            &json(SPEC_V2_ACCEPTED_JSON),
+            Some(&json(SPEC_V2_RESOURCE_JSON)),
+            None,
+            exact_evm::payload_json(&authorization, &signature),
+        );
+        let expected = concat!(
+            r#"{"x402Version":2,"payload":{"authorization":{"from":"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","#,
+            r#""to":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","value":"10000","validAfter":"1740672089","#,
+            r#""validBefore":"1740672154","nonce":"0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480"},"#,
+            r#""signature":"0xdc53a4a579de989368a0fae2ef2172ff2f474b4297013f865d171239f17ef4c3157b4b4030f1bebc53d55ace15c2377dff501a60e1e56c291f1000d6e78f082f1b"},"#,
+            r#""resource":{"url":"https://api.example.com/premium-data","description":"Access to premium market data","mimeType":"application/json"},"#,
+            r#""accepted":{"scheme":"exact","network":"eip155:84532","amount":"10000","asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e","#,
+            r#""payTo":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","maxTimeoutSeconds":60,"extra":{"name":"USDC","version":"2"}}}"#
+        );
+        assert_eq!(decode(&header), expected);
+        assert_eq!(
+            hex::encode(sha256(header.as_bytes())),
+            "a06081e6201788f9a534a9f3e0302426e9809c444b274cd51a21bdd6fb9f316c"
+        );
+    }
+
+    /// The same, but going through the challenge parser: what `accepts[0].raw` and
+    /// `resource.raw` hold is exactly what gets echoed.
+    #[test]
+    fn echo_from_a_parsed_challenge_is_verbatim() {
+        let challenge = parse_payment_required(
+            &[hdr("PAYMENT-REQUIRED", SPEC_V2_PAYMENT_REQUIRED_B64)],
+            b"{}",
+        )
+        .expect("parses");
+        let resource = challenge.resource.as_ref().map(|r| &r.raw);
+        let header = payment_signature_v2(
+            &challenge.accepts[0].raw,
+            resource,
+            None,
+            json(r#"{"p":1}"#),
+        );
+        assert_eq!(
+            decode(&header),
+            format!(
+                r#"{{"x402Version":2,"payload":{{"p":1}},"resource":{SPEC_V2_RESOURCE_JSON},"accepted":{SPEC_V2_ACCEPTED_JSON}}}"#
+            )
+        );
+    }
+
+    #[test]
+    fn spec_v2_payment_signature_example_has_the_same_content() {
+        // The spec orders keys differently (resource, accepted, payload); servers parse JSON,
+        // so the documents must be equal as JSON values (serde_json maps compare unordered).
+        let ours = payment_signature_v2(
+            &json(SPEC_V2_ACCEPTED_JSON),
+            Some(&json(SPEC_V2_RESOURCE_JSON)),
+            None,
+            json(SPEC_V1_PAYLOAD_JSON),
+        );
+        assert_eq!(
+            json(&decode(&ours)),
+            json(&decode(SPEC_V2_PAYMENT_SIGNATURE_B64))
+        );
+    }
+
+    #[test]
+    fn v1_header_matches_the_spec_example_byte_for_byte() {
+        let header = x_payment_v1("exact", "base-sepolia", json(SPEC_V1_PAYLOAD_JSON));
+        assert_eq!(header, SPEC_V1_X_PAYMENT_B64);
+    }
+
+    #[test]
+    fn optional_parts_are_omitted_or_placed_like_the_ts_client() {
+        let accepted = json(r#"{"b":1,"a":null}"#);
+        let bare = decode(&payment_signature_v2(&accepted, None, None, json("{}")));
+        assert_eq!(
+            bare,
+            r#"{"x402Version":2,"payload":{},"accepted":{"b":1,"a":null}}"#
+        );
+        let ext = json(r#"{"bazaar":{"info":{"z":1,"a":2}}}"#);
+        let full = decode(&payment_signature_v2(
+            &accepted,
+            Some(&json(r#"{"url":"u"}"#)),
+            Some(&ext),
+            json("{}"),
+        ));
+        assert_eq!(
+            full,
+            r#"{"x402Version":2,"payload":{},"extensions":{"bazaar":{"info":{"z":1,"a":2}}},"resource":{"url":"u"},"accepted":{"b":1,"a":null}}"#
+        );
+    }
+
+    #[test]
+    fn encoding_is_standard_padded_base64() {
+        // "\u{ff}\u{ff}" makes the standard alphabet's '/' appear; the length forces padding.
+        let header = x_payment_v1("exact", "\u{ff}\u{ff}?", json("{}"));
+        assert!(header.contains('/') || header.contains('+'), "{header}");
+        assert!(header.ends_with('='), "{header}");
+        assert_eq!(header.len() % 4, 0);
+        assert!(!header.contains(['-', '_']));
+    }
+
+    #[test]
+    fn lenient_decoding_accepts_common_variants() {
+        // 0xfbefbe encodes as "++++", 0xffffff as "////"; eight bytes need one '='.
+        let plain = b"\xfb\xef\xbe\xff\xff\xff{}".to_vec();
+        let standard = STANDARD.encode(&plain);
+        assert!(
+            standard.contains(['+', '/']) && standard.ends_with('='),
+            "{standard}"
+        );
+        let url_safe = standard.replace('+', "-").replace('/', "_");
+        let variants = [
+            standard.clone(),
+            standard.trim_end_matches('=').to_owned(),
+            url_safe.clone(),
+            url_safe.trim_end_matches('=').to_owned(),
+            format!("  \t{standard}\r\n"),
+            format!("{}\n{}", &standard[..8], &standard[8..]),
+        ];
+        for v in variants {
+            assert_eq!(decode_base64_lenient(&v).expect(&v), plain, "{v:?}");
+        }
+        for bad in ["!!!!", "abc*", "a"] {
+            assert!(decode_base64_lenient(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -112,3 +112,150 @@ pub fn find_settlement(headers: &[(String, String)]) -> Option<Result<Settlement
                 .map(|(_, value)| decode_settlement(value))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+    use super::*;
+    use crate::payment::test_vectors::*;
+
+    #[test]
+    fn spec_v2_examples() {
+        let ok = decode_settlement(SPEC_V2_RESPONSE_OK_B64).expect("decodes");
+        assert!(ok.success);
+        assert_eq!(
+            ok.transaction.as_deref(),
+            Some("0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef")
+        );
+        assert_eq!(ok.network.as_deref(), Some("eip155:84532"));
+        assert_eq!(ok.payer.as_deref(), Some(SPEC_FROM));
+        assert_eq!(ok.error_reason, None);
+
+        let fail = decode_settlement(SPEC_V2_RESPONSE_FAIL_B64).expect("decodes");
+        assert!(!fail.success);
+        assert_eq!(fail.error_reason.as_deref(), Some("insufficient_funds"));
+        assert_eq!(
+            fail.transaction, None,
+            "absent in the spec's failure example"
+        );
+        assert_eq!(
+            fail.raw,
+            json(
+                r#"{"success":false,"errorReason":"insufficient_funds","network":"eip155:84532"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn spec_v1_examples() {
+        let ok = decode_settlement(SPEC_V1_RESPONSE_OK_B64).expect("decodes");
+        assert!(ok.success);
+        assert_eq!(ok.network.as_deref(), Some("base-sepolia"));
+        let fail = decode_settlement(SPEC_V1_RESPONSE_FAIL_B64).expect("decodes");
+        assert!(!fail.success);
+        assert_eq!(fail.transaction, None, "\"\" means no transaction");
+        assert_eq!(fail.payer.as_deref(), Some(SPEC_FROM));
+    }
+
+    #[test]
+    fn optional_fields_and_unknown_ones() {
+        let doc = r#"{"success":true,"transaction":"0xab","network":"","amount":"5","errorMessage":"m","extensions":{"x":1},"payer":7}"#;
+        let s = decode_settlement(&STANDARD.encode(doc)).expect("decodes");
+        assert_eq!(s.amount.as_deref(), Some("5"));
+        assert_eq!(s.error_message.as_deref(), Some("m"));
+        assert_eq!(s.network, None, "empty network (x402-rs#119) reads as none");
+        assert_eq!(
+            s.payer, None,
+            "mistyped optional fields are dropped, raw keeps them"
+        );
+        assert_eq!(s.raw.to_string(), doc);
+    }
+
+    #[test]
+    fn lenient_base64() {
+        let doc = r#"{"success":true,"transaction":"0x??>>"}"#;
+        for value in [
+            STANDARD.encode(doc),
+            URL_SAFE_NO_PAD.encode(doc),
+            format!(" {} \n", STANDARD.encode(doc)),
+        ] {
+            let s = decode_settlement(&value).expect("decodes");
+            assert_eq!(s.transaction.as_deref(), Some("0x??>>"));
+        }
+    }
+
+    #[test]
+    fn each_error_variant() {
+        type Check = fn(&ReceiptError) -> bool;
+        let cases: Vec<(String, Check)> = vec![
+            ("not base64!".into(), |e| {
+                matches!(e, ReceiptError::Base64 { .. })
+            }),
+            (STANDARD.encode([0xff, 0xfe, 0x7b]), |e| {
+                matches!(e, ReceiptError::NotUtf8)
+            }),
+            (STANDARD.encode("{\"success\":"), |e| {
+                matches!(e, ReceiptError::Json { .. })
+            }),
+            (STANDARD.encode("[true]"), |e| {
+                matches!(e, ReceiptError::NotObject)
+            }),
+            (STANDARD.encode("{}"), |e| {
+                matches!(e, ReceiptError::Missing { field: "success" })
+            }),
+            (STANDARD.encode(r#"{"success":"true"}"#), |e| {
+                matches!(
+                    e,
+                    ReceiptError::Invalid {
+                        field: "success",
+                        ..
+                    }
+                )
+            }),
+        ];
+        for (value, check) in cases {
+            let err = decode_settlement(&value).expect_err(&value);
+            assert!(check(&err), "{value}: {err:?}");
+            let msg = err.to_string();
+            assert!(
+                !msg.contains('\n') && msg.starts_with(char::is_lowercase),
+                "{msg}"
+            );
+        }
+    }
+
+    #[test]
+    fn find_settlement_prefers_the_v2_header() {
+        let both = [
+            hdr("x-payment-response", SPEC_V1_RESPONSE_OK_B64),
+            hdr("Payment-Response", SPEC_V2_RESPONSE_FAIL_B64),
+        ];
+        let s = find_settlement(&both).expect("present").expect("decodes");
+        assert!(!s.success);
+        let v1_only = [hdr("X-PAYMENT-RESPONSE", SPEC_V1_RESPONSE_OK_B64)];
+        assert!(
+            find_settlement(&v1_only)
+                .expect("present")
+                .expect("decodes")
+                .success
+        );
+        let empty_v2 = [
+            hdr("PAYMENT-RESPONSE", " "),
+            hdr("X-PAYMENT-RESPONSE", SPEC_V1_RESPONSE_OK_B64),
+        ];
+        assert!(
+            find_settlement(&empty_v2)
+                .expect("present")
+                .expect("decodes")
+                .success
+        );
+        assert!(find_settlement(&[hdr("content-type", "text/plain")]).is_none());
+        assert!(
+            find_settlement(&[hdr("PAYMENT-RESPONSE", "%%")])
+                .expect("present")
+                .is_err()
+        );
+    }
+}
