@@ -24,7 +24,7 @@
 import "./guard.mjs";
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { mkdtempSync, mkdirSync, openSync, closeSync, fstatSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, fstatSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -39,6 +39,12 @@ const args = parseArgs(process.argv.slice(2), { booleans: ["stdinWatch", "noStdi
 if (args.help) {
   process.stderr.write(readFileSync(new URL(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).map((l) => l.slice(3)).join("\n") + "\n");
   process.exit(0);
+}
+for (const need of [ANVIL, join(LOCALNET_DIR, "node_modules", "@x402", "express"), join(V1_DIR, "node_modules", "x402-express")]) {
+  if (!existsSync(need)) {
+    log(`missing ${need}: run tests/localnet/install.sh first`);
+    process.exit(1);
+  }
 }
 const port = (name) => (args[name] !== undefined ? Number(args[name]) : 0);
 const stateFile = args.stateFile ? resolve(args.stateFile) : null;

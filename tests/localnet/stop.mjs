@@ -7,6 +7,7 @@
 // stops its own processes), then any listed pid still alive (SIGTERM, then
 // SIGKILL). A pid is only signalled while its command line still looks like ours
 // (node or anvil), so a recycled pid is left alone. Exits 0 when all are gone.
+import "./guard.mjs";
 import { readFileSync } from "node:fs";
 import { cmdlineOf, isAlive, parseArgs, sleep } from "./lib/common.mjs";
 

@@ -7,6 +7,7 @@
 //
 // The build is reproducible: fixed compiler version, fixed settings, no metadata
 // hash appended to the bytecode (so paths and comments cannot change the bytes).
+import "../guard.mjs";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
