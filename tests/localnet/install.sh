@@ -20,8 +20,21 @@ install_dir() {
     echo "install.sh: $dir/node_modules up to date" >&2
     return
   fi
-  echo "install.sh: npm ci in $dir" >&2
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  # A stalled registry download must not hang CI: short per-request timeout, npm's own
+  # retries, and one more complete attempt if npm ci still fails.
+  local attempt
+  for attempt in 1 2; do
+    echo "install.sh: npm ci in $dir (attempt $attempt)" >&2
+    if (cd "$dir" && timeout 900 npm ci --no-audit --no-fund --loglevel=error \
+          --fetch-timeout=60000 --fetch-retries=4 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=20000); then
+      break
+    fi
+    if [[ $attempt == 2 ]]; then
+      echo "install.sh: npm ci failed in $dir" >&2
+      exit 1
+    fi
+    sleep 5
+  done
   echo "$sum" > "$stamp"
 }
 
