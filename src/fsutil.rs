@@ -44,3 +44,18 @@ pub fn write_atomic(
     }
     Ok(())
 }
+
+/// Replaces the file at `path` atomically (see [`write_atomic`]).
+pub fn replace_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a file name",
+        ));
+    };
+    write_atomic(dir, name, bytes, mode, true)
+}

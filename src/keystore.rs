@@ -132,9 +132,6 @@ pub fn create(
         reason: format!("invalid private key: {e}"),
     })?;
     let address = signer.address();
-    if !force && fs::symlink_metadata(dir.join(name)).is_ok() {
-        return Err(Error::AlreadyExists(dir.join(name)));
-    }
     let json = encrypt(key, password, address)?;
     store(dir, name, json.as_bytes(), Some(address), force)
 }

@@ -9,7 +9,7 @@ use crate::amount::{self, UserAmount};
 use crate::cli::GetArgs;
 use crate::error::Failed;
 use crate::exit::ExitStatus;
-use crate::fsutil::write_atomic;
+use crate::fsutil::replace_file;
 use crate::keystore;
 use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::exact_evm::{domain, new_authorization, payload_json, sign};
@@ -67,15 +67,7 @@ pub async fn run(ctx: &Context<'_>, args: GetArgs) -> Result<ExitStatus> {
             outcome.error = Some(format!("{e:#}"));
         }
         let text = serde_json::to_string_pretty(&outcome.to_json())? + "\n";
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        write_atomic(dir, &name, text.as_bytes(), 0o644, true)
+        replace_file(path, text.as_bytes(), 0o644)
             .with_context(|| format!("cannot write the receipt {}", path.display()))?;
     }
     result

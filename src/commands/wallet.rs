@@ -7,7 +7,7 @@ use crate::amount;
 use crate::cli::{AddressArgs, BalanceArgs, ImportArgs, ListArgs, NewArgs, WalletCommand};
 use crate::error::{Failed, UsageError, render};
 use crate::exit::ExitStatus;
-use crate::fsutil::write_atomic;
+use crate::fsutil::replace_file;
 use crate::http::{self, ClientOptions};
 use crate::keystore::{self, Keystore, Origin};
 use crate::network::Network;
@@ -180,11 +180,10 @@ fn set_default_account(ctx: &Context<'_>, name: &str) -> Result<()> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     let text = format!("default_account = \"{name}\"\n{existing}");
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let dir = dir.unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
-    write_atomic(dir, &file.unwrap_or_default(), text.as_bytes(), 0o644, true)
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    replace_file(path, text.as_bytes(), 0o644)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -296,6 +295,9 @@ struct NetworkBalance {
     tokens: Vec<TokenBalance>,
     native: Option<TokenBalance>,
     error: Option<String>,
+    /// The exit status of `error`.
+    #[serde(skip)]
+    status: Option<ExitStatus>,
 }
 
 /// One network's token balances and its gas balance.
@@ -429,7 +431,6 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
     }
 
     let mut rows = Vec::new();
-    let mut first_failure = None;
     for (net, result) in networks.iter().zip(results) {
         let rpc_url = args.rpc_url.clone().or_else(|| net.rpc_url.clone());
         let mut row = NetworkBalance {
@@ -440,6 +441,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             tokens: vec![],
             native: None,
             error: None,
+            status: None,
         };
         match result {
             Some(Ok((tokens, native))) => {
@@ -452,11 +454,11 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
                     .chain(shown.causes)
                     .collect::<Vec<_>>()
                     .join(": ");
-                first_failure.get_or_insert(status);
+                row.status = Some(status);
                 row.error = Some(message);
             }
             None => {
-                first_failure.get_or_insert(ExitStatus::Usage);
+                row.status = Some(ExitStatus::Usage);
                 row.error = Some(format!(
                     "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml or pass --rpc-url",
                     net.name, net.name
@@ -465,6 +467,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
         }
         rows.push(row);
     }
+    let first_failure = rows.iter().find_map(|r| r.status);
 
     if args.json {
         let data = json!({
@@ -474,7 +477,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
         });
         let errors: Vec<JsonError> = rows
             .iter()
-            .filter_map(|r| Some(network_error(&r.network, r.error.as_ref()?, first_failure?)))
+            .filter_map(|r| Some(network_error(&r.network, r.error.as_ref()?, r.status?)))
             .collect();
         ctx.printer.json_with_errors(&data, &errors)?;
     } else {
@@ -486,8 +489,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
         }
         let width = rows.iter().map(|r| r.network.len()).max().unwrap_or(0);
         for r in &rows {
-            if let Some(err) = &r.error {
-                let status = first_failure.unwrap_or(ExitStatus::Failure);
+            if let (Some(err), Some(status)) = (&r.error, r.status) {
                 ctx.printer.error(&network_error(&r.network, err, status));
                 continue;
             }
