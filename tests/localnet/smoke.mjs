@@ -140,7 +140,14 @@ async function tokenChecks(state) {
   const data = (functionName, a) => viem.encodeFunctionData({ abi, functionName, args: a });
   const send = async (from, functionName, a) => {
     const hash = await rpc(url, "eth_sendTransaction", [{ from, to: token, data: data(functionName, a), gas: "0x30000" }]);
-    const r = await rpc(url, "eth_getTransactionReceipt", [hash]);
+    // anvil's automine answers eth_sendTransaction before the block is sealed now and then:
+    // poll for the receipt instead of assuming it exists.
+    let r = null;
+    for (let i = 0; i < 100 && r === null; i++) {
+      r = await rpc(url, "eth_getTransactionReceipt", [hash]);
+      if (r === null) await new Promise((done) => setTimeout(done, 20));
+    }
+    assert.ok(r, `${functionName}: no receipt for ${hash} after 2 s`);
     assert.equal(r.status, "0x1", `${functionName} failed`);
     return r;
   };
