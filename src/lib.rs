@@ -1,0 +1,71 @@
+//! `x402`: pay HTTP 402 (x402) endpoints from the terminal.
+//!
+//! The crate is a library with a thin binary (`src/main.rs`) so that benchmarks, fuzz targets
+//! and tests can drive the same engine the command uses. Its Rust API is not a stable interface:
+//! the command line is.
+//!
+//! [`main`] is the one place that parses the command line, runs a command, renders a failure
+//! and decides the exit status.
+
+pub mod amount;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod exit;
+pub mod fsutil;
+pub mod http;
+pub mod keystore;
+pub mod network;
+pub mod output;
+pub mod payment;
+pub mod request;
+pub mod rpc;
+pub mod secret;
+pub mod settings;
+
+use clap::Parser;
+use output::{Printer, Verbosity};
+use std::process::ExitCode;
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; usage errors exit 2.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let verbosity = match (cli.global.quiet, cli.global.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, 0) => Verbosity::Normal,
+        (false, _) => Verbosity::Verbose,
+    };
+    let printer = Printer::new(verbosity, cli.global.color);
+    let json = cli.wants_json();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let (status, shown) = error::render(&anyhow::Error::new(e).context("cannot start"));
+            printer.error(&shown);
+            return status.into();
+        }
+    };
+    match runtime.block_on(commands::run(cli, &printer)) {
+        Ok(status) => status.into(),
+        Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let (status, shown) = error::render(&err);
+            if json {
+                let _ = printer.json_error(std::slice::from_ref(&shown));
+            }
+            printer.error(&shown);
+            status.into()
+        }
+    }
+}
