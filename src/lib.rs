@@ -15,6 +15,7 @@ pub mod error;
 pub mod exit;
 pub mod fsutil;
 pub mod http;
+pub mod journal;
 pub mod keystore;
 pub mod network;
 pub mod output;

@@ -25,6 +25,8 @@ pub mod env_vars {
 
 #[derive(Clone, Debug)]
 pub struct Paths {
+    /// `X402_HOME`: keystores/, config.toml, journal.jsonl.
+    pub home: PathBuf,
     pub config: PathBuf,
     pub keystores: PathBuf,
     pub foundry_keystores: Option<PathBuf>,
@@ -48,6 +50,7 @@ impl Paths {
             config: config_flag.map_or_else(|| home.join("config.toml"), Path::to_path_buf),
             keystores: home.join("keystores"),
             foundry_keystores,
+            home,
         })
     }
 
