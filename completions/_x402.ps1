@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show a URL''s 402 payment terms without paying')
             [CompletionResult]::new('wallet', 'wallet', [CompletionResultType]::ParameterValue, 'Manage encrypted keystores and check balances')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The payments made, from the journal, with totals; `check` verifies them on-chain')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -57,6 +58,12 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Write the payment outcome as one JSON document to FILE')
             [CompletionResult]::new('--max-amount', '--max-amount', [CompletionResultType]::ParameterName, 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]')
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Pay only on these networks, in order of preference (repeatable)')
+            [CompletionResult]::new('--daily-limit', '--daily-limit', [CompletionResultType]::ParameterName, 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]')
+            [CompletionResult]::new('--expect-amount', '--expect-amount', [CompletionResultType]::ParameterName, 'Pay only if the server asks exactly this amount (token units)')
+            [CompletionResult]::new('--expect-pay-to', '--expect-pay-to', [CompletionResultType]::ParameterName, 'Pay only this payee')
+            [CompletionResult]::new('--terms', '--terms', [CompletionResultType]::ParameterName, 'Pay only the terms saved by `x402 inspect --save-terms FILE`')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)')
+            [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'Most redirects to follow with -L')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Use this v3 keystore file')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)')
@@ -78,6 +85,8 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Pay without asking (needed off a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Pay without asking (needed off a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the quote and stop: sign nothing, pay nothing')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow redirects (the payment header never goes to another origin)')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Follow redirects (the payment header never goes to another origin)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
@@ -309,6 +318,52 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
         'x402;wallet;help;help' {
             break
         }
+        'x402;history' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only payments with this status (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'x402;history;check' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each RPC call')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only payments with this status (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'x402;history;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'x402;history;help;check' {
+            break
+        }
+        'x402;history;help;help' {
+            break
+        }
         'x402;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
@@ -326,6 +381,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show a URL''s 402 payment terms without paying')
             [CompletionResult]::new('wallet', 'wallet', [CompletionResultType]::ParameterValue, 'Manage encrypted keystores and check balances')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The payments made, from the journal, with totals; `check` verifies them on-chain')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -357,6 +413,13 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;help;wallet;balance' {
+            break
+        }
+        'x402;help;history' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
+            break
+        }
+        'x402;help;history;check' {
             break
         }
         'x402;help;completions' {

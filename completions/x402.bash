@@ -25,6 +25,9 @@ _x402() {
             x402,help)
                 cmd="x402__subcmd__help"
                 ;;
+            x402,history)
+                cmd="x402__subcmd__history"
+                ;;
             x402,inspect)
                 cmd="x402__subcmd__inspect"
                 ;;
@@ -40,11 +43,17 @@ _x402() {
             x402__subcmd__help,help)
                 cmd="x402__subcmd__help__subcmd__help"
                 ;;
+            x402__subcmd__help,history)
+                cmd="x402__subcmd__help__subcmd__history"
+                ;;
             x402__subcmd__help,inspect)
                 cmd="x402__subcmd__help__subcmd__inspect"
                 ;;
             x402__subcmd__help,wallet)
                 cmd="x402__subcmd__help__subcmd__wallet"
+                ;;
+            x402__subcmd__help__subcmd__history,check)
+                cmd="x402__subcmd__help__subcmd__history__subcmd__check"
                 ;;
             x402__subcmd__help__subcmd__wallet,address)
                 cmd="x402__subcmd__help__subcmd__wallet__subcmd__address"
@@ -60,6 +69,18 @@ _x402() {
                 ;;
             x402__subcmd__help__subcmd__wallet,new)
                 cmd="x402__subcmd__help__subcmd__wallet__subcmd__new"
+                ;;
+            x402__subcmd__history,check)
+                cmd="x402__subcmd__history__subcmd__check"
+                ;;
+            x402__subcmd__history,help)
+                cmd="x402__subcmd__history__subcmd__help"
+                ;;
+            x402__subcmd__history__subcmd__help,check)
+                cmd="x402__subcmd__history__subcmd__help__subcmd__check"
+                ;;
+            x402__subcmd__history__subcmd__help,help)
+                cmd="x402__subcmd__history__subcmd__help__subcmd__help"
                 ;;
             x402__subcmd__wallet,addr)
                 cmd="x402__subcmd__wallet__subcmd__address"
@@ -113,7 +134,7 @@ _x402() {
 
     case "${cmd}" in
         x402)
-            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet completions help"
+            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet history completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -157,7 +178,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__get)
-            opts="-X -H -d -I -A -m -k -o -i -s -S -f -y -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --json --output --include --silent --show-error --fail --fail-with-body --receipt --yes --max-amount --dry-run --network --account --keystore --password-file --color --quiet --verbose --config --help --version"
+            opts="-X -H -d -I -A -m -k -o -i -s -S -f -y -L -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --json --output --include --silent --show-error --fail --fail-with-body --receipt --yes --max-amount --dry-run --network --daily-limit --expect-amount --expect-pay-to --terms --retry --location --max-redirs --account --keystore --password-file --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,6 +256,30 @@ _x402() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --daily-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-pay-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --terms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -263,7 +308,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help)
-            opts="get inspect wallet completions help"
+            opts="get inspect wallet history completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,6 +352,34 @@ _x402() {
         x402__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__help__subcmd__history)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__help__subcmd__history__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -403,6 +476,112 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help__subcmd__wallet__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__history)
+            opts="-q -v -h -V --since --status --json --color --quiet --verbose --config --help --version check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "pending settled rejected unknown unsent expired disputed" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__history__subcmd__check)
+            opts="-q -v -h -V --timeout --since --status --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "pending settled rejected unknown unsent expired disputed" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__history__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__history__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__history__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand get 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
             cand inspect 'Show a URL''s 402 payment terms without paying'
             cand wallet 'Manage encrypted keystores and check balances'
+            cand history 'The payments made, from the journal, with totals; `check` verifies them on-chain'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -53,6 +54,12 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --receipt 'Write the payment outcome as one JSON document to FILE'
             cand --max-amount 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]'
             cand --network 'Pay only on these networks, in order of preference (repeatable)'
+            cand --daily-limit 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]'
+            cand --expect-amount 'Pay only if the server asks exactly this amount (token units)'
+            cand --expect-pay-to 'Pay only this payee'
+            cand --terms 'Pay only the terms saved by `x402 inspect --save-terms FILE`'
+            cand --retry 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)'
+            cand --max-redirs 'Most redirects to follow with -L'
             cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
             cand --keystore 'Use this v3 keystore file'
             cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
@@ -74,6 +81,8 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand -y 'Pay without asking (needed off a terminal)'
             cand --yes 'Pay without asking (needed off a terminal)'
             cand --dry-run 'Show the quote and stop: sign nothing, pay nothing'
+            cand -L 'Follow redirects (the payment header never goes to another origin)'
+            cand --location 'Follow redirects (the payment header never goes to another origin)'
             cand -q 'Say nothing on stderr but errors'
             cand --quiet 'Say nothing on stderr but errors'
             cand -v 'Say more on stderr (never changes stdout)'
@@ -287,6 +296,47 @@ set edit:completion:arg-completer[x402] = {|@words|
         }
         &'x402;wallet;help;help'= {
         }
+        &'x402;history'= {
+            cand --since 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d'
+            cand --status 'Only payments with this status (repeatable)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --json 'Print as one JSON document'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'x402;history;check'= {
+            cand --timeout 'Seconds to wait for each RPC call'
+            cand --since 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d'
+            cand --status 'Only payments with this status (repeatable)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --json 'Print as one JSON document'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'x402;history;help'= {
+            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'x402;history;help;check'= {
+        }
+        &'x402;history;help;help'= {
+        }
         &'x402;completions'= {
             cand --color 'When to use colour on stderr'
             cand --config 'Settings file [default: $X402_HOME/config.toml]'
@@ -303,6 +353,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand get 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
             cand inspect 'Show a URL''s 402 payment terms without paying'
             cand wallet 'Manage encrypted keystores and check balances'
+            cand history 'The payments made, from the journal, with totals; `check` verifies them on-chain'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -326,6 +377,11 @@ set edit:completion:arg-completer[x402] = {|@words|
         &'x402;help;wallet;address'= {
         }
         &'x402;help;wallet;balance'= {
+        }
+        &'x402;help;history'= {
+            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+        }
+        &'x402;help;history;check'= {
         }
         &'x402;help;completions'= {
         }

@@ -35,6 +35,7 @@ complete -c x402 -n "__fish_x402_needs_command" -s V -l version -d 'Print versio
 complete -c x402 -n "__fish_x402_needs_command" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s X -l request -d 'HTTP method [default: GET, or POST with a body]' -r
@@ -49,6 +50,12 @@ complete -c x402 -n "__fish_x402_using_subcommand get" -s o -l output -d 'Write 
 complete -c x402 -n "__fish_x402_using_subcommand get" -l receipt -d 'Write the payment outcome as one JSON document to FILE' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l max-amount -d 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l network -d 'Pay only on these networks, in order of preference (repeatable)' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l daily-limit -d 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-amount -d 'Pay only if the server asks exactly this amount (token units)' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-pay-to -d 'Pay only this payee' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l terms -d 'Pay only the terms saved by `x402 inspect --save-terms FILE`' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -l retry -d 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l max-redirs -d 'Most redirects to follow with -L' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l keystore -d 'Use this v3 keystore file' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
@@ -65,6 +72,7 @@ complete -c x402 -n "__fish_x402_using_subcommand get" -s f -l fail -d 'Exit 22 
 complete -c x402 -n "__fish_x402_using_subcommand get" -l fail-with-body -d 'Exit 22 on HTTP status >= 400, keeping the body'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s y -l yes -d 'Pay without asking (needed off a terminal)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -l dry-run -d 'Show the quote and stop: sign nothing, pay nothing'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s L -l location -d 'Follow redirects (the payment header never goes to another origin)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s h -l help -d 'Print help'
@@ -212,6 +220,45 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "address" -d 'Print an account\'s address'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
+settled\t'The server reported a settlement (or the chain shows the authorization used)'
+rejected\t'The server or its facilitator refused it; no money moved'
+unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
+unsent\t'Signed but never delivered (the connection failed before the request was sent)'
+expired\t'Never used on-chain and past its `validBefore`: it can no longer move money'
+disputed\t'The chain disagrees with the record (`history check`)'"
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l json -d 'Print as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds to wait for each RPC call' -r
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
+settled\t'The server reported a settlement (or the chain shows the authorization used)'
+rejected\t'The server or its facilitator refused it; no money moved'
+unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
+unsent\t'Signed but never delivered (the connection failed before the request was sent)'
+expired\t'Never used on-chain and past its `validBefore`: it can no longer move money'
+disputed\t'The chain disagrees with the record (`history check`)'"
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l json -d 'Print as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -220,13 +267,15 @@ complete -c x402 -n "__fish_x402_using_subcommand completions" -s q -l quiet -d 
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "new" -d 'Create a new account from the OS random source'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "address" -d 'Print an account\'s address'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'

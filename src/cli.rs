@@ -48,6 +48,8 @@ pub enum Command {
     /// Manage encrypted keystores and check balances
     #[command(subcommand)]
     Wallet(WalletCommand),
+    /// The payments made, from the journal, with totals; `check` verifies them on-chain
+    History(HistoryArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -284,10 +286,72 @@ pub struct GetArgs {
     /// Pay only on these networks, in order of preference (repeatable)
     #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
     pub networks: Vec<String>,
+    /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_DAILY_LIMIT",
+        help_heading = "Payment"
+    )]
+    pub daily_limit: Option<crate::amount::UserAmount>,
+    /// Pay only if the server asks exactly this amount (token units)
+    #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
+    pub expect_amount: Option<crate::amount::UserAmount>,
+    /// Pay only this payee
+    #[arg(long, value_name = "ADDRESS", help_heading = "Payment")]
+    pub expect_pay_to: Option<Address>,
+    /// Pay only the terms saved by `x402 inspect --save-terms FILE`
+    #[arg(long, value_name = "FILE", help_heading = "Payment")]
+    pub terms: Option<PathBuf>,
+    /// On a network error after paying, resend the SAME signed payment up to N times while it
+    /// is valid (it can settle at most once)
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Payment")]
+    pub retry: u32,
+    /// Follow redirects (the payment header never goes to another origin)
+    #[arg(short = 'L', long, help_heading = "Request")]
+    pub location: bool,
+    /// Most redirects to follow with -L
+    #[arg(
+        long,
+        value_name = "NUM",
+        default_value_t = 50,
+        help_heading = "Request"
+    )]
+    pub max_redirs: u32,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]
     pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+    /// Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an
+    /// age such as 24h or 7d
+    #[arg(long, value_name = "DATE", global = true)]
+    pub since: Option<String>,
+    /// Only payments with this status (repeatable)
+    #[arg(long, value_name = "STATUS", global = true)]
+    pub status: Vec<crate::journal::Status>,
+    /// Print as one JSON document
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Ask the chain what became of pending, unknown and settled payments, and update the
+    /// journal (authorizationState for open ones; the Transfer in the receipt for settled ones)
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Seconds to wait for each RPC call
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]
@@ -310,6 +374,14 @@ pub struct CompletionsArgs {
 }
 
 impl Cli {
+    /// curl's `-s` (say nothing on stderr) and whether errors still show (`-S`).
+    pub fn silence(&self) -> (bool, bool) {
+        match &self.command {
+            Command::Get(a) if a.silent => (true, a.show_error),
+            _ => (false, true),
+        }
+    }
+
     /// Whether the command asked for a `--json` document (errors then come as one too).
     pub fn wants_json(&self) -> bool {
         match &self.command {
@@ -321,6 +393,7 @@ impl Cli {
                 WalletCommand::Balance(a) => a.json,
             },
             Command::Inspect(a) => a.json,
+            Command::History(a) => a.json,
             Command::Get(_) | Command::Completions(_) => false,
         }
     }

@@ -75,8 +75,7 @@ struct RawPayment {
 #[derive(Clone, Debug, Default)]
 pub struct Limits {
     pub per_payment: Option<UserAmount>,
-    /// Checked for form now; enforced once the payment journal records spending.
-    #[allow(dead_code, reason = "the daily budget needs the payment journal")]
+    /// Most to spend per asset in 24 hours, counted from the payment journal.
     pub daily: Option<UserAmount>,
 }
 
@@ -158,6 +157,7 @@ impl Config {
                 v1: false,
                 native_symbol: net.native_symbol.clone().unwrap_or_else(|| "ETH".into()),
                 rpc_url: net.rpc_url.clone(),
+                rpc_configured: net.rpc_url.is_some(),
                 explorer_tx: net.explorer_tx.clone(),
                 testnet: net.testnet,
                 assets: Vec::new(),
@@ -169,6 +169,7 @@ impl Config {
                 return Err(src.error(Some(url.span()), format!("rpc.{name}: unknown network")));
             };
             net.rpc_url = Some(url.get_ref().clone());
+            net.rpc_configured = true;
         }
         for (i, spanned) in file.assets.iter().enumerate() {
             let a = spanned.get_ref();

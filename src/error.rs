@@ -112,6 +112,11 @@ pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         if let Some(RpcError::Transport { source, .. }) = cause.downcast_ref::<RpcError>() {
             return (transport_status(source), vec![]);
         }
+        if let Some(crate::request::ReceiveError::TooLarge) =
+            cause.downcast_ref::<crate::request::ReceiveError>()
+        {
+            return (ExitStatus::TooLarge, vec![]);
+        }
         if let Some(e) = cause.downcast_ref::<reqwest::Error>() {
             return (transport_status(e), vec![]);
         }

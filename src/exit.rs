@@ -35,6 +35,8 @@ pub enum ExitStatus {
     RecvError,
     /// curl 60: the server's certificate could not be verified.
     BadCertificate,
+    /// curl 63: a response is larger than the tool will read (a 402 body over 1 MiB).
+    TooLarge,
     /// 110: the payment was declined: "no" at the prompt, or no `--yes` off a terminal.
     Declined,
     /// 111: the price is above the per-payment cap or the remaining daily budget.
@@ -52,7 +54,7 @@ pub enum ExitStatus {
 }
 
 impl ExitStatus {
-    pub const ALL: [ExitStatus; 21] = [
+    pub const ALL: [ExitStatus; 22] = [
         Self::Success,
         Self::Failure,
         Self::Usage,
@@ -67,6 +69,7 @@ impl ExitStatus {
         Self::EmptyReply,
         Self::RecvError,
         Self::BadCertificate,
+        Self::TooLarge,
         Self::Declined,
         Self::OverLimit,
         Self::NoAcceptableOption,
@@ -92,6 +95,7 @@ impl ExitStatus {
             Self::EmptyReply => 52,
             Self::RecvError => 56,
             Self::BadCertificate => 60,
+            Self::TooLarge => 63,
             Self::Declined => 110,
             Self::OverLimit => 111,
             Self::NoAcceptableOption => 112,

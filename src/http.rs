@@ -11,6 +11,8 @@ pub const USER_AGENT: &str = concat!("x402/", env!("CARGO_PKG_VERSION"));
 pub struct ClientOptions {
     pub connect_timeout: Option<Duration>,
     pub timeout: Option<Duration>,
+    /// Longest silence while reading a response.
+    pub read_timeout: Option<Duration>,
     pub insecure: bool,
     pub user_agent: Option<String>,
 }
@@ -28,6 +30,9 @@ pub fn client(opts: &ClientOptions) -> Result<reqwest::Client, reqwest::Error> {
     }
     if let Some(t) = opts.timeout {
         b = b.timeout(t);
+    }
+    if let Some(t) = opts.read_timeout {
+        b = b.read_timeout(t);
     }
     b.build()
 }

@@ -39,12 +39,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    let verbosity = match (cli.global.quiet, cli.global.verbose) {
+    let (silent, show_errors) = cli.silence();
+    let verbosity = match (cli.global.quiet || silent, cli.global.verbose) {
         (true, _) => Verbosity::Quiet,
         (false, 0) => Verbosity::Normal,
         (false, _) => Verbosity::Verbose,
     };
-    let printer = Printer::new(verbosity, cli.global.color);
+    let mut printer = Printer::new(verbosity, cli.global.color);
+    printer.show_errors = show_errors;
     let json = cli.wants_json();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

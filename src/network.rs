@@ -39,6 +39,8 @@ pub struct Network {
     pub v1: bool,
     pub native_symbol: String,
     pub rpc_url: Option<String>,
+    /// `rpc_url` was set by the user (config.toml), not taken from the built-in table.
+    pub rpc_configured: bool,
     /// Transaction link with `{tx}` in place of the hash.
     pub explorer_tx: Option<String>,
     pub testnet: bool,
@@ -183,6 +185,7 @@ impl Networks {
                     v1,
                     native_symbol: native.into(),
                     rpc_url: rpc.map(Into::into),
+                    rpc_configured: false,
                     explorer_tx: explorer.map(Into::into),
                     testnet,
                     custom: false,

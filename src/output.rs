@@ -33,6 +33,8 @@ pub enum ColorChoice {
 #[derive(Debug)]
 pub struct Printer {
     pub verbosity: Verbosity,
+    /// `get -s` without `-S` hides errors too (the exit status still tells).
+    pub show_errors: bool,
 }
 
 /// The `--json` envelope: one document on stdout, on success and on failure alike.
@@ -72,7 +74,27 @@ impl Printer {
     pub fn new(verbosity: Verbosity, color: ColorChoice) -> Self {
         let stderr_tty = io::stderr().is_terminal();
         colored::control::set_override(use_color(color, stderr_tty));
-        Self { verbosity }
+        Self {
+            verbosity,
+            show_errors: true,
+        }
+    }
+
+    /// A spinner on stderr while `message` is in progress: only on a terminal, and not with
+    /// `-q`/`-s`. It disappears when dropped.
+    pub fn spinner(&self, message: impl Into<String>) -> Option<indicatif::ProgressBar> {
+        if self.verbosity < Verbosity::Normal || !io::stderr().is_terminal() {
+            return None;
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_message(message.into());
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Some(bar)
     }
 
     /// One line of result on stdout.
@@ -137,8 +159,12 @@ impl Printer {
         }
     }
 
-    /// `x402: error: …` with its causes and hints: always shown, even with `-q`.
+    /// `x402: error: …` with its causes and hints: shown even with `-q` (not with `get -s`
+    /// unless `-S`).
     pub fn error(&self, err: &JsonError) {
+        if !self.show_errors {
+            return;
+        }
         eprintln!("{} {}", "x402: error:".red().bold(), err.message);
         for cause in &err.causes {
             eprintln!("  {} {cause}", "caused by:".dimmed());

@@ -29,6 +29,11 @@ pub struct Received {
     pub body: Vec<u8>,
 }
 
+/// Without `--connect-timeout`, a connection attempt gives up after this long.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// A server silent for this long (no byte of the response) is given up on, even without `-m`.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
 fn seconds(v: Option<f64>, flag: &str) -> Result<Option<Duration>> {
     v.map(|s| {
         if s.is_finite() && s > 0.0 {
@@ -126,7 +131,9 @@ pub fn prepare(args: &RequestArgs, json_body: &[String]) -> Result<Prepared> {
         (None, false, false) => Method::GET,
     };
     let client = http::client(&ClientOptions {
-        connect_timeout: seconds(args.connect_timeout, "--connect-timeout")?,
+        connect_timeout: seconds(args.connect_timeout, "--connect-timeout")?
+            .or(Some(DEFAULT_CONNECT_TIMEOUT)),
+        read_timeout: Some(DEFAULT_READ_TIMEOUT),
         timeout: seconds(args.max_time, "--max-time")?,
         insecure: args.insecure,
         user_agent: args.user_agent.clone(),
@@ -140,20 +147,79 @@ pub fn prepare(args: &RequestArgs, json_body: &[String]) -> Result<Prepared> {
     })
 }
 
+/// One request of a conversation: the user's, or where a redirect leads (`-L`).
+#[derive(Clone, Debug)]
+pub struct Hop {
+    pub method: Method,
+    pub url: reqwest::Url,
+    pub headers: HeaderMap,
+    pub body: Option<Vec<u8>>,
+}
+
+/// A 402's body is read only up to this size: terms fit in a few KiB, and a hostile server must
+/// not make the tool buffer an unbounded document.
+pub const MAX_402_BODY: usize = 1024 * 1024;
+
+/// Why a response could not be received.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiveError {
+    #[error("{0}")]
+    Http(#[from] reqwest::Error),
+    #[error("the 402 response body is larger than {} KiB; not reading it", MAX_402_BODY / 1024)]
+    TooLarge,
+}
+
+impl ReceiveError {
+    /// The request never reached the server (no connection was made), so nothing it carried
+    /// can have been used.
+    pub fn never_sent(&self) -> bool {
+        matches!(self, ReceiveError::Http(e) if e.is_connect())
+    }
+}
+
+/// Whether a status is a redirect `-L` follows.
+pub fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Whether two URLs share scheme, host and port.
+pub fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.origin() == b.origin()
+}
+
 impl Prepared {
-    /// Sends the request, with one extra header for the paid retry.
-    pub async fn send(&self, extra: Option<(&str, &str)>) -> Result<Received, reqwest::Error> {
+    /// The user's request as the first hop.
+    pub fn first_hop(&self) -> Hop {
+        Hop {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+        }
+    }
+
+    /// Sends the user's request as given.
+    pub async fn send(&self, extra: Option<(&str, &str)>) -> Result<Received, ReceiveError> {
+        self.send_hop(&self.first_hop(), extra).await
+    }
+
+    /// Sends one hop, with one extra header for a paid request.
+    pub async fn send_hop(
+        &self,
+        hop: &Hop,
+        extra: Option<(&str, &str)>,
+    ) -> Result<Received, ReceiveError> {
         let mut req = self
             .client
-            .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone());
+            .request(hop.method.clone(), hop.url.clone())
+            .headers(hop.headers.clone());
         if let Some((name, value)) = extra {
             req = req.header(name, value);
         }
-        if let Some(b) = &self.body {
+        if let Some(b) = &hop.body {
             req = req.body(b.clone());
         }
-        let resp = req.send().await?;
+        let mut resp = req.send().await?;
         let status = resp.status();
         let headers = resp
             .headers()
@@ -165,7 +231,18 @@ impl Prepared {
                 )
             })
             .collect();
-        let body = resp.bytes().await?.to_vec();
+        let body = if status.as_u16() == 402 {
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await? {
+                if body.len() + chunk.len() > MAX_402_BODY {
+                    return Err(ReceiveError::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            body
+        } else {
+            resp.bytes().await?.to_vec()
+        };
         Ok(Received {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
@@ -174,13 +251,57 @@ impl Prepared {
         })
     }
 
+    /// Where a redirect response leads, with curl's rules: 303 (and 301/302 after a POST)
+    /// becomes a body-less GET; 307/308 keep the method and body. Credentials (`Authorization`,
+    /// `Cookie`) are not carried to another origin. No payment header is ever carried: the
+    /// caller adds one only for a URL that answered 402 itself.
+    pub fn redirect(&self, hop: &Hop, response: &Received) -> Result<Hop> {
+        let location = response
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("location"))
+            .map(|(_, v)| v.as_str())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "HTTP {} redirect without a Location header",
+                    response.status
+                )
+            })?;
+        let url = hop.url.join(location).map_err(|e| crate::error::Failed {
+            status: crate::exit::ExitStatus::UrlMalformed,
+            message: format!("the redirect to '{location}' is not a valid URL: {e}"),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(crate::error::Failed {
+                status: crate::exit::ExitStatus::UrlMalformed,
+                message: format!("refusing to follow a redirect to '{url}' (http and https only)"),
+            }
+            .into());
+        }
+        let mut next = hop.clone();
+        let to_get = response.status == 303 && hop.method != Method::HEAD
+            || matches!(response.status, 301 | 302) && hop.method == Method::POST;
+        if to_get {
+            next.method = Method::GET;
+            next.body = None;
+            next.headers.remove("content-type");
+            next.headers.remove("content-length");
+        }
+        if !same_origin(&hop.url, &url) {
+            next.headers.remove("authorization");
+            next.headers.remove("cookie");
+        }
+        next.url = url;
+        Ok(next)
+    }
+
     /// The request line and headers for `-v`, with payment headers redacted.
-    pub fn trace(&self, extra: Option<(&str, &str)>) -> Vec<String> {
-        let mut lines = vec![format!("> {} {}", self.method, self.url)];
-        for (n, v) in &self.headers {
+    pub fn trace(hop: &Hop, extra: Option<&str>) -> Vec<String> {
+        let mut lines = vec![format!("> {} {}", hop.method, hop.url)];
+        for (n, v) in &hop.headers {
             lines.push(format!("> {}: {}", n, v.to_str().unwrap_or("(binary)")));
         }
-        if let Some((n, _)) = extra {
+        if let Some(n) = extra {
             lines.push(format!("> {n}: (redacted: a signed payment authorization)"));
         }
         lines

@@ -8,7 +8,15 @@ use serde_json::{Value, json};
 
 sol! {
     function balanceOf(address account) external view returns (uint256);
+    function authorizationState(address authorizer, bytes32 nonce) external view returns (bool);
 }
+
+/// `keccak256("Transfer(address,address,uint256)")`.
+pub const TRANSFER_TOPIC: &str =
+    "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+/// `keccak256("AuthorizationUsed(address,bytes32)")` (EIP-3009).
+pub const AUTHORIZATION_USED_TOPIC: &str =
+    "0x98de503528ee59b575ef0c0a2576a82497bfc029a5685b209e9ec333479b10a5";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RpcError {
@@ -36,7 +44,7 @@ impl<'a> Rpc<'a> {
         Self { client, url }
     }
 
-    async fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
+    pub async fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
         let transport = |source| RpcError::Transport {
             url: self.url.to_string(),
             source,
@@ -141,5 +149,36 @@ impl<'a> Rpc<'a> {
                 out.len()
             ),
         })
+    }
+
+    /// EIP-3009 `authorizationState(authorizer, nonce)`: whether the nonce was used (or
+    /// cancelled) on-chain.
+    pub async fn authorization_state(
+        &self,
+        token: Address,
+        authorizer: Address,
+        nonce: alloy_primitives::B256,
+    ) -> Result<bool, RpcError> {
+        let out = self
+            .eth_call(
+                token,
+                &authorizationStateCall { authorizer, nonce }.abi_encode(),
+            )
+            .await?;
+        authorizationStateCall::abi_decode_returns(&out).map_err(|_| RpcError::BadResponse {
+            url: self.url.to_string(),
+            detail: format!(
+                "authorizationState returned {} bytes; is {token} an EIP-3009 token?",
+                out.len()
+            ),
+        })
+    }
+
+    /// The receipt of a transaction, or `None` while it is unknown to the node.
+    pub async fn transaction_receipt(&self, hash: &str) -> Result<Option<Value>, RpcError> {
+        let v = self
+            .call("eth_getTransactionReceipt", json!([hash]))
+            .await?;
+        Ok(if v.is_null() { None } else { Some(v) })
     }
 }

@@ -131,6 +131,39 @@ impl<'p> Context<'p> {
         Ok(first)
     }
 
+    /// Unlocks a keystore for signing: at most three password tries at a terminal prompt, one
+    /// from a file. A keystore other users can read gets a warning first.
+    pub fn unlock(
+        &self,
+        ks: &Keystore,
+        args: &PasswordArgs,
+    ) -> Result<alloy_signer_local::PrivateKeySigner> {
+        if ks.loose_permissions {
+            self.printer.warn(format!(
+                "{} can be read by other users; run: chmod 600 {}",
+                ks.path.display(),
+                ks.path.display()
+            ));
+        }
+        let tries = if self.password_file(args).is_some() {
+            1
+        } else {
+            3
+        };
+        let prompt = format!("Password for '{}': ", ks.name);
+        let mut attempt = 1;
+        loop {
+            let password = self.password(args, &prompt)?;
+            match keystore::unlock(&ks.path, &password) {
+                Err(keystore::Error::WrongPassword(_)) if attempt < tries => {
+                    self.printer.warn("wrong password, try again");
+                    attempt += 1;
+                }
+                other => return Ok(other?),
+            }
+        }
+    }
+
     fn password_file(&self, args: &PasswordArgs) -> Option<PathBuf> {
         args.password_file.clone().or_else(|| {
             std::env::var_os(env_vars::ETH_PASSWORD)

@@ -1,26 +1,37 @@
 //! `x402 get URL`: fetch like curl, and pay a 402 within the user's limits.
 //!
-//! Order of events: the unpaid request; the 402 read and every option judged; the cap checked;
+//! Order of events for each 402: the terms read and every option judged (pinned terms too); the
+//! per-payment cap, the daily budget and any earlier open payment for the same request checked;
 //! the quote shown and a yes obtained (or `--yes`, or `--dry-run` stops here); only then the
 //! keystore unlocked; the cap checked once more on the exact option about to be signed; one
-//! signature; one paid retry of the same request. A call never signs twice.
+//! signature; the daily budget checked again and the payment recorded as `pending` in the
+//! journal, under its lock and synced to disk; then the paid request, resent only as the very
+//! same bytes (`--retry`).
+//!
+//! With `-L`, redirects are followed without the payment header, which only ever goes to the
+//! URL that answered 402. A new 402 after a payment is a new quote that must be confirmed at a
+//! terminal: a call never pays twice silently, and never pays the same URL twice.
 
 use crate::amount::{self, UserAmount};
 use crate::cli::GetArgs;
-use crate::error::Failed;
+use crate::error::{Failed, transport_status};
 use crate::exit::ExitStatus;
 use crate::fsutil::replace_file;
-use crate::keystore;
+use crate::journal::{self, Journal, Outcome as JournalOutcome, Signed, Status};
 use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::exact_evm::{domain, new_authorization, payload_json, sign};
 use crate::payment::header::{
-    PAYMENT_SIGNATURE_HEADER, X_PAYMENT_HEADER, payment_signature_v2, x_payment_v1,
+    PAYMENT_SIGNATURE_HEADER, X_PAYMENT_HEADER, new_payment_id, payment_signature_v2,
+    with_payment_id, x_payment_v1,
 };
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
-use crate::payment::receipt::find_settlement;
-use crate::request::{Prepared, Received};
+use crate::payment::receipt::{Settlement, find_settlement};
+use crate::payment::terms::{Pins, Terms};
+use crate::request::{Hop, Prepared, ReceiveError, Received, is_redirect};
+use crate::rpc::Rpc;
 use crate::settings::Context;
 use anyhow::{Context as _, Result};
+use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::io::IsTerminal;
 
@@ -58,7 +69,7 @@ impl Outcome {
 
 pub async fn run(ctx: &Context<'_>, args: GetArgs) -> Result<ExitStatus> {
     let mut outcome = Outcome::default();
-    let result = pay(ctx, &args, &mut outcome).await;
+    let result = fetch(ctx, &args, &mut outcome).await;
     if let Some(path) = &args.receipt {
         if outcome.status.is_empty() {
             outcome.status = "error";
@@ -73,33 +84,128 @@ pub async fn run(ctx: &Context<'_>, args: GetArgs) -> Result<ExitStatus> {
     result
 }
 
-async fn pay(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result<ExitStatus> {
+/// A signed payment about to be sent (and recorded as `pending`).
+struct Payment {
+    header_name: &'static str,
+    header_value: String,
+    nonce: String,
+    valid_before: u64,
+    quote: Quote,
+}
+
+/// What answering a 402 led to.
+enum Step {
+    Pay(Box<Payment>),
+    Stop(ExitStatus),
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn failed(status: ExitStatus, message: impl Into<String>) -> anyhow::Error {
+    Failed {
+        status,
+        message: message.into(),
+    }
+    .into()
+}
+
+fn receive_error(e: ReceiveError) -> anyhow::Error {
+    match e {
+        ReceiveError::Http(e) => anyhow::Error::new(e),
+        other => anyhow::Error::new(other),
+    }
+}
+
+async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result<ExitStatus> {
     let p = ctx.printer;
     let prepared = crate::request::prepare(&args.request, &args.json_body)?;
-    for line in prepared.trace(None) {
-        p.detail(line);
+    let journal = Journal::new(&ctx.paths.home);
+    let mut hop = prepared.first_hop();
+    let mut redirects = 0u32;
+    let mut paid_urls: Vec<reqwest::Url> = Vec::new();
+    loop {
+        for line in Prepared::trace(&hop, None) {
+            p.detail(line);
+        }
+        let resp = prepared
+            .send_hop(&hop, None)
+            .await
+            .map_err(receive_error)
+            .with_context(|| format!("request to {} failed", hop.url))?;
+        p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+        let resp = if resp.status == 402 {
+            if paid_urls.contains(&hop.url) {
+                return Err(failed(
+                    ExitStatus::Rejected,
+                    format!(
+                        "{} asks for payment again after it was paid in this call; not paying twice",
+                        hop.url
+                    ),
+                ));
+            }
+            let payment =
+                match answer_402(ctx, args, &hop, &resp, &journal, &paid_urls, outcome).await? {
+                    Step::Stop(status) => return Ok(status),
+                    Step::Pay(payment) => payment,
+                };
+            paid_urls.push(hop.url.clone());
+            let paid = send_paid(ctx, args, &prepared, &hop, &payment, &journal, outcome).await?;
+            settle(ctx, args, &payment, &paid, &journal, outcome)?;
+            paid
+        } else {
+            if paid_urls.is_empty() {
+                outcome.status = "free";
+            }
+            resp
+        };
+        if args.location && is_redirect(resp.status) {
+            redirects += 1;
+            if redirects > args.max_redirs {
+                return Err(failed(
+                    ExitStatus::TooManyRedirects,
+                    format!("more than {} redirects (--max-redirs)", args.max_redirs),
+                ));
+            }
+            let next = prepared.redirect(&hop, &resp)?;
+            p.detail(format!("following the redirect to {}", next.url));
+            hop = next;
+            continue;
+        }
+        return deliver(ctx, args, &resp);
     }
-    let first = prepared
-        .send(None)
-        .await
-        .with_context(|| format!("request to {} failed", prepared.url))?;
-    p.detail(format!("< HTTP {} {}", first.status, first.reason));
-    if first.status != 402 {
-        outcome.status = "free";
-        return deliver(ctx, args, &first);
-    }
+}
+
+/// Reads a 402, applies every limit, asks, unlocks, signs and records the payment as pending.
+#[allow(clippy::too_many_arguments, reason = "one step of one conversation")]
+async fn answer_402(
+    ctx: &Context<'_>,
+    args: &GetArgs,
+    hop: &Hop,
+    resp: &Received,
+    journal: &Journal,
+    paid_urls: &[reqwest::Url],
+    outcome: &mut Outcome,
+) -> Result<Step> {
+    let p = ctx.printer;
     let challenge =
-        parse_payment_required(&first.headers, &first.body).context("the 402 cannot be read")?;
+        parse_payment_required(&resp.headers, &resp.body).context("the 402 cannot be read")?;
     outcome.version = Some(challenge.version);
     for w in &challenge.warnings {
         p.warn(w);
     }
+    let pins = pins(args)?;
     let preferred = super::inspect::preferred_networks(ctx, &args.networks)?;
-    let (judged, chosen) = policy::choose(
+    let (judged, chosen) = policy::choose_matching(
         &challenge,
         &ctx.networks,
         &preferred,
         !args.networks.is_empty(),
+        |q| pins.check(q),
     );
     let Some(index) = chosen else {
         outcome.status = "no_option";
@@ -112,43 +218,114 @@ async fn pay(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result
                     .map(|why| format!("option {}: {why}", i + 1))
             })
             .collect();
-        return Err(Failed {
-            status: ExitStatus::NoAcceptableOption,
-            message: format!("no payable option in the 402: {}", reasons.join("; ")),
-        }
-        .into());
+        let what = if pins.is_empty() {
+            "no payable option in the 402"
+        } else {
+            "the terms changed: no option matches what was pinned"
+        };
+        return Err(failed(
+            ExitStatus::NoAcceptableOption,
+            format!("{what}: {}", reasons.join("; ")),
+        ));
     };
     let quote = judged[index]
         .clone()
         .map_err(|why| anyhow::anyhow!("the chosen option is not payable: {why}"))?;
     outcome.quote = Some(quote.clone());
+    if hop.url.scheme() == "http" && !is_loopback(&hop.url) {
+        p.warn(format!(
+            "{} is plain http: the signed payment crosses the network unencrypted and anyone on \
+             the path can see or redirect it",
+            hop.url.origin().ascii_serialization()
+        ));
+    }
     let cap = cap(ctx, args)?;
     if let Err(e) = policy::check_cap(&quote, &cap) {
         outcome.status = "over_cap";
-        return Err(Failed {
-            status: ExitStatus::OverLimit,
-            message: format!("{e}; nothing was signed (raise it with --max-amount)"),
-        }
-        .into());
+        return Err(failed(
+            ExitStatus::OverLimit,
+            format!("{e}; nothing was signed (raise it with --max-amount)"),
+        ));
     }
-    show_quote(ctx, &prepared, &challenge, &quote);
+    let daily = daily_limit(ctx, args, &quote)?;
+    let request_hash = journal::body_hash(hop.body.as_deref());
+    let now = Timestamp::now();
+    let earlier = {
+        let contents = journal.read()?;
+        report_bad_lines(ctx, journal, &contents);
+        if let Some(limit) = daily {
+            check_budget(&contents.payments, &quote, limit, now).inspect_err(|_| {
+                outcome.status = "over_budget";
+            })?;
+        }
+        journal::open_payment_for(
+            &contents.payments,
+            hop.method.as_str(),
+            hop.url.as_str(),
+            &request_hash,
+            unix_now(),
+        )
+        .cloned()
+    };
+    check_funds(ctx, args, &quote).await.inspect_err(|_| {
+        outcome.status = "insufficient_funds";
+    })?;
+
+    show_quote(ctx, hop, &challenge, &quote);
     if args.dry_run {
         outcome.status = "dry_run";
         p.info("dry run: nothing signed, nothing paid");
-        return Ok(ExitStatus::Success);
+        return Ok(Step::Stop(ExitStatus::Success));
     }
-    if !args.yes {
-        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut must_ask = !args.yes;
+    if let Some(e) = &earlier {
+        p.warn(format!(
+            "this request was already paid at {} ({} {}, status {}, nonce {}); that payment can \
+             still settle until {}",
+            e.signed.time.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            amount::display(e.signed.amount, e.signed.decimals, &e.signed.symbol),
+            e.signed.network_name,
+            e.status,
+            e.signed.nonce,
+            Timestamp::from_second(e.signed.valid_before as i64)
+                .map(|t| t.strftime("%H:%M:%S UTC").to_string())
+                .unwrap_or_default(),
+        ));
+        p.info("  check it with: x402 history check");
+        must_ask = must_ask || !interactive;
+    }
+    if !paid_urls.is_empty() {
+        p.warn(format!(
+            "a redirect after the payment led to another 402 ({}): a second payment",
+            hop.url
+        ));
         if !interactive {
             outcome.status = "declined";
-            return Err(Failed {
-                status: ExitStatus::Declined,
-                message: format!(
+            return Err(failed(
+                ExitStatus::Declined,
+                format!(
+                    "not making a second payment in one call without a person to confirm it; \
+                     run `x402 get {}` to pay it",
+                    hop.url
+                ),
+            ));
+        }
+        must_ask = true;
+    }
+    if must_ask {
+        if !interactive {
+            outcome.status = "declined";
+            let why = if earlier.is_some() {
+                "an earlier payment for this request may still settle: pass --yes to pay again"
+                    .to_string()
+            } else {
+                format!(
                     "not paying {} without confirmation: pass --yes to pay from a script",
                     quote.price()
-                ),
-            }
-            .into());
+                )
+            };
+            return Err(failed(ExitStatus::Declined, why));
         }
         let yes = dialoguer::Confirm::new()
             .with_prompt(format!("Pay {}?", quote.price()))
@@ -157,41 +334,29 @@ async fn pay(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result
             .unwrap_or(false);
         if !yes {
             outcome.status = "declined";
-            return Err(Failed {
-                status: ExitStatus::Declined,
-                message: "payment declined".into(),
-            }
-            .into());
+            return Err(failed(ExitStatus::Declined, "payment declined"));
         }
     }
 
     // Only now is the keystore touched.
     let ks = ctx.account(None, &args.account)?;
-    let password = ctx.password(&args.password, &format!("Password for '{}': ", ks.name))?;
-    let signer = keystore::unlock(&ks.path, &password)?;
-    drop(password);
+    let signer = ctx.unlock(&ks, &args.password)?;
     outcome.payer = Some(signer.address().to_checksum(None));
 
     // The cap once more, on exactly the option about to be signed.
     let req = &challenge.accepts[quote.index];
-    let value = req.amount_u256();
-    if value != Some(quote.amount) || policy::check_cap(&quote, &cap).is_err() {
+    if req.amount_u256() != Some(quote.amount) || policy::check_cap(&quote, &cap).is_err() {
         outcome.status = "over_cap";
-        return Err(Failed {
-            status: ExitStatus::OverLimit,
-            message: "the option changed before signing; nothing was signed".into(),
-        }
-        .into());
+        return Err(failed(
+            ExitStatus::OverLimit,
+            "the option changed before signing; nothing was signed",
+        ));
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
     let auth = new_authorization(
         signer.address(),
         quote.pay_to,
         quote.amount,
-        now,
+        unix_now(),
         quote.max_timeout_seconds,
     );
     let dom = domain(
@@ -201,37 +366,175 @@ async fn pay(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result
         quote.asset.address,
     );
     let signature = sign(&signer, &auth, &dom)?;
-    outcome.nonce = Some(alloy_primitives::hex::encode_prefixed(auth.nonce));
+    drop(signer);
+    let nonce = alloy_primitives::hex::encode_prefixed(auth.nonce);
     let payload = payload_json(&auth, &signature);
+    let mut payment_id = None;
     let (header_name, header_value) = if challenge.version == 1 {
         let network = req.network.clone().unwrap_or_default();
         (X_PAYMENT_HEADER, x_payment_v1("exact", &network, payload))
     } else {
         let resource = challenge.raw.get("resource");
-        let extensions = challenge.raw.get("extensions");
+        let extensions = challenge.raw.get("extensions").map(|ext| {
+            let id = new_payment_id();
+            match with_payment_id(ext, &id) {
+                Some(with_id) => {
+                    payment_id = Some(id);
+                    with_id
+                }
+                None => ext.clone(),
+            }
+        });
         (
             PAYMENT_SIGNATURE_HEADER,
-            payment_signature_v2(&req.raw, resource, extensions, payload),
+            payment_signature_v2(&req.raw, resource, extensions.as_ref(), payload),
         )
     };
-    for line in prepared.trace(Some((header_name, ""))) {
-        p.detail(line);
+
+    // Under the journal's lock: the budget once more (other processes may have paid since),
+    // then the pending record, on disk before the header leaves the machine.
+    let mut locked = journal.lock()?;
+    if let Some(limit) = daily {
+        check_budget(&locked.contents().payments, &quote, limit, Timestamp::now()).inspect_err(
+            |_| {
+                outcome.status = "over_budget";
+            },
+        )?;
     }
-    let paid = match prepared.send(Some((header_name, &header_value))).await {
-        Ok(r) => r,
-        Err(e) => {
-            outcome.status = "unknown";
-            let nonce = outcome.nonce.clone().unwrap_or_default();
-            return Err(anyhow::Error::new(e).context(Failed {
-                status: ExitStatus::OutcomeUnknown,
+    locked.append_signed(Signed {
+        time: Timestamp::now(),
+        url: hop.url.to_string(),
+        method: hop.method.to_string(),
+        body_sha256: request_hash,
+        version: challenge.version,
+        network: quote.network.caip2(),
+        network_name: quote.network.name.clone(),
+        asset: quote.asset.address,
+        symbol: quote.asset.symbol.clone(),
+        decimals: quote.asset.decimals,
+        amount: quote.amount,
+        pay_to: quote.pay_to,
+        payer: auth.from,
+        nonce: nonce.clone(),
+        valid_after: auth.valid_after,
+        valid_before: auth.valid_before,
+        payment_id,
+    })?;
+    drop(locked);
+    outcome.nonce = Some(nonce.clone());
+    Ok(Step::Pay(Box::new(Payment {
+        header_name,
+        header_value,
+        nonce,
+        valid_before: auth.valid_before,
+        quote,
+    })))
+}
+
+/// Sends the paid request; on a transport error, resends the same bytes (`--retry`) while the
+/// authorization is valid. Records `unknown` (or `unsent`) in the journal when it gives up.
+async fn send_paid(
+    ctx: &Context<'_>,
+    args: &GetArgs,
+    prepared: &Prepared,
+    hop: &Hop,
+    payment: &Payment,
+    journal: &Journal,
+    outcome: &mut Outcome,
+) -> Result<Received> {
+    let p = ctx.printer;
+    let mut attempt = 0u32;
+    let mut delivered = false;
+    loop {
+        for line in Prepared::trace(hop, Some(payment.header_name)) {
+            p.detail(line);
+        }
+        let spinner = p.spinner(format!(
+            "paying {} and waiting for settlement",
+            payment.quote.price()
+        ));
+        let result = prepared
+            .send_hop(hop, Some((payment.header_name, &payment.header_value)))
+            .await;
+        drop(spinner);
+        let err = match result {
+            Ok(resp) => {
+                p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+                return Ok(resp);
+            }
+            Err(e) => e,
+        };
+        delivered |= !err.never_sent();
+        let backoff = 1u64 << attempt.min(3);
+        if attempt < args.retry && unix_now() + backoff < payment.valid_before {
+            attempt += 1;
+            p.warn(format!(
+                "{err}; resending the same signed payment in {backoff} s ({attempt}/{})",
+                args.retry
+            ));
+            tokio::time::sleep(std::time::Duration::from_secs(backoff)).await;
+            continue;
+        }
+        let nonce = &payment.nonce;
+        if !delivered {
+            outcome.status = "unsent";
+            let status = match &err {
+                ReceiveError::Http(e) => transport_status(e),
+                ReceiveError::TooLarge => ExitStatus::TooLarge,
+            };
+            record(journal, nonce, Status::Unsent, None, Some(err.to_string()));
+            return Err(receive_error(err).context(Failed {
+                status,
                 message: format!(
-                    "the payment was sent but no answer came back; it may have settled (nonce {nonce}); do not retry blindly"
+                    "the paid request could not be delivered, so nothing was paid (nonce {nonce})"
                 ),
             }));
         }
-    };
-    p.detail(format!("< HTTP {} {}", paid.status, paid.reason));
-    let settlement = match find_settlement(&paid.headers) {
+        outcome.status = "unknown";
+        record(journal, nonce, Status::Unknown, None, Some(err.to_string()));
+        return Err(receive_error(err).context(Failed {
+            status: ExitStatus::OutcomeUnknown,
+            message: format!(
+                "the payment was sent but no answer came back; it may have settled (nonce {nonce}); \
+                 check with `x402 history check` before paying again"
+            ),
+        }));
+    }
+}
+
+/// Appends an outcome; a journal that cannot be written is reported, never silently ignored,
+/// but does not hide the payment's own result.
+fn record(
+    journal: &Journal,
+    nonce: &str,
+    status: Status,
+    transaction: Option<String>,
+    reason: Option<String>,
+) {
+    let _ = journal.record_outcome(JournalOutcome {
+        time: Timestamp::now(),
+        nonce: nonce.to_string(),
+        status,
+        transaction,
+        reason,
+        verified: false,
+    });
+}
+
+/// Reads the answer to the paid request: reports the settlement, records the outcome, and
+/// fails for a rejection (402 again) or an unknown outcome (5xx without a receipt).
+fn settle(
+    ctx: &Context<'_>,
+    args: &GetArgs,
+    payment: &Payment,
+    paid: &Received,
+    journal: &Journal,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let p = ctx.printer;
+    let quote = &payment.quote;
+    let nonce = &payment.nonce;
+    let settlement: Option<Settlement> = match find_settlement(&paid.headers) {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => {
             p.warn(format!("the settlement receipt cannot be read: {e}"));
@@ -251,16 +554,29 @@ async fn pay(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result
             })
             .unwrap_or_else(|| "no reason given".into());
         outcome.error = Some(reason.clone());
-        return Err(Failed {
-            status: ExitStatus::Rejected,
-            message: format!("the server rejected the payment: {reason}"),
+        record(journal, nonce, Status::Rejected, None, Some(reason.clone()));
+        let insufficient =
+            reason.contains("insufficient_funds") || reason.contains("insufficient_balance");
+        if insufficient {
+            outcome.status = "insufficient_funds";
+            return Err(failed(
+                ExitStatus::InsufficientFunds,
+                format!(
+                    "the wallet does not hold {}: the payment was refused ({reason})",
+                    quote.price()
+                ),
+            ));
         }
-        .into());
+        return Err(failed(
+            ExitStatus::Rejected,
+            format!("the server rejected the payment: {reason}"),
+        ));
     }
     match &settlement {
         Some(s) if s.success => {
             outcome.status = "paid";
             outcome.transaction = s.transaction.clone();
+            record(journal, nonce, Status::Settled, s.transaction.clone(), None);
             let tx = s.transaction.clone().unwrap_or_default();
             let mut line = format!(
                 "paid {} on {} to {}  tx {tx}",
@@ -275,35 +591,81 @@ async fn pay(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result
         }
         Some(s) => {
             outcome.status = "rejected";
-            outcome.error = s.error_reason.clone();
-            p.warn(format!(
-                "the settlement failed: {}",
-                s.error_reason.clone().unwrap_or_default()
-            ));
+            let reason = s
+                .error_reason
+                .clone()
+                .or_else(|| s.error_message.clone())
+                .unwrap_or_else(|| "no reason given".into());
+            outcome.error = Some(reason.clone());
+            record(journal, nonce, Status::Rejected, None, Some(reason.clone()));
+            p.warn(format!("the settlement failed: {reason}; nothing was paid"));
         }
         None if paid.status >= 500 => {
             outcome.status = "unknown";
-            deliver(ctx, args, &paid)?;
-            return Err(Failed {
-                status: ExitStatus::OutcomeUnknown,
-                message: format!(
-                    "HTTP {} after payment with no settlement receipt; it may have settled (nonce {})",
-                    paid.status,
-                    outcome.nonce.clone().unwrap_or_default()
+            let reason = format!(
+                "HTTP {} after payment with no settlement receipt",
+                paid.status
+            );
+            record(journal, nonce, Status::Unknown, None, Some(reason.clone()));
+            deliver(ctx, args, paid)?;
+            return Err(failed(
+                ExitStatus::OutcomeUnknown,
+                format!(
+                    "{reason}; it may have settled (nonce {nonce}); check with `x402 history check`"
                 ),
-            }
-            .into());
+            ));
         }
         None => {
+            // Without a receipt nobody can say whether the authorization was (or will be)
+            // used: the journal says so, and `history check` asks the chain later.
             outcome.status = if paid.status < 300 {
-                "paid"
+                "unconfirmed"
             } else {
                 "not_charged"
             };
-            p.warn("the response carries no settlement receipt");
+            record(
+                journal,
+                nonce,
+                Status::Unknown,
+                None,
+                Some(format!("HTTP {} without a settlement receipt", paid.status)),
+            );
+            p.warn(format!(
+                "the response carries no settlement receipt; whether {} moved is not known \
+                 (nonce {nonce}; `x402 history check` asks the chain)",
+                quote.price()
+            ));
         }
     }
-    deliver(ctx, args, &paid)
+    Ok(())
+}
+
+fn pins(args: &GetArgs) -> Result<Pins> {
+    let terms = match &args.terms {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                crate::error::UsageError(format!("cannot read the terms {}: {e}", path.display()))
+            })?;
+            Some(Terms::parse(&text).map_err(|e| {
+                crate::error::UsageError(format!("{}: not a terms file: {e}", path.display()))
+            })?)
+        }
+    };
+    Ok(Pins {
+        terms,
+        amount: args.expect_amount.clone(),
+        pay_to: args.expect_pay_to,
+    })
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn cap(ctx: &Context<'_>, args: &GetArgs) -> Result<UserAmount> {
@@ -316,11 +678,118 @@ fn cap(ctx: &Context<'_>, args: &GetArgs) -> Result<UserAmount> {
     Ok(DEFAULT_MAX_AMOUNT.parse()?)
 }
 
-fn show_quote(ctx: &Context<'_>, prepared: &Prepared, c: &Challenge, q: &Quote) {
+/// The daily budget in the quote's base units, if one is set.
+fn daily_limit(
+    ctx: &Context<'_>,
+    args: &GetArgs,
+    quote: &Quote,
+) -> Result<Option<alloy_primitives::U256>> {
+    let Some(limit) = args
+        .daily_limit
+        .as_ref()
+        .or(ctx.config.limits.daily.as_ref())
+    else {
+        return Ok(None);
+    };
+    limit
+        .to_base_units(quote.asset.decimals)
+        .map(Some)
+        .map_err(|_| {
+            crate::error::UsageError(format!(
+                "the daily limit '{limit}' cannot be expressed in {}",
+                quote.asset.symbol
+            ))
+            .into()
+        })
+}
+
+fn check_budget(
+    payments: &[journal::Payment],
+    quote: &Quote,
+    limit: alloy_primitives::U256,
+    now: Timestamp,
+) -> Result<()> {
+    let spent = journal::spent_last_day(payments, &quote.network.caip2(), quote.asset.address, now);
+    if spent.saturating_add(quote.amount) > limit {
+        let show = |v| amount::display(v, quote.asset.decimals, &quote.asset.symbol);
+        return Err(failed(
+            ExitStatus::OverLimit,
+            format!(
+                "{} would exceed the daily limit of {}: {} already spent or pending on {} in the \
+                 last 24 hours; nothing was signed",
+                quote.price(),
+                show(limit),
+                show(spent),
+                quote.network.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// When the user configured an RPC URL for the quote's network, the wallet's balance of the
+/// asset is read before anything is shown or signed, so a payment that cannot succeed is not
+/// attempted. Without one (or when the account's address is not known before unlocking) the
+/// facilitator's refusal tells the same, after the attempt.
+async fn check_funds(ctx: &Context<'_>, args: &GetArgs, quote: &Quote) -> Result<()> {
+    let Some(url) = quote
+        .network
+        .rpc_url
+        .as_deref()
+        .filter(|_| quote.network.rpc_configured)
+    else {
+        return Ok(());
+    };
+    let Some(owner) = ctx
+        .account(None, &args.account)
+        .ok()
+        .and_then(|ks| ks.address)
+    else {
+        return Ok(());
+    };
+    let client = crate::http::client(&crate::http::ClientOptions {
+        timeout: Some(std::time::Duration::from_secs(10)),
+        ..Default::default()
+    })?;
+    match Rpc::new(&client, url)
+        .token_balance(quote.asset.address, owner)
+        .await
+    {
+        Ok(balance) if balance < quote.amount => Err(failed(
+            ExitStatus::InsufficientFunds,
+            format!(
+                "{} holds {} on {}, less than the {} asked; nothing was signed",
+                owner.to_checksum(None),
+                amount::display(balance, quote.asset.decimals, &quote.asset.symbol),
+                quote.network.name,
+                quote.price()
+            ),
+        )),
+        Ok(_) => Ok(()),
+        Err(e) => {
+            ctx.printer
+                .detail(format!("balance not checked before paying: {e}"));
+            Ok(())
+        }
+    }
+}
+
+fn report_bad_lines(ctx: &Context<'_>, journal: &Journal, contents: &journal::Contents) {
+    for bad in &contents.bad_lines {
+        ctx.printer.warn(format!(
+            "{}:{}: unreadable line skipped ({})",
+            journal.path().display(),
+            bad.line,
+            bad.error
+        ));
+    }
+}
+
+fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
     let p = ctx.printer;
     p.info(format!(
         "{} asks {} on {} (x402 v{})",
-        prepared.url,
+        hop.url,
         q.price(),
         q.network,
         c.version
@@ -364,11 +833,10 @@ fn deliver(ctx: &Context<'_>, args: &GetArgs, r: &Received) -> Result<ExitStatus
         })?,
     }
     if failing {
-        return Err(Failed {
-            status: ExitStatus::HttpError,
-            message: format!("the server answered HTTP {} {}", r.status, r.reason),
-        }
-        .into());
+        return Err(failed(
+            ExitStatus::HttpError,
+            format!("the server answered HTTP {} {}", r.status, r.reason),
+        ));
     }
     Ok(ExitStatus::Success)
 }

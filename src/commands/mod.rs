@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod get;
+pub mod history;
 pub mod inspect;
 pub mod wallet;
 
@@ -22,6 +23,10 @@ pub async fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Inspect(args) => {
             let ctx = Context::load(printer, cli.global.config.as_deref())?;
             inspect::run(&ctx, args).await
+        }
+        Command::History(args) => {
+            let ctx = Context::load(printer, cli.global.config.as_deref())?;
+            history::run(&ctx, args).await
         }
         Command::Wallet(cmd) => {
             let ctx = Context::load(printer, cli.global.config.as_deref())?;

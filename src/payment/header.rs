@@ -76,6 +76,32 @@ pub fn payment_signature_v2(
     encode_json(&Value::Object(doc))
 }
 
+/// The `payment-identifier` extension's key in a v2 402's `extensions`.
+pub const PAYMENT_IDENTIFIER: &str = "payment-identifier";
+
+/// A fresh payment id as the reference client makes them: `pay_` + 32 random hex digits
+/// (16–128 characters of `[A-Za-z0-9_-]` are allowed).
+pub fn new_payment_id() -> String {
+    format!(
+        "pay_{}",
+        alloy_primitives::hex::encode(alloy_primitives::B128::random())
+    )
+}
+
+/// The challenge's `extensions` with `payment-identifier.info.id` set, when the server
+/// declared that extension (an object with an `info` object); `None` otherwise, and the
+/// extensions are then echoed unchanged. The id goes with this one signed payload: a resend
+/// repeats the same header, id included, so the server can recognise it.
+pub fn with_payment_id(extensions: &Value, id: &str) -> Option<Value> {
+    let mut ext = extensions.clone();
+    let info = ext
+        .get_mut(PAYMENT_IDENTIFIER)?
+        .get_mut("info")?
+        .as_object_mut()?;
+    info.insert("id".to_owned(), Value::from(id));
+    Some(ext)
+}
+
 /// The `X-PAYMENT` value for an x402 v1 payment: `{x402Version:1, scheme, network, payload}`
 /// (`PaymentPayload` v1; v1 servers match on scheme and network only).
 pub fn x_payment_v1(scheme: &str, network: &str, payload: Value) -> String {
@@ -245,5 +271,22 @@ mod tests {
         for bad in ["!!!!", "abc*", "a"] {
             assert!(decode_base64_lenient(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn payment_identifier_is_added_only_when_declared() {
+        let declared = json(
+            r#"{"payment-identifier":{"info":{"required":true},"schema":{"type":"object"}},"other":{"info":{}}}"#,
+        );
+        let id = new_payment_id();
+        assert_eq!(id.len(), 36);
+        assert!(id.starts_with("pay_"));
+        let with = with_payment_id(&declared, &id).unwrap();
+        assert_eq!(with["payment-identifier"]["info"]["id"], id.as_str());
+        assert_eq!(with["payment-identifier"]["info"]["required"], true);
+        assert_eq!(with["other"], declared["other"]);
+        assert!(with_payment_id(&json(r#"{"other":{"info":{}}}"#), &id).is_none());
+        assert!(with_payment_id(&json(r#"{"payment-identifier":{"info":3}}"#), &id).is_none());
+        assert_ne!(new_payment_id(), id);
     }
 }

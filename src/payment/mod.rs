@@ -22,3 +22,4 @@ pub mod receipt;
 mod test_vectors;
 
 pub mod policy;
+pub mod terms;

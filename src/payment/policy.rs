@@ -120,6 +120,17 @@ pub fn choose(
     preferred: &[String],
     narrow: bool,
 ) -> (Vec<Result<Quote, Unpayable>>, Option<usize>) {
+    choose_matching(challenge, networks, preferred, narrow, |_| Ok(()))
+}
+
+/// [`choose`], with one more test every payable option must pass (the user's pinned terms).
+pub fn choose_matching(
+    challenge: &Challenge,
+    networks: &Networks,
+    preferred: &[String],
+    narrow: bool,
+    accept: impl Fn(&Quote) -> Result<(), Unpayable>,
+) -> (Vec<Result<Quote, Unpayable>>, Option<usize>) {
     let judged: Vec<Result<Quote, Unpayable>> = challenge
         .accepts
         .iter()
@@ -131,6 +142,7 @@ pub fn choose(
                     q.network.name
                 ));
             }
+            accept(&q)?;
             Ok(q)
         })
         .collect();
