@@ -66,6 +66,11 @@ pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
 }
 
 pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
+    // A `Failed` attached with `.context(…)` is reachable only through anyhow's own downcast
+    // (the chain shows it as an opaque context wrapper).
+    if let Some(f) = err.downcast_ref::<Failed>() {
+        return (f.status, vec![]);
+    }
     for cause in err.chain() {
         if let Some(f) = cause.downcast_ref::<Failed>() {
             return (f.status, vec![]);

@@ -87,13 +87,16 @@ pub struct Signed {
     pub network: String,
     /// The network's short name at the time (`base-sepolia`), for people reading the file.
     pub network_name: String,
+    #[serde(with = "checksummed")]
     pub asset: Address,
     pub symbol: String,
     pub decimals: u8,
     /// In the asset's base units, as a decimal string.
     #[serde(with = "decimal")]
     pub amount: U256,
+    #[serde(with = "checksummed")]
     pub pay_to: Address,
+    #[serde(with = "checksummed")]
     pub payer: Address,
     /// The EIP-3009 nonce (0x + 64 hex): the payment's identity.
     pub nonce: String,
@@ -378,6 +381,22 @@ mod decimal {
             return Err(serde::de::Error::custom("amount is not a decimal integer"));
         }
         U256::from_str_radix(&text, 10).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Addresses as EIP-55 checksummed strings, the form people compare with explorers.
+pub(crate) mod checksummed {
+    use alloy_primitives::Address;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(a: &Address, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&a.to_checksum(None))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 

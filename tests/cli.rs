@@ -12,3 +12,6 @@ mod pay;
 
 // --help, --version, completions freshness, the exit-code table.
 mod meta;
+
+// The payment journal, history, budgets, never paying twice, redirects, pinned terms.
+mod safety;

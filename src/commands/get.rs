@@ -293,7 +293,8 @@ async fn answer_402(
                 .unwrap_or_default(),
         ));
         p.info("  check it with: x402 history check");
-        must_ask = must_ask || !interactive;
+        // At a terminal a person confirms even with --yes; a script needs --yes.
+        must_ask = must_ask || interactive;
     }
     if !paid_urls.is_empty() {
         p.warn(format!(

@@ -96,7 +96,7 @@ fn totals(payments: &[&Payment]) -> Vec<Value> {
                 "day": day,
                 "network": network,
                 "networkName": p.signed.network_name,
-                "asset": asset,
+                "asset": asset.to_checksum(None),
                 "symbol": p.signed.symbol,
                 "amount": sum.to_string(),
                 "amountDecimal": amount::format_units(sum, p.signed.decimals),

@@ -17,11 +17,13 @@ pub struct Terms {
     pub url: String,
     /// CAIP-2 id.
     pub network: String,
+    #[serde(with = "crate::journal::checksummed")]
     pub asset: Address,
     pub symbol: String,
     pub decimals: u8,
     /// Base units, decimal string.
     pub amount: String,
+    #[serde(with = "crate::journal::checksummed")]
     pub pay_to: Address,
 }
 

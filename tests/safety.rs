@@ -1,0 +1,742 @@
+//! Money safety: the payment journal, `x402 history` and `history check`, the daily budget under
+//! concurrency, never paying twice (unknown outcomes, `--retry`, repeated requests), redirects,
+//! pinned terms, size bounds and `-s`/`-S`.
+//!
+//! A scripted x402 v2 server on 127.0.0.1 (below) records every request it receives, so each
+//! test can assert exactly how many payment headers left the tool, and what they were.
+
+use crate::support::{self, Env, json_data, localnet};
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Base Sepolia's USDC: a built-in asset, so the scripted server needs no config.
+const USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+const PAYEE: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+/// Anvil's key #1: the local network's funded payer.
+const PAYER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const TX: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+/// What the scripted server does with a paid request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Paid {
+    /// 200 with a successful PAYMENT-RESPONSE.
+    Settle,
+    /// Say nothing for 30 s.
+    Stall,
+    /// 500 without a receipt.
+    Error,
+    /// 302 to `redirect_to` with a successful receipt.
+    Redirect,
+}
+
+#[derive(Clone, Debug)]
+struct Seen {
+    path: String,
+    payment: Option<String>,
+}
+
+struct State {
+    seen: Mutex<Vec<Seen>>,
+    mode: Mutex<Paid>,
+    /// Stall this many paid requests first, then do `mode`.
+    stall_first: AtomicUsize,
+    amount: Mutex<String>,
+    max_timeout: Mutex<u64>,
+    redirect_to: Mutex<String>,
+    base: Mutex<String>,
+}
+
+#[derive(Clone)]
+struct Scripted {
+    url: String,
+    state: Arc<State>,
+}
+
+impl Scripted {
+    fn start(mode: Paid) -> Scripted {
+        let state = Arc::new(State {
+            seen: Mutex::new(Vec::new()),
+            mode: Mutex::new(mode),
+            stall_first: AtomicUsize::new(0),
+            amount: Mutex::new("1000".into()),
+            max_timeout: Mutex::new(300),
+            redirect_to: Mutex::new(String::new()),
+            base: Mutex::new(String::new()),
+        });
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        *state.base.lock().unwrap() = url.clone();
+        let st = state.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = axum::Router::new().fallback(handle).with_state(st);
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        Scripted { url, state }
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    fn set_mode(&self, mode: Paid) {
+        *self.state.mode.lock().unwrap() = mode;
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.state.seen.lock().unwrap().clone()
+    }
+
+    fn payments(&self) -> Vec<String> {
+        self.seen().into_iter().filter_map(|s| s.payment).collect()
+    }
+}
+
+fn terms(state: &State, path: &str) -> Value {
+    let base = state.base.lock().unwrap().clone();
+    json!({
+        "x402Version": 2,
+        "error": "Payment required",
+        "resource": {"url": format!("{base}{path}"), "description": "a scripted resource", "mimeType": "text/plain"},
+        "accepts": [{
+            "scheme": "exact",
+            "network": "eip155:84532",
+            "amount": state.amount.lock().unwrap().clone(),
+            "asset": USDC,
+            "payTo": PAYEE,
+            "maxTimeoutSeconds": *state.max_timeout.lock().unwrap(),
+            "extra": {"name": "USDC", "version": "2"}
+        }],
+        "extensions": {"payment-identifier": {"info": {"required": false}}}
+    })
+}
+
+fn b64(v: &Value) -> String {
+    base64::engine::general_purpose::STANDARD.encode(v.to_string())
+}
+
+async fn handle(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let path = uri.path().to_string();
+    let payment = headers
+        .get("payment-signature")
+        .map(|v| v.to_str().unwrap_or("").to_string());
+    state.seen.lock().unwrap().push(Seen {
+        path: path.clone(),
+        payment: payment.clone(),
+    });
+    let base = state.base.lock().unwrap().clone();
+    if let Some(rest) = path.strip_prefix("/loop") {
+        let n: u32 = rest.trim_start_matches('/').parse().unwrap_or(0);
+        return (
+            StatusCode::FOUND,
+            [("location", format!("/loop/{}", n + 1))],
+            "",
+        )
+            .into_response();
+    }
+    if path == "/free" {
+        return (StatusCode::OK, "free body").into_response();
+    }
+    if path == "/go" {
+        let to = state.redirect_to.lock().unwrap().clone();
+        return (StatusCode::FOUND, [("location", to)], "").into_response();
+    }
+    if path == "/big" {
+        let doc = terms(&state, &path);
+        return (
+            StatusCode::PAYMENT_REQUIRED,
+            [("payment-required", b64(&doc))],
+            vec![b'x'; 2 * 1024 * 1024],
+        )
+            .into_response();
+    }
+    // Every other path is priced.
+    let Some(payment) = payment else {
+        let doc = terms(&state, &path);
+        return (
+            StatusCode::PAYMENT_REQUIRED,
+            [
+                ("payment-required", b64(&doc)),
+                ("content-type", "application/json".into()),
+            ],
+            "{}",
+        )
+            .into_response();
+    };
+    let _ = payment;
+    if state
+        .stall_first
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+    let mode = *state.mode.lock().unwrap();
+    let receipt = b64(&json!({"success": true, "transaction": TX, "network": "eip155:84532"}));
+    match mode {
+        Paid::Settle => (
+            StatusCode::OK,
+            [("payment-response", receipt)],
+            format!("paid body for {path}"),
+        )
+            .into_response(),
+        Paid::Redirect => {
+            let to = state.redirect_to.lock().unwrap().clone();
+            let to = if to.is_empty() {
+                format!("{base}/free")
+            } else {
+                to
+            };
+            (
+                StatusCode::FOUND,
+                [("payment-response", receipt), ("location", to)],
+                "",
+            )
+                .into_response()
+        }
+        Paid::Error => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
+        Paid::Stall => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            (StatusCode::OK, "too late").into_response()
+        }
+    }
+}
+
+fn payer(env: &Env) -> std::path::PathBuf {
+    env.import_key("payer", PAYER_KEY);
+    env.write_config("default_account = \"payer\"\n");
+    env.password_file("pw")
+}
+
+fn history(env: &Env) -> Value {
+    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    json_data(&out)
+}
+
+fn code(out: &std::process::Output) -> Option<i32> {
+    out.status.code()
+}
+
+#[test]
+fn a_settled_payment_is_journaled_and_listed() {
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let out = env
+        .x402()
+        .args(["get", &server.at("/report"), "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), "paid body for /report");
+    let h = history(&env);
+    let p = &h["payments"][0];
+    assert_eq!(h["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(p["status"], "settled");
+    assert_eq!(p["transaction"], TX);
+    assert_eq!(p["amount"], "1000");
+    assert_eq!(p["amountDecimal"], "0.001");
+    assert_eq!(p["network"], "eip155:84532");
+    assert_eq!(p["payTo"], PAYEE);
+    assert_eq!(p["method"], "GET");
+    assert_eq!(p["url"], server.at("/report"));
+    // The payment-identifier extension was offered: the header carried an id, journaled too.
+    let header = &server.payments()[0];
+    let doc: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(header)
+            .unwrap(),
+    )
+    .unwrap();
+    let id = doc["extensions"]["payment-identifier"]["info"]["id"]
+        .as_str()
+        .unwrap();
+    assert!(id.starts_with("pay_") && id.len() == 36, "{id}");
+    assert_eq!(p["paymentId"], id);
+    assert_eq!(h["totals"][0]["amount"], "1000");
+    assert_eq!(h["totals"][0]["payments"], 1);
+    // The human listing: one line per payment on stdout, totals on stderr.
+    let out = env.x402().args(["history"]).output().unwrap();
+    let listing = support::stdout(&out);
+    assert!(
+        listing.contains("settled") && listing.contains("0.001 USDC") && listing.contains(TX),
+        "{listing}"
+    );
+    assert!(support::stderr(&out).contains("0.001 USDC"));
+    // Filters.
+    let out = env
+        .x402()
+        .args(["history", "--json", "--status", "unknown"])
+        .output()
+        .unwrap();
+    assert_eq!(json_data(&out)["payments"], json!([]));
+    let out = env
+        .x402()
+        .args(["history", "--since", "nonsense"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(2));
+}
+
+#[test]
+fn twenty_concurrent_calls_never_overspend_the_daily_budget() {
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("x402"));
+            cmd.env_clear()
+                .env("HOME", env.home())
+                .env("X402_HOME", env.x402_home())
+                .env("NO_COLOR", "1")
+                .args(["get", &server.at(&format!("/item/{i}")), "--yes"])
+                .args(["--daily-limit", "0.005", "--password-file"])
+                .arg(&pw)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let paid = outs.iter().filter(|o| code(o) == Some(0)).count();
+    let refused: Vec<_> = outs.iter().filter(|o| code(o) == Some(111)).collect();
+    assert_eq!(paid, 5, "{:?}", outs.iter().map(code).collect::<Vec<_>>());
+    assert_eq!(refused.len(), 15);
+    let msg = support::stderr(refused[0]);
+    assert!(
+        msg.contains("daily limit of 0.005 USDC") && msg.contains("0.005 USDC already spent"),
+        "{msg}"
+    );
+    assert_eq!(server.payments().len(), 5);
+    let h = history(&env);
+    assert_eq!(h["totals"][0]["amount"], "5000");
+}
+
+#[test]
+fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
+    let server = Scripted::start(Paid::Stall);
+    let env = Env::new();
+    let pw = payer(&env);
+    let url = server.at("/slow");
+    let out = env
+        .x402()
+        .args(["get", &url, "--yes", "-m", "1", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
+    let h = history(&env);
+    let p = &h["payments"][0];
+    assert_eq!(p["status"], "unknown");
+    let nonce = p["nonce"].as_str().unwrap();
+    let err = support::stderr(&out);
+    assert!(
+        err.contains(nonce) && err.contains("x402 history check"),
+        "{err}"
+    );
+    assert_eq!(server.payments().len(), 1);
+
+    // Again, off a terminal, without --yes: refused before signing, and says why.
+    server.set_mode(Paid::Settle);
+    let out = env
+        .x402()
+        .args(["get", &url, "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(110));
+    let err = support::stderr(&out);
+    assert!(err.contains("already paid") && err.contains(nonce), "{err}");
+    assert_eq!(server.payments().len(), 1);
+    // With --yes a script pays again knowingly, and is told about the earlier payment.
+    let out = env
+        .x402()
+        .args(["get", &url, "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert!(support::stderr(&out).contains("already paid"));
+    assert_eq!(server.payments().len(), 2);
+}
+
+#[test]
+fn retry_resends_the_same_signed_payment() {
+    let server = Scripted::start(Paid::Settle);
+    server.state.stall_first.store(2, Ordering::SeqCst);
+    let env = Env::new();
+    let pw = payer(&env);
+    let out = env
+        .x402()
+        .args([
+            "get",
+            &server.at("/flaky"),
+            "--yes",
+            "-m",
+            "1",
+            "--retry",
+            "3",
+        ])
+        .arg("--password-file")
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    let sent = server.payments();
+    assert_eq!(sent.len(), 3);
+    assert!(
+        sent.iter().all(|h| h == &sent[0]),
+        "a resend must be the same bytes"
+    );
+    assert!(support::stderr(&out).contains("resending the same signed payment"));
+    let h = history(&env);
+    assert_eq!(h["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(h["payments"][0]["status"], "settled");
+}
+
+#[test]
+fn a_5xx_after_paying_is_an_unknown_outcome() {
+    let server = Scripted::start(Paid::Error);
+    let env = Env::new();
+    let pw = payer(&env);
+    let out = env
+        .x402()
+        .args(["get", &server.at("/x"), "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
+    assert_eq!(history(&env)["payments"][0]["status"], "unknown");
+}
+
+#[test]
+fn redirects_never_carry_the_payment_header() {
+    let a = Scripted::start(Paid::Settle);
+    let b = Scripted::start(Paid::Redirect);
+    *a.state.redirect_to.lock().unwrap() = b.at("/pay");
+    *b.state.redirect_to.lock().unwrap() = a.at("/free");
+    let env = Env::new();
+    let pw = payer(&env);
+    // Without -L the redirect is the answer, as with curl.
+    let out = env.x402().args(["get", &a.at("/go")]).output().unwrap();
+    assert_eq!(code(&out), Some(0));
+    assert!(b.seen().is_empty());
+    // With -L: a → b (402, paid on b) → back to a, which never sees the payment.
+    let out = env
+        .x402()
+        .args(["get", "-L", &a.at("/go"), "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), "free body");
+    assert!(a.payments().is_empty(), "{:?}", a.seen());
+    assert_eq!(b.payments().len(), 1);
+    assert_eq!(
+        a.seen().iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
+        ["/go", "/go", "/free"]
+    );
+}
+
+#[test]
+fn a_second_402_after_paying_is_not_paid_silently() {
+    let b = Scripted::start(Paid::Redirect);
+    *b.state.redirect_to.lock().unwrap() = b.at("/another");
+    let env = Env::new();
+    let pw = payer(&env);
+    let out = env
+        .x402()
+        .args(["get", "-L", &b.at("/first"), "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(110), "{}", support::stderr(&out));
+    assert!(support::stderr(&out).contains("second payment"));
+    assert_eq!(b.payments().len(), 1);
+    assert_eq!(history(&env)["payments"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn too_many_redirects_is_47() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let out = env
+        .x402()
+        .args(["get", "-L", "--max-redirs", "3", &s.at("/loop")])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(47));
+    assert_eq!(s.seen().len(), 4);
+}
+
+#[test]
+fn pinned_terms_are_paid_and_anything_else_is_refused_unsigned() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let url = s.at("/pinned");
+    for (flag, value, needle) in [
+        ("--expect-amount", "0.002", "not the expected 0.002 USDC"),
+        (
+            "--expect-pay-to",
+            "0x0000000000000000000000000000000000000001",
+            "not the expected",
+        ),
+    ] {
+        let out = env
+            .x402()
+            .args(["get", &url, "--yes", flag, value, "--password-file"])
+            .arg(&pw)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), Some(112), "{flag}");
+        let err = support::stderr(&out);
+        assert!(
+            err.contains("terms changed") && err.contains(needle),
+            "{err}"
+        );
+    }
+    assert!(s.payments().is_empty());
+    let terms = env.path("terms.json");
+    let mut doc = json!({
+        "termsVersion": 1, "url": url, "network": "eip155:84532", "asset": USDC,
+        "symbol": "USDC", "decimals": 6, "amount": "1000", "payTo": PAYEE
+    });
+    std::fs::write(&terms, doc.to_string()).unwrap();
+    let out = env
+        .x402()
+        .args(["get", &url, "--yes", "--expect-amount", "0.001", "--terms"])
+        .arg(&terms)
+        .arg("--password-file")
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(s.payments().len(), 1);
+    // The server now asks more than was pinned.
+    doc["amount"] = "999".into();
+    std::fs::write(&terms, doc.to_string()).unwrap();
+    let out = env
+        .x402()
+        .args(["get", &url, "--yes", "--terms"])
+        .arg(&terms)
+        .arg("--password-file")
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(112));
+    assert_eq!(s.payments().len(), 1);
+}
+
+#[test]
+fn a_huge_402_is_not_read() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let out = env.x402().args(["get", &s.at("/big")]).output().unwrap();
+    assert_eq!(code(&out), Some(63), "{}", support::stderr(&out));
+    assert!(support::stderr(&out).contains("larger than 1024 KiB"));
+}
+
+#[test]
+fn silent_hides_everything_but_show_error_keeps_errors() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let url = s.at("/priced");
+    let out = env
+        .x402()
+        .args(["get", "-s", &url, "--max-amount", "0.0001"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(111));
+    assert_eq!(support::stderr(&out), "");
+    let out = env
+        .x402()
+        .args(["get", "-sS", &url, "--max-amount", "0.0001"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(111));
+    let err = support::stderr(&out);
+    assert!(
+        err.starts_with("x402: error:") && !err.contains("asks"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let pay = |path: &str| {
+        env.x402()
+            .args(["get", &s.at(path), "--yes", "--password-file"])
+            .arg(&pw)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(code(&pay("/one")), Some(0));
+    let journal = env.x402_home().join("journal.jsonl");
+    let mut bytes = std::fs::read(&journal).unwrap();
+    bytes.extend_from_slice(br#"{"event":"signed","time":"2026-11-2"#);
+    std::fs::write(&journal, bytes).unwrap();
+    let out = pay("/two");
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert!(support::stderr(&out).contains("unreadable line skipped"));
+    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    let h = json_data(&out);
+    assert_eq!(h["payments"].as_array().unwrap().len(), 2);
+    assert_eq!(h["unreadableLines"], json!([3]));
+    for p in h["payments"].as_array().unwrap() {
+        assert_eq!(p["status"], "settled");
+    }
+}
+
+/// `history check` against the local chain: a real settlement verifies; an unknown payment
+/// whose authorization was later used on-chain becomes settled; a record the chain contradicts
+/// is reported loudly.
+#[test]
+fn history_check_asks_the_chain() {
+    let net = localnet::get();
+    let env = Env::new();
+    let pw = payer(&env);
+    env.write_config(&format!(
+        "default_account = \"payer\"\n\n[rpc]\nbase-sepolia = \"{}\"\n",
+        net.rpc("baseSepolia")
+    ));
+    let _guard = localnet::chain_lock();
+    // 1. A real payment through the official v2 server.
+    let out = env
+        .x402()
+        .args(["get", &format!("{}/cheap", net.s("/v2/serverUrl")), "--yes"])
+        .arg("--password-file")
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    // 2. An unknown outcome: the scripted server takes the payment and never answers.
+    let s = Scripted::start(Paid::Stall);
+    let out = env
+        .x402()
+        .args(["get", &s.at("/lost"), "--yes", "-m", "1", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(115));
+    let check = |env: &Env| {
+        let out = env
+            .x402()
+            .args(["history", "check", "--json"])
+            .output()
+            .unwrap();
+        (code(&out), json_data(&out), out)
+    };
+    let (c, data, out) = check(&env);
+    assert_eq!(c, Some(0), "{}", support::stderr(&out));
+    let checked = data["checked"].as_array().unwrap();
+    assert_eq!(checked.len(), 2);
+    assert_eq!(checked[0]["after"], "settled");
+    assert_eq!(checked[0]["verified"], true);
+    assert_eq!(checked[1]["after"], "unknown");
+    assert!(
+        checked[1]["note"]
+            .as_str()
+            .unwrap()
+            .contains("not used yet")
+    );
+
+    // The server settles the lost authorization on-chain after all.
+    let header = &s.payments()[0];
+    let doc: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(header)
+            .unwrap(),
+    )
+    .unwrap();
+    let a = &doc["payload"]["authorization"];
+    let sig = doc["payload"]["signature"].as_str().unwrap();
+    let (_, relayer_key) = net.account("deployer");
+    let st = std::process::Command::new(support::foundry_bin("cast"))
+        .args([
+            "send",
+            "--rpc-url",
+            &net.rpc("baseSepolia"),
+            "--private-key",
+            &relayer_key,
+        ])
+        .arg(USDC)
+        .arg("transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)")
+        .args(
+            ["from", "to", "value", "validAfter", "validBefore", "nonce"]
+                .map(|k| a[k].as_str().unwrap().to_string()),
+        )
+        .arg(sig)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", support::stderr(&st));
+    let (c, data, _) = check(&env);
+    assert_eq!(c, Some(0));
+    let checked = data["checked"].as_array().unwrap();
+    assert_eq!(
+        checked.len(),
+        1,
+        "the verified payment is not checked again"
+    );
+    assert_eq!(checked[0]["before"], "unknown");
+    assert_eq!(checked[0]["after"], "settled");
+    let tx = checked[0]["transaction"].as_str().unwrap();
+    assert_eq!(tx.len(), 66);
+    // Checking again verifies the transfer in that transaction.
+    let (_, data, _) = check(&env);
+    assert_eq!(data["checked"][0]["verified"], true);
+
+    // A record the chain contradicts: the journal claims a larger amount for a real transaction.
+    let journal = env.x402_home().join("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let mut forged = first.clone();
+    forged["nonce"] = format!("0x{}", "ab".repeat(32)).into();
+    forged["amount"] = "999999".into();
+    let outcome = json!({"event": "outcome", "time": first["time"], "nonce": forged["nonce"],
+        "status": "settled", "transaction": tx});
+    std::fs::write(&journal, format!("{text}{forged}\n{outcome}\n")).unwrap();
+    let (c, data, out) = check(&env);
+    assert_eq!(c, Some(1), "{}", support::stderr(&out));
+    assert_eq!(data["mismatches"], 1);
+    assert_eq!(data["checked"][0]["after"], "disputed");
+    // It stays disputed, and is reported again on every check.
+    let out = env.x402().args(["history", "check"]).output().unwrap();
+    assert_eq!(code(&out), Some(1));
+    assert!(support::stderr(&out).contains("MISMATCH"));
+    let h = history(&env);
+    let disputed = h["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "disputed")
+        .count();
+    assert_eq!(disputed, 1);
+}
