@@ -117,6 +117,12 @@ pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         if let Some(RpcError::Transport { source, .. }) = cause.downcast_ref::<RpcError>() {
             return (transport_status(source), vec![]);
         }
+        if cause
+            .downcast_ref::<crate::payment::challenge::ChallengeError>()
+            .is_some()
+        {
+            return (ExitStatus::BadReply, vec![]);
+        }
         if let Some(crate::request::ReceiveError::TooLarge) =
             cause.downcast_ref::<crate::request::ReceiveError>()
         {

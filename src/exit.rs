@@ -19,6 +19,8 @@ pub enum ExitStatus {
     ResolveHost,
     /// curl 7: could not connect.
     Connect,
+    /// curl 8: the server's reply could not be understood (a 402 that is not x402).
+    BadReply,
     /// curl 22: HTTP status >= 400 under `--fail` / `--fail-with-body`.
     HttpError,
     /// curl 23: writing the output failed.
@@ -54,13 +56,14 @@ pub enum ExitStatus {
 }
 
 impl ExitStatus {
-    pub const ALL: [ExitStatus; 22] = [
+    pub const ALL: [ExitStatus; 23] = [
         Self::Success,
         Self::Failure,
         Self::Usage,
         Self::UrlMalformed,
         Self::ResolveHost,
         Self::Connect,
+        Self::BadReply,
         Self::HttpError,
         Self::WriteError,
         Self::Timeout,
@@ -87,6 +90,7 @@ impl ExitStatus {
             Self::UrlMalformed => 3,
             Self::ResolveHost => 6,
             Self::Connect => 7,
+            Self::BadReply => 8,
             Self::HttpError => 22,
             Self::WriteError => 23,
             Self::Timeout => 28,

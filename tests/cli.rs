@@ -15,3 +15,6 @@ mod meta;
 
 // The payment journal, history, budgets, never paying twice, redirects, pinned terms.
 mod safety;
+
+// Hostile servers: what must not be paid is not paid, and nothing panics.
+mod hostile;

@@ -132,11 +132,18 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
         for line in Prepared::trace(&hop, None) {
             p.detail(line);
         }
-        let resp = prepared
-            .send_hop(&hop, None)
-            .await
-            .map_err(receive_error)
-            .with_context(|| format!("request to {} failed", hop.url))?;
+        let resp = match prepared.send_hop(&hop, None).await {
+            Ok(resp) => resp,
+            Err(ReceiveError::TooLarge) => {
+                return Err(failed(
+                    ExitStatus::TooLarge,
+                    format!("{}: {}", hop.url, ReceiveError::TooLarge),
+                ));
+            }
+            Err(e) => {
+                return Err(receive_error(e).context(format!("request to {} failed", hop.url)));
+            }
+        };
         p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
         let resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
@@ -148,11 +155,21 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                     ),
                 ));
             }
-            let payment =
-                match answer_402(ctx, args, &hop, &resp, &journal, &paid_urls, outcome).await? {
-                    Step::Stop(status) => return Ok(status),
-                    Step::Pay(payment) => payment,
-                };
+            let payment = match answer_402(
+                ctx,
+                args,
+                &prepared.url,
+                &hop,
+                &resp,
+                &journal,
+                &paid_urls,
+                outcome,
+            )
+            .await?
+            {
+                Step::Stop(status) => return Ok(status),
+                Step::Pay(payment) => payment,
+            };
             paid_urls.push(hop.url.clone());
             let paid = send_paid(ctx, args, &prepared, &hop, &payment, &journal, outcome).await?;
             settle(ctx, args, &payment, &paid, &journal, outcome)?;
@@ -185,6 +202,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
 async fn answer_402(
     ctx: &Context<'_>,
     args: &GetArgs,
+    asked: &reqwest::Url,
     hop: &Hop,
     resp: &Received,
     journal: &Journal,
@@ -232,6 +250,13 @@ async fn answer_402(
         .clone()
         .map_err(|why| anyhow::anyhow!("the chosen option is not payable: {why}"))?;
     outcome.quote = Some(quote.clone());
+    if !crate::request::same_origin(asked, &hop.url) {
+        p.warn(format!(
+            "the 402 comes from {}, where a redirect from {} led; paying there",
+            hop.url.origin().ascii_serialization(),
+            asked.origin().ascii_serialization()
+        ));
+    }
     if hop.url.scheme() == "http" && !is_loopback(&hop.url) {
         p.warn(format!(
             "{} is plain http: the signed payment crosses the network unencrypted and anyone on \

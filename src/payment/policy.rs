@@ -15,6 +15,10 @@ use alloy_primitives::{Address, U256};
 /// one signature.
 pub const DEFAULT_MAX_AMOUNT: &str = "0.10";
 
+/// The longest validity this tool signs: an EIP-3009 authorization is a bearer instrument until
+/// `validBefore`, so a 402 asking for a day or a year is refused rather than honoured.
+pub const MAX_VALIDITY_SECONDS: u64 = 3600;
+
 /// A payable option, fully resolved against the network table.
 #[derive(Clone, Debug)]
 pub struct Quote {
@@ -98,6 +102,12 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
     };
     if max_timeout_seconds == 0 {
         return Err("maxTimeoutSeconds is 0".into());
+    }
+    if max_timeout_seconds > MAX_VALIDITY_SECONDS {
+        return Err(format!(
+            "maxTimeoutSeconds {max_timeout_seconds} is longer than the {} s this tool signs for (a signed authorization can be spent until it expires)",
+            MAX_VALIDITY_SECONDS
+        ));
     }
     Ok(Quote {
         index: req.index,

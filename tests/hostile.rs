@@ -1,0 +1,447 @@
+//! Hostile servers: each scripted 402 tries to make `x402 get` pay what it must not, or to
+//! crash it. For every case: the exit code, a clear one-line message, no payment header where
+//! none is due (the server counts them), and a journal that tells the truth.
+
+use crate::support::{self, Env, json_data};
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+const PAYEE: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+const PAYER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+type Reply = (u16, Vec<(String, String)>, Vec<u8>);
+type Script = dyn Fn(&str, Option<&str>) -> Reply + Send + Sync;
+
+/// A server whose every answer comes from `script(path, payment_header)`; a reply with status
+/// 0 means "never answer".
+struct Hostile {
+    url: String,
+    payments: Arc<Mutex<Vec<String>>>,
+}
+
+impl Hostile {
+    fn start(script: impl Fn(&str, Option<&str>) -> Reply + Send + Sync + 'static) -> Hostile {
+        let script: Arc<Script> = Arc::new(script);
+        let payments = Arc::new(Mutex::new(Vec::new()));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = payments.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = axum::Router::new().fallback(
+                    move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
+                        let script = script.clone();
+                        let seen = seen.clone();
+                        async move {
+                            let payment = headers
+                                .get("payment-signature")
+                                .or_else(|| headers.get("x-payment"))
+                                .map(|v| v.to_str().unwrap_or("").to_string());
+                            if let Some(p) = &payment {
+                                seen.lock().unwrap().push(p.clone());
+                            }
+                            let (status, hdrs, body) = script(uri.path(), payment.as_deref());
+                            if status == 0 {
+                                tokio::time::sleep(Duration::from_secs(60)).await;
+                            }
+                            let mut resp =
+                                axum::response::Response::new(axum::body::Body::from(body));
+                            *resp.status_mut() =
+                                axum::http::StatusCode::from_u16(status.max(200)).unwrap();
+                            for (n, v) in hdrs {
+                                resp.headers_mut().insert(
+                                    axum::http::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                                    axum::http::HeaderValue::from_str(&v).unwrap(),
+                                );
+                            }
+                            resp
+                        }
+                    },
+                );
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        Hostile { url, payments }
+    }
+
+    fn payments(&self) -> usize {
+        self.payments.lock().unwrap().len()
+    }
+}
+
+fn b64(v: &Value) -> String {
+    base64::engine::general_purpose::STANDARD.encode(v.to_string())
+}
+
+/// A v2 402 with one option built from the baseline and `change` applied to it.
+fn v2_402(change: impl Fn(&mut Value)) -> Reply {
+    let mut option = json!({
+        "scheme": "exact", "network": "eip155:84532", "amount": "1000", "asset": USDC,
+        "payTo": PAYEE, "maxTimeoutSeconds": 60, "extra": {"name": "USDC", "version": "2"}
+    });
+    change(&mut option);
+    let doc =
+        json!({"x402Version": 2, "resource": {"url": "http://127.0.0.1/r"}, "accepts": [option]});
+    (
+        402,
+        vec![("payment-required".into(), b64(&doc))],
+        b"{}".to_vec(),
+    )
+}
+
+fn settled() -> Reply {
+    let receipt = json!({"success": true, "transaction": format!("0x{}", "22".repeat(32)), "network": "eip155:84532"});
+    (
+        200,
+        vec![("payment-response".into(), b64(&receipt))],
+        b"content".to_vec(),
+    )
+}
+
+struct Case {
+    name: &'static str,
+    server: Hostile,
+    args: Vec<String>,
+    code: i32,
+    message: &'static str,
+    payments: usize,
+    journal: &'static [&'static str],
+}
+
+fn run(env: &Env, pw: &std::path::Path, case: Case) {
+    let journal = env.x402_home().join("journal.jsonl");
+    let _ = std::fs::remove_file(&journal);
+    let out = env
+        .x402()
+        .arg("get")
+        .arg(format!("{}/r", case.server.url))
+        .args(["--yes", "-m", "3", "--password-file"])
+        .arg(pw)
+        .args(&case.args)
+        .output()
+        .unwrap();
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(case.code), "{}: {err}", case.name);
+    let error_line = err
+        .lines()
+        .find(|l| l.starts_with("x402: error:"))
+        .unwrap_or("");
+    if case.code != 0 {
+        assert!(
+            error_line.contains(case.message),
+            "{}: expected '{}' in the error line: {err}",
+            case.name,
+            case.message
+        );
+    }
+    assert!(!err.contains("panicked"), "{}: {err}", case.name);
+    assert_eq!(
+        case.server.payments(),
+        case.payments,
+        "{}: payment headers",
+        case.name
+    );
+    let h = json_data(&env.x402().args(["history", "--json"]).output().unwrap());
+    let statuses: Vec<&str> = h["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, case.journal, "{}: journal", case.name);
+}
+
+fn unpaid(reply: Reply) -> Hostile {
+    Hostile::start(move |_, _| reply.clone())
+}
+
+#[test]
+fn hostile_402s_get_no_payment() {
+    let env = Env::new();
+    env.import_key("payer", PAYER_KEY);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    let amount = |a: Value| v2_402(move |o| o["amount"] = a.clone());
+    let two_pow_256 =
+        "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    let cases = vec![
+        Case {
+            name: "amount above the cap",
+            server: unpaid(amount("2500000".into())),
+            args: vec![],
+            code: 111,
+            message: "above the per-payment cap of 0.10 USDC",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "amount overflowing uint256",
+            server: unpaid(amount(two_pow_256.into())),
+            args: vec![],
+            code: 112,
+            message: "amount",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "negative amount",
+            server: unpaid(amount("-1".into())),
+            args: vec![],
+            code: 112,
+            message: "amount",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "fractional amount",
+            server: unpaid(amount("0.5".into())),
+            args: vec![],
+            code: 112,
+            message: "amount",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "amount not a number",
+            server: unpaid(amount("lots".into())),
+            args: vec![],
+            code: 112,
+            message: "amount",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "amount as a JSON number",
+            server: unpaid(amount(json!(1000))),
+            args: vec![],
+            code: 112,
+            message: "amount",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "unknown asset",
+            server: unpaid(v2_402(|o| {
+                o["asset"] = "0x1111111111111111111111111111111111111111".into()
+            })),
+            args: vec![],
+            code: 112,
+            message: "is not a token this tool knows",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "known asset, wrong EIP-712 name",
+            server: unpaid(v2_402(|o| o["extra"]["name"] = "USD Coin".into())),
+            args: vec![],
+            code: 112,
+            message: "EIP-712 domain",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "malformed payee",
+            server: unpaid(v2_402(|o| o["payTo"] = "0x1234".into())),
+            args: vec![],
+            code: 112,
+            message: "payTo",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "maxTimeoutSeconds 0",
+            server: unpaid(v2_402(|o| o["maxTimeoutSeconds"] = 0.into())),
+            args: vec![],
+            code: 112,
+            message: "maxTimeoutSeconds",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "maxTimeoutSeconds of a year",
+            server: unpaid(v2_402(|o| o["maxTimeoutSeconds"] = 31_536_000.into())),
+            args: vec![],
+            code: 112,
+            message: "longer than the 3600 s",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "unknown network",
+            server: unpaid(v2_402(|o| o["network"] = "eip155:999999".into())),
+            args: vec![],
+            code: 112,
+            message: "not a known EVM network",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "broken base64",
+            server: unpaid((
+                402,
+                vec![("payment-required".into(), "%%%not base64%%%".into())],
+                vec![],
+            )),
+            args: vec![],
+            code: 8,
+            message: "the 402 cannot be read",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "broken JSON",
+            server: unpaid((
+                402,
+                vec![(
+                    "payment-required".into(),
+                    base64::engine::general_purpose::STANDARD.encode("{\"x402Version\": 2, "),
+                )],
+                vec![],
+            )),
+            args: vec![],
+            code: 8,
+            message: "the 402 cannot be read",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "a 10 MB 402",
+            server: unpaid((402, vec![], vec![b' '; 10 * 1024 * 1024])),
+            args: vec![],
+            code: 63,
+            message: "larger than",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "a server that stalls",
+            server: unpaid((0, vec![], vec![])),
+            args: vec![],
+            code: 28,
+            message: "request to",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
+            name: "402 again after payment",
+            server: Hostile::start(|_, _| v2_402(|_| {})),
+            args: vec![],
+            code: 114,
+            message: "rejected",
+            payments: 1,
+            journal: &["rejected"],
+        },
+        Case {
+            name: "a stall after payment",
+            server: Hostile::start(|_, payment| match payment {
+                None => v2_402(|_| {}),
+                Some(_) => (0, vec![], vec![]),
+            }),
+            args: vec![],
+            code: 115,
+            message: "may have settled",
+            payments: 1,
+            journal: &["unknown"],
+        },
+        Case {
+            name: "endless 402s behind redirects",
+            server: Hostile::start(|path, payment| {
+                let n: u32 = path
+                    .trim_start_matches("/r")
+                    .trim_start_matches('/')
+                    .parse()
+                    .unwrap_or(0);
+                match payment {
+                    None => v2_402(|_| {}),
+                    Some(_) => {
+                        let (_, mut h, b) = settled();
+                        h.push(("location".into(), format!("/r/{}", n + 1)));
+                        (302, h, b)
+                    }
+                }
+            }),
+            args: vec!["-L".into()],
+            code: 110,
+            message: "second payment",
+            payments: 1,
+            journal: &["settled"],
+        },
+        Case {
+            name: "header and body disagreeing: the header is paid",
+            server: Hostile::start(|_, payment| match payment {
+                None => {
+                    let (s, h, _) = v2_402(|_| {});
+                    let body = json!({"x402Version": 1, "accepts": [{"scheme": "exact",
+                        "network": "base-sepolia", "maxAmountRequired": "5000", "asset": USDC,
+                        "payTo": PAYEE, "maxTimeoutSeconds": 60, "resource": "http://127.0.0.1/r",
+                        "extra": {"name": "USDC", "version": "2"}}]});
+                    (s, h, body.to_string().into_bytes())
+                }
+                Some(_) => settled(),
+            }),
+            args: vec![],
+            code: 0,
+            message: "",
+            payments: 1,
+            journal: &["settled"],
+        },
+    ];
+    for case in cases {
+        run(&env, &pw, case);
+    }
+}
+
+#[test]
+fn a_redirect_to_another_origin_gets_no_payment_header() {
+    let env = Env::new();
+    env.import_key("payer", PAYER_KEY);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    // C: a third origin the paid answer redirects to.
+    let c = Hostile::start(|_, _| (200, vec![], b"elsewhere".to_vec()));
+    let c_url = c.url.clone();
+    // B: asks for payment, then redirects to C.
+    let b = Hostile::start(move |_, payment| match payment {
+        None => v2_402(|_| {}),
+        Some(_) => {
+            let (_, mut h, _) = settled();
+            h.push(("location".into(), format!("{c_url}/after")));
+            (302, h, vec![])
+        }
+    });
+    // A: the URL asked for redirects to B before any 402.
+    let b_url = b.url.clone();
+    let a = Hostile::start(move |_, _| {
+        (
+            307,
+            vec![("location".into(), format!("{b_url}/pay"))],
+            vec![],
+        )
+    });
+    let out = env
+        .x402()
+        .args([
+            "get",
+            "-L",
+            &format!("{}/start", a.url),
+            "--yes",
+            "--password-file",
+        ])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(support::stdout(&out), "elsewhere");
+    assert!(err.contains("where a redirect from"), "{err}");
+    assert_eq!((a.payments(), b.payments(), c.payments()), (0, 1, 0));
+}
