@@ -740,3 +740,94 @@ fn history_check_asks_the_chain() {
         .count();
     assert_eq!(disputed, 1);
 }
+
+/// At a terminal (a pseudo-terminal from `script`), three password tries; a file gets one.
+#[test]
+fn three_password_tries_at_a_terminal_one_from_a_file() {
+    use std::io::Write;
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        panic!("util-linux `script` is needed for the terminal tests");
+    }
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let _ = payer(&env);
+    let at_terminal = |lines: &[&str]| {
+        let cmd = format!(
+            "{} get {} --yes",
+            assert_cmd::cargo::cargo_bin("x402").display(),
+            server.at("/tty")
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", env.home())
+            .env("X402_HOME", env.x402_home())
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        for line in lines {
+            std::thread::sleep(Duration::from_millis(700));
+            stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    };
+    let out = at_terminal(&["wrong1", "wrong2", "wrong3"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(116), "{text}");
+    assert_eq!(
+        text.matches("wrong password, try again").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(text.matches("Password for 'payer'").count(), 3, "{text}");
+    assert!(server.payments().is_empty());
+    let out = at_terminal(&["wrong1", "pw"]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(server.payments().len(), 1);
+    // From a file: one try.
+    let bad = env.path("bad-pw");
+    std::fs::write(&bad, "nope\n").unwrap();
+    let out = env
+        .x402()
+        .args(["get", &server.at("/file"), "--yes", "--password-file"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(116));
+    assert!(!support::stderr(&out).contains("try again"));
+}
+
+#[test]
+fn a_keystore_others_can_read_is_warned_about_before_signing() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let ks = env.keystores().join("payer");
+    std::fs::set_permissions(&ks, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env
+        .x402()
+        .args(["get", &server.at("/loose"), "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("can be read by other users") && err.contains("chmod 600"),
+        "{err}"
+    );
+}
