@@ -162,6 +162,13 @@ const BUILT_IN: &[Row] = &[
         Some(("USDC", "0xb5AB69F7bBada22B28e79C8FFAECe55eF1c771D4", 6, "USDC", "2", Eip3009))),
     ("igra", "Igra", 38833, false, "KAS", None, None, false,
         Some(("USDC", "0xA5b8BF902b2844dA17d4506cc827F7F1681735E7", 6, "USDC", "1", Permit2))),
+    // From @x402/evm 2.27's network map and default stablecoins.
+    ("celo", "Celo", 42220, true, "CELO", Some("https://forno.celo.org"), Some("https://celoscan.io/tx/{tx}"), false,
+        Some(("USDC", "0xcebA9300f2b948710d2653dD7B07f33A8B32118C", 6, "USDC", "2", Eip3009))),
+    ("celo-sepolia", "Celo Sepolia", 11142220, false, "CELO", Some("https://forno.celo-sepolia.celo-testnet.org"), None, true,
+        Some(("USDC", "0x01C5C0122039549AD1493B8220cABEdD739BC44E", 6, "USDC", "2", Eip3009))),
+    ("flare", "Flare", 14, true, "FLR", Some("https://flare-api.flare.network/ext/C/rpc"), Some("https://flare-explorer.flare.network/tx/{tx}"), false,
+        Some(("USDT0", "0xe7cd86e13AC4309349F30B3435a9d337750fC82D", 6, "USD\u{20AE}0", "1", Eip3009))),
 ];
 
 /// The default network when none is named: Base mainnet.
