@@ -295,3 +295,49 @@ fn inspect_reports_each_route() {
         .assert()
         .success();
 }
+
+/// A wallet without USDC: with an RPC URL configured the balance is read first and nothing is
+/// signed; without one, the official facilitator's refusal maps to the same exit code.
+#[test]
+fn insufficient_funds_is_113_with_or_without_an_rpc_url() {
+    let net = localnet::get();
+    let env = Env::new();
+    let (_, key) = net.account("poorPayer");
+    env.import_key("poor", &key);
+    let pw = env.password_file("pw");
+    let cheap = format!("{}/cheap", net.s("/v2/serverUrl"));
+    let journaled = |env: &Env| {
+        let out = env.x402().args(["history", "--json"]).output().unwrap();
+        json_data(&out)["payments"].as_array().unwrap().len()
+    };
+    env.write_config(&format!(
+        "default_account = \"poor\"\n\n[rpc]\nbase-sepolia = \"{}\"\n",
+        net.rpc("baseSepolia")
+    ));
+    let out = env
+        .x402()
+        .args(["get", &cheap, "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("holds 0.00 USDC") && err.contains("nothing was signed"),
+        "{err}"
+    );
+    assert_eq!(journaled(&env), 0);
+
+    env.write_config("default_account = \"poor\"\n");
+    let _guard = localnet::chain_lock();
+    let out = env
+        .x402()
+        .args(["get", &cheap, "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
+    assert!(support::stderr(&out).contains("does not hold 0.001 USDC"));
+    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    assert_eq!(json_data(&out)["payments"][0]["status"], "rejected");
+}
