@@ -508,7 +508,14 @@ async fn send_paid(
                 ReceiveError::Http(e) => transport_status(e),
                 ReceiveError::TooLarge => ExitStatus::TooLarge,
             };
-            record(journal, nonce, Status::Unsent, None, Some(err.to_string()));
+            record(
+                ctx,
+                journal,
+                nonce,
+                Status::Unsent,
+                None,
+                Some(err.to_string()),
+            );
             return Err(receive_error(err).context(Failed {
                 status,
                 message: format!(
@@ -517,7 +524,14 @@ async fn send_paid(
             }));
         }
         outcome.status = "unknown";
-        record(journal, nonce, Status::Unknown, None, Some(err.to_string()));
+        record(
+            ctx,
+            journal,
+            nonce,
+            Status::Unknown,
+            None,
+            Some(err.to_string()),
+        );
         return Err(receive_error(err).context(Failed {
             status: ExitStatus::OutcomeUnknown,
             message: format!(
@@ -528,23 +542,30 @@ async fn send_paid(
     }
 }
 
-/// Appends an outcome; a journal that cannot be written is reported, never silently ignored,
-/// but does not hide the payment's own result.
+/// Appends an outcome. A journal that cannot be written is reported, never silently ignored,
+/// but does not hide the payment's own result (the `pending` record is already on disk).
 fn record(
+    ctx: &Context<'_>,
     journal: &Journal,
     nonce: &str,
     status: Status,
     transaction: Option<String>,
     reason: Option<String>,
 ) {
-    let _ = journal.record_outcome(JournalOutcome {
+    let outcome = JournalOutcome {
         time: Timestamp::now(),
         nonce: nonce.to_string(),
         status,
         transaction,
         reason,
         verified: false,
-    });
+    };
+    if let Err(e) = journal.record_outcome(outcome) {
+        ctx.printer.warn(format!(
+            "the outcome ({status}) of payment {nonce} could not be recorded in {}: {e:#}",
+            journal.path().display()
+        ));
+    }
 }
 
 /// Reads the answer to the paid request: reports the settlement, records the outcome, and
@@ -580,7 +601,14 @@ fn settle(
             })
             .unwrap_or_else(|| "no reason given".into());
         outcome.error = Some(reason.clone());
-        record(journal, nonce, Status::Rejected, None, Some(reason.clone()));
+        record(
+            ctx,
+            journal,
+            nonce,
+            Status::Rejected,
+            None,
+            Some(reason.clone()),
+        );
         let insufficient =
             reason.contains("insufficient_funds") || reason.contains("insufficient_balance");
         if insufficient {
@@ -602,7 +630,14 @@ fn settle(
         Some(s) if s.success => {
             outcome.status = "paid";
             outcome.transaction = s.transaction.clone();
-            record(journal, nonce, Status::Settled, s.transaction.clone(), None);
+            record(
+                ctx,
+                journal,
+                nonce,
+                Status::Settled,
+                s.transaction.clone(),
+                None,
+            );
             let tx = s.transaction.clone().unwrap_or_default();
             let mut line = format!(
                 "paid {} on {} to {}  tx {tx}",
@@ -623,7 +658,14 @@ fn settle(
                 .or_else(|| s.error_message.clone())
                 .unwrap_or_else(|| "no reason given".into());
             outcome.error = Some(reason.clone());
-            record(journal, nonce, Status::Rejected, None, Some(reason.clone()));
+            record(
+                ctx,
+                journal,
+                nonce,
+                Status::Rejected,
+                None,
+                Some(reason.clone()),
+            );
             p.warn(format!("the settlement failed: {reason}; nothing was paid"));
         }
         None if paid.status >= 500 => {
@@ -632,7 +674,14 @@ fn settle(
                 "HTTP {} after payment with no settlement receipt",
                 paid.status
             );
-            record(journal, nonce, Status::Unknown, None, Some(reason.clone()));
+            record(
+                ctx,
+                journal,
+                nonce,
+                Status::Unknown,
+                None,
+                Some(reason.clone()),
+            );
             deliver(ctx, args, paid)?;
             return Err(failed(
                 ExitStatus::OutcomeUnknown,
@@ -650,6 +699,7 @@ fn settle(
                 "not_charged"
             };
             record(
+                ctx,
                 journal,
                 nonce,
                 Status::Unknown,

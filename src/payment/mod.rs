@@ -9,10 +9,6 @@
 //! Reference: /work/shared/x402-protocol.md (§1 wire shapes, §2.2 EIP-3009, §9 vectors).
 
 pub mod challenge;
-#[allow(
-    dead_code,
-    reason = "the wire layer's whole API is covered by its unit tests; get uses part of it"
-)]
 pub mod exact_evm;
 pub mod header;
 pub mod receipt;
