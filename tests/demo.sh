@@ -42,3 +42,5 @@ echo "+ x402 get $v2/cheap --yes" >&2
 echo >&2
 after=$("$cast" call "$usdc" "balanceOf(address)(uint256)" "$payee" --rpc-url "$(get chains.baseSepolia.rpcUrl)" | cut -d' ' -f1)
 echo "payee balance: $before -> $after base units of USDC" >&2
+echo "+ x402 history check   (the journal's record, verified against the chain)" >&2
+"$x402" history check
