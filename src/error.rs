@@ -66,6 +66,13 @@ pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
 }
 
 pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
+    // A status decided where it happened is often attached as context
+    // (`anyhow::Error::new(e).context(Failed { .. })`). The chain yields such a context as
+    // anyhow's private wrapper type, which no `downcast_ref` on a chain link can see; the
+    // error's own `downcast_ref` can, and it wins over whatever it wraps.
+    if let Some(f) = err.downcast_ref::<Failed>() {
+        return (f.status, vec![]);
+    }
     for cause in err.chain() {
         if let Some(f) = cause.downcast_ref::<Failed>() {
             return (f.status, vec![]);
@@ -148,4 +155,31 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_attached_as_context_decides() {
+        let failed = || Failed {
+            status: ExitStatus::OutcomeUnknown,
+            message: "the payment was sent but no answer came back".into(),
+        };
+        let sent = anyhow::Error::new(std::io::Error::other("connection closed")).context(failed());
+        assert_eq!(classify(&sent).0, ExitStatus::OutcomeUnknown);
+        assert_eq!(
+            classify(&sent.context("outer")).0,
+            ExitStatus::OutcomeUnknown
+        );
+        let root = anyhow::Error::new(failed()).context("outer");
+        assert_eq!(classify(&root).0, ExitStatus::OutcomeUnknown);
+        let (status, shown) = render(&anyhow::Error::new(failed()));
+        assert_eq!(status, ExitStatus::OutcomeUnknown);
+        assert_eq!(
+            shown.message,
+            "the payment was sent but no answer came back"
+        );
+    }
 }
