@@ -4,6 +4,7 @@
 
 pub mod localnet;
 pub mod server;
+pub mod tls;
 pub mod verifier;
 
 use assert_cmd::Command;
