@@ -24,6 +24,12 @@ pub struct Failed {
 }
 
 /// curl's exit status for a transport error.
+///
+/// The causes reqwest wraps are found by type, not by text, with two traps on the way:
+/// TLS failures come up as an `io::Error` carrying an `io::Error` carrying a `rustls::Error`,
+/// and `io::Error::source()` skips the error it carries, so carried errors are read with
+/// `get_ref()`; and a server that closes without a byte of answer shows up only as hyper's
+/// "incomplete message".
 pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
     if err.is_timeout() {
         return ExitStatus::Timeout;
@@ -36,19 +42,35 @@ pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
     }
     let mut source = err.source();
     while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+        // io::Errors nest (reqwest's connector wraps tokio-rustls' `io::Error` in another).
+        let mut io_link = s.downcast_ref::<std::io::Error>();
+        while let Some(io) = io_link {
             match io.kind() {
                 std::io::ErrorKind::TimedOut => return ExitStatus::Timeout,
                 std::io::ErrorKind::ConnectionRefused => return ExitStatus::Connect,
+                // curl 56 "Recv failure: Connection reset by peer", before or inside the body.
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+                    if !err.is_connect() =>
+                {
+                    return ExitStatus::RecvError;
+                }
                 _ => {}
             }
+            let carried = io.get_ref();
+            if let Some(tls) = carried.and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                return tls_status(err, tls);
+            }
+            io_link = carried.and_then(|e| e.downcast_ref::<std::io::Error>());
         }
-        if s.downcast_ref::<rustls::Error>().is_some() {
-            return if err.is_connect() {
-                ExitStatus::Tls
-            } else {
-                ExitStatus::RecvError
-            };
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return tls_status(err, tls);
+        }
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            // The connection ended before a complete response head: curl 52 "Empty reply
+            // from server". Inside the body it is a receive failure (below).
+            if h.is_incomplete_message() && !err.is_body() {
+                return ExitStatus::EmptyReply;
+            }
         }
         // hyper-util reports a failed name lookup as a ConnectError whose text begins so.
         if err.is_connect() && s.to_string().starts_with("dns error") {
@@ -65,12 +87,63 @@ pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
     }
 }
 
-pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
-    // A `Failed` attached with `.context(…)` is reachable only through anyhow's own downcast
-    // (the chain shows it as an opaque context wrapper).
-    if let Some(f) = err.downcast_ref::<Failed>() {
-        return (f.status, vec![]);
+/// curl 60 for a certificate that does not verify, 35 for any other handshake failure.
+fn tls_status(err: &reqwest::Error, tls: &rustls::Error) -> ExitStatus {
+    match tls {
+        rustls::Error::InvalidCertificate(_) => ExitStatus::BadCertificate,
+        _ if err.is_connect() => ExitStatus::Tls,
+        _ => ExitStatus::RecvError,
     }
+}
+
+/// What a transport status means, in curl's words, for the end of the error line: the
+/// context above a transport error ("request to URL failed") does not say what went wrong.
+fn transport_summary(status: ExitStatus) -> Option<&'static str> {
+    Some(match status {
+        ExitStatus::UrlMalformed => "the URL is malformed",
+        ExitStatus::ResolveHost => "could not resolve the host",
+        ExitStatus::Connect => "could not connect to the server",
+        ExitStatus::Timeout => "timed out",
+        ExitStatus::Tls => "the TLS handshake failed",
+        ExitStatus::TooManyRedirects => "too many redirects",
+        ExitStatus::EmptyReply => "the server closed the connection without replying",
+        ExitStatus::RecvError => "the connection failed while receiving data",
+        ExitStatus::BadCertificate => "the server's certificate could not be verified",
+        _ => return None,
+    })
+}
+
+pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
+    let (status, hints, _) = classify_with_summary(err);
+    (status, hints)
+}
+
+/// [`classify`], plus curl's wording when the status came from a transport error.
+fn classify_with_summary(err: &anyhow::Error) -> (ExitStatus, Vec<String>, Option<&'static str>) {
+    // A status decided where it happened is often attached as context
+    // (`anyhow::Error::new(e).context(Failed { .. })`). The chain yields such a context as
+    // anyhow's private wrapper type, which no `downcast_ref` on a chain link can see; the
+    // error's own `downcast_ref` can, and it wins over whatever it wraps.
+    if let Some(f) = err.downcast_ref::<Failed>() {
+        return (f.status, vec![], None);
+    }
+    let (status, hints) = classify_chain(err);
+    let from_transport = err.chain().any(|c| {
+        c.downcast_ref::<reqwest::Error>().is_some()
+            || matches!(
+                c.downcast_ref::<RpcError>(),
+                Some(RpcError::Transport { .. })
+            )
+    });
+    let summary = if from_transport {
+        transport_summary(status)
+    } else {
+        None
+    };
+    (status, hints, summary)
+}
+
+fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
     for cause in err.chain() {
         if let Some(f) = cause.downcast_ref::<Failed>() {
             return (f.status, vec![]);
@@ -137,15 +210,18 @@ pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
 
 /// The error as shown: message, causes, hints, and the exit code.
 pub fn render(err: &anyhow::Error) -> (ExitStatus, JsonError) {
-    let (status, hints) = classify(err);
+    let (status, hints, summary) = classify_with_summary(err);
     let mut chain = err.chain().map(ToString::to_string);
-    let message = chain.next().unwrap_or_default();
+    let mut message = chain.next().unwrap_or_default();
     let mut causes: Vec<String> = Vec::new();
     for c in chain {
         // Skip causes already spelled out in the message above them.
         if !message.contains(&c) && !causes.iter().any(|p| p.contains(&c)) {
             causes.push(c);
         }
+    }
+    if let Some(summary) = summary {
+        message = format!("{message}: {summary}");
     }
     (
         status,
@@ -164,4 +240,31 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_attached_as_context_decides() {
+        let failed = || Failed {
+            status: ExitStatus::OutcomeUnknown,
+            message: "the payment was sent but no answer came back".into(),
+        };
+        let sent = anyhow::Error::new(std::io::Error::other("connection closed")).context(failed());
+        assert_eq!(classify(&sent).0, ExitStatus::OutcomeUnknown);
+        assert_eq!(
+            classify(&sent.context("outer")).0,
+            ExitStatus::OutcomeUnknown
+        );
+        let root = anyhow::Error::new(failed()).context("outer");
+        assert_eq!(classify(&root).0, ExitStatus::OutcomeUnknown);
+        let (status, shown) = render(&anyhow::Error::new(failed()));
+        assert_eq!(status, ExitStatus::OutcomeUnknown);
+        assert_eq!(
+            shown.message,
+            "the payment was sent but no answer came back"
+        );
+    }
 }

@@ -10,6 +10,9 @@ mod wallet;
 // `x402 get` and `x402 inspect` against the official x402 servers.
 mod pay;
 
+// `x402 get` end to end against a server that verifies each payment: one test per exit code.
+mod engine;
+
 // --help, --version, completions freshness, the exit-code table.
 mod meta;
 

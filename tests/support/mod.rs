@@ -4,6 +4,8 @@
 
 pub mod localnet;
 pub mod server;
+pub mod tls;
+pub mod verifier;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,9 @@ use tempfile::TempDir;
 /// Anvil's first well-known key and its address (mnemonic "test … junk", index 0).
 pub const ANVIL0_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 pub const ANVIL0_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+/// Anvil's second well-known key (index 1) and its address: the payer of the engine tests.
+pub const ANVIL1_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+pub const ANVIL1_ADDRESS: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 pub const TEST_MNEMONIC: &str = "test test test test test test test test test test test junk";
 
 /// A fresh HOME and X402_HOME, removed when dropped.
@@ -60,7 +65,13 @@ impl Env {
 
     /// The `x402` binary with only this environment's variables.
     pub fn x402(&self) -> Command {
-        let mut cmd = Command::cargo_bin("x402").expect("x402 binary");
+        Command::from_std(self.x402_std())
+    }
+
+    /// The same as a `std::process::Command`, for what assert_cmd does not expose (stdout
+    /// redirected to a file).
+    pub fn x402_std(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_x402"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home())

@@ -1,0 +1,668 @@
+//! `x402 get` end to end, one test per exit status, against servers on 127.0.0.1 that record
+//! every request and verify every payment independently of the code under test
+//! (`support::verifier`). Each test asserts the exit code, the one `x402: error:` line, what
+//! reached stdout, and how many payment headers the server saw.
+//!
+//! Not here: 6 (needs a DNS lookup that fails), 47 (redirects) and 113 (insufficient funds).
+
+use crate::support::verifier::{
+    Answer, BASE_SEPOLIA_USDC, FAKE_TX, Misbehave, Offer, PAY_TO, Verifier, v1_option, v2_option,
+    verify_v2,
+};
+use crate::support::{self, ANVIL1_ADDRESS, ANVIL1_KEY, Env};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::Output;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// An environment whose default account "payer" is anvil's key #1 (password "pw").
+fn payer() -> (Env, PathBuf) {
+    let env = Env::new();
+    assert_eq!(env.import_key("payer", ANVIL1_KEY), ANVIL1_ADDRESS);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    (env, pw)
+}
+
+/// `x402 get URL --yes --password-file PW EXTRA…`
+fn pay(env: &Env, pw: &PathBuf, url: &str, extra: &[&str]) -> Output {
+    env.x402()
+        .args(["get", url, "--yes", "--password-file"])
+        .arg(pw)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn get(env: &Env, url: &str, extra: &[&str]) -> Output {
+    env.x402().args(["get", url]).args(extra).output().unwrap()
+}
+
+/// Asserts the exit code and that stderr holds exactly one `x402: error:` line, which
+/// contains `needle`; returns that line.
+fn error_line(out: &Output, code: i32, needle: &str) -> String {
+    let err = support::stderr(out);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("x402: error: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one error line expected: {err}");
+    assert!(lines[0].contains(needle), "{needle:?} not in: {err}");
+    lines[0].to_string()
+}
+
+fn no_stdout(out: &Output) {
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is due on stdout: {}",
+        support::stdout(out)
+    );
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The server saw one unpaid request and nothing else (the client stopped before paying).
+fn only_unpaid_request(server: &Verifier) {
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert_eq!(server.payment_headers(), 0, "{seen:#?}");
+}
+
+/// The unpaid request and the paid retry are the same request plus one payment header,
+/// and only the paid one carries a payment header.
+fn unpaid_then_paid(server: &Verifier, header: &str) {
+    let seen = server.requests();
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    assert!(seen[0].payment.is_none(), "{:#?}", seen[0]);
+    let p = seen[1]
+        .payment
+        .as_ref()
+        .expect("the retry carries a payment");
+    assert_eq!(p.header, header);
+    assert_eq!(server.payment_headers(), 1);
+    assert_eq!(seen[0].method, seen[1].method);
+    assert_eq!(seen[0].target, seen[1].target);
+    assert_eq!(seen[0].body, seen[1].body);
+    let other = if header == "x-payment" {
+        "payment-signature"
+    } else {
+        "x-payment"
+    };
+    assert!(seen[1].header(other).is_none(), "{other} must not be sent");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The verifier itself
+
+/// x402-protocol.md §9.2: the verifier accepts the spec's Base Sepolia vector (signed with
+/// anvil key #0) and names what is wrong with tampered copies of it.
+#[test]
+fn verifier_checks_the_spec_vector() {
+    let accepted = json!({
+        "scheme": "exact", "network": "eip155:84532", "amount": "10000",
+        "asset": BASE_SEPOLIA_USDC, "payTo": PAY_TO, "maxTimeoutSeconds": 60,
+        "extra": {"name": "USDC", "version": "2"},
+    });
+    let resource = json!({
+        "url": "https://api.example.com/premium-data",
+        "description": "Access to premium market data",
+        "mimeType": "application/json",
+    });
+    let payload = json!({
+        "authorization": {
+            "from": support::ANVIL0_ADDRESS, "to": PAY_TO, "value": "10000",
+            "validAfter": "1740672089", "validBefore": "1740672154",
+            "nonce": "0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480",
+        },
+        "signature": "0xdc53a4a579de989368a0fae2ef2172ff2f474b4297013f865d171239f17ef4c3157b4b4030f1bebc53d55ace15c2377dff501a60e1e56c291f1000d6e78f082f1b",
+    });
+    let header = |doc: &Value| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(doc.to_string())
+    };
+    let doc =
+        json!({"x402Version": 2, "payload": payload, "resource": resource, "accepted": accepted});
+    // A moment inside the vector's 65-second window.
+    let at = 1_740_672_100;
+    let offered = [accepted.clone()];
+    let (_, _, v) = verify_v2(&header(&doc), &offered, Some(&resource), None, at);
+    assert!(v.ok(), "{:?}", v.failures);
+    assert_eq!(v.signer.unwrap().to_checksum(None), support::ANVIL0_ADDRESS);
+
+    let tampered = |edit: &dyn Fn(&mut Value), expect: &str, when: u64| {
+        let mut d = doc.clone();
+        edit(&mut d);
+        let (_, _, v) = verify_v2(&header(&d), &offered, Some(&resource), None, when);
+        assert!(
+            v.failures.iter().any(|f| f.contains(expect)),
+            "{expect:?} not in {:?}",
+            v.failures
+        );
+    };
+    tampered(
+        &|d| d["payload"]["authorization"]["value"] = json!("10001"),
+        "differs from the offered amount",
+        at,
+    );
+    tampered(
+        &|d| d["payload"]["authorization"]["nonce"] = json!(format!("0x{}", "11".repeat(32))),
+        "recovers to",
+        at,
+    );
+    tampered(
+        &|d| d["payload"]["authorization"]["to"] = json!(support::ANVIL0_ADDRESS),
+        "is not payTo",
+        at,
+    );
+    tampered(&|_| {}, "validBefore", at + 60);
+    tampered(&|_| {}, "validAfter", 1_740_672_000);
+    tampered(
+        &|d| {
+            let a = d["accepted"].clone();
+            let mut m = serde_json::Map::new();
+            for k in [
+                "network",
+                "scheme",
+                "amount",
+                "asset",
+                "payTo",
+                "maxTimeoutSeconds",
+                "extra",
+            ] {
+                m.insert(k.into(), a[k].clone());
+            }
+            d["accepted"] = Value::Object(m);
+        },
+        "key order",
+        at,
+    );
+    tampered(
+        &|d| d["resource"]["url"] = json!("https://elsewhere.example/"),
+        "resource is not echoed",
+        at,
+    );
+    tampered(
+        &|d| d["payload"]["authorization"]["nonce"] = json!("0x1234"),
+        "32 bytes",
+        at,
+    );
+    // The window may not exceed maxTimeoutSeconds: the same vector offered with 30 s.
+    let short = {
+        let mut a = accepted.clone();
+        a["maxTimeoutSeconds"] = json!(30);
+        a
+    };
+    let mut d = doc.clone();
+    d["accepted"] = short.clone();
+    let (_, _, v) = verify_v2(
+        &header(&d),
+        &[short],
+        Some(&resource),
+        None,
+        1_740_672_089 + 10,
+    );
+    assert!(
+        v.failures
+            .iter()
+            .any(|f| f.contains("beyond now + maxTimeoutSeconds")),
+        "{:?}",
+        v.failures
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 0: success
+
+#[test]
+fn exit_0_paid_v2_passes_every_check() {
+    let server = Verifier::builder()
+        .paid("/v2", Offer::v2().body(r#"{"data":"v2 content"}"#))
+        .start();
+    let (env, pw) = payer();
+    let receipt = env.path("receipt.json");
+    let before = now();
+    let out = pay(
+        &env,
+        &pw,
+        &server.url("/v2"),
+        &["--receipt", receipt.to_str().unwrap()],
+    );
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(support::stdout(&out), r#"{"data":"v2 content"}"#);
+    assert!(
+        err.contains(&format!(
+            "paid 0.001 USDC on base-sepolia to {PAY_TO}  tx {FAKE_TX}"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("x402: error"), "{err}");
+    unpaid_then_paid(&server, "payment-signature");
+    let p = server.only_payment();
+    let v = &p.verdict;
+    assert!(v.ok(), "{:#?}", v.failures);
+    assert_eq!(v.option, Some(0));
+    assert_eq!(v.signer.unwrap().to_checksum(None), ANVIL1_ADDRESS);
+    assert_eq!(v.value.unwrap().to::<u64>(), 1000);
+    let vb = v.valid_before.unwrap();
+    assert!(vb >= before + 60 && vb <= now() + 60, "validBefore {vb}");
+    assert!(v.valid_after.unwrap() <= before);
+    let doc = p.document.unwrap();
+    assert_eq!(doc["x402Version"], 2);
+    assert_eq!(doc["resource"]["url"], server.url("/v2"));
+    let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(r["status"], "paid");
+    assert_eq!(r["transaction"], FAKE_TX);
+    assert_eq!(r["payer"], ANVIL1_ADDRESS);
+    assert_eq!(r["nonce"].as_str(), v.nonce.as_deref());
+}
+
+#[test]
+fn exit_0_paid_v1_passes_every_check() {
+    let server = Verifier::builder()
+        .paid("/v1", Offer::v1().body(r#"{"data":"v1 content"}"#))
+        .start();
+    let (env, pw) = payer();
+    // A POST: the paid retry must repeat the body as well as the method.
+    let out = pay(
+        &env,
+        &pw,
+        &server.url("/v1"),
+        &["--json", r#"{"q":"paid"}"#],
+    );
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(support::stdout(&out), r#"{"data":"v1 content"}"#);
+    assert!(err.contains(&format!("tx {FAKE_TX}")), "{err}");
+    unpaid_then_paid(&server, "x-payment");
+    let seen = server.requests();
+    assert_eq!(seen[1].method, "POST");
+    assert_eq!(seen[1].body, br#"{"q":"paid"}"#);
+    let p = server.only_payment();
+    assert!(p.verdict.ok(), "{:#?}", p.verdict.failures);
+    assert_eq!(p.verdict.signer.unwrap().to_checksum(None), ANVIL1_ADDRESS);
+    let doc = p.document.unwrap();
+    assert_eq!(doc["x402Version"], 1);
+    assert_eq!(doc["scheme"], "exact");
+    assert_eq!(doc["network"], "base-sepolia");
+}
+
+/// `accepted` is the chosen option's JSON text as the server wrote it: unusual key order,
+/// unknown keys, nested values, a second option chosen over an unpayable first one; and
+/// `resource` and `extensions` come back unchanged.
+#[test]
+fn exit_0_v2_echoes_the_offered_option_byte_for_byte() {
+    let unpayable = json!({
+        "scheme": "exact", "network": "eip155:999999999", "amount": "1",
+        "asset": BASE_SEPOLIA_USDC, "payTo": PAY_TO, "maxTimeoutSeconds": 60,
+        "extra": {"name": "USDC", "version": "2"},
+    });
+    let odd: Value = serde_json::from_str(&format!(
+        r#"{{"extra":{{"version":"2","name":"USDC","note":{{"z":[1,2.5,null,true],"a":"é ✓"}}}},"payTo":"{PAY_TO}","maxTimeoutSeconds":45,"asset":"{BASE_SEPOLIA_USDC}","amount":"2500","network":"eip155:84532","scheme":"exact","outputSchema":null}}"#
+    ))
+    .unwrap();
+    let mut offer = Offer::v2().accepts(vec![unpayable, odd.clone()]);
+    offer.resource = Some(json!({
+        "url": "http://resource.example/item", "mimeType": "application/json",
+        "description": "", "tags": ["b", "a"],
+    }));
+    offer.extensions = Some(json!({
+        "bazaar": {"info": {"input": {"type": "http", "method": "GET"}}, "schema": {"type": "object"}},
+    }));
+    let server = Verifier::builder().paid("/odd", offer).start();
+    let (env, pw) = payer();
+    let out = pay(&env, &pw, &server.url("/odd"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let p = server.only_payment();
+    assert!(p.verdict.ok(), "{:#?}", p.verdict.failures);
+    assert_eq!(p.verdict.option, Some(1));
+    assert_eq!(p.verdict.value.unwrap().to::<u64>(), 2500);
+    assert!(p.text.unwrap().contains(&format!("\"accepted\":{odd}")));
+}
+
+#[test]
+fn exit_0_free_route_and_unfailed_404() {
+    let server = Verifier::builder()
+        .plain("/free", 200, r#"{"free":true}"#)
+        .plain("/missing", 404, r#"{"error":"not here"}"#)
+        .start();
+    let env = Env::new();
+    let out = get(&env, &server.url("/free"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), r#"{"free":true}"#);
+    assert_eq!(support::stderr(&out), "");
+    // Without -f a 404 is delivered like any answer, as curl does.
+    let out = get(&env, &server.url("/missing"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), r#"{"error":"not here"}"#);
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.payment_headers(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// curl's codes
+
+#[test]
+fn exit_2_usage_errors_send_nothing() {
+    let server = Verifier::builder().paid("/v2", Offer::v2()).start();
+    let env = Env::new();
+    let out = get(&env, &server.url("/v2"), &["--max-amount", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+    no_stdout(&out);
+    let err = support::stderr(&out);
+    assert!(err.contains("--max-amount"), "{err}");
+    assert!(err.lines().next().unwrap().starts_with("error: "), "{err}");
+    let out = get(&env, &server.url("/v2"), &["-H", "no colon here"]);
+    error_line(&out, 2, "header 'no colon here' is not 'Name: value'");
+    no_stdout(&out);
+    let out = get(&env, &server.url("/v2"), &["-m", "0"]);
+    error_line(&out, 2, "--max-time must be a positive number");
+    assert_eq!(server.requests().len(), 0);
+}
+
+#[test]
+fn exit_3_malformed_url() {
+    let server = Verifier::builder().plain("/", 200, "{}").start();
+    let env = Env::new();
+    let out = get(&env, "http://[::1", &[]);
+    error_line(&out, 3, "malformed URL 'http://[::1'");
+    no_stdout(&out);
+    let out = get(&env, &format!("ftp://{}/", server.addr), &[]);
+    error_line(&out, 3, "unsupported URL scheme 'ftp'");
+    no_stdout(&out);
+    assert_eq!(server.requests().len(), 0);
+}
+
+#[test]
+fn exit_7_connection_refused() {
+    // A port that was just free: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = get(&Env::new(), &format!("http://127.0.0.1:{port}/"), &[]);
+    let line = error_line(&out, 7, "could not connect to the server");
+    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
+    no_stdout(&out);
+}
+
+#[test]
+fn exit_22_fail_on_http_error() {
+    let server = Verifier::builder()
+        .plain("/missing", 404, r#"{"error":"not here"}"#)
+        .start();
+    let env = Env::new();
+    let out = get(&env, &server.url("/missing"), &["-f"]);
+    error_line(&out, 22, "HTTP 404 Not Found");
+    no_stdout(&out);
+    let out = get(&env, &server.url("/missing"), &["--fail-with-body"]);
+    error_line(&out, 22, "HTTP 404 Not Found");
+    assert_eq!(support::stdout(&out), r#"{"error":"not here"}"#);
+    assert_eq!(server.payment_headers(), 0);
+}
+
+#[test]
+fn exit_23_write_errors() {
+    let server = Verifier::builder().plain("/free", 200, "{}").start();
+    let env = Env::new();
+    let missing = env.path("no-such-dir").join("out.json");
+    let out = get(
+        &env,
+        &server.url("/free"),
+        &["-o", missing.to_str().unwrap()],
+    );
+    error_line(&out, 23, "cannot write");
+    no_stdout(&out);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = env
+        .x402_std()
+        .args(["get", &server.url("/free")])
+        .stdout(full)
+        .output()
+        .unwrap();
+    error_line(&out, 23, "cannot write");
+}
+
+#[test]
+fn exit_28_max_time_bounds_a_stalling_server() {
+    let server = Verifier::builder()
+        .misbehave("/stall", Misbehave::Stall)
+        .start();
+    let started = Instant::now();
+    let out = get(&Env::new(), &server.url("/stall"), &["-m", "0.5"]);
+    error_line(&out, 28, "timed out");
+    no_stdout(&out);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.payment_headers(), 0);
+}
+
+#[test]
+fn exit_35_tls_to_a_plain_http_server() {
+    let server = Verifier::builder().plain("/", 200, "{}").start();
+    let out = get(&Env::new(), &format!("https://{}/", server.addr), &[]);
+    // rustls reads the server's "HTTP/1.1 400" as a corrupt TLS record.
+    error_line(&out, 35, "the TLS handshake failed");
+    no_stdout(&out);
+    assert_eq!(server.requests().len(), 0);
+}
+
+#[test]
+fn exit_52_empty_reply() {
+    let server = Verifier::builder()
+        .misbehave("/empty", Misbehave::Close)
+        .start();
+    let out = get(&Env::new(), &server.url("/empty"), &[]);
+    error_line(
+        &out,
+        52,
+        "the server closed the connection without replying",
+    );
+    no_stdout(&out);
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.payment_headers(), 0);
+}
+
+#[test]
+fn exit_56_body_cut_short() {
+    let server = Verifier::builder()
+        .misbehave("/truncated", Misbehave::Truncate)
+        .misbehave("/reset", Misbehave::ResetMidBody)
+        .start();
+    let env = Env::new();
+    for path in ["/truncated", "/reset"] {
+        let out = get(&env, &server.url(path), &[]);
+        error_line(&out, 56, "the connection failed while receiving data");
+        no_stdout(&out);
+    }
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn exit_60_self_signed_certificate() {
+    let server = support::tls::self_signed(r#"{"over":"tls"}"#);
+    let env = Env::new();
+    let out = get(&env, &server.url("/"), &[]);
+    error_line(&out, 60, "certificate could not be verified");
+    no_stdout(&out);
+    assert_eq!(server.requests(), 0);
+    // The same server with -k: so 60 is about the certificate, not the connection.
+    let out = get(&env, &server.url("/"), &["-k"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), r#"{"over":"tls"}"#);
+    assert_eq!(server.requests(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment outcomes
+
+#[test]
+fn exit_110_declined_off_a_terminal() {
+    let server = Verifier::builder().paid("/v2", Offer::v2()).start();
+    let (env, _) = payer();
+    let out = get(&env, &server.url("/v2"), &[]);
+    error_line(&out, 110, "not paying 0.001 USDC without confirmation");
+    assert!(support::stderr(&out).contains("--yes"));
+    no_stdout(&out);
+    only_unpaid_request(&server);
+}
+
+#[test]
+fn exit_111_over_the_cap() {
+    let server = Verifier::builder()
+        .paid("/dear", Offer::v2().accepts(vec![v2_option("500000")]))
+        .paid("/cheap", Offer::v1())
+        .start();
+    // No account at all: the cap is checked before any keystore is looked for.
+    let env = Env::new();
+    let out = get(&env, &server.url("/dear"), &["--yes"]);
+    error_line(
+        &out,
+        111,
+        "0.50 USDC is above the per-payment cap of 0.10 USDC",
+    );
+    no_stdout(&out);
+    let out = get(
+        &env,
+        &server.url("/cheap"),
+        &["--yes", "--max-amount", "0.0005"],
+    );
+    error_line(&out, 111, "0.001 USDC is above the per-payment cap");
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.payment_headers(), 0);
+}
+
+#[test]
+fn exit_112_no_acceptable_option() {
+    let mut upto = v2_option("1000");
+    upto["scheme"] = json!("upto");
+    let mut solana = v2_option("1000");
+    solana["network"] = json!("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
+    let mut unknown_token = v2_option("1000");
+    unknown_token["asset"] = json!("0x1111111111111111111111111111111111111111");
+    let mut v1_unknown_net = v1_option("1000");
+    v1_unknown_net["network"] = json!("no-such-chain");
+    let server = Verifier::builder()
+        .paid(
+            "/v2",
+            Offer::v2().accepts(vec![upto, solana, unknown_token]),
+        )
+        .paid("/v1", Offer::v1().accepts(vec![v1_unknown_net]))
+        .start();
+    let (env, pw) = payer();
+    let out = pay(&env, &pw, &server.url("/v2"), &[]);
+    let line = error_line(&out, 112, "no payable option in the 402");
+    for why in [
+        "option 1: scheme 'upto'",
+        "option 2: network",
+        "option 3: asset",
+    ] {
+        assert!(line.contains(why), "{why:?} not in {line}");
+    }
+    no_stdout(&out);
+    let out = pay(&env, &pw, &server.url("/v1"), &[]);
+    error_line(&out, 112, "no-such-chain");
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.payment_headers(), 0);
+}
+
+#[test]
+fn exit_114_payment_rejected() {
+    let server = Verifier::builder()
+        .paid(
+            "/v2-reject",
+            Offer::v2().answer(Answer::Reject(
+                "invalid_exact_evm_payload_recipient_mismatch".into(),
+            )),
+        )
+        .paid(
+            "/v2-settle",
+            Offer::v2().answer(Answer::SettleFail("invalid_transaction_state".into())),
+        )
+        .paid(
+            "/v1-reject",
+            Offer::v1().answer(Answer::Reject("invalid_exact_evm_payload_signature".into())),
+        )
+        .start();
+    let (env, pw) = payer();
+    for (path, reason) in [
+        ("/v2-reject", "invalid_exact_evm_payload_recipient_mismatch"),
+        ("/v2-settle", "invalid_transaction_state"),
+        ("/v1-reject", "invalid_exact_evm_payload_signature"),
+    ] {
+        let before = server.payment_headers();
+        let out = pay(&env, &pw, &server.url(path), &[]);
+        error_line(
+            &out,
+            114,
+            &format!("the server rejected the payment: {reason}"),
+        );
+        no_stdout(&out);
+        assert_eq!(server.payment_headers(), before + 1, "{path}");
+        let p = server.payments().pop().unwrap();
+        assert!(p.verdict.ok(), "{path}: {:#?}", p.verdict.failures);
+    }
+    assert_eq!(server.requests().len(), 6);
+}
+
+/// The payment went out and no usable answer came back: the connection dropped, the handler
+/// failed with no receipt, or the paid request stalled past `-m` (which is not a plain 28:
+/// money may have moved). Never retried: exactly one payment header each time.
+#[test]
+fn exit_115_outcome_unknown_names_the_nonce() {
+    let server = Verifier::builder()
+        .paid("/dropped", Offer::v2().answer(Answer::Drop))
+        .paid("/broken", Offer::v1().answer(Answer::ServerError))
+        .paid("/stalled", Offer::v2().answer(Answer::Stall))
+        .start();
+    let (env, pw) = payer();
+    let receipt = env.path("receipt.json");
+    for path in ["/dropped", "/broken", "/stalled"] {
+        let before = server.payment_headers();
+        let started = Instant::now();
+        let out = pay(
+            &env,
+            &pw,
+            &server.url(path),
+            &["-m", "1", "--receipt", receipt.to_str().unwrap()],
+        );
+        assert!(started.elapsed() < Duration::from_secs(10), "{path}");
+        assert_eq!(server.payment_headers(), before + 1, "{path}");
+        let p = server.payments().pop().unwrap();
+        assert!(p.verdict.ok(), "{path}: {:#?}", p.verdict.failures);
+        let nonce = p.verdict.nonce.unwrap();
+        let line = error_line(&out, 115, &format!("nonce {nonce}"));
+        assert!(line.contains("may have settled"), "{line}");
+        if path == "/broken" {
+            // The 500's body is delivered, as curl would.
+            assert_eq!(support::stdout(&out), "handler failed");
+        } else {
+            no_stdout(&out);
+        }
+        let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+        assert_eq!(r["status"], "unknown", "{path}");
+        assert_eq!(r["nonce"].as_str(), Some(nonce.as_str()), "{path}");
+    }
+    assert_eq!(server.requests().len(), 6);
+}
+
+#[test]
+fn exit_116_wrong_password() {
+    let server = Verifier::builder().paid("/v2", Offer::v2()).start();
+    let (env, _) = payer();
+    let wrong = env.password_file("not the password");
+    let out = pay(&env, &wrong, &server.url("/v2"), &[]);
+    error_line(&out, 116, "wrong password");
+    no_stdout(&out);
+    only_unpaid_request(&server);
+}

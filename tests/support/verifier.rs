@@ -1,0 +1,1095 @@
+//! A local x402 resource server that checks every payment it receives, for tests that need to
+//! know not only what the client printed but what it actually sent.
+//!
+//! * It speaks x402 v2 (402 with a base64 `PAYMENT-REQUIRED` header, payment in
+//!   `PAYMENT-SIGNATURE`, receipt in `PAYMENT-RESPONSE`) and v1 (402 JSON body with
+//!   `x402Version: 1`, payment in `X-PAYMENT`, receipt in `X-PAYMENT-RESPONSE`), shaped as the
+//!   reference servers shape them (x402-protocol.md §1.4–1.6).
+//! * Every payment is verified independently of the code under test: the EIP-712
+//!   `TransferWithAuthorization` digest is built here with alloy's `sol!` and `eip712_domain!`
+//!   and the signer recovered with alloy's secp256k1 recovery, never through `x402::payment`,
+//!   so a mistake shared by signer and checker cannot hide. The checks follow the reference
+//!   facilitator (`@x402/evm` `verifyEIP3009`) and are stricter where the protocol notes say a
+//!   client must be exact (the v2 `accepted` echo, compared as JSON text).
+//! * Each route can be told how to answer a payment ([`Answer`]) or how to misbehave at the
+//!   byte level ([`Misbehave`]). That is why the server speaks HTTP/1.1 itself on a tokio
+//!   listener instead of going through axum: closing after reading a paid request, truncating or
+//!   resetting a body, or stalling are below what a framework lets a handler do.
+//! * Every request is recorded (method, target, headers, body, and for a payment the decoded
+//!   document and the verdict), so a test can assert how many payment headers arrived, and that
+//!   none did when none was due.
+//!
+//! HTTP support is what the client under test needs: HTTP/1.1 with keep-alive, request bodies
+//! by `Content-Length` (a chunked request is answered 501 and recorded as such).
+
+use alloy_primitives::{Address, B256, Signature, U256};
+use alloy_sol_types::{SolStruct, eip712_domain, sol};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+sol! {
+    /// EIP-3009, as `@x402/evm` `authorizationTypes` spells it.
+    struct TransferWithAuthorization {
+        address from;
+        address to;
+        uint256 value;
+        uint256 validAfter;
+        uint256 validBefore;
+        bytes32 nonce;
+    }
+}
+
+/// Base Sepolia USDC, one of the tool's built-in tokens (EIP-712 `USDC` / `2`, 6 decimals).
+pub const BASE_SEPOLIA_USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+/// The payee of every default option (the spec examples' `payTo`).
+pub const PAY_TO: &str = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+/// The transaction hash a successful settlement reports. Nothing is settled anywhere.
+pub const FAKE_TX: &str = "0x00000000000000000000000000000000000000000000000000000000f00df00d";
+/// How far `validBefore` may exceed `now + maxTimeoutSeconds`: the seconds between the client
+/// reading its clock and this server reading its own.
+pub const WINDOW_SLACK_SECS: u64 = 5;
+/// The reference facilitator refuses an authorization that expires within 6 s
+/// (`verifyEIP3009`: `validBefore < now + 6`), since settlement still has to happen.
+pub const MIN_VALIDITY_LEFT_SECS: u64 = 6;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    V1,
+    V2,
+}
+
+/// What a paid route does once a payment arrives.
+#[derive(Clone, Debug)]
+pub enum Answer {
+    /// If the payment passes every check: 200, the route's body, and a receipt
+    /// (`success: true`, [`FAKE_TX`]). If not: 402 again, the failed checks as the reason.
+    Success,
+    /// 402 again with this reason, as a server whose facilitator refused (v2: `error` of a fresh
+    /// `PAYMENT-REQUIRED`; v1: `error` of the body).
+    Reject(String),
+    /// Settlement failed: 402 with a receipt saying `success: false` and this reason
+    /// (v1 also repeats the reason in the body, as legacy servers do).
+    SettleFail(String),
+    /// 500 with a short body and no receipt: the handler broke after the payment arrived.
+    ServerError,
+    /// Read the whole paid request, then close the connection without a byte.
+    Drop,
+    /// Read the whole paid request and never answer (until the client leaves).
+    Stall,
+}
+
+/// Byte-level misbehaviour, whatever the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Misbehave {
+    /// Read the request, then close without answering (curl 52, "empty reply").
+    Close,
+    /// Read the request and never answer; the connection is held until the client leaves.
+    Stall,
+    /// A 200 promising `Content-Length: 1000`, 10 bytes of it, then close (curl 18/56).
+    Truncate,
+    /// A 200 promising 1000 bytes, 10 bytes of it, then a TCP reset (curl 56).
+    ResetMidBody,
+}
+
+/// What a paid route offers and how it answers.
+#[derive(Clone, Debug)]
+pub struct Offer {
+    pub version: Version,
+    /// The `accepts` entries. v2 sends each as the JSON text of this value (key order kept),
+    /// which is what `accepted` must echo. A v1 entry whose `resource` is `null` gets the
+    /// route's URL.
+    pub accepts: Vec<Value>,
+    /// v2 `resource`; `None` means `{url, description, mimeType}` for the route.
+    pub resource: Option<Value>,
+    /// v2 `extensions`, which the payment must echo unchanged when present.
+    pub extensions: Option<Value>,
+    pub answer: Answer,
+    /// The body of a successful paid answer (JSON).
+    pub body: String,
+}
+
+/// A v2 `exact` option on Base Sepolia USDC for `amount` atomic units (6 decimals), in the
+/// key order of the reference server.
+pub fn v2_option(amount: &str) -> Value {
+    json!({
+        "scheme": "exact",
+        "network": "eip155:84532",
+        "amount": amount,
+        "asset": BASE_SEPOLIA_USDC,
+        "payTo": PAY_TO,
+        "maxTimeoutSeconds": 60,
+        "extra": {"name": "USDC", "version": "2"},
+    })
+}
+
+/// A v1 `exact` option on `base-sepolia` USDC; `resource` is filled with the route's URL.
+pub fn v1_option(amount: &str) -> Value {
+    json!({
+        "scheme": "exact",
+        "network": "base-sepolia",
+        "maxAmountRequired": amount,
+        "resource": null,
+        "description": "a paid test route",
+        "mimeType": "application/json",
+        "payTo": PAY_TO,
+        "maxTimeoutSeconds": 60,
+        "asset": BASE_SEPOLIA_USDC,
+        "extra": {"name": "USDC", "version": "2"},
+    })
+}
+
+impl Offer {
+    /// v2, one option of 0.001 USDC, answered with success.
+    pub fn v2() -> Self {
+        Self::new(Version::V2, v2_option("1000"))
+    }
+
+    /// v1, one option of 0.001 USDC, answered with success.
+    pub fn v1() -> Self {
+        Self::new(Version::V1, v1_option("1000"))
+    }
+
+    fn new(version: Version, option: Value) -> Self {
+        Self {
+            version,
+            accepts: vec![option],
+            resource: None,
+            extensions: None,
+            answer: Answer::Success,
+            body: r#"{"paid":true}"#.into(),
+        }
+    }
+
+    pub fn answer(mut self, answer: Answer) -> Self {
+        self.answer = answer;
+        self
+    }
+
+    pub fn accepts(mut self, accepts: Vec<Value>) -> Self {
+        self.accepts = accepts;
+        self
+    }
+
+    pub fn body(mut self, body: &str) -> Self {
+        self.body = body.into();
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Handler {
+    Paid(Offer),
+    Plain {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    Misbehave(Misbehave),
+}
+
+/// The outcome of verifying one payment header.
+#[derive(Clone, Debug, Default)]
+pub struct Verdict {
+    /// Every check that failed, in words; empty means the payment is good.
+    pub failures: Vec<String>,
+    /// `authorization.from`, when it parsed.
+    pub payer: Option<Address>,
+    /// The address the signature recovers to, when it did.
+    pub signer: Option<Address>,
+    /// `authorization.nonce` as sent.
+    pub nonce: Option<String>,
+    pub value: Option<U256>,
+    pub valid_after: Option<u64>,
+    pub valid_before: Option<u64>,
+    /// Index of the offered option the payment was matched to.
+    pub option: Option<usize>,
+}
+
+impl Verdict {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    fn fail(&mut self, why: impl Into<String>) {
+        self.failures.push(why.into());
+    }
+}
+
+/// A payment header as received and judged.
+#[derive(Clone, Debug)]
+pub struct Payment {
+    /// Lowercase header name: `payment-signature` or `x-payment`.
+    pub header: String,
+    pub value: String,
+    /// The decoded JSON document, when it decoded.
+    pub document: Option<Value>,
+    /// The decoded text, when it decoded.
+    pub text: Option<String>,
+    pub verdict: Verdict,
+}
+
+/// One request as received.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    /// Path and query, as on the request line.
+    pub target: String,
+    /// Names lowercased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Set when the request carried `PAYMENT-SIGNATURE` or `X-PAYMENT`.
+    pub payment: Option<Payment>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+}
+
+/// Routes, by exact path, before the server starts.
+#[derive(Default)]
+pub struct Builder {
+    routes: Vec<(String, Handler)>,
+}
+
+impl Builder {
+    pub fn paid(mut self, path: &str, offer: Offer) -> Self {
+        self.routes.push((path.into(), Handler::Paid(offer)));
+        self
+    }
+
+    /// A free route: this status and body (JSON content type unless `headers` say otherwise).
+    pub fn plain(mut self, path: &str, status: u16, body: &str) -> Self {
+        self.routes.push((
+            path.into(),
+            Handler::Plain {
+                status,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: body.as_bytes().to_vec(),
+            },
+        ));
+        self
+    }
+
+    pub fn misbehave(mut self, path: &str, how: Misbehave) -> Self {
+        self.routes.push((path.into(), Handler::Misbehave(how)));
+        self
+    }
+
+    /// Binds 127.0.0.1 on an ephemeral port and serves until dropped.
+    pub fn start(self) -> Verifier {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("verifier runtime");
+        let listener = runtime
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let routes = self
+            .routes
+            .into_iter()
+            .map(|(path, h)| {
+                let url = format!("http://{addr}{path}");
+                (path, finish(h, &url))
+            })
+            .collect();
+        let shared = Arc::new(Shared {
+            routes,
+            seen: Mutex::new(Vec::new()),
+        });
+        let s = shared.clone();
+        runtime.spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve_connection(stream, s.clone()));
+            }
+        });
+        Verifier {
+            addr,
+            shared,
+            runtime: Some(runtime),
+        }
+    }
+}
+
+/// Fills in what depends on the server's address.
+fn finish(h: Handler, url: &str) -> Handler {
+    match h {
+        Handler::Paid(mut offer) => {
+            for o in &mut offer.accepts {
+                if o.get("resource") == Some(&Value::Null) {
+                    o["resource"] = Value::from(url);
+                }
+            }
+            if offer.resource.is_none() && offer.version == Version::V2 {
+                offer.resource = Some(json!({
+                    "url": url,
+                    "description": "a paid test route",
+                    "mimeType": "application/json",
+                }));
+            }
+            Handler::Paid(offer)
+        }
+        other => other,
+    }
+}
+
+/// The running server. Dropping it stops it and closes every connection.
+pub struct Verifier {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Verifier {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Verifier {
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<Seen> {
+        self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// Every payment header received so far, in order.
+    pub fn payments(&self) -> Vec<Payment> {
+        self.requests()
+            .into_iter()
+            .filter_map(|s| s.payment)
+            .collect()
+    }
+
+    /// How many requests carried a payment header.
+    pub fn payment_headers(&self) -> usize {
+        self.payments().len()
+    }
+
+    /// The one payment received; panics unless exactly one arrived.
+    pub fn only_payment(&self) -> Payment {
+        let mut p = self.payments();
+        assert_eq!(p.len(), 1, "expected exactly one payment header: {p:#?}");
+        p.remove(0)
+    }
+}
+
+struct Shared {
+    routes: Vec<(String, Handler)>,
+    seen: Mutex<Vec<Seen>>,
+}
+
+struct Request {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    chunked: bool,
+}
+
+/// What to do on the wire after a request.
+enum Action {
+    Respond { bytes: Vec<u8>, close: bool },
+    Close,
+    Stall,
+    Partial { bytes: Vec<u8>, reset: bool },
+}
+
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let req = match read_request(&mut reader).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(_) => {
+                // Not HTTP (a TLS ClientHello, say): answer as a plain HTTP server would.
+                let _ = reader
+                    .get_mut()
+                    .write_all(&response(400, &[], b"not HTTP/1.1", true))
+                    .await;
+                return;
+            }
+        };
+        match shared.handle(req) {
+            Action::Respond { bytes, close } => {
+                if reader.get_mut().write_all(&bytes).await.is_err() || close {
+                    return;
+                }
+            }
+            Action::Close => return,
+            Action::Stall => {
+                // Hold the connection, reading whatever comes, until the client gives up.
+                let mut sink = [0u8; 1024];
+                while matches!(reader.read(&mut sink).await, Ok(n) if n > 0) {}
+                return;
+            }
+            Action::Partial { bytes, reset } => {
+                let _ = reader.get_mut().write_all(&bytes).await;
+                let _ = reader.get_mut().flush().await;
+                if reset {
+                    let _ = reader.get_ref().set_zero_linger();
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// One request, or `None` at a clean end of the connection.
+async fn read_request(r: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    let mut head = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        let n = r.read_until(b'\n', &mut line).await?;
+        if n == 0 {
+            return if head.is_empty() {
+                Ok(None)
+            } else {
+                Err(bad("connection closed inside the request head"))
+            };
+        }
+        if line == b"\r\n" || line == b"\n" {
+            if head.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let text = String::from_utf8(line).map_err(|_| bad("request head is not UTF-8"))?;
+        head.push(text.trim_end_matches(['\r', '\n']).to_string());
+        if head.len() > 200 {
+            return Err(bad("request head too long"));
+        }
+    }
+    let mut parts = head[0].split(' ');
+    let (Some(method), Some(target), Some(proto)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("bad request line"));
+    };
+    if !proto.starts_with("HTTP/1.") {
+        return Err(bad("not HTTP/1.x"));
+    }
+    let mut headers = Vec::new();
+    for line in &head[1..] {
+        let (n, v) = line.split_once(':').ok_or_else(|| bad("bad header line"))?;
+        headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
+    }
+    let find = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+    let chunked = find("transfer-encoding").is_some_and(|v| !v.eq_ignore_ascii_case("identity"));
+    let len: usize = match find("content-length") {
+        Some(v) => v.parse().map_err(|_| bad("bad content-length"))?,
+        None => 0,
+    };
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).await?;
+    Ok(Some(Request {
+        method: method.into(),
+        target: target.into(),
+        headers,
+        body,
+        chunked,
+    }))
+}
+
+fn response(status: u16, headers: &[(String, String)], body: &[u8], close: bool) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status)).into_bytes();
+    for (n, v) in headers {
+        out.extend(format!("{n}: {v}\r\n").as_bytes());
+    }
+    out.extend(format!("content-length: {}\r\n", body.len()).as_bytes());
+    if close {
+        out.extend(b"connection: close\r\n");
+    }
+    out.extend(b"\r\n");
+    out.extend(body);
+    out
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        402 => "Payment Required",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        _ => "Status",
+    }
+}
+
+/// Compact JSON text, keys in insertion order (serde_json's `preserve_order`): what the
+/// server sends and what an exact echo must reproduce.
+fn json_text(v: &Value) -> String {
+    v.to_string()
+}
+
+fn b64(doc: &Value) -> String {
+    STANDARD.encode(doc.to_string())
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+impl Shared {
+    fn handle(&self, req: Request) -> Action {
+        let handler = self
+            .routes
+            .iter()
+            .find(|(p, _)| req.target.split('?').next() == Some(p.as_str()))
+            .map(|(_, h)| h.clone());
+        let close = req
+            .headers
+            .iter()
+            .any(|(n, v)| n == "connection" && v.eq_ignore_ascii_case("close"));
+        let mut seen = Seen {
+            method: req.method,
+            target: req.target,
+            headers: req.headers,
+            body: req.body,
+            payment: None,
+        };
+        let sig = seen.header("payment-signature").map(str::to_string);
+        let xp = seen.header("x-payment").map(str::to_string);
+        let action = if req.chunked {
+            Action::Respond {
+                bytes: response(501, &[], b"chunked request bodies are not supported", true),
+                close: true,
+            }
+        } else {
+            match handler {
+                None => Action::Respond {
+                    bytes: response(404, &[], b"no such route", close),
+                    close,
+                },
+                Some(Handler::Plain {
+                    status,
+                    headers,
+                    body,
+                }) => Action::Respond {
+                    bytes: response(status, &headers, &body, close),
+                    close,
+                },
+                Some(Handler::Misbehave(how)) => match how {
+                    Misbehave::Close => Action::Close,
+                    Misbehave::Stall => Action::Stall,
+                    Misbehave::Truncate | Misbehave::ResetMidBody => {
+                        let mut bytes = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1000\r\n\r\n".to_vec();
+                        bytes.extend(b"0123456789");
+                        Action::Partial {
+                            bytes,
+                            reset: how == Misbehave::ResetMidBody,
+                        }
+                    }
+                },
+                Some(Handler::Paid(offer)) => {
+                    let (action, payment) = paid(&offer, sig, xp, close);
+                    seen.payment = payment;
+                    action
+                }
+            }
+        };
+        // A payment header on a route that does not take payments is still recorded.
+        if seen.payment.is_none()
+            && let Some((header, value)) = seen
+                .header("payment-signature")
+                .map(|v| ("payment-signature", v))
+                .or_else(|| seen.header("x-payment").map(|v| ("x-payment", v)))
+        {
+            seen.payment = Some(Payment {
+                header: header.into(),
+                value: value.into(),
+                document: None,
+                text: None,
+                verdict: Verdict {
+                    failures: vec!["a payment header on a route that asked for none".into()],
+                    ..Verdict::default()
+                },
+            });
+        }
+        self.seen.lock().unwrap().push(seen);
+        action
+    }
+}
+
+/// The answer of a paid route, and the payment it received (if any).
+fn paid(
+    offer: &Offer,
+    sig: Option<String>,
+    xp: Option<String>,
+    close: bool,
+) -> (Action, Option<Payment>) {
+    let respond = move |status: u16, headers: Vec<(String, String)>, body: &[u8]| Action::Respond {
+        bytes: response(status, &headers, body, close),
+        close,
+    };
+    let (header, value) = match (offer.version, sig, xp) {
+        (Version::V2, Some(v), _) => ("payment-signature", v),
+        (Version::V1, _, Some(v)) => ("x-payment", v),
+        (_, None, None) => return (challenge(offer, None, &respond), None),
+        (version, sig, xp) => {
+            // The other version's header: a reference server treats it as no payment at all.
+            let (h, v) = match sig {
+                Some(v) => ("payment-signature", v),
+                None => ("x-payment", xp.unwrap_or_default()),
+            };
+            let p = Payment {
+                header: h.into(),
+                value: v,
+                document: None,
+                text: None,
+                verdict: Verdict {
+                    failures: vec![format!("{h} sent to a {version:?} route")],
+                    ..Verdict::default()
+                },
+            };
+            return (challenge(offer, None, &respond), Some(p));
+        }
+    };
+    let now = unix_now();
+    let (text, document, verdict) = match offer.version {
+        Version::V2 => verify_v2(
+            &value,
+            &offer.accepts,
+            offer.resource.as_ref(),
+            offer.extensions.as_ref(),
+            now,
+        ),
+        Version::V1 => verify_v1(&value, &offer.accepts, now),
+    };
+    let network = verdict
+        .option
+        .and_then(|i| offer.accepts[i]["network"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let payer = verdict
+        .payer
+        .map(|a| a.to_checksum(None))
+        .unwrap_or_default();
+    let receipt_name = match offer.version {
+        Version::V2 => "PAYMENT-RESPONSE",
+        Version::V1 => "X-PAYMENT-RESPONSE",
+    };
+    let action = match &offer.answer {
+        Answer::Success if verdict.ok() => {
+            let receipt = json!({
+                "success": true,
+                "transaction": FAKE_TX,
+                "network": network,
+                "payer": payer,
+            });
+            respond(
+                200,
+                vec![
+                    ("content-type".into(), "application/json".into()),
+                    (receipt_name.into(), b64(&receipt)),
+                ],
+                offer.body.as_bytes(),
+            )
+        }
+        Answer::Success => {
+            let reason = format!("verifier: {}", verdict.failures.join("; "));
+            challenge(offer, Some(&reason), &respond)
+        }
+        Answer::Reject(reason) => challenge(offer, Some(reason), &respond),
+        Answer::SettleFail(reason) => {
+            let receipt = json!({
+                "success": false,
+                "errorReason": reason,
+                "transaction": "",
+                "network": network,
+                "payer": payer,
+            });
+            let body = match offer.version {
+                Version::V2 => json!({}),
+                Version::V1 => json!({"x402Version": 1, "error": reason, "accepts": offer.accepts}),
+            };
+            respond(
+                402,
+                vec![
+                    ("content-type".into(), "application/json".into()),
+                    (receipt_name.into(), b64(&receipt)),
+                ],
+                body.to_string().as_bytes(),
+            )
+        }
+        Answer::ServerError => respond(
+            500,
+            vec![("content-type".into(), "text/plain".into())],
+            b"handler failed",
+        ),
+        Answer::Drop => Action::Close,
+        Answer::Stall => Action::Stall,
+    };
+    let payment = Payment {
+        header: header.into(),
+        value,
+        document,
+        text,
+        verdict,
+    };
+    (action, Some(payment))
+}
+
+/// Builds a response: status, headers, body.
+type Respond = dyn Fn(u16, Vec<(String, String)>, &[u8]) -> Action;
+
+/// A 402 with the offer's requirements and `error` (the reason a payment was refused, or
+/// the reference servers' initial wording).
+fn challenge(offer: &Offer, error: Option<&str>, respond: &Respond) -> Action {
+    let json_type = ("content-type".to_string(), "application/json".to_string());
+    match offer.version {
+        Version::V2 => {
+            let mut doc = json!({
+                "x402Version": 2,
+                "error": error.unwrap_or("Payment required"),
+                "resource": offer.resource,
+                "accepts": offer.accepts,
+            });
+            if let Some(ext) = &offer.extensions {
+                doc["extensions"] = ext.clone();
+            }
+            respond(
+                402,
+                vec![json_type, ("PAYMENT-REQUIRED".into(), b64(&doc))],
+                b"{}",
+            )
+        }
+        Version::V1 => {
+            let doc = json!({
+                "x402Version": 1,
+                "error": error.unwrap_or("X-PAYMENT header is required"),
+                "accepts": offer.accepts,
+            });
+            respond(402, vec![json_type], doc.to_string().as_bytes())
+        }
+    }
+}
+
+/// Strict decoding, as the reference servers do it (`^[A-Za-z0-9+/]*={0,2}$`, then JSON):
+/// what a client sends must be standard padded base64 of a JSON object.
+fn decode_header(value: &str, v: &mut Verdict) -> Option<(String, Value)> {
+    let Ok(bytes) = STANDARD.decode(value) else {
+        v.fail("the header is not standard padded base64");
+        return None;
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        v.fail("the header does not decode to UTF-8");
+        return None;
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(doc) if doc.is_object() => Some((text, doc)),
+        _ => {
+            v.fail("the header does not decode to a JSON object");
+            None
+        }
+    }
+}
+
+/// Checks a `PAYMENT-SIGNATURE` value against a v2 offer at time `now` (Unix seconds).
+///
+/// `accepted` must be one of `offered`, as JSON text (same keys, same order, same values):
+/// the decoded header must contain `"accepted":` followed by exactly that text.
+pub fn verify_v2(
+    value: &str,
+    offered: &[Value],
+    resource: Option<&Value>,
+    extensions: Option<&Value>,
+    now: u64,
+) -> (Option<String>, Option<Value>, Verdict) {
+    let mut v = Verdict::default();
+    let Some((text, doc)) = decode_header(value, &mut v) else {
+        return (None, None, v);
+    };
+    if doc["x402Version"] != json!(2) {
+        v.fail(format!("x402Version is {}, not 2", doc["x402Version"]));
+    }
+    let accepted = &doc["accepted"];
+    let sent = json_text(accepted);
+    match offered.iter().position(|o| json_text(o) == sent) {
+        Some(i) if text.contains(&format!("\"accepted\":{sent}")) => v.option = Some(i),
+        Some(_) => v.fail("accepted is not the offered option's JSON text (spacing differs)"),
+        None if offered.contains(accepted) => v.fail(format!(
+            "accepted has the offered option's values but not its JSON text (key order): {sent}"
+        )),
+        None => v.fail(format!(
+            "accepted is not one of the offered options: {sent}"
+        )),
+    }
+    match (resource, doc.get("resource")) {
+        (Some(r), Some(sent)) if json_text(r) == json_text(sent) => {}
+        (Some(r), sent) => v.fail(format!(
+            "resource is not echoed: offered {r}, sent {}",
+            sent.map(Value::to_string)
+                .unwrap_or_else(|| "nothing".into())
+        )),
+        (None, Some(sent)) => v.fail(format!("resource {sent} sent but none offered")),
+        (None, None) => {}
+    }
+    match (extensions, doc.get("extensions")) {
+        (Some(e), Some(sent)) if json_text(e) == json_text(sent) => {}
+        (None, None) => {}
+        (e, sent) => v.fail(format!(
+            "extensions not echoed: offered {}, sent {}",
+            e.map(Value::to_string).unwrap_or_else(|| "none".into()),
+            sent.map(Value::to_string).unwrap_or_else(|| "none".into())
+        )),
+    }
+    if let Some(i) = v.option {
+        let option = &offered[i];
+        let chain_id = option["network"]
+            .as_str()
+            .and_then(|n| n.strip_prefix("eip155:"))
+            .and_then(|id| id.parse::<u64>().ok());
+        match chain_id {
+            Some(id) => check_authorization(&doc["payload"], option, "amount", id, now, &mut v),
+            None => v.fail("the offered option's network is not eip155:<chain id>"),
+        }
+    }
+    (Some(text), Some(doc), v)
+}
+
+/// Checks an `X-PAYMENT` value against a v1 offer at time `now`. As v1 servers do, the
+/// payment is matched to the first offered option with the same `scheme` and `network`.
+pub fn verify_v1(
+    value: &str,
+    offered: &[Value],
+    now: u64,
+) -> (Option<String>, Option<Value>, Verdict) {
+    let mut v = Verdict::default();
+    let Some((text, doc)) = decode_header(value, &mut v) else {
+        return (None, None, v);
+    };
+    if doc["x402Version"] != json!(1) {
+        v.fail(format!("x402Version is {}, not 1", doc["x402Version"]));
+    }
+    let found = offered
+        .iter()
+        .position(|o| o["scheme"] == doc["scheme"] && o["network"] == doc["network"]);
+    match found {
+        None => v.fail(format!(
+            "scheme {} / network {} match no offered option",
+            doc["scheme"], doc["network"]
+        )),
+        Some(i) => {
+            v.option = Some(i);
+            let option = &offered[i];
+            match option["network"].as_str().and_then(v1_chain_id) {
+                Some(id) => check_authorization(
+                    &doc["payload"],
+                    option,
+                    "maxAmountRequired",
+                    id,
+                    now,
+                    &mut v,
+                ),
+                None => v.fail(format!("no chain id known for {}", option["network"])),
+            }
+        }
+    }
+    (Some(text), Some(doc), v)
+}
+
+/// The v1 names the tests offer (x402-protocol.md §4.2).
+fn v1_chain_id(name: &str) -> Option<u64> {
+    match name {
+        "base" => Some(8453),
+        "base-sepolia" => Some(84532),
+        "polygon" => Some(137),
+        "polygon-amoy" => Some(80002),
+        _ => None,
+    }
+}
+
+fn string_field<'a>(obj: &'a Value, key: &str, v: &mut Verdict) -> Option<&'a str> {
+    let s = obj[key].as_str();
+    if s.is_none() {
+        v.fail(format!("authorization.{key} is not a string: {}", obj[key]));
+    }
+    s
+}
+
+fn address_field(obj: &Value, key: &str, v: &mut Verdict) -> Option<Address> {
+    let s = string_field(obj, key, v)?;
+    match Address::parse_checksummed(s, None) {
+        Ok(a) => Some(a),
+        Err(_) => {
+            v.fail(format!("authorization.{key} {s} is not an EIP-55 address"));
+            None
+        }
+    }
+}
+
+fn decimal_field(obj: &Value, key: &str, v: &mut Verdict) -> Option<U256> {
+    let s = string_field(obj, key, v)?;
+    let parsed = (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| U256::from_str_radix(s, 10).ok())
+        .flatten();
+    if parsed.is_none() {
+        v.fail(format!(
+            "authorization.{key} {s:?} is not a decimal integer"
+        ));
+    }
+    parsed
+}
+
+fn hex_field(obj: &Value, key: &str, len: usize, v: &mut Verdict) -> Option<Vec<u8>> {
+    let s = obj[key].as_str().unwrap_or_default();
+    let ok = s.len() == 2 + 2 * len
+        && s.starts_with("0x")
+        && s[2..].bytes().all(|b| b.is_ascii_hexdigit());
+    if !ok {
+        v.fail(format!(
+            "{key} {:?} is not 0x and {len} bytes of hex",
+            obj[key]
+        ));
+        return None;
+    }
+    alloy_primitives::hex::decode(s).ok()
+}
+
+/// The EIP-3009 checks of the reference facilitator, on `payload` against `option`.
+fn check_authorization(
+    payload: &Value,
+    option: &Value,
+    amount_key: &str,
+    chain_id: u64,
+    now: u64,
+    v: &mut Verdict,
+) {
+    if option["scheme"] != "exact" {
+        v.fail(format!("scheme {} is not exact", option["scheme"]));
+    }
+    let auth = &payload["authorization"];
+    if !auth.is_object() {
+        v.fail("payload.authorization is missing");
+        return;
+    }
+    let from = address_field(auth, "from", v);
+    let to = address_field(auth, "to", v);
+    let value = decimal_field(auth, "value", v);
+    let after = decimal_field(auth, "validAfter", v);
+    let before = decimal_field(auth, "validBefore", v);
+    let nonce = hex_field(auth, "nonce", 32, v).map(|b| B256::from_slice(&b));
+    let signature = hex_field(payload, "signature", 65, v);
+    v.payer = from;
+    v.nonce = auth["nonce"].as_str().map(str::to_string);
+    v.value = value;
+    v.valid_after = after.and_then(|x| u64::try_from(x).ok());
+    v.valid_before = before.and_then(|x| u64::try_from(x).ok());
+
+    // The terms: exactly the offered amount, to the offered payee.
+    let price = option[amount_key]
+        .as_str()
+        .and_then(|s| U256::from_str_radix(s, 10).ok());
+    if value.is_some() && value != price {
+        v.fail(format!(
+            "value {} differs from the offered {amount_key} {}",
+            value.unwrap_or_default(),
+            option[amount_key]
+        ));
+    }
+    let pay_to = option["payTo"]
+        .as_str()
+        .and_then(|s| s.parse::<Address>().ok());
+    if to.is_some() && to != pay_to {
+        v.fail(format!(
+            "to {} is not payTo {}",
+            auth["to"], option["payTo"]
+        ));
+    }
+
+    // The window: valid now, for no longer than the server allowed.
+    let max_timeout = option["maxTimeoutSeconds"].as_u64().unwrap_or(0);
+    if let (Some(after), Some(before)) = (v.valid_after, v.valid_before) {
+        if after > now {
+            v.fail(format!("validAfter {after} is in the future (now {now})"));
+        }
+        if before < now + MIN_VALIDITY_LEFT_SECS {
+            v.fail(format!(
+                "validBefore {before} leaves less than {MIN_VALIDITY_LEFT_SECS} s (now {now})"
+            ));
+        }
+        if before > now + max_timeout + WINDOW_SLACK_SECS {
+            v.fail(format!(
+                "validBefore {before} is beyond now + maxTimeoutSeconds ({now} + {max_timeout})"
+            ));
+        }
+    } else if before.is_some() || after.is_some() {
+        v.fail("validAfter / validBefore do not fit in 64 bits");
+    }
+
+    // The signature: EIP-712 over the option's token domain, recovering to `from`.
+    let name = option["extra"]["name"].as_str();
+    let version = option["extra"]["version"].as_str();
+    let asset = option["asset"]
+        .as_str()
+        .and_then(|s| s.parse::<Address>().ok());
+    let (Some(name), Some(version), Some(asset)) = (name, version, asset) else {
+        v.fail("the offered option lacks extra.name, extra.version or a valid asset");
+        return;
+    };
+    let (Some(from), Some(to), Some(value), Some(after), Some(before), Some(nonce), Some(sig)) =
+        (from, to, value, after, before, nonce, signature)
+    else {
+        return;
+    };
+    if !matches!(sig[64], 27 | 28) {
+        v.fail(format!("signature v is {}, not 27 or 28", sig[64]));
+    }
+    let domain = eip712_domain! {
+        name: name.to_string(),
+        version: version.to_string(),
+        chain_id: chain_id,
+        verifying_contract: asset,
+    };
+    let message = TransferWithAuthorization {
+        from,
+        to,
+        value,
+        validAfter: after,
+        validBefore: before,
+        nonce,
+    };
+    let digest = message.eip712_signing_hash(&domain);
+    match Signature::from_raw(&sig).and_then(|s| s.recover_address_from_prehash(&digest)) {
+        Ok(signer) => {
+            v.signer = Some(signer);
+            if signer != from {
+                v.fail(format!(
+                    "the signature recovers to {signer}, not from {from}"
+                ));
+            }
+        }
+        Err(e) => v.fail(format!("the signature does not recover: {e}")),
+    }
+}
