@@ -71,6 +71,10 @@ pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
             if h.is_incomplete_message() && !err.is_body() {
                 return ExitStatus::EmptyReply;
             }
+            // A response head over hyper's limit (a hostile multi-megabyte header).
+            if h.is_parse_too_large() {
+                return ExitStatus::TooLarge;
+            }
         }
         // hyper-util reports a failed name lookup as a ConnectError whose text begins so.
         if err.is_connect() && s.to_string().starts_with("dns error") {
@@ -109,6 +113,7 @@ fn transport_summary(status: ExitStatus) -> Option<&'static str> {
         ExitStatus::EmptyReply => "the server closed the connection without replying",
         ExitStatus::RecvError => "the connection failed while receiving data",
         ExitStatus::BadCertificate => "the server's certificate could not be verified",
+        ExitStatus::TooLarge => "the response head is larger than the tool reads",
         _ => return None,
     })
 }

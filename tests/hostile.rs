@@ -323,6 +323,19 @@ fn hostile_402s_get_no_payment() {
             journal: &[],
         },
         Case {
+            name: "a 2 MB header",
+            server: unpaid((
+                402,
+                vec![("payment-required".into(), "A".repeat(2 * 1024 * 1024))],
+                vec![],
+            )),
+            args: vec![],
+            code: 63,
+            message: "larger than the tool reads",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
             name: "a server that stalls",
             server: unpaid((0, vec![], vec![])),
             args: vec![],
