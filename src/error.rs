@@ -75,6 +75,10 @@ pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
             if h.is_parse_too_large() {
                 return ExitStatus::TooLarge;
             }
+            // Not HTTP at all: curl 8 "Weird server reply".
+            if h.is_parse() {
+                return ExitStatus::BadReply;
+            }
         }
         // hyper-util reports a failed name lookup as a ConnectError whose text begins so.
         if err.is_connect() && s.to_string().starts_with("dns error") {
@@ -114,6 +118,7 @@ fn transport_summary(status: ExitStatus) -> Option<&'static str> {
         ExitStatus::RecvError => "the connection failed while receiving data",
         ExitStatus::BadCertificate => "the server's certificate could not be verified",
         ExitStatus::TooLarge => "the response head is larger than the tool reads",
+        ExitStatus::BadReply => "the server's reply is not HTTP",
         _ => return None,
     })
 }

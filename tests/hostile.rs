@@ -458,3 +458,26 @@ fn a_redirect_to_another_origin_gets_no_payment_header() {
     assert!(err.contains("where a redirect from"), "{err}");
     assert_eq!((a.payments(), b.payments(), c.payments()), (0, 1, 0));
 }
+
+#[test]
+fn a_reply_that_is_not_http_is_8() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.6\r\nnot http at all\r\n\r\n");
+        }
+    });
+    let env = Env::new();
+    let out = env
+        .x402()
+        .args(["get", &format!("http://{addr}/")])
+        .output()
+        .unwrap();
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(8), "{err}");
+    assert!(err.contains("not HTTP"), "{err}");
+}
