@@ -10,5 +10,8 @@ mod wallet;
 // `x402 get` and `x402 inspect` against the official x402 servers.
 mod pay;
 
+// `x402 inspect` against local servers serving each kind of 402.
+mod inspect;
+
 // --help, --version, completions freshness, the exit-code table.
 mod meta;
