@@ -12,6 +12,8 @@ mod pay;
 
 // `x402 get` end to end against a server that verifies each payment: one test per exit code.
 mod engine;
+// `x402 inspect` against local servers serving each kind of 402.
+mod inspect;
 
 // --help, --version, completions freshness, the exit-code table.
 mod meta;

@@ -7,10 +7,12 @@
 //! which step failed. Everything inside a requirement is kept: each `accepts[i]` object is
 //! stored verbatim in [`Requirement::raw`] (a v2 server deep-compares it when it is echoed
 //! back as `accepted`) and every departure from the protocol is listed in
-//! [`Requirement::problems`], so `inspect` can show a broken offer and the signer can refuse it.
+//! [`Requirement::problems`] (the response's own, such as a header and body that disagree, in
+//! [`Challenge::problems`]), so `inspect` can show a broken offer and the signer can refuse it.
 //!
-//! Depends on nothing but `serde_json`, `alloy-primitives` and the lenient base64 decoder in
-//! [`super::header`]. No I/O, no printing; malformed input never panics.
+//! Depends on nothing but `serde_json`, `alloy-primitives`, the lenient base64 decoder in
+//! [`super::header`] and, to compare an offer with its known token, the network table's types.
+//! No I/O, no printing; malformed input never panics.
 
 use std::fmt;
 
@@ -19,6 +21,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::header::decode_base64_lenient;
+use crate::network::{Asset, Network, TransferMethod};
 
 /// Header carrying the v2 challenge (`specs/transports-v2/http.md`).
 pub const PAYMENT_REQUIRED_HEADER: &str = "PAYMENT-REQUIRED";
@@ -134,6 +137,27 @@ pub enum ChallengeError {
     NotUtf8(Source),
 }
 
+impl ChallengeError {
+    /// The step that failed, as one stable word (`inspect --json` reports it):
+    /// `locate` (no header and no x402 body), `paywall` (an HTML page instead), `base64`,
+    /// `utf8`, `json` (not JSON, or not an object), `version` (missing or unknown
+    /// `x402Version`), `fields` (no usable `accepts`).
+    pub fn step(&self) -> &'static str {
+        match self {
+            ChallengeError::NotX402 { html: true, .. } => "paywall",
+            ChallengeError::NotX402 { html: false, .. } => "locate",
+            ChallengeError::Base64 { .. } => "base64",
+            ChallengeError::NotUtf8(_) => "utf8",
+            ChallengeError::HeaderJson { .. }
+            | ChallengeError::BodyJson { .. }
+            | ChallengeError::NotObject(_) => "json",
+            ChallengeError::UnsupportedVersion(_) => "version",
+            ChallengeError::Missing { field } if field == "x402Version" => "version",
+            ChallengeError::Missing { .. } | ChallengeError::Invalid { .. } => "fields",
+        }
+    }
+}
+
 /// The `resource` of a challenge: v2 top level, or for v1 taken from the first requirement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResourceInfo {
@@ -155,7 +179,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(field: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
         Problem {
             field: field.to_owned(),
             message: message.into(),
@@ -211,8 +235,15 @@ pub struct Challenge {
     /// The whole decoded document.
     pub raw: Value,
     pub source: Source,
-    /// Oddities that did not stop parsing, one lowercase sentence each.
+    /// Where the response as a whole departs from the protocol without stopping the parse
+    /// (the header, the body, top-level fields); each option's own departures are in
+    /// [`Requirement::problems`].
+    pub problems: Vec<Problem>,
+    /// The same departures as one lowercase sentence each, for callers that only print them.
     pub warnings: Vec<String>,
+    /// The body is an HTML page: the browser paywall reference servers serve when they take
+    /// the request for a browser's (the terms then come from the header, if there is one).
+    pub html_body: bool,
 }
 
 /// Reads a 402 response. `headers` are name/value pairs (names case-insensitive).
@@ -220,11 +251,15 @@ pub struct Challenge {
 /// Order, as in the reference clients: a `PAYMENT-REQUIRED` header wins (v2); otherwise the
 /// body is read as JSON and must say `x402Version: 1`. A v2 document in the body without the
 /// header is accepted with a warning, as Go's client does (TS and Python reject it).
+///
+/// With a header, the body is looked at only to report it: an HTML page (the browser paywall
+/// `@x402/core` serves, with the header, to a request it takes for a browser's), or an x402
+/// document whose terms differ from the header's.
 pub fn parse_payment_required(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<Challenge, ChallengeError> {
-    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
     let header_values: Vec<&str> = headers
         .iter()
         .filter(|(name, _)| name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER))
@@ -235,33 +270,44 @@ pub fn parse_payment_required(
         .copied()
         .filter(|v| !v.is_empty())
         .collect();
+    let html = looks_like_html(headers, body);
 
     if let Some(&value) = non_empty.first() {
-        if non_empty.iter().any(|v| *v != value) {
-            warnings.push(
-                "several different payment-required headers were sent; the first one is used"
-                    .to_owned(),
-            );
+        let mut distinct = non_empty.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() > 1 {
+            problems.push(Problem::new(
+                PAYMENT_REQUIRED_HEADER,
+                format!(
+                    "was sent {} times with {} different values; the first one is used",
+                    non_empty.len(),
+                    distinct.len()
+                ),
+            ));
         }
         let doc = decode_header_document(value)?;
-        let mut challenge = build(doc, Source::Header, warnings)?;
-        if let Some(body_challenge) = body_document(body)
-            && terms(&body_challenge.accepts) != terms(&challenge.accepts)
-        {
-            challenge.warnings.push(format!(
-                "the response body carries an x402 v{} document whose accepts differ from the \
-                 payment-required header; the header is used",
-                body_challenge.version
+        let mut challenge = build(doc, Source::Header, problems)?;
+        if html {
+            challenge.html_body = true;
+            challenge.push(Problem::new(
+                "body",
+                "is an html page (a browser paywall), not json; the terms were read from the \
+                 PAYMENT-REQUIRED header",
             ));
+        } else if let Some(problem) = compare_body(&challenge, body) {
+            challenge.push(problem);
         }
         return Ok(challenge);
     }
     if !header_values.is_empty() {
         // TS treats an empty header as absent (`if (paymentRequired)`), and so do we.
-        warnings.push("an empty payment-required header was ignored".to_owned());
+        problems.push(Problem::new(
+            PAYMENT_REQUIRED_HEADER,
+            "is empty and was ignored",
+        ));
     }
 
-    let html = looks_like_html(headers, body);
     let text = match std::str::from_utf8(body) {
         Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
         Err(_) if contains(body, b"x402Version") => {
@@ -317,7 +363,14 @@ pub fn parse_payment_required(
             ));
         }
     }
-    build(doc, Source::Body, warnings)
+    build(doc, Source::Body, problems)
+}
+
+impl Challenge {
+    fn push(&mut self, problem: Problem) {
+        self.warnings.push(problem.to_string());
+        self.problems.push(problem);
+    }
 }
 
 fn not_x402(html: bool, detail: &str) -> ChallengeError {
@@ -334,44 +387,119 @@ fn decode_header_document(value: &str) -> Result<Value, ChallengeError> {
         .map_err(|source| ChallengeError::HeaderJson { source })
 }
 
-/// A well-formed x402 document in the body, used only to cross-check the header.
-fn body_document(body: &[u8]) -> Option<Challenge> {
+/// How an x402 document in the body disagrees with the header's, if it does. A body that
+/// does not mention `x402Version` (the reference servers send `{}`) is no one's business.
+fn compare_body(header: &Challenge, body: &[u8]) -> Option<Problem> {
     let text = std::str::from_utf8(body).ok()?;
-    let doc: Value = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !text.contains("x402Version") {
+        return None;
+    }
+    let unreadable = |why: String| {
+        Some(Problem::new(
+            "body",
+            format!(
+                "carries an x402 document that cannot be read ({why}); the PAYMENT-REQUIRED \
+                 header is used"
+            ),
+        ))
+    };
+    let doc: Value = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(_) => return unreadable("not valid json".to_owned()),
+    };
     if !doc.as_object()?.contains_key("x402Version") {
         return None;
     }
-    build(doc, Source::Body, Vec::new()).ok()
+    let in_body = match build(doc, Source::Body, Vec::new()) {
+        Ok(c) => c,
+        Err(e) => return unreadable(e.to_string()),
+    };
+    if terms(&in_body.accepts) == terms(&header.accepts) {
+        return None;
+    }
+    Some(Problem::new(
+        "body",
+        format!(
+            "carries an x402 v{} document whose terms differ from the PAYMENT-REQUIRED header \
+             ({}); the header is used",
+            in_body.version,
+            differences(&in_body.accepts, &header.accepts)
+        ),
+    ))
 }
 
-/// What a payment would commit to, normalised so that a v1 body and a v2 header describing
-/// the same offers compare equal.
+const TERM_NAMES: [&str; 5] = ["scheme", "network", "amount", "asset", "payTo"];
+
+/// The fields a payment commits to, as sent (the network as CAIP-2, so that a v1 body and a
+/// v2 header describing the same offer line up).
+fn term_fields(r: &Requirement) -> [Option<String>; 5] {
+    [
+        r.scheme.clone(),
+        r.caip2_network(),
+        r.amount.clone(),
+        r.asset.clone(),
+        r.pay_to.clone(),
+    ]
+}
+
+/// [`term_fields`] normalised for comparison: EVM addresses compare case-insensitively.
+fn term(r: &Requirement) -> [String; 5] {
+    let evm = r.is_evm();
+    term_fields(r).map(|f| {
+        let s = f.unwrap_or_default();
+        if evm { s.to_ascii_lowercase() } else { s }
+    })
+}
+
+/// What a payment would commit to, in an order-insensitive form.
 fn terms(accepts: &[Requirement]) -> Vec<[String; 5]> {
-    let mut out: Vec<[String; 5]> = accepts
-        .iter()
-        .map(|r| {
-            let evm = r.is_evm();
-            let norm = |s: &Option<String>| {
-                let s = s.clone().unwrap_or_default();
-                if evm { s.to_ascii_lowercase() } else { s }
-            };
-            [
-                r.scheme.clone().unwrap_or_default(),
-                r.caip2_network().unwrap_or_default(),
-                r.amount.clone().unwrap_or_default(),
-                norm(&r.asset),
-                norm(&r.pay_to),
-            ]
-        })
-        .collect();
+    let mut out: Vec<[String; 5]> = accepts.iter().map(term).collect();
     out.sort();
     out
+}
+
+/// The first few differing fields, option by option: `accepts[0].amount is 20000 in the
+/// body, 10000 in the header`.
+fn differences(body: &[Requirement], header: &[Requirement]) -> String {
+    if body.len() != header.len() {
+        return format!(
+            "{} option(s) in the body, {} in the header",
+            body.len(),
+            header.len()
+        );
+    }
+    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "missing".to_owned());
+    let mut found = Vec::new();
+    for (b, h) in body.iter().zip(header) {
+        let (nb, nh) = (term(b), term(h));
+        let (fb, fh) = (term_fields(b), term_fields(h));
+        for k in 0..TERM_NAMES.len() {
+            if nb[k] != nh[k] {
+                found.push(format!(
+                    "accepts[{}].{} is {} in the body, {} in the header",
+                    h.index,
+                    TERM_NAMES[k],
+                    shown(&fb[k]),
+                    shown(&fh[k])
+                ));
+            }
+        }
+    }
+    const SHOWN: usize = 3;
+    let more = found.len().saturating_sub(SHOWN);
+    found.truncate(SHOWN);
+    let mut text = found.join("; ");
+    if more > 0 {
+        text.push_str(&format!("; and {more} more"));
+    }
+    text
 }
 
 fn build(
     doc: Value,
     source: Source,
-    mut warnings: Vec<String>,
+    mut problems: Vec<Problem>,
 ) -> Result<Challenge, ChallengeError> {
     let Value::Object(map) = &doc else {
         return Err(ChallengeError::NotObject(source));
@@ -389,14 +517,16 @@ fn build(
         },
     };
     match (source, version) {
-        (Source::Header, 1) => warnings.push(
-            "the payment-required header holds an x402 v1 document; answering with v1".to_owned(),
-        ),
-        (Source::Body, 2) => warnings.push(
-            "x402 v2 document found in the body without a payment-required header \
-             (accepted as go's client does; the typescript and python clients reject it)"
-                .to_owned(),
-        ),
+        (Source::Header, 1) => problems.push(Problem::new(
+            "x402Version",
+            "is 1 in the PAYMENT-REQUIRED header, which is v2's (v1 terms come in the body); \
+             answering with v1",
+        )),
+        (Source::Body, 2) => problems.push(Problem::new(
+            PAYMENT_REQUIRED_HEADER,
+            "is missing: the x402 v2 terms came in the body (read as go's client does; the \
+             typescript and python clients reject it)",
+        )),
         _ => {}
     }
 
@@ -423,8 +553,11 @@ fn build(
     let error = match map.get("error") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => {
-            warnings.push("error is not a string and was ignored".to_owned());
+        Some(other) => {
+            problems.push(Problem::new(
+                "error",
+                format!("must be a string, not {}; ignored", json_type(other)),
+            ));
             None
         }
     };
@@ -433,8 +566,18 @@ fn build(
         match map.get("resource") {
             Some(Value::Object(r)) => {
                 let url = r.get("url").and_then(Value::as_str).map(str::to_owned);
-                if url.as_deref().is_none_or(str::is_empty) {
-                    warnings.push("resource.url is missing or empty".to_owned());
+                match r.get("url") {
+                    None | Some(Value::Null) => {
+                        problems.push(Problem::new("resource.url", "is missing"));
+                    }
+                    Some(Value::String(s)) if s.is_empty() => {
+                        problems.push(Problem::new("resource.url", "is empty"));
+                    }
+                    Some(Value::String(_)) => {}
+                    Some(other) => problems.push(Problem::new(
+                        "resource.url",
+                        format!("must be a string, not {}", json_type(other)),
+                    )),
                 }
                 Some(ResourceInfo {
                     url,
@@ -447,11 +590,14 @@ fn build(
                 })
             }
             None | Some(Value::Null) => {
-                warnings.push("the v2 document has no resource".to_owned());
+                problems.push(Problem::new("resource", "is missing (x402 v2 requires it)"));
                 None
             }
-            Some(_) => {
-                warnings.push("resource is not an object and was ignored".to_owned());
+            Some(other) => {
+                problems.push(Problem::new(
+                    "resource",
+                    format!("must be an object, not {}; ignored", json_type(other)),
+                ));
                 None
             }
         }
@@ -481,7 +627,10 @@ fn build(
         None | Some(Value::Null) => None,
         Some(v) => {
             if !v.is_object() {
-                warnings.push("extensions is not an object".to_owned());
+                problems.push(Problem::new(
+                    "extensions",
+                    format!("must be an object, not {}", json_type(v)),
+                ));
             }
             Some(v.clone())
         }
@@ -495,11 +644,15 @@ fn build(
         extensions,
         raw: doc,
         source,
-        warnings,
+        warnings: problems.iter().map(ToString::to_string).collect(),
+        problems,
+        html_body: false,
     })
 }
 
-fn looks_like_html(headers: &[(String, String)], body: &[u8]) -> bool {
+/// Whether a response is an HTML page: `Content-Type: text/html`, or a body that opens like
+/// one.
+pub fn looks_like_html(headers: &[(String, String)], body: &[u8]) -> bool {
     let content_type_html = headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case("content-type")
             && value.to_ascii_lowercase().contains("text/html")
@@ -520,6 +673,18 @@ fn looks_like_html(headers: &[(String, String)], body: &[u8]) -> bool {
         && [b"<!doctype html".as_slice(), b"<html", b"<head", b"<body"]
             .iter()
             .any(|needle| contains(&start, needle))
+}
+
+/// Whether an HTML page is an x402 browser paywall: the official paywalls set
+/// `window.x402` (legacy `x402` `getPaywallHtml`) or say the resource is protected by x402
+/// (`@x402/core`'s fallback page). Used on answers that are not a 402, where an HTML page is
+/// normally just content.
+pub fn looks_like_x402_paywall(headers: &[(String, String)], body: &[u8]) -> bool {
+    if !looks_like_html(headers, body) {
+        return false;
+    }
+    let text = String::from_utf8_lossy(body).to_ascii_lowercase();
+    text.contains("window.x402") || (text.contains("x402") && text.contains("payment required"))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -919,6 +1084,50 @@ impl Requirement {
         self.extra_str("assetTransferMethod").unwrap_or("eip3009")
     }
 
+    /// Where `extra` disagrees with what the network table knows about this requirement's
+    /// token: the EIP-712 domain `name` and `version` (signed with the wrong ones, an
+    /// authorization is worthless, or good for another contract), and a Permit2-only token
+    /// offered without `assetTransferMethod: "permit2"`.
+    pub fn token_problems(&self, network: &Network, asset: &Asset) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let known = [
+            ("name", asset.eip712_name.as_str()),
+            ("version", asset.eip712_version.as_str()),
+        ];
+        for (key, expected) in known {
+            if let Some(sent) = self.extra_str(key).filter(|s| !s.is_empty())
+                && sent != expected
+            {
+                out.push(Problem::new(
+                    &format!("extra.{key}"),
+                    format!(
+                        "is '{sent}', but {} on {} signs with eip-712 {key} '{expected}'",
+                        asset.symbol, network.name
+                    ),
+                ));
+            }
+        }
+        if asset.method == TransferMethod::Permit2
+            && self.scheme.as_deref() == Some("exact")
+            && self.transfer_method() == "eip3009"
+        {
+            out.push(Problem::new(
+                "extra.assetTransferMethod",
+                format!(
+                    "{}, but {} on {} has no eip-3009 and moves by permit2",
+                    if self.extra_str("assetTransferMethod").is_some() {
+                        "is 'eip3009'"
+                    } else {
+                        "is missing (eip3009 by default)"
+                    },
+                    asset.symbol,
+                    network.name
+                ),
+            ));
+        }
+        out
+    }
+
     /// `payTo` as an EVM address, when the network is EVM and the value is a valid,
     /// non-zero address.
     pub fn pay_to_address(&self) -> Option<Address> {
@@ -1166,13 +1375,123 @@ mod tests {
             "{:?}",
             c.warnings
         );
-        // Junk bodies are not compared.
+        // The message says which field differs, body first.
+        assert_eq!(c.problems[0].field, "body");
         assert!(
-            parse_payment_required(&headers, b"<html>")
-                .expect("parses")
-                .warnings
-                .is_empty()
+            c.problems[0].message.contains(&format!(
+                "accepts[0].payTo is {USDC_BASE} in the body, {PAY_TO} in the header"
+            )),
+            "{:?}",
+            c.problems
         );
+        // Bodies that are not x402 documents are not compared.
+        for junk in [b"not json".as_slice(), b"{}", br#"{"error":"x"}"#, b""] {
+            let c = parse_payment_required(&headers, junk).expect("parses");
+            assert!(c.problems.is_empty(), "{:?}", c.problems);
+            assert!(!c.html_body);
+        }
+    }
+
+    #[test]
+    fn body_disagreement_names_each_field() {
+        let headers = [hdr("PAYMENT-REQUIRED", SPEC_V2_PAYMENT_REQUIRED_B64)];
+        let body = SPEC_V2_PAYMENT_REQUIRED_JSON
+            .replace("\"10000\"", "\"20000\"")
+            .replace("eip155:84532", "eip155:8453")
+            .replace(USDC_BASE_SEPOLIA, USDC_BASE);
+        let c = parse_payment_required(&headers, body.as_bytes()).expect("parses");
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        let message = &c.problems[0].message;
+        for needle in [
+            "accepts[0].network is eip155:8453 in the body, eip155:84532 in the header",
+            "accepts[0].amount is 20000 in the body, 10000 in the header",
+            "accepts[0].asset is 0x8335",
+            "the header is used",
+        ] {
+            assert!(message.contains(needle), "{needle}: {message}");
+        }
+        // Four differences: three shown, the rest counted.
+        let four = body.replace(PAY_TO, USDC_BASE_SEPOLIA);
+        let c = parse_payment_required(&headers, four.as_bytes()).expect("parses");
+        assert!(
+            c.problems[0].message.contains("and 1 more"),
+            "{:?}",
+            c.problems
+        );
+        // Another number of options.
+        let accepted = SPEC_V2_ACCEPTED_JSON;
+        let two =
+            SPEC_V2_PAYMENT_REQUIRED_JSON.replace(accepted, &format!("{accepted},{accepted}"));
+        let c = parse_payment_required(&headers, two.as_bytes()).expect("parses");
+        assert!(
+            c.problems[0]
+                .message
+                .contains("2 option(s) in the body, 1 in the header"),
+            "{:?}",
+            c.problems
+        );
+        // An x402 document in the body that cannot be read is reported, not fatal.
+        for (body, needle) in [
+            (r#"{"x402Version":2,"accepts":["#, "not valid json"),
+            (r#"{"x402Version":2}"#, "missing the required field accepts"),
+            (
+                r#"{"x402Version":7,"accepts":[{}]}"#,
+                "unsupported x402Version 7",
+            ),
+        ] {
+            let c = parse_payment_required(&headers, body.as_bytes()).expect("parses");
+            assert_eq!(c.accepts[0].amount.as_deref(), Some("10000"));
+            assert_eq!(c.problems[0].field, "body");
+            assert!(c.problems[0].message.contains(needle), "{:?}", c.problems);
+            assert!(c.problems[0].message.contains("cannot be read"));
+        }
+    }
+
+    /// `@x402/core` 2.27 answers a request it takes for a browser's (`Accept` with
+    /// `text/html`, `User-Agent` with `Mozilla`) with a 402, the PAYMENT-REQUIRED header and
+    /// an HTML paywall body; the legacy v1 `x402-express` sends the page without any terms.
+    #[test]
+    fn browser_paywall_with_and_without_the_header() {
+        let page = b"<!DOCTYPE html>\n<html><head><title>Payment Required</title></head>\
+            <body>This resource is protected by the x402 payment protocol.</body></html>";
+        let html = hdr("Content-Type", "text/html; charset=utf-8");
+        let mut headers = vec![
+            html.clone(),
+            hdr("PAYMENT-REQUIRED", SPEC_V2_PAYMENT_REQUIRED_B64),
+        ];
+        let c = parse_payment_required(&headers, page).expect("terms from the header");
+        assert!(c.html_body);
+        assert_eq!(c.accepts[0].amount.as_deref(), Some("10000"));
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        assert_eq!(c.problems[0].field, "body");
+        assert!(c.problems[0].message.contains("browser paywall"));
+        assert_eq!(c.warnings, [c.problems[0].to_string()]);
+        // Detected by Content-Type alone, or by the page alone.
+        let c = parse_payment_required(&headers, b"pay here").expect("parses");
+        assert!(c.html_body);
+        headers.remove(0);
+        assert!(
+            parse_payment_required(&headers, page)
+                .expect("parses")
+                .html_body
+        );
+        // Without the header: nothing to read, and the error says it is a page.
+        let err = parse_payment_required(std::slice::from_ref(&html), page).expect_err("no terms");
+        assert!(matches!(err, ChallengeError::NotX402 { html: true, .. }));
+        assert_eq!(err.step(), "paywall");
+        // The legacy paywall and @x402/core's fallback page are recognised as x402 paywalls;
+        // other pages, and non-HTML bodies, are not.
+        let legacy = b"<!DOCTYPE html><html><head><script>window.x402 = {amount: 0.001};</script></head></html>";
+        assert!(looks_like_x402_paywall(&[], legacy));
+        assert!(looks_like_x402_paywall(std::slice::from_ref(&html), page));
+        assert!(!looks_like_x402_paywall(
+            std::slice::from_ref(&html),
+            b"<html><body>hello</body></html>"
+        ));
+        assert!(!looks_like_x402_paywall(
+            &[],
+            b"{\"x402\":\"payment required\"}"
+        ));
     }
 
     #[test]
@@ -1205,7 +1524,13 @@ mod tests {
         )
         .expect("parses");
         assert_eq!(c.accepts[0].amount.as_deref(), Some("10000"));
-        assert!(c.warnings[0].contains("several"), "{:?}", c.warnings);
+        assert_eq!(
+            c.problems,
+            [Problem::new(
+                "PAYMENT-REQUIRED",
+                "was sent 2 times with 2 different values; the first one is used"
+            )]
+        );
         // An empty header alone is treated as absent, and the body is read.
         let c = parse_payment_required(&[hdr("PAYMENT-REQUIRED", "  ")], SPEC_V1_BODY.as_bytes())
             .expect("parses");
@@ -1230,27 +1555,35 @@ mod tests {
         for (doc, needle) in [
             (
                 format!(r#"{{"x402Version":2,"accepts":{accepts}}}"#),
-                "no resource",
+                "resource is missing",
             ),
             (
                 format!(r#"{{"x402Version":2,"resource":"u","accepts":{accepts}}}"#),
-                "resource is not an object",
+                "resource must be an object, not a string",
             ),
             (
                 format!(r#"{{"x402Version":2,"resource":{{}},"accepts":{accepts}}}"#),
-                "resource.url",
+                "resource.url is missing",
+            ),
+            (
+                format!(r#"{{"x402Version":2,"resource":{{"url":""}},"accepts":{accepts}}}"#),
+                "resource.url is empty",
+            ),
+            (
+                format!(r#"{{"x402Version":2,"resource":{{"url":3}},"accepts":{accepts}}}"#),
+                "resource.url must be a string, not a number",
             ),
             (
                 format!(
                     r#"{{"x402Version":2,"resource":{{"url":"u"}},"error":5,"accepts":{accepts}}}"#
                 ),
-                "error is not a string",
+                "error must be a string, not a number",
             ),
             (
                 format!(
                     r#"{{"x402Version":2,"resource":{{"url":"u"}},"extensions":[],"accepts":{accepts}}}"#
                 ),
-                "extensions is not an object",
+                "extensions must be an object, not an array",
             ),
         ] {
             let c = v2(&doc);
@@ -1258,6 +1591,14 @@ mod tests {
                 c.warnings.iter().any(|w| w.contains(needle)),
                 "{doc}: {:?}",
                 c.warnings
+            );
+            // Each is also listed with its field, and the two lists agree.
+            let texts: Vec<String> = c.problems.iter().map(ToString::to_string).collect();
+            assert_eq!(texts, c.warnings);
+            assert!(
+                c.problems.iter().all(|p| !p.field.contains(' ')),
+                "{:?}",
+                c.problems
             );
         }
     }
@@ -1324,6 +1665,83 @@ mod tests {
             assert!(msg.starts_with(char::is_lowercase), "{msg}");
             assert!(!msg.contains("run "), "{msg}");
         }
+    }
+
+    /// `inspect` names the failing step of an unreadable 402 with `step()`.
+    #[test]
+    fn each_error_names_its_step() {
+        let b64 = |s: &str| STANDARD.encode(s);
+        let h = |v: String| vec![hdr("PAYMENT-REQUIRED", &v)];
+        let html = vec![hdr("Content-Type", "text/html")];
+        type Case<'a> = (Vec<(String, String)>, &'a [u8], &'a str);
+        let cases: Vec<Case> = vec![
+            (vec![], b"", "locate"),
+            (vec![], b"Payment Required", "locate"),
+            (vec![], b"{}", "locate"),
+            (html, b"<html><body>pay</body></html>", "paywall"),
+            (h("%%%".into()), b"", "base64"),
+            (h(STANDARD.encode(b"\xff\xfe")), b"", "utf8"),
+            (h(b64("{x402Version")), b"", "json"),
+            (vec![], br#"{"x402Version":1,"accepts":"#, "json"),
+            (h(b64("[]")), b"", "json"),
+            (
+                h(b64(r#"{"x402Version":3,"accepts":[{}]}"#)),
+                b"",
+                "version",
+            ),
+            (h(b64(r#"{"accepts":[{}]}"#)), b"", "version"),
+            (h(b64(r#"{"x402Version":2}"#)), b"", "fields"),
+            (h(b64(r#"{"x402Version":2,"accepts":[]}"#)), b"", "fields"),
+        ];
+        for (headers, body, step) in cases {
+            let err = parse_payment_required(&headers, body).expect_err("must fail");
+            assert_eq!(err.step(), step, "{err}");
+        }
+    }
+
+    #[test]
+    fn extra_is_compared_with_the_known_token() {
+        let networks = crate::network::Networks::built_in();
+        let base_sepolia = networks.find("base-sepolia").expect("built in");
+        let usdc = &base_sepolia.assets[0];
+        let extra = |e: &str| v2_with("extra", Some(json(e)));
+        assert!(
+            extra(r#"{"name":"USDC","version":"2"}"#)
+                .token_problems(base_sepolia, usdc)
+                .is_empty()
+        );
+        let p = extra(r#"{"name":"USD Coin","version":"1"}"#).token_problems(base_sepolia, usdc);
+        assert_eq!(
+            p,
+            [
+                Problem::new(
+                    "extra.name",
+                    "is 'USD Coin', but USDC on base-sepolia signs with eip-712 name 'USDC'"
+                ),
+                Problem::new(
+                    "extra.version",
+                    "is '1', but USDC on base-sepolia signs with eip-712 version '2'"
+                ),
+            ]
+        );
+        // Missing or mistyped values are parse problems already, not repeated here.
+        assert!(
+            extra(r#"{"version":2}"#)
+                .token_problems(base_sepolia, usdc)
+                .is_empty()
+        );
+        // A Permit2-only token offered as EIP-3009.
+        let megaeth = networks.find("megaeth").expect("built in");
+        let musd = &megaeth.assets[0];
+        let p = extra(r#"{"name":"MegaUSD","version":"1"}"#).token_problems(megaeth, musd);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].field, "extra.assetTransferMethod");
+        assert!(p[0].message.starts_with("is missing"), "{p:?}");
+        assert!(
+            extra(r#"{"name":"MegaUSD","version":"1","assetTransferMethod":"permit2"}"#)
+                .token_problems(megaeth, musd)
+                .is_empty()
+        );
     }
 
     /// A valid v2 requirement with one field replaced (`Some`) or removed (`None`).
