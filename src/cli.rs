@@ -364,6 +364,16 @@ pub struct InspectArgs {
     /// Print the terms as one JSON document
     #[arg(long)]
     pub json: bool,
+    /// The per-payment cap to judge against, as `get --max-amount` [default: [limits]
+    /// per_payment, else 0.10]
+    #[arg(long, value_name = "AMOUNT", env = "X402_MAX_AMOUNT")]
+    pub max_amount: Option<crate::amount::UserAmount>,
+    /// Save the option `get` would pay to FILE, for `x402 get --terms FILE`
+    #[arg(long, value_name = "FILE")]
+    pub save_terms: Option<PathBuf>,
+    /// Replace an existing --save-terms file
+    #[arg(long, requires = "save_terms")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

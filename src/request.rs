@@ -177,6 +177,13 @@ impl ReceiveError {
     }
 }
 
+fn headers_text<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 /// Whether a status is a redirect `-L` follows.
 pub fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
@@ -221,7 +228,7 @@ impl Prepared {
         }
         let mut resp = req.send().await?;
         let status = resp.status();
-        let headers = resp
+        let headers: Vec<(String, String)> = resp
             .headers()
             .iter()
             .map(|(n, v)| {
@@ -232,9 +239,17 @@ impl Prepared {
             })
             .collect();
         let body = if status.as_u16() == 402 {
+            // A browser paywall page (the legacy v1 one is 3.5 MB) is kept to its first MiB,
+            // enough to recognise it; any other oversized 402 is refused.
+            let html = headers_text(&headers, "content-type")
+                .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"));
             let mut body = Vec::new();
             while let Some(chunk) = resp.chunk().await? {
                 if body.len() + chunk.len() > MAX_402_BODY {
+                    if html {
+                        body.extend_from_slice(&chunk[..MAX_402_BODY - body.len()]);
+                        break;
+                    }
                     return Err(ReceiveError::TooLarge);
                 }
                 body.extend_from_slice(&chunk);

@@ -323,6 +323,26 @@ fn hostile_402s_get_no_payment() {
             journal: &[],
         },
         Case {
+            name: "a 3.5 MB browser paywall page instead of terms",
+            server: unpaid((
+                402,
+                vec![("content-type".into(), "text/html; charset=utf-8".into())],
+                {
+                    let mut page =
+                        b"<!DOCTYPE html><html><head><title>Payment Required</title></head><body>"
+                            .to_vec();
+                    page.resize(3_500_000, b' ');
+                    page.extend_from_slice(b"</body></html>");
+                    page
+                },
+            )),
+            args: vec![],
+            code: 8,
+            message: "the 402 cannot be read",
+            payments: 0,
+            journal: &[],
+        },
+        Case {
             name: "a 2 MB header",
             server: unpaid((
                 402,

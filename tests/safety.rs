@@ -831,3 +831,58 @@ fn a_keystore_others_can_read_is_warned_about_before_signing() {
         "{err}"
     );
 }
+
+#[test]
+fn inspect_saves_the_terms_that_get_then_pins() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let url = s.at("/inspected");
+    let terms = env.path("terms.json");
+    let out = env
+        .x402()
+        .args(["inspect", &url, "--save-terms"])
+        .arg(&terms)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert!(support::stderr(&out).contains("saved the terms (0.001 USDC"));
+    let saved: Value = serde_json::from_slice(&std::fs::read(&terms).unwrap()).unwrap();
+    assert_eq!(saved["amount"], "1000");
+    assert_eq!(saved["payTo"], PAYEE);
+    assert_eq!(saved["network"], "eip155:84532");
+    // Never overwritten without --force.
+    let out = env
+        .x402()
+        .args(["inspect", &url, "--save-terms"])
+        .arg(&terms)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(2));
+    assert!(support::stderr(&out).contains("--force"));
+    let get = |env: &Env| {
+        env.x402()
+            .args(["get", &url, "--yes", "--terms"])
+            .arg(&terms)
+            .arg("--password-file")
+            .arg(&pw)
+            .output()
+            .unwrap()
+    };
+    let out = get(&env);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    // The server raises its price: nothing is signed.
+    *s.state.amount.lock().unwrap() = "1001".into();
+    let out = get(&env);
+    assert_eq!(code(&out), Some(112));
+    assert!(support::stderr(&out).contains("not the pinned 0.001 USDC"));
+    assert_eq!(s.payments().len(), 1);
+    // inspect judges the cap given with --max-amount, as get would.
+    let out = env
+        .x402()
+        .args(["inspect", &url, "--json", "--max-amount", "0.0005"])
+        .output()
+        .unwrap();
+    let data = json_data(&out);
+    assert_eq!(data["choice"]["cap"]["within"], false, "{data}");
+}

@@ -55,6 +55,9 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
             ctx.printer.result(&line)?;
         }
     }
+    if let Some(path) = &args.save_terms {
+        save_terms(ctx, &args, &prepared, &resp, &challenge, &preferred, path)?;
+    }
     if let Some(paywall) = &report.paywall {
         ctx.printer.warn(
             "the server answered with its browser paywall page; the terms shown come from its \
@@ -63,6 +66,63 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
         ctx.printer.info(format!("  hint: {}", paywall.hint()));
     }
     Ok(ExitStatus::Success)
+}
+
+/// `--save-terms FILE`: the option `get` would pay, pinned for `get --terms FILE`.
+fn save_terms(
+    ctx: &Context<'_>,
+    args: &InspectArgs,
+    prepared: &Prepared,
+    resp: &Received,
+    challenge: &Challenge,
+    preferred: &[String],
+    path: &std::path::Path,
+) -> Result<()> {
+    let (judged, chosen) = policy::choose(
+        challenge,
+        &ctx.networks,
+        preferred,
+        !args.networks.is_empty(),
+    );
+    let Some(quote) = chosen
+        .filter(|_| resp.status == 402)
+        .and_then(|i| judged[i].as_ref().ok())
+    else {
+        return Err(crate::error::Failed {
+            status: ExitStatus::NoAcceptableOption,
+            message: "no payable option to save as terms".into(),
+        }
+        .into());
+    };
+    let terms = crate::payment::terms::Terms::from_quote(prepared.url.as_str(), quote);
+    let text = serde_json::to_string_pretty(&terms)? + "\n";
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d.to_path_buf(),
+        None => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| crate::error::UsageError(format!("{}: not a file name", path.display())))?;
+    crate::fsutil::write_atomic(&dir, &name, text.as_bytes(), 0o644, args.force).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::Error::new(crate::error::UsageError(format!(
+                "{} exists; pass --force to replace it",
+                path.display()
+            )))
+        } else {
+            anyhow::anyhow!("cannot write the terms {}: {e}", path.display())
+        }
+    })?;
+    ctx.printer.info(format!(
+        "saved the terms ({} on {} to {}) in {}; pay exactly these with: x402 get URL --terms {}",
+        quote.price(),
+        quote.network.name,
+        quote.pay_to.to_checksum(None),
+        path.display(),
+        path.display()
+    ));
+    Ok(())
 }
 
 /// `--network` names checked against the table, else config.toml's preference.
@@ -520,7 +580,7 @@ impl Report {
                  treat the URL as free)"
             ),
         };
-        let cap = chosen_quote.and_then(|q| cap_view(ctx, q));
+        let cap = chosen_quote.and_then(|q| cap_view(ctx, args, q));
         if let Some(i) = chosen {
             options[i].chosen = true;
         }
@@ -757,12 +817,12 @@ impl OptionView {
     }
 }
 
-/// The per-payment cap `get` would apply without `--max-amount`: config.toml's, else the
-/// default.
-fn cap_view(ctx: &Context<'_>, q: &Quote) -> Option<CapView> {
-    let (cap, from) = match &ctx.config.limits.per_payment {
-        Some(c) => (c.clone(), "[limits] per_payment in config.toml"),
-        None => (DEFAULT_MAX_AMOUNT.parse().ok()?, "the default"),
+/// The per-payment cap `get` would apply: `--max-amount`, else config.toml's, else the default.
+fn cap_view(ctx: &Context<'_>, args: &InspectArgs, q: &Quote) -> Option<CapView> {
+    let (cap, from) = match (&args.max_amount, &ctx.config.limits.per_payment) {
+        (Some(c), _) => (c.clone(), "--max-amount"),
+        (None, Some(c)) => (c.clone(), "[limits] per_payment in config.toml"),
+        (None, None) => (DEFAULT_MAX_AMOUNT.parse().ok()?, "the default"),
     };
     let limit = cap
         .to_base_units(q.asset.decimals)
