@@ -231,6 +231,16 @@ fn history(env: &Env) -> Value {
     json_data(&out)
 }
 
+/// `x402 get URL --yes --password-file PW EXTRA…`
+fn pay(env: &Env, pw: &std::path::Path, url: &str, extra: &[&str]) -> std::process::Output {
+    env.x402()
+        .args(["get", url, "--yes", "--password-file"])
+        .arg(pw)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
 }
@@ -240,12 +250,7 @@ fn a_settled_payment_is_journaled_and_listed() {
     let server = Scripted::start(Paid::Settle);
     let env = Env::new();
     let pw = payer(&env);
-    let out = env
-        .x402()
-        .args(["get", &server.at("/report"), "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &server.at("/report"), &[]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(support::stdout(&out), "paid body for /report");
     let h = history(&env);
@@ -342,12 +347,7 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
     let env = Env::new();
     let pw = payer(&env);
     let url = server.at("/slow");
-    let out = env
-        .x402()
-        .args(["get", &url, "--yes", "-m", "1", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &url, &["-m", "1"]);
     assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
     let h = history(&env);
     let p = &h["payments"][0];
@@ -373,12 +373,7 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
     assert!(err.contains("already paid") && err.contains(nonce), "{err}");
     assert_eq!(server.payments().len(), 1);
     // With --yes a script pays again knowingly, and is told about the earlier payment.
-    let out = env
-        .x402()
-        .args(["get", &url, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &url, &[]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert!(support::stderr(&out).contains("already paid"));
     assert_eq!(server.payments().len(), 2);
@@ -423,12 +418,7 @@ fn a_5xx_after_paying_is_an_unknown_outcome() {
     let server = Scripted::start(Paid::Error);
     let env = Env::new();
     let pw = payer(&env);
-    let out = env
-        .x402()
-        .args(["get", &server.at("/x"), "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &server.at("/x"), &[]);
     assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
     assert_eq!(history(&env)["payments"][0]["status"], "unknown");
 }
@@ -446,12 +436,7 @@ fn redirects_never_carry_the_payment_header() {
     assert_eq!(code(&out), Some(0));
     assert!(b.seen().is_empty());
     // With -L: a → b (402, paid on b) → back to a, which never sees the payment.
-    let out = env
-        .x402()
-        .args(["get", "-L", &a.at("/go"), "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &a.at("/go"), &["-L"]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(support::stdout(&out), "free body");
     assert!(a.payments().is_empty(), "{:?}", a.seen());
@@ -468,12 +453,7 @@ fn a_second_402_after_paying_is_not_paid_silently() {
     *b.state.redirect_to.lock().unwrap() = b.at("/another");
     let env = Env::new();
     let pw = payer(&env);
-    let out = env
-        .x402()
-        .args(["get", "-L", &b.at("/first"), "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &b.at("/first"), &["-L"]);
     assert_eq!(code(&out), Some(110), "{}", support::stderr(&out));
     assert!(support::stderr(&out).contains("second payment"));
     assert_eq!(b.payments().len(), 1);
@@ -507,12 +487,7 @@ fn pinned_terms_are_paid_and_anything_else_is_refused_unsigned() {
             "not the expected",
         ),
     ] {
-        let out = env
-            .x402()
-            .args(["get", &url, "--yes", flag, value, "--password-file"])
-            .arg(&pw)
-            .output()
-            .unwrap();
+        let out = pay(&env, &pw, &url, &[flag, value]);
         assert_eq!(code(&out), Some(112), "{flag}");
         let err = support::stderr(&out);
         assert!(
@@ -591,13 +566,7 @@ fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
     let s = Scripted::start(Paid::Settle);
     let env = Env::new();
     let pw = payer(&env);
-    let pay = |path: &str| {
-        env.x402()
-            .args(["get", &s.at(path), "--yes", "--password-file"])
-            .arg(&pw)
-            .output()
-            .unwrap()
-    };
+    let pay = |path: &str| pay(&env, &pw, &s.at(path), &[]);
     assert_eq!(code(&pay("/one")), Some(0));
     let journal = env.x402_home().join("journal.jsonl");
     let mut bytes = std::fs::read(&journal).unwrap();
@@ -639,12 +608,7 @@ fn history_check_asks_the_chain() {
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     // 2. An unknown outcome: the scripted server takes the payment and never answers.
     let s = Scripted::start(Paid::Stall);
-    let out = env
-        .x402()
-        .args(["get", &s.at("/lost"), "--yes", "-m", "1", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &s.at("/lost"), &["-m", "1"]);
     assert_eq!(code(&out), Some(115));
     let check = |env: &Env| {
         let out = env
@@ -818,12 +782,7 @@ fn a_keystore_others_can_read_is_warned_about_before_signing() {
     let pw = payer(&env);
     let ks = env.keystores().join("payer");
     std::fs::set_permissions(&ks, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = env
-        .x402()
-        .args(["get", &server.at("/loose"), "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = pay(&env, &pw, &server.at("/loose"), &[]);
     assert_eq!(code(&out), Some(0));
     let err = support::stderr(&out);
     assert!(

@@ -502,43 +502,38 @@ async fn send_paid(
             continue;
         }
         let nonce = &payment.nonce;
-        if !delivered {
-            outcome.status = "unsent";
+        let (journal_status, status, message) = if delivered {
+            (
+                Status::Unknown,
+                ExitStatus::OutcomeUnknown,
+                format!(
+                    "the payment was sent but no answer came back; it may have settled (nonce \
+                     {nonce}); check with `x402 history check` before paying again"
+                ),
+            )
+        } else {
             let status = match &err {
                 ReceiveError::Http(e) => transport_status(e),
                 ReceiveError::TooLarge => ExitStatus::TooLarge,
             };
-            record(
-                ctx,
-                journal,
-                nonce,
+            (
                 Status::Unsent,
-                None,
-                Some(err.to_string()),
-            );
-            return Err(receive_error(err).context(Failed {
                 status,
-                message: format!(
+                format!(
                     "the paid request could not be delivered, so nothing was paid (nonce {nonce})"
                 ),
-            }));
-        }
-        outcome.status = "unknown";
+            )
+        };
+        outcome.status = journal_status.as_str();
         record(
             ctx,
             journal,
             nonce,
-            Status::Unknown,
+            journal_status,
             None,
             Some(err.to_string()),
         );
-        return Err(receive_error(err).context(Failed {
-            status: ExitStatus::OutcomeUnknown,
-            message: format!(
-                "the payment was sent but no answer came back; it may have settled (nonce {nonce}); \
-                 check with `x402 history check` before paying again"
-            ),
-        }));
+        return Err(receive_error(err).context(Failed { status, message }));
     }
 }
 
