@@ -70,6 +70,25 @@ pub fn use_color(choice: ColorChoice, stderr_tty: bool) -> bool {
     }
 }
 
+/// Text for a terminal: control characters (which a hostile server could put in a description
+/// or an error reason to move the cursor, recolour or retitle the terminal) are shown escaped,
+/// as `\u{1b}`; newlines and tabs stay.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl Printer {
     pub fn new(verbosity: Verbosity, color: ColorChoice) -> Self {
         let stderr_tty = io::stderr().is_terminal();
@@ -97,10 +116,10 @@ impl Printer {
         Some(bar)
     }
 
-    /// One line of result on stdout.
+    /// One line of result on stdout (control characters escaped, see [`clean`]).
     pub fn result(&self, line: &str) -> io::Result<()> {
         let mut out = io::stdout().lock();
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", clean(line))?;
         out.flush()
     }
 
@@ -141,21 +160,25 @@ impl Printer {
     /// Said to the human, unless `-q`.
     pub fn info(&self, msg: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
-            eprintln!("{}", msg.as_ref());
+            eprintln!("{}", clean(msg.as_ref()));
         }
     }
 
     /// Only with `-v`.
     pub fn detail(&self, msg: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Verbose {
-            eprintln!("{}", msg.as_ref().dimmed());
+            eprintln!("{}", clean(msg.as_ref()).dimmed());
         }
     }
 
     /// `x402: warning: …`, unless `-q`.
     pub fn warn(&self, msg: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
-            eprintln!("{} {}", "x402: warning:".yellow().bold(), msg.as_ref());
+            eprintln!(
+                "{} {}",
+                "x402: warning:".yellow().bold(),
+                clean(msg.as_ref())
+            );
         }
     }
 
@@ -165,12 +188,26 @@ impl Printer {
         if !self.show_errors {
             return;
         }
-        eprintln!("{} {}", "x402: error:".red().bold(), err.message);
+        eprintln!("{} {}", "x402: error:".red().bold(), clean(&err.message));
         for cause in &err.causes {
-            eprintln!("  {} {cause}", "caused by:".dimmed());
+            eprintln!("  {} {}", "caused by:".dimmed(), clean(cause));
         }
         for hint in &err.hints {
-            eprintln!("  {} {hint}", "hint:".cyan());
+            eprintln!("  {} {}", "hint:".cyan(), clean(hint));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(clean("plain\ttext\nline"), "plain\ttext\nline");
+        assert_eq!(
+            clean("evil\u{1b}]0;pwned\u{7}\u{1b}[2J\r\u{9b}31m"),
+            "evil\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{d}\\u{9b}31m"
+        );
     }
 }

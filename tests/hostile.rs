@@ -501,3 +501,48 @@ fn a_reply_that_is_not_http_is_8() {
     assert_eq!(out.status.code(), Some(8), "{err}");
     assert!(err.contains("not HTTP"), "{err}");
 }
+
+/// Server text (a description, an error reason) reaches the terminal with its control
+/// characters escaped: no cursor moves, recolouring or window titles from a 402.
+#[test]
+fn terminal_escapes_in_server_text_are_neutralised() {
+    let server = unpaid({
+        let option = json!({
+            "scheme": "exact", "network": "eip155:84532", "amount": "1000", "asset": USDC,
+            "payTo": PAYEE, "maxTimeoutSeconds": 60, "extra": {"name": "USDC", "version": "2"}
+        });
+        let doc = json!({
+            "x402Version": 2,
+            "error": "\u{1b}]0;owned\u{7}pay me",
+            "resource": {"url": "http://127.0.0.1/r", "description": "\u{1b}[2J\u{1b}[31mall clear\r"},
+            "accepts": [option]
+        });
+        (
+            402,
+            vec![("payment-required".into(), b64(&doc))],
+            b"{}".to_vec(),
+        )
+    });
+    let env = Env::new();
+    let url = format!("{}/r", server.url);
+    for args in [vec!["get", &url, "--dry-run"], vec!["inspect", &url]] {
+        let out = env.x402().args(&args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            support::stderr(&out)
+        );
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        assert!(
+            !all.contains(&0x1b) && !all.contains(&0x07) && !all.contains(&b'\r'),
+            "{args:?}"
+        );
+        assert!(
+            String::from_utf8_lossy(&all).contains("\\u{1b}[31mall clear"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&all)
+        );
+    }
+    assert_eq!(server.payments(), 0);
+}
