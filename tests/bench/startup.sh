@@ -56,8 +56,8 @@ done
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "x402 start-up, release build: $(nproc) cores ($cpu), $(date -u +%F), runs $runs, warm-up $warmup"
 echo
-echo "| Command | median | mean (± σ) | min | max | runs |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| Command | median | mean (± σ) | min | max | CPU (user + sys, mean) | runs |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
 
 medians=()
 if $hyperfine && command -v hyperfine >/dev/null; then
@@ -70,29 +70,39 @@ if $hyperfine && command -v hyperfine >/dev/null; then
     row=$(node -e '
       const r = require(process.argv[1]).results[0];
       const ms = (s) => (s * 1000).toFixed(2) + " ms";
-      console.log([ms(r.median), `${ms(r.mean)} ± ${(r.stddev * 1000).toFixed(2)}`, ms(r.min), ms(r.max), r.times.length, r.median * 1000].join("\t"));
+      console.log([ms(r.median), `${ms(r.mean)} ± ${(r.stddev * 1000).toFixed(2)}`, ms(r.min), ms(r.max), ms(r.user + r.system), r.times.length, r.median * 1000].join("\t"));
     ' "$json" 2>/dev/null || python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 ms = lambda s: "%.2f ms" % (s * 1000)
-print("\t".join([ms(r["median"]), "%s ± %.2f" % (ms(r["mean"]), r["stddev"] * 1000), ms(r["min"]), ms(r["max"]), str(len(r["times"])), str(r["median"] * 1000)]))
+print("\t".join([ms(r["median"]), "%s ± %.2f" % (ms(r["mean"]), r["stddev"] * 1000), ms(r["min"]), ms(r["max"]), ms(r["user"] + r["system"]), str(len(r["times"])), str(r["median"] * 1000)]))
 ' "$json")
-    IFS=$'\t' read -r med mean min max n raw <<<"$row"
-    echo "| \`x402 ${names[$i]}\` | $med | $mean | $min | $max | $n |"
+    IFS=$'\t' read -r med mean min max cpu n raw <<<"$row"
+    echo "| \`x402 ${names[$i]}\` | $med | $mean | $min | $max | $cpu | $n |"
     medians+=("$raw")
   done
 else
   tool="a bash loop (\$EPOCHREALTIME; install hyperfine with 'apt-get install hyperfine' for better figures)"
-  now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
+  # User + system time of this shell's finished children, in µs, from bash's `times` (ms
+  # resolution), run in this shell (not in a $(...) subshell, whose children are not ours).
+  children_cpu_us() {
+    times >"$work/times"
+    tail -1 "$work/times" | sed 's/\([0-9]*\)m\([0-9]*\)\.\([0-9]*\)s/\1 \2 \3/g' |
+      awk '{ printf "%d\n", (($1 * 60 + $2) * 1000 + $3 + ($4 * 60 + $5) * 1000 + $6) * 1000 }'
+  }
   for i in "${!cmds[@]}"; do
     for _ in $(seq "$warmup"); do ${cmds[$i]} >/dev/null; done
     samples=()
+    children_cpu_us >"$work/cpu0"
     for _ in $(seq "$runs"); do
       t0=${EPOCHREALTIME/./}
       ${cmds[$i]} >/dev/null
       t1=${EPOCHREALTIME/./}
       samples+=($((t1 - t0)))
     done
+    children_cpu_us >"$work/cpu1"
+    cpu0=$(<"$work/cpu0")
+    cpu1=$(<"$work/cpu1")
     sorted=$(printf '%s\n' "${samples[@]}" | sort -n)
     n=${#samples[@]}
     min=$(head -1 <<<"$sorted")
@@ -107,7 +117,7 @@ else
     sum=0
     for s in "${samples[@]}"; do sum=$((sum + s)); done
     us() { printf '%d.%02d ms' $(($1 / 1000)) $((($1 % 1000) / 10)); }
-    echo "| \`x402 ${names[$i]}\` | $(us "$med") | $(us $((sum / n))) | $(us "$min") | $(us "$max") | $n |"
+    echo "| \`x402 ${names[$i]}\` | $(us "$med") | $(us $((sum / n))) | $(us "$min") | $(us "$max") | $(us $(((cpu1 - cpu0) / n))) | $n |"
     medians+=("$(us "$med" | cut -d' ' -f1)")
   done
 fi
