@@ -10,6 +10,7 @@
 // each runs the two clients alternately, --runs times each:
 //   x402 get --yes --password-file F <v2.serverUrl>/cheap
 //   node tests/localnet/official-client.mjs --version 2 --key-env VAR --state-file S <v2.serverUrl>/cheap
+//   (x402 get also gets --account payer; the official client takes the key from the environment)
 // Every run must exit 0 (and x402's body must be the paid route's), or the benchmark fails.
 // Prints a JSON summary on stdout and writes the "## x402 get vs the official client" section of
 // BENCHMARKS.md (unless --no-write). Only 127.0.0.1 is ever contacted: the Node processes carry
@@ -117,10 +118,11 @@ function write(s) {
     "",
     "One whole process each, spawn to exit, paying `GET /cheap` (0.001 USDC on eip155:84532) of the local v2",
     "server with the same payer key, settled on the local chain before the response is released; the two",
-    `clients alternate, after ${WARMUP} warm-up run${WARMUP === 1 ? "" : "s"} of each, and every run exited 0. x402: \`x402 get --yes --password-file F URL\``,
-    "(the keystore is unlocked in the run: scrypt n=2^13). Official: `node tests/localnet/official-client.mjs",
+    `clients alternate, after ${WARMUP} warm-up run${WARMUP === 1 ? "" : "s"} of each, and every run exited 0.`,
+    "x402: `x402 get --yes --account payer --password-file F URL`, which includes unlocking the keystore (scrypt",
+    "n=2^13, about 16 ms of CPU: see \"Keystore unlock\"). Official: `node tests/localnet/official-client.mjs",
     "--version 2 --key-env VAR --state-file S URL` (Node start-up, module loading, then the same 402 round trip,",
-    "signature and paid request).",
+    "signature and paid request; the key comes from the environment, no KDF).",
     "",
     "| What | median | min | p90 | max | n |",
     "| --- | --- | --- | --- | --- | --- |",
