@@ -33,7 +33,7 @@ done
 cargo build --release --locked --quiet
 x402="$PWD/target/release/x402"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/x402-bench-startup.XXXXXX")
+work=$(mktemp -d /tmp/x402-bench-startup.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # An empty HOME too, so a developer's ~/.foundry/keystores does not change what is listed.
 export X402_HOME="$work/x402" HOME="$work/home" NO_COLOR=1
@@ -46,8 +46,11 @@ printf '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n' |
 printf '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d\n' |
   "$x402" --quiet wallet import bob --password-file "$work/password" >/dev/null
 
+# The commands are strings (hyperfine takes them so), split on spaces: run the binary through a
+# link in the temporary directory, so a checkout path with spaces does not break them.
+ln -s "$x402" "$work/x402-bin"
 names=("--version" "wallet list" "wallet address")
-cmds=("$x402 --version" "$x402 wallet list" "$x402 wallet address alice")
+cmds=("$work/x402-bin --version" "$work/x402-bin wallet list" "$work/x402-bin wallet address alice")
 # Every command must succeed before it is timed.
 for c in "${cmds[@]}"; do
   $c >/dev/null
