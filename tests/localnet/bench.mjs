@@ -12,31 +12,34 @@
 //   * an unpaid GET /free baseline (in-process)
 // and writes the figures with date, machine and command into the
 // "## Local x402 network" section of BENCHMARKS.md at the repository root.
+//
+// Its helpers (start/stop of the network, timing a process, statistics, writing a section of
+// BENCHMARKS.md) are exported for tests/bench/get-vs-official.mjs; importing this file runs
+// nothing.
 import "./guard.mjs";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { LOCALNET_DIR, parseArgs } from "./lib/common.mjs";
 import { createOfficialClient } from "./official-client.mjs";
 
-const args = parseArgs(process.argv.slice(2), { booleans: ["noWrite"] });
-const RUNS = Number(args.runs ?? 20);
-const BRINGUPS = Number(args.bringups ?? 3);
-const REPO = resolve(LOCALNET_DIR, "..", "..");
+export const REPO = resolve(LOCALNET_DIR, "..", "..");
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 
-const median = (xs) => {
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const stats = (xs) => ({ n: xs.length, median: median(xs), min: Math.min(...xs), p90: pct(xs, 90), max: Math.max(...xs) });
-const fmt = (ms) => `${ms.toFixed(0)} ms`;
+export const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+export const stats = (xs) => ({ n: xs.length, median: median(xs), min: Math.min(...xs), p90: pct(xs, 90), max: Math.max(...xs) });
+export const fmt = (ms) => `${ms.toFixed(0)} ms`;
 
-function start(stateFile) {
+/** Spawns start.mjs; resolves when its state line is on stdout. Stop it with stop(sup). */
+export function start(stateFile) {
   const t0 = performance.now();
   const sup = spawn(process.execPath, [join(LOCALNET_DIR, "start.mjs"), "--state-file", stateFile], { stdio: ["pipe", "pipe", "ignore"] });
   const rl = createInterface({ input: sup.stdout });
@@ -45,7 +48,7 @@ function start(stateFile) {
     sup.once("exit", (code) => rej(new Error(`start.mjs exited (${code})`)));
   });
 }
-function stop(sup) {
+export function stop(sup) {
   return new Promise((res) => {
     if (sup.exitCode !== null || sup.signalCode !== null) return res();
     sup.once("exit", res);
@@ -53,20 +56,37 @@ function stop(sup) {
   });
 }
 
-function runClientProcess(version, url, stateFile, key) {
+/**
+ * Runs one whole process and resolves with its time from spawn to exit, in ms (and its stdout
+ * when `stdout: true`); rejects unless it exits 0.
+ */
+export function timeProcess(label, file, argv, { env = process.env, stdout = false } = {}) {
   const t0 = performance.now();
   return new Promise((res, rej) => {
-    const c = spawn(process.execPath, [join(LOCALNET_DIR, "official-client.mjs"), "--version", String(version), "--key-env", "BENCH_KEY", "--state-file", stateFile, url], {
-      env: { ...process.env, BENCH_KEY: key },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const c = spawn(file, argv, { env, stdio: ["ignore", stdout ? "pipe" : "ignore", "pipe"] });
+    let out = "";
     let err = "";
+    if (stdout) c.stdout.on("data", (d) => (out += d));
     c.stderr.on("data", (d) => (err += d));
-    c.on("exit", (code) => (code === 0 ? res(performance.now() - t0) : rej(new Error(`official client v${version} exit ${code}: ${err.slice(-400)}`))));
+    c.on("error", rej);
+    c.on("close", (code) => {
+      const ms = performance.now() - t0;
+      if (code === 0) res(stdout ? { ms, stdout: out } : ms);
+      else rej(new Error(`${label} exit ${code}: ${err.slice(-400)}`));
+    });
   });
 }
 
+/** One whole `official-client.mjs` run paying `url`; resolves with its time in ms. */
+export function runClientProcess(version, url, stateFile, key) {
+  const argv = [join(LOCALNET_DIR, "official-client.mjs"), "--version", String(version), "--key-env", "BENCH_KEY", "--state-file", stateFile, url];
+  return timeProcess(`official client v${version}`, process.execPath, argv, { env: { ...process.env, BENCH_KEY: key } });
+}
+
 async function main() {
+  const args = parseArgs(process.argv.slice(2), { booleans: ["noWrite"] });
+  const RUNS = Number(args.runs ?? 20);
+  const BRINGUPS = Number(args.bringups ?? 3);
   const tmp = mkdtempSync(join(tmpdir(), "x402-localnet-bench-"));
   const stateFile = join(tmp, "state.json");
   const results = { bringUp: [], bringUpInternal: [] };
@@ -123,11 +143,10 @@ async function main() {
 
   const summary = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, stats(v)]));
   process.stdout.write(`${JSON.stringify(summary)}\n`);
-  if (!args.noWrite) writeBenchmarks(summary);
+  if (!args.noWrite) writeBenchmarks(summary, RUNS, BRINGUPS);
 }
 
-function writeBenchmarks(s) {
-  const file = join(REPO, "BENCHMARKS.md");
+function writeBenchmarks(s, RUNS, BRINGUPS) {
   const date = new Date().toISOString().slice(0, 10);
   const cpu = cpus()[0]?.model?.trim() || "unknown CPU";
   const row = (label, st) => `| ${label} | ${fmt(st.median)} | ${fmt(st.min)} | ${fmt(st.p90)} | ${fmt(st.max)} | ${st.n} |`;
@@ -159,19 +178,27 @@ function writeBenchmarks(s) {
     row("unpaid GET /free (v2 server), in-process", s.freeInProcess),
     "",
   ].join("\n");
+  writeSection("## Local x402 network", section);
+}
+
+/** Replaces the section that starts with `heading` in BENCHMARKS.md (or appends it). */
+export function writeSection(heading, section) {
+  const file = join(REPO, "BENCHMARKS.md");
   let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\n";
-  const start = text.indexOf("## Local x402 network");
-  if (start >= 0) {
-    const next = text.indexOf("\n## ", start + 1);
-    text = text.slice(0, start) + section + (next >= 0 ? `\n${text.slice(next + 1)}` : "");
+  const at = text.indexOf(`${heading}\n`);
+  if (at >= 0) {
+    const next = text.indexOf("\n## ", at + 1);
+    text = text.slice(0, at) + section + (next >= 0 ? `\n${text.slice(next + 1)}` : "");
   } else {
     text = `${text.replace(/\n*$/, "\n\n")}${section}`;
   }
   writeFileSync(file, text);
-  log(`wrote section "## Local x402 network" in ${file}`);
+  log(`wrote section "${heading}" in ${file}`);
 }
 
-main().catch((err) => {
-  log(`failed: ${err.stack || err}`);
-  process.exit(1);
-});
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main().catch((err) => {
+    log(`failed: ${err.stack || err}`);
+    process.exit(1);
+  });
+}
