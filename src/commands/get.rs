@@ -911,3 +911,26 @@ fn deliver(ctx: &Context<'_>, args: &GetArgs, r: &Received) -> Result<ExitStatus
     }
     Ok(ExitStatus::Success)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_loopback_hosts_are_exempt_from_the_plain_http_warning() {
+        for (url, loopback) in [
+            ("http://127.0.0.1:8080/x", true),
+            ("http://127.8.9.10/x", true),
+            ("http://localhost/x", true),
+            ("http://LOCALHOST:1/x", true),
+            ("http://[::1]:4021/x", true),
+            ("http://10.0.0.1/x", false),
+            ("http://api.example.com/x", false),
+            ("http://localhost.example.com/x", false),
+            ("http://[::2]/x", false),
+        ] {
+            let u = reqwest::Url::parse(url).unwrap();
+            assert_eq!(is_loopback(&u), loopback, "{url}");
+        }
+    }
+}
