@@ -167,6 +167,11 @@ pub struct Contents {
 }
 
 impl Contents {
+    /// Folds the journal's lines into payments; unreadable lines are listed, not fatal.
+    pub fn parse(bytes: &[u8]) -> Contents {
+        parse(bytes)
+    }
+
     pub fn by_nonce(&self, nonce: &str) -> Option<&Payment> {
         self.payments.iter().find(|p| p.signed.nonce == nonce)
     }

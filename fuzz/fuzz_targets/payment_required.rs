@@ -1,0 +1,174 @@
+//! The 402 reader and everything `x402 get` does with what it read, short of the network:
+//! parse the challenge, judge and choose an option, check the cap and pinned terms, sign,
+//! and build the payment header. No panic, no unbounded allocation, and the money rules
+//! hold for whatever the server sent:
+//! - an option under the cap is never above it in base units;
+//! - the authorization signed is for exactly the quoted amount, payee, token and chain;
+//! - a v2 header echoes `accepts[i]` byte for byte as `accepted`;
+//! - terms saved from a quote accept that same quote.
+//!
+//! Input: `[mode byte][header value] \n\n [body]` (mode picks which parts are sent and the
+//! body's content type), so seeds can be written by hand.
+#![no_main]
+
+use alloy_signer_local::PrivateKeySigner;
+use base64::Engine as _;
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+use std::sync::OnceLock;
+use x402::amount::UserAmount;
+use x402::network::Networks;
+use x402::payment::challenge::{Challenge, parse_payment_required};
+use x402::payment::exact_evm::{domain, new_authorization, payload_json, recover, sign};
+use x402::payment::header::{payment_signature_v2, with_payment_id, x_payment_v1};
+use x402::payment::policy::{self, Quote};
+use x402::payment::terms::{Pins, Terms};
+
+/// Anvil's public test key #0: never a real wallet.
+const TEST_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const NOW: u64 = 1_780_000_000;
+
+fn signer() -> &'static PrivateKeySigner {
+    static SIGNER: OnceLock<PrivateKeySigner> = OnceLock::new();
+    SIGNER.get_or_init(|| TEST_KEY.parse().expect("test key"))
+}
+
+fn networks() -> &'static Networks {
+    static NETWORKS: OnceLock<Networks> = OnceLock::new();
+    NETWORKS.get_or_init(Networks::built_in)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let (head, body) = match rest.windows(2).position(|w| w == b"\n\n") {
+        Some(i) => (&rest[..i], &rest[i + 2..]),
+        None => (rest, &[][..]),
+    };
+    let head = String::from_utf8_lossy(head);
+    let mut headers = Vec::new();
+    if mode & 1 == 0 {
+        headers.push(("PAYMENT-REQUIRED".to_string(), head.into_owned()));
+    }
+    headers.push((
+        "Content-Type".to_string(),
+        match mode >> 1 & 3 {
+            0 => "application/json",
+            1 => "text/html; charset=utf-8",
+            2 => "text/plain",
+            _ => "",
+        }
+        .to_string(),
+    ));
+    let body = if mode & 1 == 0 { body } else { rest };
+
+    let Ok(challenge) = parse_payment_required(&headers, body) else {
+        return;
+    };
+    // What inspect --json prints must always serialise.
+    serde_json::to_string(&challenge).expect("challenge serialises");
+
+    let caps: [UserAmount; 3] = [
+        "0.10".parse().unwrap(),
+        "0".parse().unwrap(),
+        "1000000.00".parse().unwrap(),
+    ];
+    let preferred = ["base-sepolia".to_string(), "eip155:8453".to_string()];
+    for (narrow, prefs) in [(false, &[][..]), (true, &preferred[..])] {
+        let (judged, chosen) = policy::choose(&challenge, networks(), prefs, narrow);
+        assert_eq!(judged.len(), challenge.accepts.len());
+        if let Some(i) = chosen {
+            assert!(judged[i].is_ok(), "the chosen option is payable");
+        }
+        for quote in judged.iter().flatten() {
+            check_quote(&challenge, quote, &caps);
+            if !narrow {
+                check_signed(&challenge, quote);
+            }
+        }
+    }
+});
+
+fn check_quote(challenge: &Challenge, quote: &Quote, caps: &[UserAmount]) {
+    let req = &challenge.accepts[quote.index];
+    assert_eq!(
+        req.amount_u256(),
+        Some(quote.amount),
+        "quote amount is the option's"
+    );
+    let _ = quote.price();
+
+    // Pinned terms round-trip and accept the quote they came from.
+    let terms = Terms::from_quote("http://127.0.0.1/", quote);
+    let text = serde_json::to_string(&terms).expect("terms serialise");
+    let back = Terms::parse(&text).expect("saved terms read back");
+    assert_eq!(back, terms);
+    let pins = Pins {
+        terms: Some(back),
+        ..Pins::default()
+    };
+    assert_eq!(pins.check(quote), Ok(()), "terms accept their own quote");
+
+    for cap in caps {
+        if policy::check_cap(quote, cap).is_ok() {
+            let limit = cap.to_base_units(quote.asset.decimals).expect("cap fits");
+            assert!(quote.amount <= limit, "under the cap means under the cap");
+        }
+    }
+}
+
+/// Signs exactly as `x402 get` does and checks what would leave the machine.
+fn check_signed(challenge: &Challenge, quote: &Quote) {
+    let req = &challenge.accepts[quote.index];
+    let auth = new_authorization(
+        signer().address(),
+        quote.pay_to,
+        quote.amount,
+        NOW,
+        quote.max_timeout_seconds,
+    );
+    assert_eq!(auth.value, quote.amount);
+    assert_eq!(auth.to, quote.pay_to);
+    assert!(auth.valid_before > auth.valid_after);
+    let dom = domain(
+        &quote.domain_name,
+        &quote.domain_version,
+        quote.network.chain_id,
+        quote.asset.address,
+    );
+    let signature = sign(signer(), &auth, &dom).expect("signs");
+    assert_eq!(
+        recover(&auth, &dom, &signature).expect("recovers"),
+        signer().address()
+    );
+    let payload = payload_json(&auth, &signature);
+    let value = if challenge.version == 1 {
+        x_payment_v1("exact", req.network.as_deref().unwrap_or_default(), payload)
+    } else {
+        let extensions = challenge.raw.get("extensions").map(|ext| {
+            with_payment_id(ext, "pay_0123456789abcdef0123456789abcdef")
+                .unwrap_or_else(|| ext.clone())
+        });
+        payment_signature_v2(
+            &req.raw,
+            challenge.raw.get("resource"),
+            extensions.as_ref(),
+            payload,
+        )
+    };
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .expect("header is base64");
+    let doc: Value = serde_json::from_slice(&decoded).expect("header is JSON");
+    let signed = &doc["payload"]["authorization"];
+    assert_eq!(signed["value"], Value::from(quote.amount.to_string()));
+    assert_eq!(signed["to"], Value::from(quote.pay_to.to_checksum(None)));
+    if challenge.version == 2 {
+        assert_eq!(doc["accepted"], req.raw, "accepted is echoed verbatim");
+        assert_eq!(
+            serde_json::to_string(&doc["accepted"]).unwrap(),
+            serde_json::to_string(&req.raw).unwrap()
+        );
+    }
+}

@@ -1,0 +1,29 @@
+//! The settlement receipt (`PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE`) decoder: whatever a
+//! server puts there, no panic, and a decoded receipt still serialises (it goes into
+//! `--receipt FILE` and the journal).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use x402::payment::receipt::{decode_settlement, find_settlement};
+
+fuzz_target!(|data: &[u8]| {
+    let value = String::from_utf8_lossy(data);
+    if let Ok(settlement) = decode_settlement(&value) {
+        serde_json::to_string(&settlement.raw).expect("receipt serialises");
+        if settlement.success {
+            let _ = settlement.transaction.as_deref().map(str::len);
+        }
+    }
+    // Both header names, and the v2 one winning when both are present.
+    let headers = vec![
+        ("x-payment-response".to_string(), value.to_string()),
+        ("Payment-Response".to_string(), value.to_string()),
+    ];
+    let a = find_settlement(&headers).map(|r| r.map(|s| s.raw));
+    let b = decode_settlement(&value).map(|s| s.raw);
+    match (a, b) {
+        (Some(Ok(x)), Ok(y)) => assert_eq!(x, y),
+        (Some(Err(_)), Err(_)) | (None, _) => {}
+        (a, b) => panic!("find_settlement and decode_settlement disagree: {a:?} vs {b:?}"),
+    }
+});

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Writes fuzz/seeds/<target>/*: the starting corpus of each fuzz target, from the protocol's
+published examples (the same ones src/payment/test_vectors.rs holds), the local network's
+routes and the hostile-server cases of tests/hostile.rs. Run it after changing a seed; the
+output is committed, so CI needs no Python.
+
+payment_required inputs are `[mode][PAYMENT-REQUIRED value]\\n\\n[body]`; mode bit 0 set means
+"no header, the whole rest is the body"; bits 1-2 pick the body's content type (0 JSON,
+1 HTML, 2 text/plain, 3 none).
+"""
+import base64
+import json
+import pathlib
+import shutil
+
+ROOT = pathlib.Path(__file__).resolve().parent / "seeds"
+USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e"
+USDC_BASE = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"
+PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"
+PAYER = "0x857b06519E91e3A54538791bDbb0E22373e36b66"
+NONCE = "0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480"
+TX = "0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef"
+
+
+def b64(doc, pad=True):
+    text = base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
+    return text if pad else text.rstrip("=")
+
+
+def option(**over):
+    o = {
+        "scheme": "exact",
+        "network": "eip155:84532",
+        "amount": "10000",
+        "asset": USDC,
+        "payTo": PAY_TO,
+        "maxTimeoutSeconds": 60,
+        "extra": {"name": "USDC", "version": "2"},
+    }
+    o.update(over)
+    return {k: v for k, v in o.items() if v is not None}
+
+
+def v2(accepts, **over):
+    doc = {
+        "x402Version": 2,
+        "error": "PAYMENT-SIGNATURE header is required",
+        "resource": {
+            "url": "https://api.example.com/premium-data",
+            "description": "Access to premium market data",
+            "mimeType": "application/json",
+        },
+        "accepts": accepts,
+    }
+    doc.update(over)
+    return doc
+
+
+def v1(accepts):
+    return {"x402Version": 1, "error": "Payment required to access this resource", "accepts": accepts}
+
+
+def v1_option(**over):
+    o = {
+        "scheme": "exact",
+        "network": "base-sepolia",
+        "maxAmountRequired": "10000",
+        "asset": USDC,
+        "payTo": PAY_TO,
+        "resource": "https://api.example.com/premium-data",
+        "description": "Access to premium market data",
+        "mimeType": "application/json",
+        "outputSchema": None,
+        "maxTimeoutSeconds": 60,
+        "extra": {"name": "USDC", "version": "2"},
+    }
+    o.update(over)
+    return o
+
+
+def header(doc, body=b"{}", mode=0, pad=True):
+    return bytes([mode]) + b64(doc, pad).encode() + b"\n\n" + body
+
+
+def body(doc, mode=1):
+    return bytes([mode]) + json.dumps(doc, indent=2).encode()
+
+
+def payment_required():
+    html = b"<!DOCTYPE html><html><head><title>Payment Required</title></head><body>x402 paywall</body></html>"
+    yield "spec-v2-header", header(v2([option()]))
+    yield "spec-v2-header-unpadded", header(v2([option()]), pad=False)
+    yield "spec-v1-body", body(v1([v1_option()]))
+    yield "v2-html-paywall", header(v2([option()]), html, mode=2)
+    yield "v2-in-body-only", body(v2([option()]))
+    yield "v2-two-networks", header(v2([option(), option(network="eip155:8453", asset=USDC_BASE, amount="2000")]))
+    yield "v2-devchain-and-base-sepolia", header(v2([option(network="eip155:31337", asset="0x5FbDB2315678afecb367f032d93F642f64180aa3"), option()]))
+    yield "v2-solana-and-evm", header(v2([option(network="solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", asset="4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU", payTo="2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4", extra={"feePayer": "EwWqGE4ZFKLofuestmU4LDdK7XM1N4ALgdZccwYugwGd"}), option()]))
+    yield "v2-permit2", header(v2([option(extra={"name": "USDC", "version": "2", "assetTransferMethod": "permit2"})]))
+    yield "v2-payment-identifier", header(v2([option()], extensions={"payment-identifier": {"info": {"required": False}, "schema": {"type": "object"}}}))
+    yield "v2-above-cap", header(v2([option(amount="2500000")]))
+    yield "v2-overflow", header(v2([option(amount="1" + "0" * 80)]))
+    yield "v2-negative", header(v2([option(amount="-1")]))
+    yield "v2-fraction", header(v2([option(amount="0.5")]))
+    yield "v2-number-amount", header(v2([option(amount=10000)]))
+    yield "v2-unknown-asset", header(v2([option(asset="0x5FbDB2315678afecb367f032d93F642f64180aa3")]))
+    yield "v2-wrong-eip712-name", header(v2([option(extra={"name": "USD Coin", "version": "2"})]))
+    yield "v2-bad-payee", header(v2([option(payTo="0x1234")]))
+    yield "v2-timeout-zero", header(v2([option(maxTimeoutSeconds=0)]))
+    yield "v2-timeout-year", header(v2([option(maxTimeoutSeconds=31536000)]))
+    yield "v2-unknown-network", header(v2([option(network="eip155:999999")]))
+    yield "v2-no-extra", header(v2([option(extra=None)]))
+    yield "v2-empty-accepts", header(v2([]))
+    yield "v2-version-3", header(v2([option()], x402Version=3))
+    yield "v2-header-body-disagree", header(v2([option()]), json.dumps(v2([option(amount="1")])).encode())
+    yield "broken-base64", b"\x00eyJ4NDAyVmVyc2lvbiI6Mi*%$\n\n"
+    yield "broken-json", b"\x00" + base64.b64encode(b'{"x402Version":2,"accepts":[{"scheme":').replace(b"=", b"") + b"\n\n"
+    yield "v1-wrong-version", body({"x402Version": "1", "accepts": [v1_option()]})
+    yield "v1-two-options", body(v1([v1_option(), v1_option(network="base", asset=USDC_BASE)]))
+    yield "empty-402", b"\x01"
+
+
+def settlement():
+    yield "spec-v2-ok", b64({"success": True, "transaction": TX, "network": "eip155:84532", "payer": PAYER}, pad=True).encode()
+    yield "spec-v2-fail", b64({"success": False, "errorReason": "insufficient_funds", "network": "eip155:84532"}).encode()
+    yield "spec-v1-ok", b64({"success": True, "transaction": TX, "network": "base-sepolia", "payer": PAYER}).encode()
+    yield "spec-v1-fail", b64({"success": False, "errorReason": "insufficient_funds", "transaction": "", "network": "base-sepolia", "payer": PAYER}).encode()
+    yield "unpadded", b64({"success": True, "transaction": TX, "network": "eip155:84532"}, pad=False).encode()
+    yield "with-amount", b64({"success": True, "transaction": TX, "network": "eip155:84532", "payer": PAYER, "amount": "1000", "extensions": {}}).encode()
+    yield "not-base64", b"settled!"
+
+
+def config():
+    yield "readme", b'''default_account = "alice"
+
+[rpc]
+base-sepolia = "http://127.0.0.1:8545"
+
+[networks.devchain]
+chain_id = 31337
+rpc_url = "http://127.0.0.1:8545"
+display_name = "Dev chain"
+native_symbol = "ETH"
+explorer_tx = "http://127.0.0.1:4000/tx/{tx}"
+testnet = true
+
+[[assets]]
+network = "devchain"
+address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+symbol = "USDC"
+decimals = 6
+eip712_name = "USDC"
+eip712_version = "2"
+transfer_method = "eip3009"
+
+[limits]
+per_payment = "0.10"
+daily = "5.00"
+
+[payment]
+networks = ["base-sepolia", "base"]
+'''
+    yield "bad-amount", b'[limits]\nper_payment = "much"\n'
+    yield "unknown-key", b'colour = "always"\n'
+    yield "asset-on-caip2", b'[[assets]]\nnetwork = "eip155:84532"\naddress = "0x5FbDB2315678afecb367f032d93F642f64180aa3"\nsymbol = "EURC"\ndecimals = 6\neip712_name = "EURC"\neip712_version = "2"\ntransfer_method = "permit2"\n'
+
+
+def journal():
+    signed = {
+        "event": "signed",
+        "time": "2026-11-30T12:00:00Z",
+        "url": "http://127.0.0.1:4021/cheap",
+        "method": "GET",
+        "bodySha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "version": 2,
+        "network": "eip155:84532",
+        "networkName": "base-sepolia",
+        "asset": USDC,
+        "symbol": "USDC",
+        "decimals": 6,
+        "amount": "1000",
+        "payTo": PAY_TO,
+        "payer": PAYER,
+        "nonce": NONCE,
+        "validAfter": 1780000000,
+        "validBefore": 1780000660,
+        "paymentId": "pay_0123456789abcdef0123456789abcdef",
+    }
+    settled = {"event": "outcome", "time": "2026-11-30T12:00:01Z", "nonce": NONCE, "status": "settled", "transaction": TX}
+    unknown = dict(settled, status="unknown", reason="connection reset after sending", transaction=None)
+    unknown = {k: v for k, v in unknown.items() if v is not None}
+    line = lambda d: json.dumps(d, separators=(",", ":")).encode() + b"\n"
+    yield "settled", line(signed) + line(settled)
+    yield "unknown-then-verified", line(signed) + line(unknown) + line(dict(settled, verified=True))
+    yield "torn-last-line", line(signed) + line(settled)[:40]
+    yield "orphan-outcome", line(settled)
+
+
+def main():
+    if ROOT.exists():
+        shutil.rmtree(ROOT)
+    for target in (payment_required, settlement, config, journal):
+        folder = ROOT / target.__name__
+        folder.mkdir(parents=True)
+        for name, data in target():
+            (folder / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    main()
