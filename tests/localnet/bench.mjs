@@ -41,11 +41,16 @@ export const fmt = (ms) => `${ms.toFixed(0)} ms`;
 /** Spawns start.mjs; resolves when its state line is on stdout. Stop it with stop(sup). */
 export function start(stateFile) {
   const t0 = performance.now();
-  const sup = spawn(process.execPath, [join(LOCALNET_DIR, "start.mjs"), "--state-file", stateFile], { stdio: ["pipe", "pipe", "ignore"] });
+  const sup = spawn(process.execPath, [join(LOCALNET_DIR, "start.mjs"), "--state-file", stateFile], { stdio: ["pipe", "pipe", "pipe"] });
+  // Its log is kept only to explain a failed start (e.g. `bash tests/localnet/install.sh` not run).
+  let log = "";
+  sup.stderr.on("data", (d) => {
+    log = (log + d).slice(-2000);
+  });
   const rl = createInterface({ input: sup.stdout });
   return new Promise((res, rej) => {
     rl.once("line", (line) => res({ sup, state: JSON.parse(line), ms: performance.now() - t0 }));
-    sup.once("exit", (code) => rej(new Error(`start.mjs exited (${code})`)));
+    sup.once("exit", (code) => rej(new Error(`start.mjs exited (${code}): ${log.trim().split("\n").slice(-3).join(" | ")}`)));
   });
 }
 export function stop(sup) {
