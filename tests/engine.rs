@@ -380,6 +380,38 @@ fn exit_3_malformed_url() {
 }
 
 #[test]
+fn exit_6_unresolvable_host() {
+    // Run inside a network namespace of its own (`unshare -n`: no interface but a loopback that
+    // is down), so the name lookup fails at once and no packet can leave the machine. Where
+    // namespaces are not permitted the test says so and checks nothing.
+    let netns = std::process::Command::new("unshare")
+        .args(["-n", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !netns {
+        eprintln!("exit_6_unresolvable_host: skipped, `unshare -n` is not permitted here");
+        return;
+    }
+    let env = Env::new();
+    let base = env.x402_std();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.arg("-n").arg(base.get_program()).env_clear();
+    for (key, value) in base.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.current_dir(base.get_current_dir().unwrap());
+    let out = cmd
+        .args(["get", "http://no-such-host.invalid/"])
+        .output()
+        .unwrap();
+    let line = error_line(&out, 6, "could not resolve the host");
+    assert!(line.contains("no-such-host.invalid"), "{line}");
+    no_stdout(&out);
+}
+
+#[test]
 fn exit_7_connection_refused() {
     // A port that was just free: bound, then released.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
