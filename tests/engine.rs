@@ -3,7 +3,7 @@
 //! (`support::verifier`). Each test asserts the exit code, the one `x402: error:` line, what
 //! reached stdout, and how many payment headers the server saw.
 //!
-//! Not here: 6 (needs a DNS lookup that fails), 47 (redirects) and 113 (insufficient funds).
+//! Not here: 47 (redirects, in safety.rs) and 113 (insufficient funds, in pay.rs).
 
 use crate::support::verifier::{
     Answer, BASE_SEPOLIA_USDC, FAKE_TX, Misbehave, Offer, PAY_TO, Verifier, v1_option, v2_option,
@@ -380,22 +380,27 @@ fn exit_3_malformed_url() {
 }
 
 #[test]
+#[allow(clippy::print_stderr)] // the only way a skipped test can say that it was skipped
 fn exit_6_unresolvable_host() {
-    // Run inside a network namespace of its own (`unshare -n`: no interface but a loopback that
-    // is down), so the name lookup fails at once and no packet can leave the machine. Where
-    // namespaces are not permitted the test says so and checks nothing.
-    let netns = std::process::Command::new("unshare")
-        .args(["-n", "true"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !netns {
-        eprintln!("exit_6_unresolvable_host: skipped, `unshare -n` is not permitted here");
+    // Run inside a network namespace of its own (`unshare -n` as root, `unshare -rn` in a user
+    // namespace otherwise: no interface but a loopback that is down), so the name lookup fails
+    // at once and no packet can leave the machine. Where neither is permitted the test says so
+    // and checks nothing.
+    let Some(flags) = ["-n", "-rn"].into_iter().find(|flags| {
+        std::process::Command::new("unshare")
+            .args([flags, "true"])
+            .status()
+            .is_ok_and(|s| s.success())
+    }) else {
+        eprintln!(
+            "exit_6_unresolvable_host: skipped, `unshare` may not make a network namespace here"
+        );
         return;
-    }
+    };
     let env = Env::new();
     let base = env.x402_std();
     let mut cmd = std::process::Command::new("unshare");
-    cmd.arg("-n").arg(base.get_program()).env_clear();
+    cmd.arg(flags).arg(base.get_program()).env_clear();
     for (key, value) in base.get_envs() {
         if let Some(value) = value {
             cmd.env(key, value);
@@ -697,4 +702,35 @@ fn exit_116_wrong_password() {
     error_line(&out, 116, "wrong password");
     no_stdout(&out);
     only_unpaid_request(&server);
+}
+
+#[test]
+fn a_known_token_without_eip712_extra_is_signed_with_its_own_domain() {
+    // `extra` missing entirely: the network table supplies USDC's domain ("USDC", "2"); the
+    // verifier checks the signature against that domain and the echoed option byte for byte.
+    let mut option = v2_option("1000");
+    option.as_object_mut().unwrap().remove("extra");
+    let server = Verifier::builder()
+        .paid("/plain", Offer::v2().accepts(vec![option]))
+        .start();
+    let (env, pw) = payer();
+    let out = env
+        .x402()
+        .args(["inspect", &server.url("/plain")])
+        .output()
+        .unwrap();
+    let err = support::stderr(&out);
+    let text = format!("{}{err}", support::stdout(&out));
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("extra.name is missing"), "{text}");
+    assert!(text.contains("the known token's is used"), "{text}");
+    assert_eq!(server.payment_headers(), 0);
+
+    let out = pay(&env, &pw, &server.url("/plain"), &[]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let p = server.only_payment();
+    assert!(p.verdict.ok(), "{:#?}", p.verdict.failures);
+    assert_eq!(p.verdict.signer.unwrap().to_checksum(None), ANVIL1_ADDRESS);
+    assert!(p.document.unwrap()["accepted"].get("extra").is_none());
 }

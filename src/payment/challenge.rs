@@ -176,6 +176,11 @@ pub struct Problem {
     pub field: String,
     /// Lowercase clause that follows the field name, e.g. `has leading zeros`.
     pub message: String,
+    /// The tool can pay the option anyway, from what it knows itself (a missing EIP-712
+    /// `extra.name`/`extra.version` is taken from the network table). Still a departure,
+    /// reported by `inspect`; it only does not make the option unpayable.
+    #[serde(skip)]
+    pub advisory: bool,
 }
 
 impl Problem {
@@ -183,6 +188,15 @@ impl Problem {
         Problem {
             field: field.to_owned(),
             message: message.into(),
+            advisory: false,
+        }
+    }
+
+    /// A departure the tool works around; see [`Problem::advisory`].
+    pub fn advisory(field: &str, message: impl Into<String>) -> Self {
+        Problem {
+            advisory: true,
+            ..Problem::new(field, message)
         }
     }
 }
@@ -990,7 +1004,9 @@ impl Requirement {
         }
 
         // `exact` on EVM with EIP-3009 signs an EIP-712 domain whose name and version come
-        // from `extra`; the TS client throws without them (`signEIP3009Authorization`).
+        // from `extra`; the TS client throws without them (`signEIP3009Authorization`). This
+        // tool falls back to the known token's domain (the policy refuses unknown tokens), so a
+        // missing one is a departure to report, not a reason to refuse.
         if family == Family::Evm
             && req.scheme.as_deref() == Some("exact")
             && req.transfer_method() == "eip3009"
@@ -1000,9 +1016,9 @@ impl Requirement {
                 match req.extra.as_ref().and_then(|e| e.get(key)) {
                     Some(Value::String(s)) if !s.is_empty() => {}
                     Some(Value::String(_)) => req.problems.push(Problem::new(&field, "is empty")),
-                    None | Some(Value::Null) => req.problems.push(Problem::new(
+                    None | Some(Value::Null) => req.problems.push(Problem::advisory(
                         &field,
-                        "is missing (the eip-712 domain needs it)",
+                        "is missing (the eip-712 domain needs it; the known token's is used)",
                     )),
                     Some(other) => req.problems.push(Problem::new(
                         &field,

@@ -283,10 +283,7 @@ fn check_supported(requirement: &Requirement) -> Result<(), ExactEvmError> {
 fn incomplete(requirement: &Requirement) -> ExactEvmError {
     ExactEvmError::InvalidRequirement {
         index: requirement.index,
-        problems: vec![Problem {
-            field: "accepts".to_owned(),
-            message: "lacks a field needed to sign".to_owned(),
-        }],
+        problems: vec![Problem::new("accepts", "lacks a field needed to sign")],
     }
 }
 

@@ -5,7 +5,7 @@
 //! in what order the user prefers networks. The cap is checked against the option actually about
 //! to be signed (a `Quote`), never against `accepts[0]`.
 
-use super::challenge::{Challenge, Requirement};
+use super::challenge::{Challenge, Problem, Requirement};
 use crate::amount::{self, UserAmount};
 use crate::network::{Asset, Network, Networks, TransferMethod};
 use alloy_primitives::{Address, U256};
@@ -57,8 +57,9 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
             format!("network '{network_name}' is not a known EVM network (add it to config.toml)")
         });
     };
-    if !req.problems.is_empty() {
-        let list: Vec<String> = req.problems.iter().map(ToString::to_string).collect();
+    let blocking: Vec<&Problem> = req.problems.iter().filter(|p| !p.advisory).collect();
+    if !blocking.is_empty() {
+        let list: Vec<String> = blocking.iter().map(ToString::to_string).collect();
         return Err(format!(
             "the option breaks the protocol: {}",
             list.join("; ")

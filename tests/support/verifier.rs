@@ -1048,9 +1048,11 @@ fn check_authorization(
         v.fail("validAfter / validBefore do not fit in 64 bits");
     }
 
-    // The signature: EIP-712 over the option's token domain, recovering to `from`.
-    let name = option["extra"]["name"].as_str();
-    let version = option["extra"]["version"].as_str();
+    // The signature: EIP-712 over the option's token domain, recovering to `from`. An option
+    // without `extra.name`/`extra.version` is signed with the token's own domain, which for
+    // every token this server offers is USDC's: name "USDC", version "2".
+    let name = Some(option["extra"]["name"].as_str().unwrap_or("USDC"));
+    let version = Some(option["extra"]["version"].as_str().unwrap_or("2"));
     let asset = option["asset"]
         .as_str()
         .and_then(|s| s.parse::<Address>().ok());
