@@ -220,6 +220,7 @@ impl Journal {
         if let Some(dir) = self.path.parent() {
             create_private_dir(dir)?;
         }
+        let new = !self.path.exists();
         let mut options = OpenOptions::new();
         options.read(true).append(true).create(true);
         #[cfg(unix)]
@@ -227,6 +228,15 @@ impl Journal {
         let mut file = options
             .open(&self.path)
             .with_context(|| format!("cannot open the payment journal {}", self.path.display()))?;
+        if new {
+            // The file's own fsyncs do not make its directory entry durable: without this, a
+            // crash right after the first payment could lose the whole journal.
+            if let Some(dir) = self.path.parent() {
+                File::open(dir)
+                    .and_then(|d| d.sync_all())
+                    .with_context(|| format!("cannot sync {}", dir.display()))?;
+            }
+        }
         file.lock()
             .with_context(|| format!("cannot lock {}", self.path.display()))?;
         let contents = read_all(&mut file, &self.path)?;

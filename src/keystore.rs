@@ -13,7 +13,7 @@
 use crate::fsutil::write_atomic;
 use crate::secret::SecretString;
 use aes::cipher::{KeyIvInit, StreamCipher};
-use alloy_primitives::{Address, B256, hex, keccak256};
+use alloy_primitives::{Address, B256, Keccak256, hex};
 use alloy_signer_local::PrivateKeySigner;
 use eth_keystore::{EthKeystore, KdfType, KdfparamsType};
 use rand08::RngCore;
@@ -196,7 +196,7 @@ fn encrypt(
     })?;
     let mut ciphertext = **key;
     Aes128Ctr::new(derived[..16].into(), (&iv).into()).apply_keystream(&mut ciphertext);
-    let mac = keccak256([&derived[16..32], &ciphertext[..]].concat());
+    let mac = keystore_mac(&derived[16..32], &ciphertext);
     // UUID v4 from 16 random bytes (RFC 4122 §4.4).
     id[6] = (id[6] & 0x0f) | 0x40;
     id[8] = (id[8] & 0x3f) | 0x80;
@@ -354,7 +354,7 @@ pub fn unlock(path: &Path, password: &SecretString) -> Result<PrivateKeySigner, 
         }
         _ => return Err(corrupt("kdf and kdfparams do not match".into())),
     }
-    let mac = keccak256([&derived[16..32], &c.ciphertext[..]].concat());
+    let mac = keystore_mac(&derived[16..32], &c.ciphertext);
     if mac.as_slice() != c.mac.as_slice() {
         return Err(Error::WrongPassword(path.to_path_buf()));
     }
@@ -362,8 +362,18 @@ pub fn unlock(path: &Path, password: &SecretString) -> Result<PrivateKeySigner, 
     key.copy_from_slice(&c.ciphertext);
     Aes128Ctr::new(derived[..16].into(), c.cipherparams.iv[..16].into())
         .apply_keystream(key.as_mut_slice());
-    PrivateKeySigner::from_bytes(&B256::from(*key))
+    // From the slice: a `B256` copy of the key would outlive this function unwiped.
+    PrivateKeySigner::from_slice(key.as_slice())
         .map_err(|e| corrupt(format!("the decrypted key is not valid: {e}")))
+}
+
+/// The v3 MAC, keccak256(derived[16..32] ‖ ciphertext), hashed in two parts so that no
+/// unwiped copy of the MAC key is made.
+fn keystore_mac(mac_key: &[u8], ciphertext: &[u8]) -> B256 {
+    let mut hasher = Keccak256::new();
+    hasher.update(mac_key);
+    hasher.update(ciphertext);
+    hasher.finalize()
 }
 
 /// The accounts in `dir`, sorted by name. A missing directory has none; files that are not

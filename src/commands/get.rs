@@ -369,6 +369,18 @@ async fn answer_402(
     let signer = ctx.unlock(&ks, &args.password)?;
     outcome.payer = Some(signer.address().to_checksum(None));
 
+    // From here to the pending record, under the journal's lock: the budget once more (other
+    // processes may have paid since), the signature, then the record, on disk before the
+    // header leaves the machine. Every authorization signed is in the journal.
+    let mut locked = journal.lock()?;
+    if let Some(limit) = daily {
+        check_budget(&locked.contents().payments, &quote, limit, Timestamp::now()).inspect_err(
+            |_| {
+                outcome.status = "over_budget";
+            },
+        )?;
+    }
+
     // The cap once more, on exactly the option about to be signed.
     let req = &challenge.accepts[quote.index];
     if req.amount_u256() != Some(quote.amount) || policy::check_cap(&quote, &cap).is_err() {
@@ -417,16 +429,6 @@ async fn answer_402(
         )
     };
 
-    // Under the journal's lock: the budget once more (other processes may have paid since),
-    // then the pending record, on disk before the header leaves the machine.
-    let mut locked = journal.lock()?;
-    if let Some(limit) = daily {
-        check_budget(&locked.contents().payments, &quote, limit, Timestamp::now()).inspect_err(
-            |_| {
-                outcome.status = "over_budget";
-            },
-        )?;
-    }
     locked.append_signed(Signed {
         time: Timestamp::now(),
         url: hop.url.to_string(),
