@@ -60,8 +60,8 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --terms 'Pay only the terms saved by `x402 inspect --save-terms FILE`'
             cand --retry 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)'
             cand --max-redirs 'Most redirects to follow with -L'
-            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
-            cand --keystore 'Use this v3 keystore file'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
             cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
             cand --color 'When to use colour on stderr'
             cand --config 'Settings file [default: $X402_HOME/config.toml]'
@@ -206,8 +206,8 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --version 'Print version'
         }
         &'x402;wallet;address'= {
-            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
-            cand --keystore 'Use this v3 keystore file'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
             cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
             cand --color 'When to use colour on stderr'
             cand --config 'Settings file [default: $X402_HOME/config.toml]'
@@ -222,8 +222,8 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --version 'Print version'
         }
         &'x402;wallet;addr'= {
-            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
-            cand --keystore 'Use this v3 keystore file'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
             cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
             cand --color 'When to use colour on stderr'
             cand --config 'Settings file [default: $X402_HOME/config.toml]'
@@ -239,8 +239,8 @@ set edit:completion:arg-completer[x402] = {|@words|
         }
         &'x402;wallet;balance'= {
             cand --address 'Any address instead of an account'
-            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
-            cand --keystore 'Use this v3 keystore file'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
             cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
             cand --network 'Network by name or CAIP-2 id (repeatable) [default: base]'
             cand --rpc-url 'JSON-RPC endpoint (with one network)'
@@ -260,8 +260,8 @@ set edit:completion:arg-completer[x402] = {|@words|
         }
         &'x402;wallet;bal'= {
             cand --address 'Any address instead of an account'
-            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores'
-            cand --keystore 'Use this v3 keystore file'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
             cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
             cand --network 'Network by name or CAIP-2 id (repeatable) [default: base]'
             cand --rpc-url 'JSON-RPC endpoint (with one network)'

@@ -56,8 +56,8 @@ complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-pay-to -d 'Pay 
 complete -c x402 -n "__fish_x402_using_subcommand get" -l terms -d 'Pay only the terms saved by `x402 inspect --save-terms FILE`' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l retry -d 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l max-redirs -d 'Most redirects to follow with -L' -r
-complete -c x402 -n "__fish_x402_using_subcommand get" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
-complete -c x402 -n "__fish_x402_using_subcommand get" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
@@ -159,8 +159,8 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
@@ -171,8 +171,8 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
@@ -184,8 +184,8 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l address -d 'Any address instead of an account' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l network -d 'Network by name or CAIP-2 id (repeatable) [default: base]' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r
@@ -201,8 +201,8 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l address -d 'Any address instead of an account' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l keystore -d 'Use this v3 keystore file' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l network -d 'Network by name or CAIP-2 id (repeatable) [default: base]' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r

@@ -84,16 +84,15 @@ pub struct PasswordArgs {
 /// Which account signs.
 #[derive(Debug, Args, Clone)]
 pub struct AccountArgs {
+    // X402_ACCOUNT and X402_KEYSTORE are read in settings, not by clap: clap would count an
+    // environment value as given, so `--keystore F` with X402_ACCOUNT set would be a conflict
+    // instead of the flag winning.
     /// Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores
-    #[arg(
-        long,
-        value_name = "NAME",
-        env = "X402_ACCOUNT",
-        conflicts_with = "keystore"
-    )]
+    /// [env: X402_ACCOUNT]
+    #[arg(long, value_name = "NAME", conflicts_with = "keystore")]
     pub account: Option<String>,
-    /// Use this v3 keystore file
-    #[arg(long, value_name = "PATH", env = "X402_KEYSTORE")]
+    /// Use this v3 keystore file [env: X402_KEYSTORE]
+    #[arg(long, value_name = "PATH")]
     pub keystore: Option<PathBuf>,
 }
 

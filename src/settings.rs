@@ -21,6 +21,10 @@ pub mod env_vars {
     pub const X402_HOME: &str = "X402_HOME";
     /// Foundry's password variable: it holds a file PATH, not the password.
     pub const ETH_PASSWORD: &str = "ETH_PASSWORD";
+    /// The account name when neither `--account` nor `--keystore` is given.
+    pub const X402_ACCOUNT: &str = "X402_ACCOUNT";
+    /// The keystore file when neither `--account` nor `--keystore` is given.
+    pub const X402_KEYSTORE: &str = "X402_KEYSTORE";
 }
 
 #[derive(Clone, Debug)]
@@ -87,18 +91,36 @@ impl<'p> Context<'p> {
         })
     }
 
-    /// The account a command acts for: `NAME` or `--account`, then `--keystore`, then the
-    /// default account from config.toml.
+    /// The account a command acts for: `NAME` or `--account`, then `--keystore`, then
+    /// `X402_ACCOUNT` or `X402_KEYSTORE` (not both), then the default account from config.toml.
+    /// A flag always beats the environment.
     pub fn account(&self, name: Option<&str>, args: &AccountArgs) -> Result<Keystore> {
         let dirs = self.paths.account_dirs();
+        let from_file = |path: &Path| -> Result<Keystore> {
+            let label = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into());
+            Ok(keystore::read(path, &label, Origin::File)?)
+        };
         if let Some(name) = name.or(args.account.as_deref()) {
             return Ok(keystore::find(name, &dirs)?);
         }
         if let Some(path) = &args.keystore {
-            let label = path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into());
-            return Ok(keystore::read(path, &label, Origin::File)?);
+            return from_file(path);
+        }
+        let env = |key| std::env::var_os(key).filter(|v| !v.is_empty());
+        match (env(env_vars::X402_ACCOUNT), env(env_vars::X402_KEYSTORE)) {
+            (Some(_), Some(_)) => {
+                return Err(UsageError(format!(
+                    "{} and {} are both set; unset one, or choose with --account or --keystore",
+                    env_vars::X402_ACCOUNT,
+                    env_vars::X402_KEYSTORE
+                ))
+                .into());
+            }
+            (Some(name), None) => return Ok(keystore::find(&name.to_string_lossy(), &dirs)?),
+            (None, Some(path)) => return from_file(Path::new(&path)),
+            (None, None) => {}
         }
         if let Some(name) = &self.config.default_account {
             return Ok(keystore::find(name, &dirs)?);

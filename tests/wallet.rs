@@ -525,3 +525,65 @@ fn rpc_failures_are_errors_never_zero_balances() {
         .unwrap();
     assert_eq!(out.status.code(), Some(28), "{}", support::stderr(&out));
 }
+
+#[test]
+fn a_flag_beats_the_environment_when_choosing_the_account() {
+    let env = Env::new();
+    env.import_key("alice", ANVIL0_KEY);
+    let bob = env.import_key("bob", support::ANVIL1_KEY);
+    let bob_file = env.keystores().join("bob");
+    let address = |vars: &[(&str, &std::path::Path)], args: &[&str]| {
+        let mut cmd = env.x402();
+        cmd.args(["wallet", "address"]).args(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let alice = std::path::Path::new("alice");
+
+    // The environment alone chooses.
+    let out = address(&[("X402_ACCOUNT", alice)], &[]);
+    assert_eq!(
+        support::stdout(&out).trim(),
+        ANVIL0_ADDRESS,
+        "{}",
+        support::stderr(&out)
+    );
+    let out = address(&[("X402_KEYSTORE", &bob_file)], &[]);
+    assert_eq!(support::stdout(&out).trim(), bob);
+
+    // A flag of the other kind wins over it, instead of conflicting.
+    let out = address(
+        &[("X402_ACCOUNT", alice)],
+        &["--keystore", bob_file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out).trim(), bob);
+    let out = address(&[("X402_KEYSTORE", &bob_file)], &["--account", "alice"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out).trim(), ANVIL0_ADDRESS);
+
+    // Both variables set, no flag: ambiguous, a usage error naming both.
+    let out = address(
+        &[("X402_ACCOUNT", alice), ("X402_KEYSTORE", &bob_file)],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("X402_ACCOUNT and X402_KEYSTORE are both set"),
+        "{err}"
+    );
+    // Both flags: still a conflict, as before.
+    let out = address(
+        &[],
+        &[
+            "--account",
+            "alice",
+            "--keystore",
+            bob_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
