@@ -98,6 +98,27 @@ pub struct Config {
     pub preferred_networks: Vec<String>,
 }
 
+/// `networks.devchain.chain_id`, `assets[0].decimals`: a serde path without the markers that
+/// `toml::Spanned` leaves in it.
+fn key_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } if key.starts_with("$__serde_spanned") => {}
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
 struct Source<'a> {
     path: &'a Path,
     text: &'a str,
@@ -139,8 +160,20 @@ impl Config {
 
     pub fn parse(path: &Path, text: &str, networks: &mut Networks) -> Result<Config, ConfigError> {
         let src = Source { path, text };
-        let file: ConfigFile = toml::from_str(text)
-            .map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
+        let one_line = |e: &toml::de::Error| e.message().trim().replace('\n', " ");
+        let de = toml::Deserializer::parse(text).map_err(|e| src.error(e.span(), one_line(&e)))?;
+        // The key path (`limits.per_payment`, `assets[0].decimals`) of a value of the wrong
+        // type or an unknown key, which toml's own message leaves out.
+        let file: ConfigFile = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = key_path(e.path());
+            let inner = e.into_inner();
+            let message = if path.is_empty() {
+                one_line(&inner)
+            } else {
+                format!("{path}: {}", one_line(&inner))
+            };
+            src.error(inner.span(), message)
+        })?;
 
         for (name, spanned) in &file.networks {
             let net = spanned.get_ref();
@@ -287,6 +320,51 @@ daily = "5.00"
         let mut networks = Networks::built_in();
         let c = Config::parse(Path::new("/h/config.toml"), text, &mut networks)?;
         Ok((c, networks))
+    }
+
+    #[test]
+    fn type_errors_and_unknown_keys_name_the_key_path() {
+        let cases = [
+            (
+                "default_account = 3\n",
+                1,
+                19,
+                "default_account: invalid type: integer",
+            ),
+            (
+                "[limits]\nfoo = 1\n",
+                2,
+                1,
+                "limits.foo: unknown field `foo`",
+            ),
+            (
+                "[networks.devchain]\nchain_id = \"x\"\n",
+                2,
+                12,
+                "networks.devchain.chain_id: invalid type: string",
+            ),
+            ("[rpc]\nbase = 5\n", 2, 8, "rpc.base: invalid type: integer"),
+            (
+                "[payment]\nnetworks = [1]\n",
+                2,
+                13,
+                "payment.networks[0]: invalid type",
+            ),
+            (
+                "[[assets]]\nnetwork = \"base\"\naddress = \"0x5FbDB2315678afecb367f032d93F642f64180aa3\"\n\
+                 symbol = \"X\"\ndecimals = \"six\"\neip712_name = \"X\"\neip712_version = \"1\"\n",
+                5,
+                12,
+                "assets[0].decimals: invalid type: string \"six\"",
+            ),
+        ];
+        for (text, line, column, start) in cases {
+            let e = parse(text).unwrap_err();
+            assert_eq!((e.line, e.column), (line, column), "{text}: {e}");
+            assert!(e.message.starts_with(start), "{text}: {e}");
+            assert!(!e.to_string().contains('\n'), "{e}");
+            assert!(!e.message.contains("serde_spanned"), "{e}");
+        }
     }
 
     #[test]
