@@ -122,6 +122,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_table_lists_exactly_these_codes() {
+        let readme = include_str!("../README.md");
+        let table = readme
+            .split("## Exit codes")
+            .nth(1)
+            .expect("README.md has an Exit codes section");
+        let documented: Vec<u8> = table
+            .lines()
+            .skip_while(|l| !l.starts_with("| code"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| l.split('|').nth(1).unwrap().trim().parse().expect(l))
+            .collect();
+        let code: Vec<u8> = ExitStatus::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(
+            documented, code,
+            "README.md's exit-code table and ExitStatus::ALL differ"
+        );
+    }
+
+    #[test]
     fn codes_are_distinct() {
         let mut codes: Vec<u8> = ExitStatus::ALL.iter().map(|s| s.code()).collect();
         codes.sort_unstable();
