@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The demo: build x402, start the local x402 network, import its funded test key into a
-# throwaway X402_HOME, and show the wallet and the payment commands at work. Stops everything
-# it started. Needs `bash tests/localnet/install.sh` once.
+# The demo: install the local x402 network's npm packages (once; later runs find them up to
+# date), build x402, start the network, import its funded test key into a throwaway
+# X402_HOME, and show the wallet and the payment commands at work. Stops everything it
+# started. Fails unless the payee received exactly the price. CI runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash tests/localnet/install.sh >/dev/null
 cargo build --quiet --locked
 x402="$PWD/target/debug/x402"
 work=$(mktemp -d)
@@ -42,5 +44,9 @@ echo "+ x402 get $v2/cheap --yes" >&2
 echo >&2
 after=$("$cast" call "$usdc" "balanceOf(address)(uint256)" "$payee" --rpc-url "$(get chains.baseSepolia.rpcUrl)" | cut -d' ' -f1)
 echo "payee balance: $before -> $after base units of USDC" >&2
+if [ "$((after - before))" -ne 1000 ]; then
+  echo "demo: the payee should have received 1000 base units (0.001 USDC), got $((after - before))" >&2
+  exit 1
+fi
 echo "+ x402 history check   (the journal's record, verified against the chain)" >&2
 "$x402" history check

@@ -7,3 +7,12 @@ bash tests/localnet/install.sh
 node tests/localnet/contracts/build.mjs --check
 node tests/localnet/smoke.mjs
 cargo test --locked
+# Nothing the tests started may outlive them (the local networks stop when their supervisor's
+# stdin closes, i.e. when the test process ends).
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  pgrep -f -- "$PWD/tests/localnet/" >/dev/null || exit 0
+  sleep 0.5
+done
+echo "run.sh: processes of the local network outlived the tests:" >&2
+pgrep -af -- "$PWD/tests/localnet/" >&2
+exit 1
