@@ -546,3 +546,20 @@ fn terminal_escapes_in_server_text_are_neutralised() {
     }
     assert_eq!(server.payments(), 0);
 }
+
+#[test]
+fn the_quote_names_a_resource_other_than_the_url_asked() {
+    // The server sells "http://127.0.0.1/r" (no port) from another address: the quote says
+    // so, so that a 402 copied from another endpoint is noticed before paying.
+    let server = unpaid(v2_402(|_| {}));
+    let env = Env::new();
+    let out = env
+        .x402()
+        .args(["get", &format!("{}/r", server.url), "--dry-run"])
+        .output()
+        .unwrap();
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("\n  resource  http://127.0.0.1/r\n"), "{err}");
+    assert_eq!(server.payments(), 0);
+}

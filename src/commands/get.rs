@@ -868,6 +868,11 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
         c.version
     ));
     p.info(format!("  pay to    {}", q.pay_to.to_checksum(None)));
+    // The resource the server says is being sold, when it is not the URL asked for.
+    let resource = c.resource.as_ref().and_then(|r| r.url.as_deref());
+    if let Some(r) = resource.filter(|r| !r.is_empty() && *r != hop.url.as_str()) {
+        p.info(format!("  resource  {r}"));
+    }
     let description = c.resource.as_ref().and_then(|r| r.description.as_deref());
     if let Some(d) = description.filter(|d| !d.is_empty()) {
         p.info(format!("  for       {d}"));
