@@ -525,3 +525,72 @@ fn rpc_failures_are_errors_never_zero_balances() {
         .unwrap();
     assert_eq!(out.status.code(), Some(28), "{}", support::stderr(&out));
 }
+
+#[test]
+fn new_at_a_terminal_asks_for_the_password_twice() {
+    let env = Env::new();
+    // Two different passwords: an error, and nothing written.
+    let mut t = env.terminal(&["wallet", "new", "alice"], |_| {});
+    t.answer("New keystore password: ", "first-secret");
+    t.answer("Repeat the password: ", "other-secret");
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(2), "{shown}");
+    assert!(
+        shown.contains("x402: error: the two passwords differ"),
+        "{shown}"
+    );
+    assert!(!shown.contains("-secret"), "a password was echoed: {shown}");
+    assert!(!env.keystores().join("alice").exists());
+    assert!(!env.x402_home().join("config.toml").exists());
+    // The same password twice: created under that password.
+    let mut t = env.terminal(&["wallet", "new", "alice"], |_| {});
+    t.answer("New keystore password: ", "typed-secret");
+    t.answer("Repeat the password: ", "typed-secret");
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(!shown.contains("typed-secret"), "{shown}");
+    assert_eq!(shown.matches("New keystore password: ").count(), 1);
+    assert_eq!(shown.matches("Repeat the password: ").count(), 1);
+    let out = env
+        .x402()
+        .args(["wallet", "import", "copy", "--keystore-file"])
+        .arg(env.keystores().join("alice"))
+        .arg("--password-file")
+        .arg(env.password_file("typed-secret"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let address = support::stdout(&out).trim().to_string();
+    assert!(shown.contains(&address), "{shown}");
+    assert!(shown.contains("Created account 'alice'"), "{shown}");
+}
+
+#[test]
+fn import_at_a_terminal_reads_the_secret_from_a_hidden_prompt() {
+    let env = Env::new();
+    let mut t = env.terminal(&["wallet", "import", "bob"], |_| {});
+    t.answer("Private key: ", ANVIL0_KEY);
+    t.answer("New keystore password: ", "pw");
+    t.answer("Repeat the password: ", "pw");
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains(ANVIL0_ADDRESS), "{shown}");
+    assert!(
+        !shown.to_lowercase().contains(&ANVIL0_KEY[2..18]),
+        "the key was echoed: {shown}"
+    );
+    env.x402()
+        .args(["wallet", "address", "bob"])
+        .assert()
+        .success()
+        .stdout(format!("{ANVIL0_ADDRESS}\n"));
+    // A mnemonic the same way.
+    let mut t = env.terminal(&["wallet", "import", "carol", "--mnemonic"], |_| {});
+    t.answer("Mnemonic phrase: ", TEST_MNEMONIC);
+    t.answer("New keystore password: ", "pw");
+    t.answer("Repeat the password: ", "pw");
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains(ANVIL0_ADDRESS), "{shown}");
+    assert!(!shown.contains("junk"), "the phrase was echoed: {shown}");
+}
