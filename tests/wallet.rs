@@ -526,6 +526,261 @@ fn rpc_failures_are_errors_never_zero_balances() {
     assert_eq!(out.status.code(), Some(28), "{}", support::stderr(&out));
 }
 
+/// A copy of account `name`'s keystore at `to` (0600) without its `address` field, as Foundry
+/// writes them: its address is known only once it is unlocked.
+fn copy_without_address(env: &Env, name: &str, to: &std::path::Path) {
+    let text = std::fs::read(env.keystores().join(name)).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    assert!(doc.as_object_mut().unwrap().remove("address").is_some());
+    write_private(to, serde_json::to_string(&doc).unwrap().as_bytes());
+}
+
+/// Writes `bytes` to `path` (parents created) with mode 0600.
+fn write_private(path: &std::path::Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+#[test]
+fn password_file_from_the_environment() {
+    let env = Env::new();
+    let pw = env.password_file("env-password");
+    let out = env
+        .x402()
+        .args(["wallet", "new", "alice"])
+        .env("X402_PASSWORD_FILE", &pw)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let address = support::stdout(&out).trim().to_string();
+    assert!(
+        address.starts_with("0x") && address.len() == 42,
+        "{address}"
+    );
+    // The keystore is encrypted under that password: a copy without the address field must be
+    // unlocked to tell it, and X402_PASSWORD_FILE unlocks it.
+    let bare = env.path("bare.json");
+    copy_without_address(&env, "alice", &bare);
+    env.x402()
+        .args(["wallet", "address", "--keystore"])
+        .arg(&bare)
+        .env("X402_PASSWORD_FILE", &pw)
+        .assert()
+        .success()
+        .stdout(format!("{address}\n"));
+    // A wrong password in the variable is one failed try, no prompt.
+    let wrong = env.password_file("nope");
+    env.x402()
+        .args(["wallet", "address", "--keystore"])
+        .arg(&bare)
+        .env("X402_PASSWORD_FILE", &wrong)
+        .assert()
+        .code(116)
+        .stderr(predicates::str::contains("wrong password"))
+        .stdout("");
+    // --password-file beats the variable, and the variable beats Foundry's ETH_PASSWORD.
+    env.x402()
+        .args(["wallet", "address", "--keystore"])
+        .arg(&bare)
+        .arg("--password-file")
+        .arg(&pw)
+        .env("X402_PASSWORD_FILE", &wrong)
+        .assert()
+        .success()
+        .stdout(format!("{address}\n"));
+    env.x402()
+        .args(["wallet", "address", "--keystore"])
+        .arg(&bare)
+        .env("X402_PASSWORD_FILE", &pw)
+        .env("ETH_PASSWORD", &wrong)
+        .assert()
+        .success()
+        .stdout(format!("{address}\n"));
+    // A variable naming a missing file is a usage error, and nothing is created.
+    env.x402()
+        .args(["wallet", "new", "bob"])
+        .env("X402_PASSWORD_FILE", env.path("missing-pw"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot read password file"));
+    assert!(!env.keystores().join("bob").exists());
+}
+
+#[test]
+fn keystore_file_by_flag_or_environment() {
+    let env = Env::new();
+    env.import_key("alice", ANVIL0_KEY);
+    // Any v3 file, anywhere, under any name; the account it came from is gone.
+    let file = env.path("elsewhere/my-key.json");
+    write_private(
+        &file,
+        &std::fs::read(env.keystores().join("alice")).unwrap(),
+    );
+    std::fs::remove_file(env.keystores().join("alice")).unwrap();
+    env.x402()
+        .args(["wallet", "address"])
+        .assert()
+        .code(116)
+        .stderr(predicates::str::contains("no account named 'alice'"));
+    // No password is needed to show the address the file records.
+    let out = env
+        .x402()
+        .args(["wallet", "address", "--keystore"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), format!("{ANVIL0_ADDRESS}\n"));
+    assert_eq!(support::stderr(&out), "");
+    let out = env
+        .x402()
+        .args(["wallet", "address", "--json"])
+        .env("X402_KEYSTORE", &file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let data = json_data(&out);
+    assert_eq!(data["name"], "my-key.json");
+    assert_eq!(data["address"], ANVIL0_ADDRESS);
+    // A file without an address is unlocked to tell it.
+    let bare = env.path("bare.json");
+    std::fs::copy(&file, env.keystores().join("tmp")).unwrap();
+    copy_without_address(&env, "tmp", &bare);
+    env.x402()
+        .args(["wallet", "address", "--password-file"])
+        .arg(env.password_file("pw"))
+        .env("X402_KEYSTORE", &bare)
+        .assert()
+        .success()
+        .stdout(format!("{ANVIL0_ADDRESS}\n"));
+    // --keystore and --account exclude each other; a missing file is a wallet error.
+    env.x402()
+        .args(["wallet", "address", "--account", "tmp", "--keystore"])
+        .arg(&file)
+        .assert()
+        .code(2);
+    env.x402()
+        .args(["wallet", "address", "--keystore"])
+        .arg(env.path("no-such.json"))
+        .assert()
+        .code(116)
+        .stderr(predicates::str::contains("no-such.json"));
+}
+
+#[test]
+fn config_file_from_the_environment() {
+    let env = Env::new();
+    env.import_key("alice", ANVIL0_KEY);
+    env.import_key("bob", support::ANVIL1_KEY);
+    // The home's config.toml says alice; a broken one would stop every command.
+    env.x402()
+        .args(["wallet", "address"])
+        .assert()
+        .success()
+        .stdout(format!("{ANVIL0_ADDRESS}\n"));
+    env.write_config("default_account = \"alice\"\nnot toml at all\n");
+    let elsewhere = env.path("etc/x402-settings.toml");
+    std::fs::create_dir_all(elsewhere.parent().unwrap()).unwrap();
+    std::fs::write(&elsewhere, "default_account = \"bob\"\n").unwrap();
+    env.x402()
+        .args(["wallet", "address"])
+        .env("X402_CONFIG", &elsewhere)
+        .assert()
+        .success()
+        .stdout(format!("{}\n", support::ANVIL1_ADDRESS));
+    // --config beats the variable.
+    let third = env.path("third.toml");
+    std::fs::write(&third, "default_account = \"alice\"\n").unwrap();
+    env.x402()
+        .args(["wallet", "address", "--config"])
+        .arg(&third)
+        .env("X402_CONFIG", &elsewhere)
+        .assert()
+        .success()
+        .stdout(format!("{ANVIL0_ADDRESS}\n"));
+    // Errors name the file actually read.
+    std::fs::write(&elsewhere, "default_account = 7\n").unwrap();
+    env.x402()
+        .args(["wallet", "list"])
+        .env("X402_CONFIG", &elsewhere)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("x402-settings.toml:1:"));
+    // A variable naming a missing file is an error, not the defaults.
+    env.x402()
+        .args(["wallet", "list"])
+        .env("X402_CONFIG", env.path("missing.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing.toml: no such file"));
+}
+
+#[test]
+fn default_home_is_home_config_or_xdg_config_home() {
+    let env = Env::new();
+    let pw = env.password_file("pw");
+    let new = |name: &str, xdg: Option<&str>| {
+        let mut cmd = env.x402();
+        cmd.env_remove("X402_HOME")
+            .args(["wallet", "new", name, "--password-file"])
+            .arg(&pw);
+        if let Some(xdg) = xdg {
+            cmd.env("XDG_CONFIG_HOME", xdg);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::stdout(&out).trim().to_string()
+    };
+    // HOME only: ~/.config/x402.
+    let alice = new("alice", None);
+    let home = env.home().join(".config/x402");
+    assert_eq!(mode(&home.join("keystores/alice")), 0o600);
+    assert_eq!(mode(&home.join("keystores")), 0o700);
+    assert_eq!(
+        std::fs::read_to_string(home.join("config.toml")).unwrap(),
+        "default_account = \"alice\"\n"
+    );
+    assert!(!env.x402_home().exists());
+    // An empty X402_HOME counts as unset.
+    env.x402()
+        .args(["wallet", "address"])
+        .env("X402_HOME", "")
+        .assert()
+        .success()
+        .stdout(format!("{alice}\n"));
+    // An absolute XDG_CONFIG_HOME moves the home (with its own default account).
+    let xdg = env.path("xdg");
+    new("bob", Some(xdg.to_str().unwrap()));
+    assert_eq!(mode(&xdg.join("x402/keystores/bob")), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(xdg.join("x402/config.toml")).unwrap(),
+        "default_account = \"bob\"\n"
+    );
+    assert!(!home.join("keystores/bob").exists());
+    // A relative one is ignored, as the XDG spec says.
+    new("carol", Some("relative-xdg"));
+    assert!(home.join("keystores/carol").is_file());
+    assert!(!env.path("relative-xdg").exists());
+    // A missing account names the directories searched.
+    let out = env
+        .x402()
+        .env_remove("X402_HOME")
+        .args(["wallet", "address", "nobody"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(116));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "looked in {} and {}",
+            home.join("keystores").display(),
+            env.foundry_keystores().display()
+        )),
+        "{err}"
+    );
+}
+
 #[test]
 fn new_at_a_terminal_asks_for_the_password_twice() {
     let env = Env::new();
