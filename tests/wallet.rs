@@ -781,6 +781,195 @@ fn default_home_is_home_config_or_xdg_config_home() {
     );
 }
 
+/// Foundry's `cast wallet import NAME` into the environment's ~/.foundry/keystores.
+fn cast_import(env: &Env, name: &str, key: &str, password: &str) {
+    let out = Command::new(support::foundry_bin("cast"))
+        .args([
+            "wallet",
+            "import",
+            name,
+            "--private-key",
+            key,
+            "--keystore-dir",
+        ])
+        .arg(env.foundry_keystores())
+        .args(["--unsafe-password", password])
+        .env("HOME", env.home())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+}
+
+#[test]
+fn own_account_wins_over_foundrys_of_the_same_name() {
+    let env = Env::new();
+    env.import_key("shared", ANVIL0_KEY);
+    // The same name in Foundry's directory, another key, the same password.
+    cast_import(&env, "shared", support::ANVIL1_KEY, "pw");
+    cast_import(&env, "forge-only", support::ANVIL1_KEY, "castpw");
+    let pw = env.password_file("pw");
+    let address = |args: &[&str], pw: &std::path::Path| {
+        let out = env
+            .x402()
+            .args(["wallet", "address"])
+            .args(args)
+            .arg("--password-file")
+            .arg(pw)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::stdout(&out).trim().to_string()
+    };
+    assert_eq!(address(&["shared"], &pw), ANVIL0_ADDRESS);
+    assert_eq!(address(&["--account", "shared"], &pw), ANVIL0_ADDRESS);
+    // Only in Foundry's directory: Foundry's is used.
+    let castpw = env.password_file("castpw");
+    assert_eq!(address(&["forge-only"], &castpw), support::ANVIL1_ADDRESS);
+    // Without this tool's own, the name finds Foundry's.
+    std::fs::remove_file(env.keystores().join("shared")).unwrap();
+    assert_eq!(address(&["shared"], &pw), support::ANVIL1_ADDRESS);
+}
+
+#[test]
+fn import_onto_an_existing_name_needs_force_and_stays_private() {
+    let env = Env::new();
+    let pw = env.password_file("pw");
+    env.import_key("alice", ANVIL0_KEY);
+    let path = env.keystores().join("alice");
+    let before = std::fs::read(&path).unwrap();
+    // A private key: refused, the file byte for byte as it was.
+    let out = env
+        .x402()
+        .args(["wallet", "import", "alice", "--password-file"])
+        .arg(&pw)
+        .write_stdin(support::ANVIL1_KEY)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(116));
+    assert_eq!(support::stdout(&out), "");
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // A keystore file (group- and world-readable): refused likewise.
+    env.import_key("bob", support::ANVIL1_KEY);
+    let other = env.path("other.json");
+    std::fs::copy(env.keystores().join("bob"), &other).unwrap();
+    std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.x402()
+        .args(["wallet", "import", "alice", "--keystore-file"])
+        .arg(&other)
+        .arg("--password-file")
+        .arg(&pw)
+        .assert()
+        .code(116)
+        .stdout("");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // --force replaces it, and the file stays 0600.
+    let out = env
+        .x402()
+        .args(["wallet", "import", "alice", "--force", "--password-file"])
+        .arg(&pw)
+        .write_stdin(support::ANVIL1_KEY)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        support::stdout(&out),
+        format!("{}\n", support::ANVIL1_ADDRESS)
+    );
+    assert_ne!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(mode(&path), 0o600);
+    env.x402()
+        .args(["wallet", "address", "alice"])
+        .assert()
+        .success()
+        .stdout(format!("{}\n", support::ANVIL1_ADDRESS));
+    // Forced from a 0644 keystore file over a 0644 account: the result is 0600 all the same.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.x402()
+        .args(["wallet", "import", "alice", "--force", "--keystore-file"])
+        .arg(&other)
+        .arg("--password-file")
+        .arg(&pw)
+        .assert()
+        .success()
+        .stdout(format!("{}\n", support::ANVIL1_ADDRESS));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        std::fs::read(&other).unwrap()
+    );
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&env.keystores()), 0o700);
+    // alice is still the default, and no temporary file is left behind.
+    assert_eq!(
+        std::fs::read_to_string(env.x402_home().join("config.toml")).unwrap(),
+        "default_account = \"alice\"\n"
+    );
+    let mut names: Vec<_> = std::fs::read_dir(env.keystores())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["alice", "bob"]);
+}
+
+#[test]
+fn quiet_keeps_stderr_to_errors() {
+    let env = Env::new();
+    let pw = env.password_file("pw");
+    let out = env
+        .x402()
+        .args(["wallet", "new", "alice", "-q", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let alice = support::stdout(&out);
+    assert!(alice.starts_with("0x") && alice.len() == 43, "{alice}");
+    assert_eq!(support::stderr(&out), "");
+    // The same without -q talks on stderr.
+    let out = env
+        .x402()
+        .args(["wallet", "new", "bob", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert!(support::stderr(&out).contains("Created account 'bob'"));
+    // A warning is silenced, the result is not.
+    let path = env.keystores().join("alice");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let loud = env.x402().args(["wallet", "address"]).output().unwrap();
+    assert!(support::stderr(&loud).contains("can be read by other users"));
+    let quiet = env
+        .x402()
+        .args(["--quiet", "wallet", "address"])
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(support::stdout(&quiet), alice);
+    assert_eq!(support::stderr(&quiet), "");
+    let list = env.x402().args(["wallet", "list", "-q"]).output().unwrap();
+    assert_eq!(support::stderr(&list), "");
+    assert_eq!(support::stdout(&list).lines().count(), 2);
+    // Errors still show.
+    env.x402()
+        .args(["wallet", "address", "nobody", "-q"])
+        .assert()
+        .code(116)
+        .stdout("")
+        .stderr(predicates::str::starts_with(
+            "x402: error: no account named 'nobody'",
+        ));
+    env.x402()
+        .args(["wallet", "list", "-q", "-v"])
+        .assert()
+        .code(2);
+}
+
 #[test]
 fn new_at_a_terminal_asks_for_the_password_twice() {
     let env = Env::new();
