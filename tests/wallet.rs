@@ -1038,3 +1038,333 @@ fn import_at_a_terminal_reads_the_secret_from_a_hidden_prompt() {
     assert!(shown.contains(ANVIL0_ADDRESS), "{shown}");
     assert!(!shown.contains("junk"), "the phrase was echoed: {shown}");
 }
+
+/// `amount` base units with `decimals`, as balances are shown: trailing zeros dropped, at least
+/// two decimals.
+fn decimal(amount: u128, decimals: u32) -> String {
+    let scale = 10u128.pow(decimals);
+    let mut frac = format!("{:0width$}", amount % scale, width = decimals as usize);
+    while frac.len() > 2 && frac.ends_with('0') {
+        frac.pop();
+    }
+    format!("{}.{frac}", amount / scale)
+}
+
+/// config.toml's `devchain`: the local chain 31337 with its USDC.
+fn devchain_config(net: &localnet::Localnet) -> String {
+    format!(
+        "[networks.devchain]\nchain_id = 31337\nrpc_url = \"{}\"\n\n\
+         [[assets]]\nnetwork = \"devchain\"\naddress = \"{}\"\nsymbol = \"USDC\"\ndecimals = 6\n\
+         eip712_name = \"USDC\"\neip712_version = \"2\"\n",
+        net.rpc("devchain"),
+        net.s("/token/address")
+    )
+}
+
+#[test]
+fn balance_of_an_account_by_name_or_flag_in_decimals_and_base_units() {
+    let net = localnet::get();
+    let env = Env::new();
+    let (payer, key) = net.account("payer");
+    // Another account is the default, so only the name can pick the payer.
+    env.import_key("other", ANVIL0_KEY);
+    env.import_key("payer", &key);
+    env.write_config(&format!(
+        "default_account = \"other\"\n{}",
+        devchain_config(net)
+    ));
+    let token = net.s("/token/address");
+    let _guard = localnet::chain_lock();
+    let usdc = net.token_balance("devchain", &token, &payer);
+    let eth = net.native_balance("devchain", &payer);
+    assert!(usdc > 0 && eth > 0);
+    let json = |args: &[&str]| {
+        let out = env
+            .x402()
+            .args(["wallet", "balance", "--network", "devchain", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        json_data(&out)
+    };
+    for args in [&["payer"][..], &["--account", "payer"]] {
+        let data = json(args);
+        assert_eq!(data["account"], "payer", "{args:?}");
+        assert_eq!(data["address"], payer.as_str());
+        let row = &data["networks"][0];
+        assert_eq!(row["network"], "devchain");
+        assert_eq!(row["rpc_url"], net.rpc("devchain").as_str());
+        assert!(row["error"].is_null());
+        let t = &row["tokens"][0];
+        assert_eq!(t["symbol"], "USDC");
+        assert_eq!(t["address"], token.as_str());
+        assert_eq!(t["decimals"], 6);
+        assert_eq!(t["base_units"], usdc.to_string());
+        assert_eq!(t["balance"], decimal(usdc, 6));
+        let n = &row["native"];
+        assert_eq!(n["symbol"], "ETH");
+        assert!(n["address"].is_null());
+        assert_eq!(n["decimals"], 18);
+        assert_eq!(n["base_units"], eth.to_string());
+        assert_eq!(n["balance"], decimal(eth, 18));
+    }
+    // Without a name: the default account.
+    let data = json(&[]);
+    assert_eq!(data["account"], "other");
+    assert_eq!(data["address"], ANVIL0_ADDRESS);
+    // Human form: the balances on stdout, who they belong to on stderr (not with -q).
+    let line = format!(
+        "devchain  {} USDC  {} ETH\n",
+        decimal(usdc, 6),
+        decimal(eth, 18)
+    );
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "payer", "--network", "devchain"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), line);
+    assert_eq!(support::stderr(&out), format!("payer {payer}\n"));
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "payer", "--network", "devchain", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(support::stdout(&out), line);
+    assert_eq!(support::stderr(&out), "");
+}
+
+#[test]
+fn balance_over_several_networks_with_one_rpc_dead() {
+    let net = localnet::get();
+    let env = Env::new();
+    let (payer, _) = net.account("payer");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    env.write_config(&format!(
+        "[rpc]\nbase-sepolia = \"http://{closed}\"\n\n{}",
+        devchain_config(net)
+    ));
+    let token = net.s("/token/address");
+    let _guard = localnet::chain_lock();
+    let usdc = net.token_balance("devchain", &token, &payer);
+    let balance = |networks: [&str; 2], extra: &[&str]| {
+        env.x402()
+            .args(["wallet", "balance", "--address", &payer, "--timeout", "5"])
+            .args(["--network", networks[0], "--network", networks[1]])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = balance(["devchain", "base-sepolia"], &["--json"]);
+    assert_eq!(out.status.code(), Some(7), "{}", support::stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["success"], false);
+    let rows = doc["data"]["networks"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["network"], "devchain");
+    assert!(rows[0]["error"].is_null());
+    assert_eq!(rows[0]["tokens"][0]["base_units"], usdc.to_string());
+    assert_eq!(rows[1]["network"], "base-sepolia");
+    assert_eq!(rows[1]["rpc_url"], format!("http://{closed}"));
+    assert!(
+        rows[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains(&closed.to_string()),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[1]["tokens"].as_array().unwrap().is_empty());
+    assert!(rows[1]["native"].is_null());
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["code"], 7);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("base-sepolia: "),
+        "{}",
+        errors[0]
+    );
+    // Human form, the dead one first: the good network on stdout, the bad one an error.
+    for extra in [&[][..], &["-q"]] {
+        let out = balance(["base-sepolia", "devchain"], extra);
+        assert_eq!(out.status.code(), Some(7), "{extra:?}");
+        let text = support::stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.starts_with("devchain  ") && text.contains(&format!("{} USDC", decimal(usdc, 6))),
+            "{text}"
+        );
+        let err = support::stderr(&out);
+        assert!(err.contains("x402: error: base-sepolia: "), "{err}");
+        assert!(!err.contains("devchain"), "{err}");
+    }
+}
+
+#[test]
+fn balance_all_covers_every_network_with_an_rpc_url() {
+    let net = localnet::get();
+    let env = Env::new();
+    let (payer, _) = net.account("payer");
+    // Every other RPC answers 1234500 (0x12d644) to any call: no request leaves the machine.
+    let fixed = support::server::fixed(
+        200,
+        r#"{"jsonrpc":"2.0","id":1,"result":"0x000000000000000000000000000000000000000000000000000000000012d644"}"#,
+    );
+    let built_in = x402::network::Networks::built_in();
+    let with_rpc: Vec<String> = built_in
+        .iter()
+        .filter(|n| n.rpc_url.is_some())
+        .map(|n| n.name.clone())
+        .collect();
+    let without_rpc: Vec<String> = built_in
+        .iter()
+        .filter(|n| n.rpc_url.is_none())
+        .map(|n| n.name.clone())
+        .collect();
+    assert!(with_rpc.contains(&"base-sepolia".to_string()) && without_rpc.len() > 1);
+    let mut config = String::from("[rpc]\n");
+    for name in &with_rpc {
+        let url = if name == "base-sepolia" {
+            net.rpc("baseSepolia")
+        } else {
+            fixed.url()
+        };
+        config.push_str(&format!("{name} = \"{url}\"\n"));
+    }
+    // A network without a public RPC joins once config.toml gives it one.
+    config.push_str(&format!("{} = \"{}\"\n", without_rpc[0], fixed.url()));
+    config.push_str("\n[networks.offline]\nchain_id = 999999\n\n");
+    config.push_str(&devchain_config(net));
+    env.write_config(&config);
+    let _guard = localnet::chain_lock();
+    let usdc = net.token_balance("baseSepolia", &net.s("/token/baseSepoliaUsdc"), &payer);
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "--all", "--json", "--address", &payer])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let data = json_data(&out);
+    let rows = data["networks"].as_array().unwrap();
+    let mut shown: Vec<String> = rows
+        .iter()
+        .map(|r| r["network"].as_str().unwrap().to_string())
+        .collect();
+    let mut expected = with_rpc.clone();
+    expected.push(without_rpc[0].clone());
+    expected.push("devchain".into());
+    shown.sort();
+    expected.sort();
+    assert_eq!(shown, expected);
+    for row in rows {
+        assert!(row["error"].is_null(), "{row}");
+        assert!(
+            row["rpc_url"]
+                .as_str()
+                .unwrap()
+                .starts_with("http://127.0.0.1:"),
+            "{row}"
+        );
+        let name = row["network"].as_str().unwrap();
+        let tokens = row["tokens"].as_array().unwrap();
+        if name == "base-sepolia" {
+            assert_eq!(tokens[0]["base_units"], usdc.to_string());
+        } else if name != "devchain" {
+            // Every asset the table knows for the network (Sepolia has none).
+            let known = built_in.find(name).unwrap().assets.len();
+            assert_eq!(tokens.len(), known, "{row}");
+            for token in tokens {
+                assert_eq!(token["base_units"], "1234500", "{row}");
+                let decimals = u32::try_from(token["decimals"].as_u64().unwrap()).unwrap();
+                assert_eq!(token["balance"], decimal(1_234_500, decimals), "{row}");
+            }
+            assert_eq!(row["native"]["balance"], "0.0000000000012345", "{row}");
+        }
+    }
+    assert!(fixed.hits() >= 2 * (with_rpc.len() - 1), "{}", fixed.hits());
+    // --all and --network exclude each other.
+    env.x402()
+        .args([
+            "wallet",
+            "balance",
+            "--all",
+            "--network",
+            "base",
+            "--address",
+            &payer,
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn balance_through_x402_keystore_and_x402_rpc_url() {
+    let net = localnet::get();
+    let env = Env::new();
+    let (payer, key) = net.account("payer");
+    env.import_key("payer", &key);
+    let file = env.path("payer.json");
+    write_private(
+        &file,
+        &std::fs::read(env.keystores().join("payer")).unwrap(),
+    );
+    std::fs::remove_file(env.keystores().join("payer")).unwrap();
+    let usdc = net.s("/token/baseSepoliaUsdc");
+    let rpc = net.rpc("baseSepolia");
+    let _guard = localnet::chain_lock();
+    let expected = net.token_balance("baseSepolia", &usdc, &payer);
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "--network", "base-sepolia", "--json"])
+        .env("X402_KEYSTORE", &file)
+        .env("X402_RPC_URL", &rpc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let data = json_data(&out);
+    assert_eq!(data["account"], "payer.json");
+    assert_eq!(data["address"], payer.as_str());
+    let row = &data["networks"][0];
+    assert_eq!(row["rpc_url"], rpc.as_str());
+    assert_eq!(row["tokens"][0]["base_units"], expected.to_string());
+    // The variable's URL is checked against the network as the flag's is.
+    env.x402()
+        .args([
+            "wallet",
+            "balance",
+            "--network",
+            "base",
+            "--address",
+            &payer,
+        ])
+        .env("X402_RPC_URL", &rpc)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("serves chain 84532"));
+    // --rpc-url beats the variable.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "--network", "base-sepolia", "--json"])
+        .args(["--address", &payer, "--rpc-url", &rpc])
+        .env("X402_RPC_URL", format!("http://{closed}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        json_data(&out)["networks"][0]["tokens"][0]["base_units"],
+        expected.to_string()
+    );
+}
