@@ -60,11 +60,13 @@ pub struct JsonError {
 /// Decides colour once: `--color`, then `NO_COLOR`, then `CLICOLOR_FORCE` / `FORCE_COLOR`,
 /// then whether stderr (where the colour goes) is a terminal.
 pub fn use_color(choice: ColorChoice, stderr_tty: bool) -> bool {
+    // no-color.org: NO_COLOR disables colour when present and not empty, whatever its value.
+    let present = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto if present("NO_COLOR") => false,
         ColorChoice::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => true,
         ColorChoice::Auto => stderr_tty && std::env::var("TERM").map_or(true, |t| t != "dumb"),
     }

@@ -40,3 +40,108 @@ fn committed_completions_are_up_to_date() {
         );
     }
 }
+
+/// `--color`, `NO_COLOR`, `CLICOLOR_FORCE` and `FORCE_COLOR`: colour goes to stderr only (the
+/// warning and error prefixes), never into stdout's result.
+#[test]
+fn colour_on_stderr_only_when_asked() {
+    use std::os::unix::fs::PermissionsExt;
+    const ESC: &str = "\u{1b}[";
+    let env = Env::new();
+    let address = env.import_key("alice", support::ANVIL0_KEY);
+    // A keystore others can read: `wallet list` warns on stderr and lists on stdout.
+    std::fs::set_permissions(
+        env.keystores().join("alice"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let list = |args: &[&str], vars: &[(&str, &str)]| {
+        let mut cmd = env.x402();
+        cmd.env_remove("NO_COLOR")
+            .args(["wallet", "list"])
+            .args(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        let stdout = support::stdout(&out);
+        assert!(
+            stdout.starts_with(&format!("alice  {address}")) && !stdout.contains(ESC),
+            "{stdout:?}"
+        );
+        let stderr = support::stderr(&out);
+        assert!(stderr.contains("can be read by other users"), "{stderr:?}");
+        stderr.contains(ESC)
+    };
+    // --color decides, whatever the environment says.
+    assert!(list(&["--color", "always"], &[]));
+    assert!(list(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!list(
+        &["--color", "never"],
+        &[("CLICOLOR_FORCE", "1"), ("FORCE_COLOR", "1")]
+    ));
+    // Off a terminal, auto means none unless forced.
+    assert!(!list(&[], &[]));
+    assert!(!list(&["--color", "auto"], &[]));
+    assert!(list(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(list(&[], &[("FORCE_COLOR", "1")]));
+    assert!(!list(&[], &[("CLICOLOR_FORCE", "0")]));
+    // NO_COLOR, with any value but the empty one, wins over forcing.
+    assert!(!list(&[], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]));
+    assert!(!list(&[], &[("NO_COLOR", "0"), ("FORCE_COLOR", "1")]));
+    assert!(list(&[], &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")]));
+    // The exact form: a bold yellow warning prefix.
+    let out = env
+        .x402()
+        .args(["wallet", "list", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(
+        support::stderr(&out).starts_with("\u{1b}[1;33mx402: warning:\u{1b}[0m "),
+        "{:?}",
+        support::stderr(&out)
+    );
+    // An error in red, and a --json document on stdout stays plain.
+    let out = env
+        .x402()
+        .args(["wallet", "address", "nobody", "--json", "--color", "always"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(116));
+    assert!(
+        support::stderr(&out).starts_with("\u{1b}[1;31mx402: error:\u{1b}[0m no account named"),
+        "{:?}",
+        support::stderr(&out)
+    );
+    assert!(!support::stdout(&out).contains(ESC));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["errors"][0]["code"], 116);
+}
+
+/// At a terminal, auto colours stderr, unless NO_COLOR is set or the terminal is dumb.
+#[test]
+fn colour_at_a_terminal() {
+    let env = Env::new();
+    let at_terminal = |configure: &dyn Fn(&mut std::process::Command)| {
+        let t = env.terminal(&["wallet", "address", "nobody"], |c| configure(c));
+        let (code, shown) = t.finish();
+        assert_eq!(code, Some(116), "{shown}");
+        assert!(shown.contains("x402: error:"), "{shown}");
+        shown.contains("\u{1b}[")
+    };
+    assert!(at_terminal(&|c| {
+        c.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+    }));
+    assert!(!at_terminal(&|c| {
+        c.env("NO_COLOR", "1").env("TERM", "xterm-256color");
+    }));
+    assert!(!at_terminal(&|c| {
+        c.env_remove("NO_COLOR").env("TERM", "dumb");
+    }));
+    assert!(!at_terminal(&|c| {
+        c.env_remove("NO_COLOR")
+            .env("TERM", "xterm-256color")
+            .args(["--color", "never"]);
+    }));
+}
