@@ -65,6 +65,76 @@ fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Which flag a piece of the request body came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BodyKind {
+    /// `-d`/`--data`: newlines of an `@FILE` removed, joined with `&`.
+    Data,
+    /// `--data-binary`: as is, joined with `&`.
+    Binary,
+    /// `--json`: as is, appended without a separator.
+    Json,
+}
+
+/// The body's pieces in command-line order, as curl joins them: `--data-binary 'x y' -d z` is
+/// `x y&z`. The parsed arguments keep each flag's values but not how they interleave, so when
+/// more than one body flag is used the order is read back from the command line itself (the
+/// same parser, which also gives each value's position); if that command line is not the one
+/// these arguments came from, the pieces go flag by flag (`-d`, `--data-binary`, `--json`).
+fn body_parts<'a>(args: &'a RequestArgs, json_body: &'a [String]) -> Vec<(BodyKind, &'a str)> {
+    let groups = [
+        (BodyKind::Data, "data", &args.data[..]),
+        (BodyKind::Binary, "data_binary", &args.data_binary[..]),
+        (BodyKind::Json, "json_body", json_body),
+    ];
+    let flag_by_flag = || {
+        groups
+            .iter()
+            .flat_map(|(kind, _, values)| values.iter().map(|v| (*kind, v.as_str())))
+            .collect()
+    };
+    if groups.iter().filter(|(_, _, v)| !v.is_empty()).count() < 2 {
+        return flag_by_flag();
+    }
+    use clap::CommandFactory;
+    let Ok(matches) = crate::cli::Cli::command().try_get_matches_from(std::env::args_os()) else {
+        return flag_by_flag();
+    };
+    let Some((_, sub)) = matches.subcommand() else {
+        return flag_by_flag();
+    };
+    command_line_order(sub, &groups).unwrap_or_else(flag_by_flag)
+}
+
+/// The pieces ordered by their position in `matches`, if `matches` holds exactly these values.
+fn command_line_order<'a>(
+    matches: &clap::ArgMatches,
+    groups: &[(BodyKind, &str, &'a [String])],
+) -> Option<Vec<(BodyKind, &'a str)>> {
+    let mut parts = Vec::new();
+    for (kind, id, values) in groups {
+        if values.is_empty() {
+            continue;
+        }
+        let seen: Vec<&String> = matches.try_get_many::<String>(id).ok()??.collect();
+        // Only reached for an id the parser knows (`try_get_many` returned it).
+        let at: Vec<usize> = matches.indices_of(id)?.collect();
+        if seen.len() != values.len()
+            || at.len() != values.len()
+            || !seen.iter().copied().eq(values.iter())
+        {
+            return None;
+        }
+        parts.extend(
+            at.into_iter()
+                .zip(values.iter())
+                .map(|(i, v)| (i, *kind, v.as_str())),
+        );
+    }
+    parts.sort_by_key(|(i, _, _)| *i);
+    Some(parts.into_iter().map(|(_, k, v)| (k, v)).collect())
+}
+
 /// `json_body` is `get`'s curl-style `--json BODY` (inspect's `--json` is its output format).
 pub fn prepare(args: &RequestArgs, json_body: &[String]) -> Result<Prepared> {
     let url = reqwest::Url::parse(&args.url).map_err(|e| crate::error::Failed {
@@ -91,18 +161,19 @@ pub fn prepare(args: &RequestArgs, json_body: &[String]) -> Result<Prepared> {
         b.extend_from_slice(&chunk);
     };
     let mut default_type = None;
-    for d in &args.data {
-        append(read_data(d, true)?, b"&");
-        default_type = Some("application/x-www-form-urlencoded");
-    }
-    for d in &args.data_binary {
-        append(read_data(d, false)?, b"&");
-        default_type = Some("application/x-www-form-urlencoded");
-    }
-    for d in json_body {
-        append(read_data(d, false)?, b"");
-        default_type = Some("application/json");
-        headers.insert("accept", HeaderValue::from_static("application/json"));
+    for (kind, d) in body_parts(args, json_body) {
+        match kind {
+            BodyKind::Data => append(read_data(d, true)?, b"&"),
+            BodyKind::Binary => append(read_data(d, false)?, b"&"),
+            BodyKind::Json => append(read_data(d, false)?, b""),
+        }
+        default_type = Some(match kind {
+            BodyKind::Json => "application/json",
+            BodyKind::Data | BodyKind::Binary => "application/x-www-form-urlencoded",
+        });
+        if kind == BodyKind::Json {
+            headers.insert("accept", HeaderValue::from_static("application/json"));
+        }
     }
     if let Some(t) = default_type {
         headers.insert("content-type", HeaderValue::from_static(t));
@@ -320,5 +391,86 @@ impl Prepared {
             lines.push(format!("> {n}: (redacted: a signed payment authorization)"));
         }
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The pieces of the body in the order of `argv`, read as `prepare` reads them.
+    fn order(argv: &[&str]) -> Vec<(BodyKind, String)> {
+        let matches = crate::cli::Cli::command().get_matches_from(argv);
+        let (_, sub) = matches.subcommand().unwrap();
+        let strings = |id: &str| -> Vec<String> {
+            sub.try_get_many::<String>(id)
+                .ok()
+                .flatten()
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default()
+        };
+        let (data, binary, json) = (
+            strings("data"),
+            strings("data_binary"),
+            strings("json_body"),
+        );
+        let groups = [
+            (BodyKind::Data, "data", &data[..]),
+            (BodyKind::Binary, "data_binary", &binary[..]),
+            (BodyKind::Json, "json_body", &json[..]),
+        ];
+        command_line_order(sub, &groups)
+            .expect("the values are the command line's")
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn body_pieces_keep_the_command_line_order() {
+        use BodyKind::{Binary, Data, Json};
+        let got = order(&[
+            "x402",
+            "get",
+            "http://h/",
+            "--data-binary",
+            "x y",
+            "-d",
+            "z",
+            "--data=w",
+            "--json",
+            "{}",
+            "--data-binary",
+            "v",
+        ]);
+        let want = [
+            (Binary, "x y"),
+            (Data, "z"),
+            (Data, "w"),
+            (Json, "{}"),
+            (Binary, "v"),
+        ];
+        assert_eq!(got, want.map(|(k, v)| (k, v.to_string())));
+        let got = order(&[
+            "x402",
+            "inspect",
+            "http://h/",
+            "-d",
+            "a",
+            "--data-binary",
+            "b",
+        ]);
+        assert_eq!(got, [(Data, "a".to_string()), (Binary, "b".to_string())]);
+    }
+
+    #[test]
+    fn values_from_elsewhere_are_not_ordered_by_this_command_line() {
+        let matches =
+            crate::cli::Cli::command().get_matches_from(["x402", "get", "http://h/", "-d", "a"]);
+        let (_, sub) = matches.subcommand().unwrap();
+        let other = ["b".to_string()];
+        let groups = [(BodyKind::Data, "data", &other[..])];
+        assert_eq!(command_line_order(sub, &groups), None);
     }
 }
