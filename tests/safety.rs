@@ -845,3 +845,129 @@ fn inspect_saves_the_terms_that_get_then_pins() {
     let data = json_data(&out);
     assert_eq!(data["choice"]["cap"]["within"], false, "{data}");
 }
+
+/// Runs `x402 ARGS…` at a pseudo-terminal (util-linux `script`), answering like a person: for
+/// each `(wait_for, send)` it waits until the terminal shows `wait_for` (after what the last
+/// step waited for), then types `send`. Returns the exit code and the whole transcript.
+fn at_terminal(env: &Env, args: &[&str], steps: &[(&str, &str)]) -> (Option<i32>, String) {
+    use std::io::{Read, Write};
+    let quote = |a: &str| format!("'{}'", a.replace('\'', r"'\''"));
+    let mut cmd = quote(&assert_cmd::cargo::cargo_bin("x402").display().to_string());
+    for a in args {
+        cmd.push(' ');
+        cmd.push_str(&quote(a));
+    }
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("X402_HOME", env.x402_home())
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("util-linux `script` is needed for the terminal tests");
+    let transcript = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let reader = {
+        let transcript = transcript.clone();
+        let mut stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                transcript.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let text = |t: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&t.lock().unwrap()).into_owned();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut from = 0;
+    for (wait_for, send) in steps {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let now = text(&transcript);
+            if let Some(i) = now.get(from..).and_then(|rest| rest.find(wait_for)) {
+                from += i + wait_for.len();
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the terminal never showed {wait_for:?}:\n{now}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // The prompt is on screen; give it a moment to start reading the keyboard.
+        std::thread::sleep(Duration::from_millis(200));
+        stdin.write_all(send.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    reader.join().unwrap();
+    (status.code(), text(&transcript))
+}
+
+/// At a terminal, `get` asks before paying, the default is no, and nothing of the wallet is
+/// touched before a yes: no password asked, nothing signed, nothing journaled.
+#[test]
+fn the_terminal_prompt_pays_only_after_yes() {
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let _ = payer(&env);
+    let url = server.at("/ask");
+    let receipt = env.path("receipt.json");
+    let args = ["get", &url, "--receipt", receipt.to_str().unwrap()];
+    let prompt = "Pay 0.001 USDC? [y/N]";
+    // "n", Enter (the default: no), and a key that is no answer, ignored, before an "n".
+    for answer in ["n", "\r", "xn"] {
+        let (code, text) = at_terminal(&env, &args, &[(prompt, answer)]);
+        assert_eq!(code, Some(110), "{answer:?}: {text}");
+        assert!(text.contains("Pay 0.001 USDC? no"), "{answer:?}: {text}");
+        assert!(
+            text.contains("x402: error: payment declined"),
+            "{answer:?}: {text}"
+        );
+        assert!(!text.contains("Password"), "{answer:?}: {text}");
+        assert!(server.payments().is_empty(), "{answer:?}");
+        assert_eq!(history(&env)["payments"], json!([]), "{answer:?}");
+        let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+        assert_eq!(r["status"], "declined", "{answer:?}");
+        assert_eq!(r["payer"], Value::Null, "{answer:?}");
+        assert_eq!(r["nonce"], Value::Null, "{answer:?}");
+    }
+    assert_eq!(server.seen().len(), 3);
+    // "y": only now the password, then the payment.
+    let (code, text) = at_terminal(
+        &env,
+        &args,
+        &[(prompt, "y"), ("Password for 'payer'", "pw\r")],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    let yes = text
+        .find("Pay 0.001 USDC? yes")
+        .expect("the answer is shown");
+    let password = text
+        .find("Password for 'payer'")
+        .expect("a password prompt");
+    assert!(
+        yes < password,
+        "the password is asked after the yes: {text}"
+    );
+    assert!(text.ends_with("paid body for /ask"), "{text}");
+    assert_eq!(server.payments().len(), 1);
+    let h = history(&env);
+    assert_eq!(h["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(h["payments"][0]["status"], "settled");
+    let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(r["status"], "paid");
+}
