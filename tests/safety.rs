@@ -971,3 +971,150 @@ fn the_terminal_prompt_pays_only_after_yes() {
     let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
     assert_eq!(r["status"], "paid");
 }
+
+/// One `signed` journal line and its `outcome`, `seconds_ago` before `now`, as the tool writes
+/// them (src/journal.rs): amount in base units of Base Sepolia USDC.
+fn journal_lines(now: i64, seconds_ago: i64, nonce_byte: u8, amount: &str, status: &str) -> String {
+    let time = jiff::Timestamp::from_second(now - seconds_ago)
+        .unwrap()
+        .to_string();
+    let nonce = format!("0x{}", format!("{nonce_byte:02x}").repeat(32));
+    let signed = json!({
+        "event": "signed", "time": time, "url": format!("http://127.0.0.1:9/item/{nonce_byte}"),
+        "method": "GET", "bodySha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "version": 2, "network": "eip155:84532", "networkName": "base-sepolia", "asset": USDC,
+        "symbol": "USDC", "decimals": 6, "amount": amount, "payTo": PAYEE,
+        "payer": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "nonce": nonce,
+        "validAfter": now - seconds_ago - 10, "validBefore": now - seconds_ago + 300,
+    });
+    let mut outcome = json!({"event": "outcome", "time": time, "nonce": nonce, "status": status});
+    if status == "settled" {
+        outcome["transaction"] = json!(TX);
+    }
+    format!("{signed}\n{outcome}\n")
+}
+
+/// `history --since` with a date, an RFC 3339 time and an age, and `--status`, over a journal
+/// with payments at known times.
+#[test]
+fn history_filters_by_time_and_status() {
+    let env = Env::new();
+    let now = jiff::Timestamp::now().as_second();
+    const H: i64 = 3600;
+    const D: i64 = 24 * H;
+    // Oldest first, as signed: c 10 days ago (rejected), d 3 days (unknown), b 30 hours
+    // (settled), a 2 hours (settled).
+    let journal = [
+        journal_lines(now, 10 * D, 0x0c, "3000", "rejected"),
+        journal_lines(now, 3 * D, 0x0d, "4000", "unknown"),
+        journal_lines(now, 30 * H, 0x0b, "2000", "settled"),
+        journal_lines(now, 2 * H, 0x0a, "1000", "settled"),
+    ]
+    .concat();
+    std::fs::create_dir_all(env.x402_home()).unwrap();
+    std::fs::write(env.x402_home().join("journal.jsonl"), journal).unwrap();
+    let listed = |args: &[&str]| -> (Vec<String>, Value) {
+        let out = env
+            .x402()
+            .args(["history", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), Some(0), "{args:?}: {}", support::stderr(&out));
+        let data = json_data(&out);
+        let amounts = data["payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["amount"].as_str().unwrap().to_string())
+            .collect();
+        (amounts, data["totals"].clone())
+    };
+    let at = |seconds_ago: i64| {
+        jiff::Timestamp::from_second(now - seconds_ago)
+            .unwrap()
+            .to_string()
+    };
+    let day = |seconds_ago: i64| {
+        jiff::Timestamp::from_second(now - seconds_ago)
+            .unwrap()
+            .strftime("%Y-%m-%d")
+            .to_string()
+    };
+    // The same time with an offset: 30 hours ago, written in UTC+02:00.
+    let b_plus_two = format!(
+        "{}+02:00",
+        jiff::tz::offset(2)
+            .to_datetime(jiff::Timestamp::from_second(now - 30 * H).unwrap())
+            .strftime("%Y-%m-%dT%H:%M:%S")
+    );
+    for (args, amounts) in [
+        (vec![], vec!["3000", "4000", "2000", "1000"]),
+        // Ages.
+        (vec!["--since", "24h"], vec!["1000"]),
+        (vec!["--since", "7d"], vec!["4000", "2000", "1000"]),
+        (vec!["--since", "11d"], vec!["3000", "4000", "2000", "1000"]),
+        // RFC 3339: at or after, to the second, in any offset.
+        (vec!["--since", &at(30 * H)], vec!["2000", "1000"]),
+        (vec!["--since", &at(30 * H - 1)], vec!["1000"]),
+        (vec!["--since", &b_plus_two], vec!["2000", "1000"]),
+        // A date is midnight UTC: the whole of that day counts.
+        (
+            vec!["--since", &day(10 * D)],
+            vec!["3000", "4000", "2000", "1000"],
+        ),
+        (vec!["--since", &day(9 * D)], vec!["4000", "2000", "1000"]),
+        (vec!["--since", &day(2 * H)], vec!["1000"]),
+        // Status, alone, repeated, and with --since.
+        (vec!["--status", "settled"], vec!["2000", "1000"]),
+        (vec!["--status", "rejected"], vec!["3000"]),
+        (
+            vec!["--status", "unknown", "--status", "rejected"],
+            vec!["3000", "4000"],
+        ),
+        (vec!["--status", "settled", "--since", "24h"], vec!["1000"]),
+        (vec!["--status", "rejected", "--since", "7d"], vec![]),
+        (vec!["--status", "pending"], vec![]),
+    ] {
+        let (got, _) = listed(&args);
+        assert_eq!(got, amounts, "{args:?}");
+    }
+    // Totals count what was selected, and only what moved or may move money.
+    let (_, totals) = listed(&["--since", "11d"]);
+    let totals: Vec<(String, String)> = totals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["day"].as_str().unwrap().to_string(),
+                t["amount"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            (day(3 * D), "4000".to_string()),
+            (day(30 * H), "2000".to_string()),
+            (day(2 * H), "1000".to_string()),
+        ]
+    );
+    // What is not a time is a usage error that says what is.
+    for bad in ["yesterday", "7x", "2026-13-01", "h"] {
+        let out = env
+            .x402()
+            .args(["history", "--since", bad])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), Some(2), "{bad}");
+        assert_eq!(
+            support::stderr(&out),
+            format!(
+                "x402: error: --since '{bad}': expected a date (2026-11-25), a time \
+                 (2026-11-25T10:00:00Z) or an age (24h, 7d)\n"
+            ),
+            "{bad}"
+        );
+    }
+}
