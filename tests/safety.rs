@@ -1118,3 +1118,91 @@ fn history_filters_by_time_and_status() {
         );
     }
 }
+
+/// `[limits] daily` refuses a payment that would take the last 24 hours' spending past it,
+/// counting settled, pending and unknown payments only, and `--daily-limit` (or
+/// `X402_DAILY_LIMIT`) replaces the configured limit, up or down.
+#[test]
+fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let now = jiff::Timestamp::now().as_second();
+    let journal = env.x402_home().join("journal.jsonl");
+    std::fs::write(
+        &journal,
+        [
+            // Counted: 0.0015 in the last 24 hours that moved or may move money.
+            journal_lines(now, 2 * 3600, 0x01, "1000", "settled"),
+            journal_lines(now, 3 * 3600, 0x02, "500", "unknown"),
+            // Not counted: refused, or older than 24 hours.
+            journal_lines(now, 3600, 0x03, "5000", "rejected"),
+            journal_lines(now, 25 * 3600, 0x04, "9000", "settled"),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    env.write_config("default_account = \"payer\"\n\n[limits]\ndaily = \"0.002\"\n");
+    let journaled = |env: &Env| history(env)["payments"].as_array().unwrap().len();
+    let url = server.at("/daily");
+    let receipt = env.path("receipt.json");
+    let receipt_arg = ["--receipt", receipt.to_str().unwrap()];
+    let refused = |out: &std::process::Output, limit: &str, spent: &str| {
+        assert_eq!(code(out), Some(111), "{}", support::stderr(out));
+        assert_eq!(
+            support::stderr(out),
+            format!(
+                "x402: error: 0.001 USDC would exceed the daily limit of {limit}: {spent} already \
+                 spent or pending on base-sepolia in the last 24 hours; nothing was signed\n"
+            )
+        );
+        assert!(out.stdout.is_empty());
+    };
+
+    // 0.0015 + 0.001 > 0.002 (config.toml).
+    let out = pay(&env, &pw, &url, &receipt_arg);
+    refused(&out, "0.002 USDC", "0.0015 USDC");
+    let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(r["status"], "over_budget");
+    assert_eq!(r["nonce"], Value::Null);
+    assert!(server.payments().is_empty());
+    assert_eq!(journaled(&env), 4);
+
+    // --daily-limit raises it: 0.0015 + 0.001 = 0.0025 is within 0.0025.
+    let out = pay(&env, &pw, &url, &["--daily-limit", "0.0025"]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(server.payments().len(), 1);
+    assert_eq!(journaled(&env), 5);
+    // Now 0.0025 is spent: the same limit refuses the next one.
+    let out = pay(
+        &env,
+        &pw,
+        &server.at("/daily2"),
+        &["--daily-limit", "0.0025"],
+    );
+    refused(&out, "0.0025 USDC", "0.0025 USDC");
+
+    // --daily-limit lowers it too, and so does the environment.
+    env.write_config("default_account = \"payer\"\n\n[limits]\ndaily = \"5.00\"\n");
+    let out = pay(
+        &env,
+        &pw,
+        &server.at("/daily3"),
+        &["--daily-limit", "$0.003"],
+    );
+    refused(&out, "0.003 USDC", "0.0025 USDC");
+    let out = env
+        .x402()
+        .env("X402_DAILY_LIMIT", "0.003")
+        .args(["get", &server.at("/daily4"), "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    refused(&out, "0.003 USDC", "0.0025 USDC");
+    assert_eq!(server.payments().len(), 1);
+    assert_eq!(journaled(&env), 5);
+    // Under config.toml's 5.00 alone, it pays.
+    let out = pay(&env, &pw, &server.at("/daily5"), &[]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(server.payments().len(), 2);
+}
