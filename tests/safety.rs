@@ -1206,3 +1206,60 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(server.payments().len(), 2);
 }
+
+/// `--terms FILE` pins the network and the asset as well as the amount and the payee: terms
+/// that differ in either are refused before anything is signed.
+#[test]
+fn pinned_terms_refuse_another_network_or_asset() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let url = s.at("/pinned");
+    let terms = env.path("terms.json");
+    let pinned = json!({
+        "termsVersion": 1, "url": url, "network": "eip155:84532", "asset": USDC,
+        "symbol": "USDC", "decimals": 6, "amount": "1000", "payTo": PAYEE
+    });
+    let base_usdc = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+    let other_token = "0x1111111111111111111111111111111111111111";
+    for (field, value, why) in [
+        (
+            "network",
+            "eip155:8453",
+            "network eip155:84532 is not the pinned eip155:8453".to_string(),
+        ),
+        (
+            "asset",
+            other_token,
+            format!("asset {USDC} is not the pinned {other_token}"),
+        ),
+        // Base mainnet's USDC: same symbol and decimals, another network's token.
+        (
+            "asset",
+            base_usdc,
+            format!("asset {USDC} is not the pinned {base_usdc}"),
+        ),
+    ] {
+        let mut doc = pinned.clone();
+        doc[field] = json!(value);
+        std::fs::write(&terms, doc.to_string()).unwrap();
+        let out = pay(&env, &pw, &url, &["--terms", terms.to_str().unwrap()]);
+        assert_eq!(code(&out), Some(112), "{field}: {}", support::stderr(&out));
+        assert_eq!(
+            support::stderr(&out),
+            format!(
+                "x402: error: the terms changed: no option matches what was pinned: option 1: \
+                 {why}\n"
+            ),
+            "{field}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert!(s.payments().is_empty());
+    assert_eq!(history(&env)["payments"], json!([]));
+    // The same file with the terms as offered pays.
+    std::fs::write(&terms, pinned.to_string()).unwrap();
+    let out = pay(&env, &pw, &url, &["--terms", terms.to_str().unwrap()]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(s.payments().len(), 1);
+}
