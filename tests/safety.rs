@@ -1263,3 +1263,115 @@ fn pinned_terms_refuse_another_network_or_asset() {
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(s.payments().len(), 1);
 }
+
+/// `--receipt FILE`: every field, for each way a call ends: paid (v2 and v1), rejected after
+/// payment, declined off a terminal, over the cap, no payable option, and free.
+#[test]
+fn the_receipt_records_every_field_of_each_outcome() {
+    use crate::support::verifier::{
+        Answer, BASE_SEPOLIA_USDC, FAKE_TX, Offer, PAY_TO, Verifier, v2_option,
+    };
+    let mut upto = v2_option("1000");
+    upto["scheme"] = json!("upto");
+    let server = Verifier::builder()
+        .paid("/v2", Offer::v2())
+        .paid("/v1", Offer::v1())
+        .paid(
+            "/reject",
+            Offer::v2().answer(Answer::Reject("invalid_exact_evm_payload_signature".into())),
+        )
+        .paid("/dear", Offer::v2().accepts(vec![v2_option("500000")]))
+        .paid("/upto", Offer::v2().accepts(vec![upto]))
+        .plain("/free", 200, "{}")
+        .start();
+    let env = Env::new();
+    let pw = payer(&env);
+    let receipt = env.path("receipt.json");
+    let run = |path: &str, yes: bool| {
+        let mut cmd = env.x402();
+        cmd.args(["get", &server.url(path), "--receipt"])
+            .arg(&receipt)
+            .arg("--password-file")
+            .arg(&pw);
+        if yes {
+            cmd.arg("--yes");
+        }
+        let out = cmd.output().unwrap();
+        let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap())
+            .unwrap_or_else(|e| panic!("{path}: the receipt is not JSON: {e}"));
+        (out, r)
+    };
+    let quoted = |status: &str, version: u8, amount: &str, decimal: &str| {
+        json!({
+            "status": status, "version": version, "network": "eip155:84532",
+            "asset": BASE_SEPOLIA_USDC, "symbol": "USDC", "amount": amount,
+            "amount_decimal": decimal, "payTo": PAY_TO, "payer": null, "nonce": null,
+            "transaction": null, "error": null,
+        })
+    };
+    let payer_address = support::ANVIL1_ADDRESS;
+
+    for (path, version) in [("/v2", 2), ("/v1", 1)] {
+        let before = server.payment_headers();
+        let (out, r) = run(path, true);
+        assert_eq!(code(&out), Some(0), "{path}: {}", support::stderr(&out));
+        assert_eq!(server.payment_headers(), before + 1);
+        let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
+        let mut want = quoted("paid", version, "1000", "0.001");
+        want["payer"] = json!(payer_address);
+        want["nonce"] = json!(nonce);
+        want["transaction"] = json!(FAKE_TX);
+        assert_eq!(r, want, "{path}");
+    }
+
+    let (out, r) = run("/reject", true);
+    assert_eq!(code(&out), Some(114), "{}", support::stderr(&out));
+    let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
+    let mut want = quoted("rejected", 2, "1000", "0.001");
+    want["payer"] = json!(payer_address);
+    want["nonce"] = json!(nonce);
+    want["error"] = json!("invalid_exact_evm_payload_signature");
+    assert_eq!(r, want);
+
+    let paid_so_far = server.payment_headers();
+    let (out, r) = run("/v2", false);
+    assert_eq!(code(&out), Some(110), "{}", support::stderr(&out));
+    let mut want = quoted("declined", 2, "1000", "0.001");
+    want["error"] =
+        json!("not paying 0.001 USDC without confirmation: pass --yes to pay from a script");
+    assert_eq!(r, want);
+
+    let (out, r) = run("/dear", true);
+    assert_eq!(code(&out), Some(111), "{}", support::stderr(&out));
+    let mut want = quoted("over_cap", 2, "500000", "0.50");
+    want["error"] = json!(
+        "0.50 USDC is above the per-payment cap of 0.10 USDC; nothing was signed (raise it \
+         with --max-amount)"
+    );
+    assert_eq!(r, want);
+
+    let (out, r) = run("/upto", true);
+    assert_eq!(code(&out), Some(112), "{}", support::stderr(&out));
+    assert_eq!(
+        r,
+        json!({
+            "status": "no_option", "version": 2, "network": null, "asset": null,
+            "symbol": null, "amount": null, "amount_decimal": null, "payTo": null,
+            "payer": null, "nonce": null, "transaction": null,
+            "error": "no payable option in the 402: option 1: scheme 'upto' is not supported \
+                      (only exact)",
+        })
+    );
+    assert_eq!(server.payment_headers(), paid_so_far);
+
+    let (out, r) = run("/free", true);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        r,
+        json!({
+            "status": "free", "version": null, "network": null, "asset": null,
+            "symbol": null, "amount": null, "amount_decimal": null, "payTo": null,
+            "payer": null, "nonce": null, "transaction": null, "error": null,
+        })
+    );
+}
