@@ -956,3 +956,72 @@ fn the_paid_retry_repeats_method_headers_and_body() {
     }
     assert!(server.only_payment().verdict.ok());
 }
+
+// ---------------------------------------------------------------------------------------------
+// What a paid call says on stderr
+
+/// The whole conversation of a paid call on stderr: the quote, then the settlement with the
+/// network's explorer link when it has one (built in for Base Sepolia; `explorer_tx` for a
+/// custom network). Nothing else: in particular no plain-http warning for 127.0.0.1.
+#[test]
+fn the_settlement_report_links_the_explorer_where_there_is_one() {
+    let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    let on = |network: &str| {
+        let mut o = v2_option("1000");
+        o["network"] = json!(network);
+        o["asset"] = json!(token);
+        o
+    };
+    let server = Verifier::builder()
+        .paid("/base-sepolia", Offer::v2())
+        .paid("/devchain", Offer::v2().accepts(vec![on("eip155:31337")]))
+        .paid("/linked", Offer::v2().accepts(vec![on("eip155:31338")]))
+        .start();
+    let (env, pw) = payer();
+    let asset = |network: &str| {
+        format!(
+            "[[assets]]\nnetwork = \"{network}\"\naddress = \"{token}\"\nsymbol = \"USDC\"\n\
+             decimals = 6\neip712_name = \"USDC\"\neip712_version = \"2\"\n\n"
+        )
+    };
+    env.write_config(&format!(
+        "default_account = \"payer\"\n\n[networks.devchain]\nchain_id = 31337\n\n\
+         [networks.linked]\nchain_id = 31338\nexplorer_tx = \"http://explorer.test/tx/{{tx}}\"\n\n{}{}",
+        asset("devchain"),
+        asset("linked")
+    ));
+    for (path, network, link) in [
+        (
+            "/base-sepolia",
+            "base-sepolia (eip155:84532)",
+            format!("  https://sepolia.basescan.org/tx/{FAKE_TX}"),
+        ),
+        ("/devchain", "devchain (eip155:31337)", String::new()),
+        (
+            "/linked",
+            "linked (eip155:31338)",
+            format!("  http://explorer.test/tx/{FAKE_TX}"),
+        ),
+    ] {
+        let url = server.url(path);
+        let out = pay(&env, &pw, &url, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{path}: {}",
+            support::stderr(&out)
+        );
+        let name = network.split(' ').next().unwrap();
+        assert_eq!(
+            support::stderr(&out),
+            format!(
+                "{url} asks 0.001 USDC on {network} (x402 v2)\n  pay to    {PAY_TO}\n  for       \
+                 a paid test route\npaid 0.001 USDC on {name} to {PAY_TO}  tx {FAKE_TX}{link}\n"
+            ),
+            "{path}"
+        );
+        assert_eq!(support::stdout(&out), r#"{"paid":true}"#);
+        assert!(server.payments().pop().unwrap().verdict.ok(), "{path}");
+    }
+    assert_eq!(server.payment_headers(), 3);
+}
