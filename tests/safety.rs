@@ -1375,3 +1375,45 @@ fn the_receipt_records_every_field_of_each_outcome() {
         })
     );
 }
+
+/// Paying over plain http to a host that is not loopback is warned about before the quote.
+/// The host is reached through an HTTP proxy on 127.0.0.1 (`http_proxy`), so the request
+/// names another host while the only connection made is to 127.0.0.1.
+#[test]
+fn plain_http_to_another_host_is_warned_about_before_the_quote() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let url = "http://paid.x402-test.invalid/report";
+    let via_proxy = |extra: &[&str]| {
+        env.x402()
+            .env("http_proxy", &s.url)
+            .env("HTTP_PROXY", &s.url)
+            .args(["get", url, "--password-file"])
+            .arg(&pw)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let warning = "x402: warning: http://paid.x402-test.invalid is plain http: the signed payment \
+                   crosses the network unencrypted and anyone on the path can see or redirect it";
+    let out = via_proxy(&["--dry-run"]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        support::stderr(&out),
+        format!(
+            "{warning}\n{url} asks 0.001 USDC on base-sepolia (eip155:84532) (x402 v2)\n  pay to    \
+             {PAYEE}\n  for       a scripted resource\ndry run: nothing signed, nothing paid\n"
+        )
+    );
+    // A warning, not a refusal: with --yes it pays.
+    let out = via_proxy(&["--yes"]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    let err = support::stderr(&out);
+    assert!(err.starts_with(&format!("{warning}\n")), "{err}");
+    assert_eq!(err.matches("plain http").count(), 1, "{err}");
+    assert_eq!(support::stdout(&out), "paid body for /report");
+    // Every request went to the proxy, that is to 127.0.0.1.
+    assert_eq!(s.seen().len(), 3);
+    assert_eq!(s.payments().len(), 1);
+}
