@@ -1025,3 +1025,95 @@ fn the_settlement_report_links_the_explorer_where_there_is_one() {
     }
     assert_eq!(server.payment_headers(), 3);
 }
+
+/// A v2 402 whose only option moves the token by Permit2 (USDC, which could also move by
+/// EIP-3009, and MegaUSD, which moves only by Permit2): `inspect` shows it with its price and
+/// the reason it cannot be paid, and `get` sends no payment and exits 112.
+#[test]
+fn exit_112_a_permit2_only_offer() {
+    let mut usdc = v2_option("1000");
+    usdc["extra"] = json!({"name": "USDC", "version": "2", "assetTransferMethod": "permit2"});
+    let megausd = "0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7";
+    let mega = json!({
+        "scheme": "exact", "network": "eip155:4326", "amount": "1000000000000000",
+        "asset": megausd, "payTo": PAY_TO, "maxTimeoutSeconds": 60,
+        "extra": {"name": "MegaUSD", "version": "1", "assetTransferMethod": "permit2"},
+    });
+    let server = Verifier::builder()
+        .paid("/usdc", Offer::v2().accepts(vec![usdc]))
+        .paid("/megausd", Offer::v2().accepts(vec![mega]))
+        .start();
+    let (env, pw) = payer();
+    let why = "transfer method 'permit2' is not supported yet (only eip3009)";
+    for (path, network, amount, asset, extra) in [
+        (
+            "/usdc",
+            "base-sepolia (eip155:84532)",
+            "0.001 USDC (1000 base units)",
+            format!("USDC {BASE_SEPOLIA_USDC}"),
+            r#"{"name":"USDC","version":"2","assetTransferMethod":"permit2"}"#,
+        ),
+        (
+            "/megausd",
+            "megaeth (eip155:4326)",
+            "0.001 MegaUSD (1000000000000000 base units)",
+            format!("MegaUSD {megausd}"),
+            r#"{"name":"MegaUSD","version":"1","assetTransferMethod":"permit2"}"#,
+        ),
+    ] {
+        let url = server.url(path);
+        let out = env.x402().args(["inspect", &url]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        assert_eq!(
+            support::stdout(&out),
+            format!(
+                "x402 v2 payment required, terms in the PAYMENT-REQUIRED header\n\
+                 url        {url}\n\
+                 resource   {url}\n\
+                 \x20          a paid test route\n\
+                 \x20          application/json\n\
+                 message    Payment required\n\
+                 \n\
+                 option 1   not payable: {why}\n\
+                 \x20 scheme   exact\n\
+                 \x20 network  {network}\n\
+                 \x20 amount   {amount}\n\
+                 \x20 asset    {asset}\n\
+                 \x20 pay to   {PAY_TO}\n\
+                 \x20 timeout  60 s\n\
+                 \x20 extra    {extra}\n\
+                 \n\
+                 choice     none: no option is payable\n\
+                 departures none found\n"
+            ),
+            "{path}"
+        );
+        assert_eq!(support::stderr(&out), "", "{path}");
+        let out = env
+            .x402()
+            .args(["inspect", &url, "--json"])
+            .output()
+            .unwrap();
+        let data = support::json_data(&out);
+        let o = &data["options"][0];
+        assert_eq!(o["payable"], false, "{path}");
+        assert_eq!(o["reason"], why, "{path}");
+        assert_eq!(o["extra"]["assetTransferMethod"], "permit2", "{path}");
+        assert_eq!(data["chosen"], Value::Null, "{path}");
+        assert_eq!(data["choice"]["reason"], "none: no option is payable");
+        assert_eq!(data["departures"], json!([]), "{path}");
+
+        let before = server.requests().len();
+        let out = pay(&env, &pw, &url, &[]);
+        let line = error_line(&out, 112, "no payable option in the 402");
+        assert_eq!(
+            line,
+            format!("x402: error: no payable option in the 402: option 1: {why}")
+        );
+        no_stdout(&out);
+        assert_eq!(server.requests().len(), before + 1, "{path}");
+    }
+    assert_eq!(server.payment_headers(), 0);
+    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    assert_eq!(support::json_data(&out)["payments"], json!([]));
+}
