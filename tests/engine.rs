@@ -1,9 +1,10 @@
 //! `x402 get` end to end, one test per exit status, against servers on 127.0.0.1 that record
 //! every request and verify every payment independently of the code under test
 //! (`support::verifier`). Each test asserts the exit code, the one `x402: error:` line, what
-//! reached stdout, and how many payment headers the server saw.
+//! reached stdout, and how many payment headers the server saw. Then curl's request and
+//! output flags, checked in the requests the server received, and the settlement report.
 //!
-//! Not here: 6 (needs a DNS lookup that fails), 47 (redirects) and 113 (insufficient funds).
+//! Not here: 47 (redirects, in safety.rs) and 113 (insufficient funds, in pay.rs).
 
 use crate::support::verifier::{
     Answer, BASE_SEPOLIA_USDC, FAKE_TX, Misbehave, Offer, PAY_TO, Verifier, v1_option, v2_option,
