@@ -4,7 +4,7 @@
 
 use crate::output::ColorChoice;
 use alloy_primitives::Address;
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -218,6 +218,11 @@ pub struct RequestArgs {
     /// Request body sent exactly as given; @FILE / @- read a file or stdin
     #[arg(long = "data-binary", value_name = "DATA", help_heading = "Request")]
     pub data_binary: Vec<String>,
+    /// The body's pieces in command-line order (`-d`, `--data-binary`, `get --json`), filled by
+    /// [`Cli::try_parse_ordered`]: curl joins `--data-binary 'x y' -d z` as `x y&z`, and the
+    /// fields above keep each flag's values apart.
+    #[arg(skip)]
+    pub body: Vec<BodyPiece>,
     /// Send a HEAD request and show the headers
     #[arg(short = 'I', long, help_heading = "Request")]
     pub head: bool,
@@ -382,7 +387,68 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// One request-body value, tagged with the flag that gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyPiece {
+    /// `-d`/`--data`: an `@FILE`'s newlines removed; joined with `&`.
+    Data(String),
+    /// `--data-binary`: as given; joined with `&`.
+    Binary(String),
+    /// `get --json`: as given; appended without a separator.
+    Json(String),
+}
+
+/// The body flags of a `get` or `inspect` command line, in the order they were given.
+fn body_in_order(matches: &ArgMatches) -> Vec<BodyPiece> {
+    type Tag = fn(String) -> BodyPiece;
+    let flags: [(&str, Tag); 3] = [
+        ("data", BodyPiece::Data),
+        ("data_binary", BodyPiece::Binary),
+        ("json_body", BodyPiece::Json),
+    ];
+    let mut pieces = Vec::new();
+    for (id, piece) in flags {
+        // `inspect` has no `json_body`: try_get_many says so instead of panicking.
+        let Ok(Some(values)) = matches.try_get_many::<String>(id) else {
+            continue;
+        };
+        let Some(at) = matches.indices_of(id) else {
+            continue;
+        };
+        pieces.extend(at.zip(values.cloned().map(piece)));
+    }
+    pieces.sort_by_key(|(at, _)| *at);
+    pieces.into_iter().map(|(_, piece)| piece).collect()
+}
+
 impl Cli {
+    /// Parses `std::env::args`, as `Cli::try_parse`, and also records the order of the body
+    /// flags (`RequestArgs::body`), which the derived fields lose.
+    pub fn try_parse_ordered() -> Result<Cli, clap::Error> {
+        Self::try_parse_ordered_from(std::env::args_os())
+    }
+
+    /// [`Cli::try_parse_ordered`] from the given arguments (the program name first).
+    pub fn try_parse_ordered_from<I, T>(argv: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(argv)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        if let Some((_, sub)) = matches.subcommand() {
+            let request = match &mut cli.command {
+                Command::Get(a) => Some(&mut a.request),
+                Command::Inspect(a) => Some(&mut a.request),
+                _ => None,
+            };
+            if let Some(request) = request {
+                request.body = body_in_order(sub);
+            }
+        }
+        Ok(cli)
+    }
+
     /// curl's `-s` (say nothing on stderr) and whether errors still show (`-S`).
     pub fn silence(&self) -> (bool, bool) {
         match &self.command {
@@ -411,10 +477,73 @@ impl Cli {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    fn body(argv: &[&str]) -> Vec<BodyPiece> {
+        let cli = Cli::try_parse_ordered_from(argv).expect("parses");
+        match cli.command {
+            Command::Get(a) => a.request.body,
+            Command::Inspect(a) => a.request.body,
+            _ => panic!("not a request command"),
+        }
+    }
+
+    #[test]
+    fn body_flags_keep_their_command_line_order() {
+        use BodyPiece::{Binary, Data, Json};
+        let s = |v: &str| v.to_string();
+        assert_eq!(
+            body(&[
+                "x402",
+                "get",
+                "http://h/",
+                "--data-binary",
+                "x y",
+                "-d",
+                "z"
+            ]),
+            [Binary(s("x y")), Data(s("z"))]
+        );
+        assert_eq!(
+            body(&[
+                "x402",
+                "get",
+                "-d",
+                "a",
+                "http://h/",
+                "--json",
+                "{}",
+                "--data=b",
+                "--data-binary",
+                "c",
+                "-d",
+                "d"
+            ]),
+            [
+                Data(s("a")),
+                Json(s("{}")),
+                Data(s("b")),
+                Binary(s("c")),
+                Data(s("d"))
+            ]
+        );
+        assert_eq!(
+            body(&[
+                "x402",
+                "inspect",
+                "--data-binary",
+                "1",
+                "http://h/",
+                "-d",
+                "2",
+                "--json"
+            ]),
+            [Binary(s("1")), Data(s("2"))]
+        );
+        assert_eq!(body(&["x402", "get", "http://h/"]), []);
     }
 }

@@ -25,13 +25,12 @@ pub mod rpc;
 pub mod secret;
 pub mod settings;
 
-use clap::Parser;
 use output::{Printer, Verbosity};
 use std::process::ExitCode;
 
 /// Runs the command line and returns the process exit status.
 pub fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::Cli::try_parse_ordered() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version print to stdout and succeed; usage errors exit 2.

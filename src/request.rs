@@ -1,7 +1,7 @@
 //! Building and sending the user's request with curl's meanings for curl's flags, so the
 //! unpaid request and the paid retry are the same request (method, headers, body).
 
-use crate::cli::RequestArgs;
+use crate::cli::{BodyPiece, RequestArgs};
 use crate::error::UsageError;
 use crate::http::{self, ClientOptions};
 use anyhow::Result;
@@ -65,8 +65,9 @@ fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// `json_body` is `get`'s curl-style `--json BODY` (inspect's `--json` is its output format).
-pub fn prepare(args: &RequestArgs, json_body: &[String]) -> Result<Prepared> {
+/// The request `args` describe. Its body is `args.body`: the `-d`, `--data-binary` and (`get`
+/// only) `--json` values in command-line order, joined as curl joins them.
+pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
     let url = reqwest::Url::parse(&args.url).map_err(|e| crate::error::Failed {
         status: crate::exit::ExitStatus::UrlMalformed,
         message: format!("malformed URL '{}': {e}", args.url),
@@ -91,18 +92,19 @@ pub fn prepare(args: &RequestArgs, json_body: &[String]) -> Result<Prepared> {
         b.extend_from_slice(&chunk);
     };
     let mut default_type = None;
-    for d in &args.data {
-        append(read_data(d, true)?, b"&");
-        default_type = Some("application/x-www-form-urlencoded");
-    }
-    for d in &args.data_binary {
-        append(read_data(d, false)?, b"&");
-        default_type = Some("application/x-www-form-urlencoded");
-    }
-    for d in json_body {
-        append(read_data(d, false)?, b"");
-        default_type = Some("application/json");
-        headers.insert("accept", HeaderValue::from_static("application/json"));
+    for piece in &args.body {
+        match piece {
+            BodyPiece::Data(d) => append(read_data(d, true)?, b"&"),
+            BodyPiece::Binary(d) => append(read_data(d, false)?, b"&"),
+            BodyPiece::Json(d) => append(read_data(d, false)?, b""),
+        }
+        default_type = Some(match piece {
+            BodyPiece::Json(_) => "application/json",
+            BodyPiece::Data(_) | BodyPiece::Binary(_) => "application/x-www-form-urlencoded",
+        });
+        if let BodyPiece::Json(_) = piece {
+            headers.insert("accept", HeaderValue::from_static("application/json"));
+        }
     }
     if let Some(t) = default_type {
         headers.insert("content-type", HeaderValue::from_static(t));

@@ -1,7 +1,8 @@
 //! `x402 get` end to end, one test per exit status, against servers on 127.0.0.1 that record
 //! every request and verify every payment independently of the code under test
 //! (`support::verifier`). Each test asserts the exit code, the one `x402: error:` line, what
-//! reached stdout, and how many payment headers the server saw.
+//! reached stdout, and how many payment headers the server saw. Then curl's request and
+//! output flags, checked in the requests the server received, and the settlement report.
 //!
 //! Not here: 47 (redirects, in safety.rs) and 113 (insufficient funds, in pay.rs).
 
@@ -733,4 +734,423 @@ fn a_known_token_without_eip712_extra_is_signed_with_its_own_domain() {
     assert!(p.verdict.ok(), "{:#?}", p.verdict.failures);
     assert_eq!(p.verdict.signer.unwrap().to_checksum(None), ANVIL1_ADDRESS);
     assert!(p.document.unwrap()["accepted"].get("extra").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// curl's request and output flags
+
+/// `get URL EXTRA…` with `stdin` as its standard input.
+fn get_with_stdin(env: &Env, url: &str, extra: &[&str], stdin: &[u8]) -> Output {
+    env.x402()
+        .args(["get", url])
+        .args(extra)
+        .write_stdin(stdin)
+        .output()
+        .unwrap()
+}
+
+/// The one request a free route received: its method, body and Content-Type.
+fn only_request(server: &Verifier) -> support::verifier::Seen {
+    let mut seen = server.requests();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    seen.remove(0)
+}
+
+#[test]
+fn data_flags_build_the_body_as_curl_does() {
+    let form = "application/x-www-form-urlencoded";
+    let env = Env::new();
+    let file = env.path("body.txt");
+    std::fs::write(&file, "a=1\nb=2\r\nc=3\n").unwrap();
+    let at_file = format!("@{}", file.display());
+    for (args, stdin, body) in [
+        // -d @FILE: CR and LF removed, as curl does.
+        (vec!["-d", at_file.as_str()], "", "a=1b=2c=3"),
+        // -d @-: the same, from stdin.
+        (vec!["-d", "@-"], "q=1\nr=2\n", "q=1r=2"),
+        // --data-binary keeps every byte.
+        (
+            vec!["--data-binary", at_file.as_str()],
+            "",
+            "a=1\nb=2\r\nc=3\n",
+        ),
+        (vec!["--data-binary", "@-"], "x\r\ny\n", "x\r\ny\n"),
+        // Several pieces are joined with '&' in command-line order, whichever flag gave them.
+        (vec!["-d", "a=1", "-d", "b=2"], "", "a=1&b=2"),
+        (vec!["--data-binary", "x y", "-d", "z"], "", "x y&z"),
+        (vec!["-d", "z", "--data-binary", "x y"], "", "z&x y"),
+        (
+            vec![
+                "--data-binary",
+                "1",
+                "-d",
+                "2",
+                "--data-binary",
+                "3",
+                "-d",
+                "4",
+            ],
+            "",
+            "1&2&3&4",
+        ),
+        (
+            vec!["--data-binary", "@-", "-d", at_file.as_str()],
+            "in\n",
+            "in\n&a=1b=2c=3",
+        ),
+    ] {
+        let server = Verifier::builder().plain("/echo", 200, "{}").start();
+        let out = get_with_stdin(&env, &server.url("/echo"), &args, stdin.as_bytes());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            support::stderr(&out)
+        );
+        let seen = only_request(&server);
+        assert_eq!(seen.method, "POST", "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&seen.body), body, "{args:?}");
+        assert_eq!(seen.header("content-type"), Some(form), "{args:?}");
+    }
+    // An unreadable @FILE is a usage error, and nothing is sent.
+    let server = Verifier::builder().plain("/echo", 200, "{}").start();
+    let missing = env.path("missing.txt");
+    let out = get(
+        &env,
+        &server.url("/echo"),
+        &["-d", &format!("@{}", missing.display())],
+    );
+    error_line(
+        &out,
+        2,
+        &format!("cannot read the body from {}", missing.display()),
+    );
+    assert_eq!(server.requests().len(), 0);
+}
+
+#[test]
+fn request_method_and_headers() {
+    let server = Verifier::builder().plain("/r", 200, "{}").start();
+    let env = Env::new();
+    for (args, method, body) in [
+        (vec!["-X", "PUT"], "PUT", ""),
+        (vec!["-X", "DELETE", "-d", "id=7"], "DELETE", "id=7"),
+        (
+            vec!["--request", "PATCH", "--json", r#"{"a":1}"#],
+            "PATCH",
+            r#"{"a":1}"#,
+        ),
+        (vec![], "GET", ""),
+    ] {
+        let before = server.requests().len();
+        let out = get(&env, &server.url("/r"), &args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            support::stderr(&out)
+        );
+        let seen = &server.requests()[before];
+        assert_eq!(seen.method, method, "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&seen.body), body, "{args:?}");
+    }
+    // -H adds, replaces and (with "Name:") removes a header.
+    let before = server.requests().len();
+    let out = get(
+        &env,
+        &server.url("/r"),
+        &[
+            "-H",
+            "X-Trace: t-1",
+            "-H",
+            "Accept: text/plain",
+            "-H",
+            "User-Agent:",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let seen = &server.requests()[before];
+    assert_eq!(seen.header("x-trace"), Some("t-1"));
+    assert_eq!(seen.header("accept"), Some("text/plain"));
+    assert_eq!(
+        seen.headers.iter().filter(|(n, _)| n == "accept").count(),
+        1
+    );
+    assert_eq!(server.payment_headers(), 0);
+}
+
+#[test]
+fn include_head_and_output_file() {
+    let server = Verifier::builder()
+        .plain("/doc", 200, r#"{"doc":1}"#)
+        .start();
+    let env = Env::new();
+    // -i: the status line and headers, a blank line, then the body.
+    let out = get(&env, &server.url("/doc"), &["-i"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        support::stdout(&out),
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n{\"doc\":1}"
+    );
+    // -I: a HEAD request, and the head only.
+    let out = get(&env, &server.url("/doc"), &["-I"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        support::stdout(&out),
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n"
+    );
+    // -o FILE: the body in the file, nothing on stdout or stderr.
+    let file = env.path("doc.json");
+    let out = get(&env, &server.url("/doc"), &["-o", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    no_stdout(&out);
+    assert_eq!(support::stderr(&out), "");
+    assert_eq!(std::fs::read(&file).unwrap(), br#"{"doc":1}"#);
+    let methods: Vec<String> = server.requests().into_iter().map(|s| s.method).collect();
+    assert_eq!(methods, ["GET", "HEAD", "GET"]);
+}
+
+/// A listener whose accept queue is full: the kernel drops further SYNs, so a connection
+/// attempt neither succeeds nor is refused until it gives up.
+#[test]
+fn connect_timeout_bounds_a_connection_that_never_completes() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
+    let _listener = rt.block_on(async { socket.listen(0) }).unwrap();
+    // Fill the queue (never accepted) until a connection attempt hangs.
+    let mut held = Vec::new();
+    loop {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+            Ok(s) => held.push(s),
+            Err(_) => break,
+        }
+        assert!(held.len() < 64, "the accept queue never filled");
+    }
+    let started = Instant::now();
+    let out = get(
+        &Env::new(),
+        &format!("http://{addr}/"),
+        &["--connect-timeout", "0.5"],
+    );
+    let elapsed = started.elapsed();
+    error_line(&out, 28, "timed out");
+    no_stdout(&out);
+    assert!(
+        elapsed >= Duration::from_millis(400) && elapsed < Duration::from_secs(5),
+        "{elapsed:?}"
+    );
+}
+
+/// The paid retry is the unpaid request again, headers included, plus the payment header.
+#[test]
+fn the_paid_retry_repeats_method_headers_and_body() {
+    let server = Verifier::builder().paid("/v2", Offer::v2()).start();
+    let (env, pw) = payer();
+    let out = pay(
+        &env,
+        &pw,
+        &server.url("/v2"),
+        &[
+            "-X",
+            "PUT",
+            "-H",
+            "X-Trace: t-42",
+            "-H",
+            "Authorization: Bearer abc",
+            "-A",
+            "agent/1",
+            "--data-binary",
+            "x y",
+            "-d",
+            "z",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    unpaid_then_paid(&server, "payment-signature");
+    let seen = server.requests();
+    let without_payment = |s: &support::verifier::Seen| -> Vec<(String, String)> {
+        let mut h: Vec<_> = s
+            .headers
+            .iter()
+            .filter(|(n, _)| n != "payment-signature")
+            .cloned()
+            .collect();
+        h.sort();
+        h
+    };
+    assert_eq!(without_payment(&seen[0]), without_payment(&seen[1]));
+    for s in &seen {
+        assert_eq!(s.method, "PUT");
+        assert_eq!(s.body, b"x y&z");
+        assert_eq!(s.header("x-trace"), Some("t-42"));
+        assert_eq!(s.header("authorization"), Some("Bearer abc"));
+        assert_eq!(s.header("user-agent"), Some("agent/1"));
+    }
+    assert!(server.only_payment().verdict.ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a paid call says on stderr
+
+/// The whole conversation of a paid call on stderr: the quote, then the settlement with the
+/// network's explorer link when it has one (built in for Base Sepolia; `explorer_tx` for a
+/// custom network). Nothing else: in particular no plain-http warning for 127.0.0.1.
+#[test]
+fn the_settlement_report_links_the_explorer_where_there_is_one() {
+    let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    let on = |network: &str| {
+        let mut o = v2_option("1000");
+        o["network"] = json!(network);
+        o["asset"] = json!(token);
+        o
+    };
+    let server = Verifier::builder()
+        .paid("/base-sepolia", Offer::v2())
+        .paid("/devchain", Offer::v2().accepts(vec![on("eip155:31337")]))
+        .paid("/linked", Offer::v2().accepts(vec![on("eip155:31338")]))
+        .start();
+    let (env, pw) = payer();
+    let asset = |network: &str| {
+        format!(
+            "[[assets]]\nnetwork = \"{network}\"\naddress = \"{token}\"\nsymbol = \"USDC\"\n\
+             decimals = 6\neip712_name = \"USDC\"\neip712_version = \"2\"\n\n"
+        )
+    };
+    env.write_config(&format!(
+        "default_account = \"payer\"\n\n[networks.devchain]\nchain_id = 31337\n\n\
+         [networks.linked]\nchain_id = 31338\nexplorer_tx = \"http://explorer.test/tx/{{tx}}\"\n\n{}{}",
+        asset("devchain"),
+        asset("linked")
+    ));
+    for (path, network, link) in [
+        (
+            "/base-sepolia",
+            "base-sepolia (eip155:84532)",
+            format!("  https://sepolia.basescan.org/tx/{FAKE_TX}"),
+        ),
+        ("/devchain", "devchain (eip155:31337)", String::new()),
+        (
+            "/linked",
+            "linked (eip155:31338)",
+            format!("  http://explorer.test/tx/{FAKE_TX}"),
+        ),
+    ] {
+        let url = server.url(path);
+        let out = pay(&env, &pw, &url, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{path}: {}",
+            support::stderr(&out)
+        );
+        let name = network.split(' ').next().unwrap();
+        assert_eq!(
+            support::stderr(&out),
+            format!(
+                "{url} asks 0.001 USDC on {network} (x402 v2)\n  pay to    {PAY_TO}\n  for       \
+                 a paid test route\npaid 0.001 USDC on {name} to {PAY_TO}  tx {FAKE_TX}{link}\n"
+            ),
+            "{path}"
+        );
+        assert_eq!(support::stdout(&out), r#"{"paid":true}"#);
+        assert!(server.payments().pop().unwrap().verdict.ok(), "{path}");
+    }
+    assert_eq!(server.payment_headers(), 3);
+}
+
+/// A v2 402 whose only option moves the token by Permit2 (USDC, which could also move by
+/// EIP-3009, and MegaUSD, which moves only by Permit2): `inspect` shows it with its price and
+/// the reason it cannot be paid, and `get` sends no payment and exits 112.
+#[test]
+fn exit_112_a_permit2_only_offer() {
+    let mut usdc = v2_option("1000");
+    usdc["extra"] = json!({"name": "USDC", "version": "2", "assetTransferMethod": "permit2"});
+    let megausd = "0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7";
+    let mega = json!({
+        "scheme": "exact", "network": "eip155:4326", "amount": "1000000000000000",
+        "asset": megausd, "payTo": PAY_TO, "maxTimeoutSeconds": 60,
+        "extra": {"name": "MegaUSD", "version": "1", "assetTransferMethod": "permit2"},
+    });
+    let server = Verifier::builder()
+        .paid("/usdc", Offer::v2().accepts(vec![usdc]))
+        .paid("/megausd", Offer::v2().accepts(vec![mega]))
+        .start();
+    let (env, pw) = payer();
+    let why = "transfer method 'permit2' is not supported yet (only eip3009)";
+    for (path, network, amount, asset, extra) in [
+        (
+            "/usdc",
+            "base-sepolia (eip155:84532)",
+            "0.001 USDC (1000 base units)",
+            format!("USDC {BASE_SEPOLIA_USDC}"),
+            r#"{"name":"USDC","version":"2","assetTransferMethod":"permit2"}"#,
+        ),
+        (
+            "/megausd",
+            "megaeth (eip155:4326)",
+            "0.001 MegaUSD (1000000000000000 base units)",
+            format!("MegaUSD {megausd}"),
+            r#"{"name":"MegaUSD","version":"1","assetTransferMethod":"permit2"}"#,
+        ),
+    ] {
+        let url = server.url(path);
+        let out = env.x402().args(["inspect", &url]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        assert_eq!(
+            support::stdout(&out),
+            format!(
+                "x402 v2 payment required, terms in the PAYMENT-REQUIRED header\n\
+                 url        {url}\n\
+                 resource   {url}\n\
+                 \x20          a paid test route\n\
+                 \x20          application/json\n\
+                 message    Payment required\n\
+                 \n\
+                 option 1   not payable: {why}\n\
+                 \x20 scheme   exact\n\
+                 \x20 network  {network}\n\
+                 \x20 amount   {amount}\n\
+                 \x20 asset    {asset}\n\
+                 \x20 pay to   {PAY_TO}\n\
+                 \x20 timeout  60 s\n\
+                 \x20 extra    {extra}\n\
+                 \n\
+                 choice     none: no option is payable\n\
+                 departures none found\n"
+            ),
+            "{path}"
+        );
+        assert_eq!(support::stderr(&out), "", "{path}");
+        let out = env
+            .x402()
+            .args(["inspect", &url, "--json"])
+            .output()
+            .unwrap();
+        let data = support::json_data(&out);
+        let o = &data["options"][0];
+        assert_eq!(o["payable"], false, "{path}");
+        assert_eq!(o["reason"], why, "{path}");
+        assert_eq!(o["extra"]["assetTransferMethod"], "permit2", "{path}");
+        assert_eq!(data["chosen"], Value::Null, "{path}");
+        assert_eq!(data["choice"]["reason"], "none: no option is payable");
+        assert_eq!(data["departures"], json!([]), "{path}");
+
+        let before = server.requests().len();
+        let out = pay(&env, &pw, &url, &[]);
+        let line = error_line(&out, 112, "no payable option in the 402");
+        assert_eq!(
+            line,
+            format!("x402: error: no payable option in the 402: option 1: {why}")
+        );
+        no_stdout(&out);
+        assert_eq!(server.requests().len(), before + 1, "{path}");
+    }
+    assert_eq!(server.payment_headers(), 0);
+    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    assert_eq!(support::json_data(&out)["payments"], json!([]));
 }

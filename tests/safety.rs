@@ -845,3 +845,578 @@ fn inspect_saves_the_terms_that_get_then_pins() {
     let data = json_data(&out);
     assert_eq!(data["choice"]["cap"]["within"], false, "{data}");
 }
+
+/// Runs `x402 ARGS…` at a pseudo-terminal (util-linux `script`), answering like a person: for
+/// each `(wait_for, send)` it waits until the terminal shows `wait_for` (after what the last
+/// step waited for), then types `send`. Returns the exit code and the whole transcript.
+fn at_terminal(env: &Env, args: &[&str], steps: &[(&str, &str)]) -> (Option<i32>, String) {
+    use std::io::{Read, Write};
+    let quote = |a: &str| format!("'{}'", a.replace('\'', r"'\''"));
+    let mut cmd = quote(&assert_cmd::cargo::cargo_bin("x402").display().to_string());
+    for a in args {
+        cmd.push(' ');
+        cmd.push_str(&quote(a));
+    }
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("X402_HOME", env.x402_home())
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("util-linux `script` is needed for the terminal tests");
+    let transcript = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let reader = {
+        let transcript = transcript.clone();
+        let mut stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                transcript.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let text = |t: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&t.lock().unwrap()).into_owned();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut from = 0;
+    for (wait_for, send) in steps {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let now = text(&transcript);
+            if let Some(i) = now.get(from..).and_then(|rest| rest.find(wait_for)) {
+                from += i + wait_for.len();
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the terminal never showed {wait_for:?}:\n{now}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // The prompt is on screen; give it a moment to start reading the keyboard.
+        std::thread::sleep(Duration::from_millis(200));
+        stdin.write_all(send.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    reader.join().unwrap();
+    (status.code(), text(&transcript))
+}
+
+/// At a terminal, `get` asks before paying, the default is no, and nothing of the wallet is
+/// touched before a yes: no password asked, nothing signed, nothing journaled.
+#[test]
+fn the_terminal_prompt_pays_only_after_yes() {
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let _ = payer(&env);
+    let url = server.at("/ask");
+    let receipt = env.path("receipt.json");
+    let args = ["get", &url, "--receipt", receipt.to_str().unwrap()];
+    let prompt = "Pay 0.001 USDC? [y/N]";
+    // "n", Enter (the default: no), and a key that is no answer, ignored, before an "n".
+    for answer in ["n", "\r", "xn"] {
+        let (code, text) = at_terminal(&env, &args, &[(prompt, answer)]);
+        assert_eq!(code, Some(110), "{answer:?}: {text}");
+        assert!(text.contains("Pay 0.001 USDC? no"), "{answer:?}: {text}");
+        assert!(
+            text.contains("x402: error: payment declined"),
+            "{answer:?}: {text}"
+        );
+        assert!(!text.contains("Password"), "{answer:?}: {text}");
+        assert!(server.payments().is_empty(), "{answer:?}");
+        assert_eq!(history(&env)["payments"], json!([]), "{answer:?}");
+        let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+        assert_eq!(r["status"], "declined", "{answer:?}");
+        assert_eq!(r["payer"], Value::Null, "{answer:?}");
+        assert_eq!(r["nonce"], Value::Null, "{answer:?}");
+    }
+    assert_eq!(server.seen().len(), 3);
+    // "y": only now the password, then the payment.
+    let (code, text) = at_terminal(
+        &env,
+        &args,
+        &[(prompt, "y"), ("Password for 'payer'", "pw\r")],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    let yes = text
+        .find("Pay 0.001 USDC? yes")
+        .expect("the answer is shown");
+    let password = text
+        .find("Password for 'payer'")
+        .expect("a password prompt");
+    assert!(
+        yes < password,
+        "the password is asked after the yes: {text}"
+    );
+    assert!(text.ends_with("paid body for /ask"), "{text}");
+    assert_eq!(server.payments().len(), 1);
+    let h = history(&env);
+    assert_eq!(h["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(h["payments"][0]["status"], "settled");
+    let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(r["status"], "paid");
+}
+
+/// One `signed` journal line and its `outcome`, `seconds_ago` before `now`, as the tool writes
+/// them (src/journal.rs): amount in base units of Base Sepolia USDC.
+fn journal_lines(now: i64, seconds_ago: i64, nonce_byte: u8, amount: &str, status: &str) -> String {
+    let time = jiff::Timestamp::from_second(now - seconds_ago)
+        .unwrap()
+        .to_string();
+    let nonce = format!("0x{}", format!("{nonce_byte:02x}").repeat(32));
+    let signed = json!({
+        "event": "signed", "time": time, "url": format!("http://127.0.0.1:9/item/{nonce_byte}"),
+        "method": "GET", "bodySha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "version": 2, "network": "eip155:84532", "networkName": "base-sepolia", "asset": USDC,
+        "symbol": "USDC", "decimals": 6, "amount": amount, "payTo": PAYEE,
+        "payer": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "nonce": nonce,
+        "validAfter": now - seconds_ago - 10, "validBefore": now - seconds_ago + 300,
+    });
+    let mut outcome = json!({"event": "outcome", "time": time, "nonce": nonce, "status": status});
+    if status == "settled" {
+        outcome["transaction"] = json!(TX);
+    }
+    format!("{signed}\n{outcome}\n")
+}
+
+/// `history --since` with a date, an RFC 3339 time and an age, and `--status`, over a journal
+/// with payments at known times.
+#[test]
+fn history_filters_by_time_and_status() {
+    let env = Env::new();
+    let now = jiff::Timestamp::now().as_second();
+    const H: i64 = 3600;
+    const D: i64 = 24 * H;
+    // Oldest first, as signed: c 10 days ago (rejected), d 3 days (unknown), b 30 hours
+    // (settled), a 2 hours (settled).
+    let journal = [
+        journal_lines(now, 10 * D, 0x0c, "3000", "rejected"),
+        journal_lines(now, 3 * D, 0x0d, "4000", "unknown"),
+        journal_lines(now, 30 * H, 0x0b, "2000", "settled"),
+        journal_lines(now, 2 * H, 0x0a, "1000", "settled"),
+    ]
+    .concat();
+    std::fs::create_dir_all(env.x402_home()).unwrap();
+    std::fs::write(env.x402_home().join("journal.jsonl"), journal).unwrap();
+    let listed = |args: &[&str]| -> (Vec<String>, Value) {
+        let out = env
+            .x402()
+            .args(["history", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), Some(0), "{args:?}: {}", support::stderr(&out));
+        let data = json_data(&out);
+        let amounts = data["payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["amount"].as_str().unwrap().to_string())
+            .collect();
+        (amounts, data["totals"].clone())
+    };
+    let at = |seconds_ago: i64| {
+        jiff::Timestamp::from_second(now - seconds_ago)
+            .unwrap()
+            .to_string()
+    };
+    let day = |seconds_ago: i64| {
+        jiff::Timestamp::from_second(now - seconds_ago)
+            .unwrap()
+            .strftime("%Y-%m-%d")
+            .to_string()
+    };
+    // The same time with an offset: 30 hours ago, written in UTC+02:00.
+    let b_plus_two = format!(
+        "{}+02:00",
+        jiff::tz::offset(2)
+            .to_datetime(jiff::Timestamp::from_second(now - 30 * H).unwrap())
+            .strftime("%Y-%m-%dT%H:%M:%S")
+    );
+    for (args, amounts) in [
+        (vec![], vec!["3000", "4000", "2000", "1000"]),
+        // Ages.
+        (vec!["--since", "24h"], vec!["1000"]),
+        (vec!["--since", "7d"], vec!["4000", "2000", "1000"]),
+        (vec!["--since", "11d"], vec!["3000", "4000", "2000", "1000"]),
+        // RFC 3339: at or after, to the second, in any offset.
+        (vec!["--since", &at(30 * H)], vec!["2000", "1000"]),
+        (vec!["--since", &at(30 * H - 1)], vec!["1000"]),
+        (vec!["--since", &b_plus_two], vec!["2000", "1000"]),
+        // A date is midnight UTC: the whole of that day counts.
+        (
+            vec!["--since", &day(10 * D)],
+            vec!["3000", "4000", "2000", "1000"],
+        ),
+        (vec!["--since", &day(9 * D)], vec!["4000", "2000", "1000"]),
+        (vec!["--since", &day(2 * H)], vec!["1000"]),
+        // Status, alone, repeated, and with --since.
+        (vec!["--status", "settled"], vec!["2000", "1000"]),
+        (vec!["--status", "rejected"], vec!["3000"]),
+        (
+            vec!["--status", "unknown", "--status", "rejected"],
+            vec!["3000", "4000"],
+        ),
+        (vec!["--status", "settled", "--since", "24h"], vec!["1000"]),
+        (vec!["--status", "rejected", "--since", "7d"], vec![]),
+        (vec!["--status", "pending"], vec![]),
+    ] {
+        let (got, _) = listed(&args);
+        assert_eq!(got, amounts, "{args:?}");
+    }
+    // Totals count what was selected, and only what moved or may move money.
+    let (_, totals) = listed(&["--since", "11d"]);
+    let totals: Vec<(String, String)> = totals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["day"].as_str().unwrap().to_string(),
+                t["amount"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            (day(3 * D), "4000".to_string()),
+            (day(30 * H), "2000".to_string()),
+            (day(2 * H), "1000".to_string()),
+        ]
+    );
+    // What is not a time is a usage error that says what is.
+    for bad in ["yesterday", "7x", "2026-13-01", "h"] {
+        let out = env
+            .x402()
+            .args(["history", "--since", bad])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), Some(2), "{bad}");
+        assert_eq!(
+            support::stderr(&out),
+            format!(
+                "x402: error: --since '{bad}': expected a date (2026-11-25), a time \
+                 (2026-11-25T10:00:00Z) or an age (24h, 7d)\n"
+            ),
+            "{bad}"
+        );
+    }
+}
+
+/// `[limits] daily` refuses a payment that would take the last 24 hours' spending past it,
+/// counting settled, pending and unknown payments only, and `--daily-limit` (or
+/// `X402_DAILY_LIMIT`) replaces the configured limit, up or down.
+#[test]
+fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
+    let server = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let now = jiff::Timestamp::now().as_second();
+    let journal = env.x402_home().join("journal.jsonl");
+    std::fs::write(
+        &journal,
+        [
+            // Counted: 0.0015 in the last 24 hours that moved or may move money.
+            journal_lines(now, 2 * 3600, 0x01, "1000", "settled"),
+            journal_lines(now, 3 * 3600, 0x02, "500", "unknown"),
+            // Not counted: refused, or older than 24 hours.
+            journal_lines(now, 3600, 0x03, "5000", "rejected"),
+            journal_lines(now, 25 * 3600, 0x04, "9000", "settled"),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    env.write_config("default_account = \"payer\"\n\n[limits]\ndaily = \"0.002\"\n");
+    let journaled = |env: &Env| history(env)["payments"].as_array().unwrap().len();
+    let url = server.at("/daily");
+    let receipt = env.path("receipt.json");
+    let receipt_arg = ["--receipt", receipt.to_str().unwrap()];
+    let refused = |out: &std::process::Output, limit: &str, spent: &str| {
+        assert_eq!(code(out), Some(111), "{}", support::stderr(out));
+        assert_eq!(
+            support::stderr(out),
+            format!(
+                "x402: error: 0.001 USDC would exceed the daily limit of {limit}: {spent} already \
+                 spent or pending on base-sepolia in the last 24 hours; nothing was signed\n"
+            )
+        );
+        assert!(out.stdout.is_empty());
+    };
+
+    // 0.0015 + 0.001 > 0.002 (config.toml).
+    let out = pay(&env, &pw, &url, &receipt_arg);
+    refused(&out, "0.002 USDC", "0.0015 USDC");
+    let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(r["status"], "over_budget");
+    assert_eq!(r["nonce"], Value::Null);
+    assert!(server.payments().is_empty());
+    assert_eq!(journaled(&env), 4);
+
+    // --daily-limit raises it: 0.0015 + 0.001 = 0.0025 is within 0.0025.
+    let out = pay(&env, &pw, &url, &["--daily-limit", "0.0025"]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(server.payments().len(), 1);
+    assert_eq!(journaled(&env), 5);
+    // Now 0.0025 is spent: the same limit refuses the next one.
+    let out = pay(
+        &env,
+        &pw,
+        &server.at("/daily2"),
+        &["--daily-limit", "0.0025"],
+    );
+    refused(&out, "0.0025 USDC", "0.0025 USDC");
+
+    // --daily-limit lowers it too, and so does the environment.
+    env.write_config("default_account = \"payer\"\n\n[limits]\ndaily = \"5.00\"\n");
+    let out = pay(
+        &env,
+        &pw,
+        &server.at("/daily3"),
+        &["--daily-limit", "$0.003"],
+    );
+    refused(&out, "0.003 USDC", "0.0025 USDC");
+    let out = env
+        .x402()
+        .env("X402_DAILY_LIMIT", "0.003")
+        .args(["get", &server.at("/daily4"), "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    refused(&out, "0.003 USDC", "0.0025 USDC");
+    assert_eq!(server.payments().len(), 1);
+    assert_eq!(journaled(&env), 5);
+    // Under config.toml's 5.00 alone, it pays.
+    let out = pay(&env, &pw, &server.at("/daily5"), &[]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(server.payments().len(), 2);
+}
+
+/// `--terms FILE` pins the network and the asset as well as the amount and the payee: terms
+/// that differ in either are refused before anything is signed.
+#[test]
+fn pinned_terms_refuse_another_network_or_asset() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let url = s.at("/pinned");
+    let terms = env.path("terms.json");
+    let pinned = json!({
+        "termsVersion": 1, "url": url, "network": "eip155:84532", "asset": USDC,
+        "symbol": "USDC", "decimals": 6, "amount": "1000", "payTo": PAYEE
+    });
+    let base_usdc = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+    let other_token = "0x1111111111111111111111111111111111111111";
+    for (field, value, why) in [
+        (
+            "network",
+            "eip155:8453",
+            "network eip155:84532 is not the pinned eip155:8453".to_string(),
+        ),
+        (
+            "asset",
+            other_token,
+            format!("asset {USDC} is not the pinned {other_token}"),
+        ),
+        // Base mainnet's USDC: same symbol and decimals, another network's token.
+        (
+            "asset",
+            base_usdc,
+            format!("asset {USDC} is not the pinned {base_usdc}"),
+        ),
+    ] {
+        let mut doc = pinned.clone();
+        doc[field] = json!(value);
+        std::fs::write(&terms, doc.to_string()).unwrap();
+        let out = pay(&env, &pw, &url, &["--terms", terms.to_str().unwrap()]);
+        assert_eq!(code(&out), Some(112), "{field}: {}", support::stderr(&out));
+        assert_eq!(
+            support::stderr(&out),
+            format!(
+                "x402: error: the terms changed: no option matches what was pinned: option 1: \
+                 {why}\n"
+            ),
+            "{field}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert!(s.payments().is_empty());
+    assert_eq!(history(&env)["payments"], json!([]));
+    // The same file with the terms as offered pays.
+    std::fs::write(&terms, pinned.to_string()).unwrap();
+    let out = pay(&env, &pw, &url, &["--terms", terms.to_str().unwrap()]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(s.payments().len(), 1);
+}
+
+/// `--receipt FILE`: every field, for each way a call ends: paid (v2 and v1), rejected after
+/// payment, declined off a terminal, over the cap, no payable option, and free.
+#[test]
+fn the_receipt_records_every_field_of_each_outcome() {
+    use crate::support::verifier::{
+        Answer, BASE_SEPOLIA_USDC, FAKE_TX, Offer, PAY_TO, Verifier, v2_option,
+    };
+    let mut upto = v2_option("1000");
+    upto["scheme"] = json!("upto");
+    let server = Verifier::builder()
+        .paid("/v2", Offer::v2())
+        .paid("/v1", Offer::v1())
+        .paid(
+            "/reject",
+            Offer::v2().answer(Answer::Reject("invalid_exact_evm_payload_signature".into())),
+        )
+        .paid("/dear", Offer::v2().accepts(vec![v2_option("500000")]))
+        .paid("/upto", Offer::v2().accepts(vec![upto]))
+        .plain("/free", 200, "{}")
+        .start();
+    let env = Env::new();
+    let pw = payer(&env);
+    let receipt = env.path("receipt.json");
+    let run = |path: &str, yes: bool| {
+        let mut cmd = env.x402();
+        cmd.args(["get", &server.url(path), "--receipt"])
+            .arg(&receipt)
+            .arg("--password-file")
+            .arg(&pw);
+        if yes {
+            cmd.arg("--yes");
+        }
+        let out = cmd.output().unwrap();
+        let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap())
+            .unwrap_or_else(|e| panic!("{path}: the receipt is not JSON: {e}"));
+        (out, r)
+    };
+    let quoted = |status: &str, version: u8, amount: &str, decimal: &str| {
+        json!({
+            "status": status, "version": version, "network": "eip155:84532",
+            "asset": BASE_SEPOLIA_USDC, "symbol": "USDC", "amount": amount,
+            "amount_decimal": decimal, "payTo": PAY_TO, "payer": null, "nonce": null,
+            "transaction": null, "error": null,
+        })
+    };
+    let payer_address = support::ANVIL1_ADDRESS;
+
+    for (path, version) in [("/v2", 2), ("/v1", 1)] {
+        let before = server.payment_headers();
+        let (out, r) = run(path, true);
+        assert_eq!(code(&out), Some(0), "{path}: {}", support::stderr(&out));
+        assert_eq!(server.payment_headers(), before + 1);
+        let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
+        let mut want = quoted("paid", version, "1000", "0.001");
+        want["payer"] = json!(payer_address);
+        want["nonce"] = json!(nonce);
+        want["transaction"] = json!(FAKE_TX);
+        assert_eq!(r, want, "{path}");
+    }
+
+    let (out, r) = run("/reject", true);
+    assert_eq!(code(&out), Some(114), "{}", support::stderr(&out));
+    let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
+    let mut want = quoted("rejected", 2, "1000", "0.001");
+    want["payer"] = json!(payer_address);
+    want["nonce"] = json!(nonce);
+    want["error"] = json!("invalid_exact_evm_payload_signature");
+    assert_eq!(r, want);
+
+    let paid_so_far = server.payment_headers();
+    let (out, r) = run("/v2", false);
+    assert_eq!(code(&out), Some(110), "{}", support::stderr(&out));
+    let mut want = quoted("declined", 2, "1000", "0.001");
+    want["error"] =
+        json!("not paying 0.001 USDC without confirmation: pass --yes to pay from a script");
+    assert_eq!(r, want);
+
+    let (out, r) = run("/dear", true);
+    assert_eq!(code(&out), Some(111), "{}", support::stderr(&out));
+    let mut want = quoted("over_cap", 2, "500000", "0.50");
+    want["error"] = json!(
+        "0.50 USDC is above the per-payment cap of 0.10 USDC; nothing was signed (raise it \
+         with --max-amount)"
+    );
+    assert_eq!(r, want);
+
+    let (out, r) = run("/upto", true);
+    assert_eq!(code(&out), Some(112), "{}", support::stderr(&out));
+    assert_eq!(
+        r,
+        json!({
+            "status": "no_option", "version": 2, "network": null, "asset": null,
+            "symbol": null, "amount": null, "amount_decimal": null, "payTo": null,
+            "payer": null, "nonce": null, "transaction": null,
+            "error": "no payable option in the 402: option 1: scheme 'upto' is not supported \
+                      (only exact)",
+        })
+    );
+    assert_eq!(server.payment_headers(), paid_so_far);
+
+    let (out, r) = run("/free", true);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        r,
+        json!({
+            "status": "free", "version": null, "network": null, "asset": null,
+            "symbol": null, "amount": null, "amount_decimal": null, "payTo": null,
+            "payer": null, "nonce": null, "transaction": null, "error": null,
+        })
+    );
+}
+
+/// Paying over plain http to a host that is not loopback is warned about before the quote.
+/// The host is reached through an HTTP proxy on 127.0.0.1 (`http_proxy`), so the request
+/// names another host while the only connection made is to 127.0.0.1.
+#[test]
+fn plain_http_to_another_host_is_warned_about_before_the_quote() {
+    let s = Scripted::start(Paid::Settle);
+    let env = Env::new();
+    let pw = payer(&env);
+    let url = "http://paid.x402-test.invalid/report";
+    let via_proxy = |extra: &[&str]| {
+        env.x402()
+            .env("http_proxy", &s.url)
+            .env("HTTP_PROXY", &s.url)
+            .args(["get", url, "--password-file"])
+            .arg(&pw)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let warning = "x402: warning: http://paid.x402-test.invalid is plain http: the signed payment \
+                   crosses the network unencrypted and anyone on the path can see or redirect it";
+    let out = via_proxy(&["--dry-run"]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        support::stderr(&out),
+        format!(
+            "{warning}\n{url} asks 0.001 USDC on base-sepolia (eip155:84532) (x402 v2)\n  pay to    \
+             {PAYEE}\n  resource  {}/report\n  for       a scripted resource\n\
+             dry run: nothing signed, nothing paid\n",
+            // The scripted server names itself as the resource: not the URL asked for.
+            s.url
+        )
+    );
+    // A warning, not a refusal: with --yes it pays.
+    let out = via_proxy(&["--yes"]);
+    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    let err = support::stderr(&out);
+    assert!(err.starts_with(&format!("{warning}\n")), "{err}");
+    assert_eq!(err.matches("plain http").count(), 1, "{err}");
+    assert_eq!(support::stdout(&out), "paid body for /report");
+    // Every request went to the proxy, that is to 127.0.0.1.
+    assert_eq!(s.seen().len(), 3);
+    assert_eq!(s.payments().len(), 1);
+}

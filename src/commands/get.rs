@@ -123,7 +123,7 @@ fn receive_error(e: ReceiveError) -> anyhow::Error {
 
 async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result<ExitStatus> {
     let p = ctx.printer;
-    let prepared = crate::request::prepare(&args.request, &args.json_body)?;
+    let prepared = crate::request::prepare(&args.request)?;
     let journal = Journal::new(&ctx.paths.home);
     let mut hop = prepared.first_hop();
     let mut redirects = 0u32;

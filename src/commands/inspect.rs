@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use std::error::Error as _;
 
 pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
-    let prepared = request::prepare(&args.request, &[])?;
+    let prepared = request::prepare(&args.request)?;
     let preferred = preferred_networks(ctx, &args.networks)?;
     let resp = prepared
         .send(None)
