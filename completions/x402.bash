@@ -596,7 +596,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__inspect)
-            opts="-X -H -d -I -A -m -k -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --network --json --max-amount --save-terms --force --color --quiet --verbose --config --help --version"
+            opts="-X -H -d -I -A -m -k -L -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --location --max-redirs --network --json --max-amount --save-terms --force --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,6 +647,10 @@ _x402() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

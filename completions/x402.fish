@@ -84,6 +84,7 @@ complete -c x402 -n "__fish_x402_using_subcommand inspect" -l data-binary -d 'Re
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s A -l user-agent -d 'User-Agent [default: x402/VERSION]' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s m -l max-time -d 'Maximum time for the whole operation, in seconds' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l connect-timeout -d 'Maximum time to connect, in seconds' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l max-redirs -d 'Most redirects to follow with -L' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l network -d 'Networks to prefer, in order, when marking the option `get` would choose' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l max-amount -d 'The per-payment cap to judge against, as `get --max-amount` [default: [limits] per_payment, else 0.10]' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l save-terms -d 'Save the option `get` would pay to FILE, for `x402 get --terms FILE`' -r -F
@@ -93,6 +94,7 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s I -l head -d 'Send a HEAD request and show the headers'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s k -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s L -l location -d 'Follow redirects to the URL that answers (its terms are the ones shown)'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l json -d 'Print the terms as one JSON document'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l force -d 'Replace an existing --save-terms file'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s q -l quiet -d 'Say nothing on stderr but errors'

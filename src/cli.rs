@@ -362,6 +362,17 @@ pub struct CheckArgs {
 pub struct InspectArgs {
     #[command(flatten)]
     pub request: RequestArgs,
+    /// Follow redirects to the URL that answers (its terms are the ones shown)
+    #[arg(short = 'L', long, help_heading = "Request")]
+    pub location: bool,
+    /// Most redirects to follow with -L
+    #[arg(
+        long,
+        value_name = "NUM",
+        default_value_t = 50,
+        help_heading = "Request"
+    )]
+    pub max_redirs: u32,
     /// Networks to prefer, in order, when marking the option `get` would choose
     #[arg(long = "network", value_name = "NETWORK")]
     pub networks: Vec<String>,

@@ -563,3 +563,37 @@ fn the_quote_names_a_resource_other_than_the_url_asked() {
     assert!(err.contains("\n  resource  http://127.0.0.1/r\n"), "{err}");
     assert_eq!(server.payments(), 0);
 }
+
+#[test]
+fn inspect_follows_redirects_to_the_402_with_location() {
+    let server = Hostile::start(|path, _| match path {
+        "/old" => (302, vec![("location".into(), "/r".into())], vec![]),
+        "/loop" => (302, vec![("location".into(), "/loop".into())], vec![]),
+        _ => v2_402(|_| {}),
+    });
+    let env = Env::new();
+    let inspect = |path: &str, extra: &[&str]| {
+        env.x402()
+            .args(["inspect", &format!("{}{path}", server.url), "--json"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Without -L the redirect is the answer: no terms.
+    let out = inspect("/old", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let doc = json_data(&out);
+    assert_eq!(doc["payment_required"], false, "{doc}");
+    assert_eq!(doc["status"], 302, "{doc}");
+    // With -L the terms are those of the URL that answered 402, and the report names it.
+    let out = inspect("/old", &["-L"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let doc = json_data(&out);
+    assert_eq!(doc["options"][0]["price"]["base_units"], "1000", "{doc}");
+    assert_eq!(doc["url"], format!("{}/r", server.url), "{doc}");
+    assert_eq!(doc["status"], 402, "{doc}");
+    // A redirect loop ends at --max-redirs with curl's 47.
+    let out = inspect("/loop", &["-L", "--max-redirs", "3"]);
+    assert_eq!(out.status.code(), Some(47), "{}", support::stderr(&out));
+    assert_eq!(server.payments(), 0);
+}

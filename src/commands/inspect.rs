@@ -27,12 +27,36 @@ use serde_json::{Value, json};
 use std::error::Error as _;
 
 pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
-    let prepared = request::prepare(&args.request)?;
+    let mut prepared = request::prepare(&args.request)?;
     let preferred = preferred_networks(ctx, &args.networks)?;
-    let resp = prepared
-        .send(None)
-        .await
-        .with_context(|| format!("request to {} failed", prepared.url))?;
+    let mut hop = prepared.first_hop();
+    let mut redirects = 0;
+    let resp = loop {
+        let resp = prepared
+            .send_hop(&hop, None)
+            .await
+            .with_context(|| format!("request to {} failed", hop.url))?;
+        if !(args.location && request::is_redirect(resp.status)) {
+            break resp;
+        }
+        redirects += 1;
+        if redirects > args.max_redirs {
+            return Err(crate::error::Failed {
+                status: ExitStatus::TooManyRedirects,
+                message: format!("more than {} redirects (--max-redirs)", args.max_redirs),
+            }
+            .into());
+        }
+        let next = prepared.redirect(&hop, &resp)?;
+        ctx.printer
+            .detail(format!("following the redirect to {}", next.url));
+        hop = next;
+    };
+    // The report is about the request that got this answer.
+    prepared.method = hop.method;
+    prepared.url = hop.url;
+    prepared.headers = hop.headers;
+    prepared.body = hop.body;
     let sent = Sent::of(&prepared, args.request.user_agent.as_deref());
     let has_header = resp.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER) && !value.trim().is_empty()
