@@ -2,8 +2,11 @@
 //!
 //! Built-in entries come from x402-protocol.md §4 (the defaults the official v2 SDKs emit, the
 //! v1 network names and the legacy USDC table); config.toml adds custom networks and assets at
-//! start-up. `inspect`, `get`, `wallet balance` and the payment policy all ask this table, so a
-//! price is only ever shown with decimals the tool actually knows.
+//! start-up. Rows that lacked a default RPC URL or explorer link were filled from viem 2.57.20's
+//! chain definitions, matched by chain id (`rpcUrls.default.http[0]`, and
+//! `blockExplorers.default.url` + `/tx/{tx}`). `inspect`, `get`, `wallet balance` and the
+//! payment policy all ask this table, so a price is only ever shown with decimals the tool
+//! actually knows.
 
 use alloy_primitives::Address;
 use std::fmt;
@@ -115,57 +118,58 @@ const BUILT_IN: &[Row] = &[
         Some(("USDC", "0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", 6, "USD Coin", "2", Eip3009))),
     ("avalanche-fuji", "Avalanche Fuji", 43113, true, "AVAX", Some("https://api.avax-test.network/ext/bc/C/rpc"), Some("https://testnet.snowtrace.io/tx/{tx}"), true,
         Some(("USDC", "0x5425890298aed601595a70AB815c96711a31Bc65", 6, "USD Coin", "2", Eip3009))),
-    ("iotex", "IoTeX", 4689, true, "IOTX", Some("https://babel-api.mainnet.iotex.io"), None, false,
+    ("iotex", "IoTeX", 4689, true, "IOTX", Some("https://babel-api.mainnet.iotex.io"), Some("https://iotexscan.io/tx/{tx}"), false,
         Some(("USDC", "0xcdf79194c6c285077a58da47641d4dbe51f63542", 6, "Bridged USDC", "2", Eip3009))),
-    ("sei", "Sei", 1329, true, "SEI", Some("https://evm-rpc.sei-apis.com"), None, false,
+    ("sei", "Sei", 1329, true, "SEI", Some("https://evm-rpc.sei-apis.com"), Some("https://seiscan.io/tx/{tx}"), false,
         Some(("USDC", "0xe15fc38f6d8c56af07bbcbe3baf5708a2bf42392", 6, "USDC", "2", Eip3009))),
-    ("sei-testnet", "Sei Testnet", 1328, true, "SEI", Some("https://evm-rpc-testnet.sei-apis.com"), None, true,
+    ("sei-testnet", "Sei Testnet", 1328, true, "SEI", Some("https://evm-rpc-testnet.sei-apis.com"), Some("https://testnet.seiscan.io/tx/{tx}"), true,
         Some(("USDC", "0x4fcf1784b31630811181f670aea7a7bef803eaed", 6, "USDC", "2", Eip3009))),
-    ("peaq", "peaq", 3338, true, "PEAQ", None, None, false,
+    ("peaq", "peaq", 3338, true, "PEAQ", Some("https://quicknode1.peaq.xyz"), Some("https://peaq.subscan.io/tx/{tx}"), false,
         Some(("USDC", "0xbbA60da06c2c5424f03f7434542280FCAd453d10", 6, "USDC", "2", Eip3009))),
-    ("abstract", "Abstract", 2741, true, "ETH", Some("https://api.mainnet.abs.xyz"), None, false,
+    ("abstract", "Abstract", 2741, true, "ETH", Some("https://api.mainnet.abs.xyz"), Some("https://abscan.org/tx/{tx}"), false,
         Some(("USDC", "0x84a71ccd554cc1b02749b35d22f684cc8ec987e1", 6, "Bridged USDC", "2", Eip3009))),
-    ("abstract-testnet", "Abstract Testnet", 11124, true, "ETH", Some("https://api.testnet.abs.xyz"), None, true,
+    ("abstract-testnet", "Abstract Testnet", 11124, true, "ETH", Some("https://api.testnet.abs.xyz"), Some("https://sepolia.abscan.org/tx/{tx}"), true,
         Some(("USDC", "0xe4C7fBB0a626ed208021ccabA6Be1566905E2dFc", 6, "Bridged USDC", "2", Eip3009))),
-    ("story", "Story", 1514, true, "IP", Some("https://mainnet.storyrpc.io"), None, false,
+    // viem 2.57.20 names chain 1514 "Data Network" (story.js); its explorer is datanetscan.io.
+    ("story", "Story", 1514, true, "IP", Some("https://mainnet.storyrpc.io"), Some("https://datanetscan.io/tx/{tx}"), false,
         Some(("USDC", "0xF1815bd50389c46847f0Bda824eC8da914045D14", 6, "Bridged USDC", "2", Eip3009))),
-    ("educhain", "EDU Chain", 41923, true, "EDU", None, None, false,
+    ("educhain", "EDU Chain", 41923, true, "EDU", Some("https://rpc.educhain.xyz"), Some("https://explorer.educhain.xyz/tx/{tx}"), false,
         Some(("USDC", "0x12a272A581feE5577A5dFa371afEB4b2F3a8C2F8", 6, "Bridged USDC (Stargate)", "2", Eip3009))),
-    ("skale-base-sepolia", "SKALE Base Sepolia", 324705682, true, "CREDIT", None, None, true,
+    ("skale-base-sepolia", "SKALE Base Sepolia", 324705682, true, "CREDIT", Some("https://base-sepolia-testnet.skalenodes.com/v1/base-testnet"), Some("https://base-sepolia-testnet-explorer.skalenodes.com/tx/{tx}"), true,
         Some(("USDC", "0x2e08028E3C4c2356572E096d8EF835cD5C6030bD", 6, "Bridged USDC (SKALE Bridge)", "2", Eip3009))),
     // Monad: the SDK tables said "USD Coin" until Aug 2026; the contract's name() is "USDC".
-    ("monad", "Monad", 143, true, "MON", None, None, false,
+    ("monad", "Monad", 143, true, "MON", Some("https://rpc.monad.xyz"), Some("https://monadscan.com/tx/{tx}"), false,
         Some(("USDC", "0x754704Bc059F8C67012fEd69BC8A327a5aafb603", 6, "USDC", "2", Eip3009))),
-    ("stable", "Stable", 988, true, "USDT0", None, None, false,
+    ("stable", "Stable", 988, true, "USDT0", Some("https://rpc.stable.xyz"), Some("https://stablescan.xyz/tx/{tx}"), false,
         Some(("USDT0", "0x779Ded0c9e1022225f8E0630b35a9b54bE713736", 6, "USDT0", "1", Eip3009))),
-    ("stable-testnet", "Stable Testnet", 2201, true, "USDT0", None, None, true,
+    ("stable-testnet", "Stable Testnet", 2201, true, "USDT0", Some("https://rpc.testnet.stable.xyz"), Some("https://testnet.stablescan.xyz/tx/{tx}"), true,
         Some(("USDT0", "0x78Cf24370174180738C5B8E352B6D14c83a6c9A9", 6, "USDT0", "1", Eip3009))),
-    ("megaeth", "MegaETH", 4326, true, "ETH", None, None, false,
+    ("megaeth", "MegaETH", 4326, true, "ETH", Some("https://mainnet.megaeth.com/rpc"), Some("https://mega.etherscan.io/tx/{tx}"), false,
         Some(("MegaUSD", "0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7", 18, "MegaUSD", "1", Permit2))),
-    ("mezo-testnet", "Mezo Testnet", 31611, false, "BTC", None, None, true,
+    ("mezo-testnet", "Mezo Testnet", 31611, false, "BTC", Some("https://rpc.test.mezo.org"), Some("https://explorer.test.mezo.org/tx/{tx}"), true,
         Some(("mUSD", "0x118917a40FAF1CD7a13dB0Ef56C86De7973Ac503", 18, "Mezo USD", "1", Permit2))),
-    ("mezo", "Mezo", 31612, false, "BTC", None, None, false,
+    ("mezo", "Mezo", 31612, false, "BTC", Some("https://rpc.mezo.org"), Some("https://explorer.mezo.org/tx/{tx}"), false,
         Some(("mUSD", "0xdD468A1DDc392dcdbEf6db6e34E89AA338F9F186", 18, "Mezo USD", "1", Permit2))),
-    ("radius", "Radius", 723487, false, "RUSD", None, None, false,
+    ("radius", "Radius", 723487, false, "RUSD", Some("https://rpc.radiustech.xyz"), Some("https://network.radiustech.xyz/tx/{tx}"), false,
         Some(("SBC", "0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb", 6, "Stable Coin", "1", Permit2))),
-    ("radius-testnet", "Radius Testnet", 72344, false, "RUSD", None, None, true,
+    ("radius-testnet", "Radius Testnet", 72344, false, "RUSD", Some("https://rpc.testnet.radiustech.xyz"), Some("https://testnet.radiustech.xyz/tx/{tx}"), true,
         Some(("SBC", "0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb", 6, "Stable Coin", "1", Permit2))),
-    ("adi", "ADI", 36900, false, "ADI", None, None, false,
+    ("adi", "ADI", 36900, false, "ADI", Some("https://rpc.adifoundation.ai"), Some("https://explorer.adifoundation.ai/tx/{tx}"), false,
         Some(("USDC.e", "0x9cb8142aEBBcdc60AF7c97Af897A67A8f3CA71C2", 6, "USDC.e", "2", Eip3009))),
-    ("hpp", "HPP", 190415, false, "ETH", None, None, false,
-        Some(("USDC", "0x401eCb1D350407f13ba348573E5630B83638E30D", 6, "Bridged USDC", "2", Eip3009))),
-    ("hpp-sepolia", "HPP Sepolia", 181228, false, "ETH", None, None, true,
-        Some(("USDC", "0x401eCb1D350407f13ba348573E5630B83638E30D", 6, "Bridged USDC", "2", Eip3009))),
+    ("hpp", "HPP", 190415, false, "ETH", Some("https://mainnet.hpp.io"), Some("https://explorer.hpp.io/tx/{tx}"), false,
+        Some(("USDC.e", "0x401eCb1D350407f13ba348573E5630B83638E30D", 6, "Bridged USDC", "2", Eip3009))),
+    ("hpp-sepolia", "HPP Sepolia", 181228, false, "ETH", Some("https://testnet.hpp.io"), Some("https://sepolia-explorer.hpp.io/tx/{tx}"), true,
+        Some(("USDC.e", "0x401eCb1D350407f13ba348573E5630B83638E30D", 6, "Bridged USDC", "2", Eip3009))),
     ("xdc", "XDC", 50, false, "XDC", Some("https://rpc.xdc.org"), Some("https://xdcscan.com/tx/{tx}"), false,
         Some(("USDC", "0xfA2958CB79b0491CC627c1557F441eF849Ca8eb1", 6, "USDC", "2", Eip3009))),
-    ("xdc-apothem", "XDC Apothem", 51, false, "XDC", Some("https://rpc.apothem.network"), None, true,
+    ("xdc-apothem", "XDC Apothem", 51, false, "XDC", Some("https://rpc.apothem.network"), Some("https://testnet.xdcscan.com/tx/{tx}"), true,
         Some(("USDC", "0xb5AB69F7bBada22B28e79C8FFAECe55eF1c771D4", 6, "USDC", "2", Eip3009))),
-    ("igra", "Igra", 38833, false, "KAS", None, None, false,
+    ("igra", "Igra", 38833, false, "KAS", Some("https://rpc.igralabs.com:8545"), Some("https://explorer.igralabs.com/tx/{tx}"), false,
         Some(("USDC", "0xA5b8BF902b2844dA17d4506cc827F7F1681735E7", 6, "USDC", "1", Permit2))),
     // From @x402/evm 2.27's network map and default stablecoins.
     ("celo", "Celo", 42220, true, "CELO", Some("https://forno.celo.org"), Some("https://celoscan.io/tx/{tx}"), false,
         Some(("USDC", "0xcebA9300f2b948710d2653dD7B07f33A8B32118C", 6, "USDC", "2", Eip3009))),
-    ("celo-sepolia", "Celo Sepolia", 11142220, false, "CELO", Some("https://forno.celo-sepolia.celo-testnet.org"), None, true,
+    ("celo-sepolia", "Celo Sepolia", 11142220, false, "CELO", Some("https://forno.celo-sepolia.celo-testnet.org"), Some("https://celo-sepolia.blockscout.com/tx/{tx}"), true,
         Some(("USDC", "0x01C5C0122039549AD1493B8220cABEdD739BC44E", 6, "USDC", "2", Eip3009))),
     ("flare", "Flare", 14, true, "FLR", Some("https://flare-api.flare.network/ext/C/rpc"), Some("https://flare-explorer.flare.network/tx/{tx}"), false,
         Some(("USDT0", "0xe7cd86e13AC4309349F30B3435a9d337750fC82D", 6, "USD\u{20AE}0", "1", Eip3009))),
@@ -277,6 +281,120 @@ mod tests {
             net.iter()
                 .all(|n| n.assets.iter().all(|a| a.address != Address::ZERO))
         );
+    }
+
+    /// (name, chain id, CAIP-2 id, (asset address, decimals, EIP-712 name, EIP-712 version))
+    type Pinned = (
+        &'static str,
+        u64,
+        &'static str,
+        Option<(&'static str, u8, &'static str, &'static str)>,
+    );
+
+    /// Every built-in row, written out again: an accidental edit of the table (or a row added
+    /// or dropped without updating this) fails here. Stablecoins are from @x402/evm 2.27's
+    /// `DEFAULT_ASSETS` where it has the chain, else x402-protocol.md §4.2's legacy table.
+    #[rustfmt::skip]
+    const PINNED: &[Pinned] = &[
+        ("base", 8453, "eip155:8453", Some(("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", 6, "USD Coin", "2"))),
+        ("base-sepolia", 84532, "eip155:84532", Some(("0x036CbD53842c5426634e7929541eC2318f3dCF7e", 6, "USDC", "2"))),
+        ("polygon", 137, "eip155:137", Some(("0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", 6, "USD Coin", "2"))),
+        ("polygon-amoy", 80002, "eip155:80002", Some(("0x41E94Eb019C0762f9Bfcf9Fb1E58725BfB0e7582", 6, "USDC", "2"))),
+        ("arbitrum", 42161, "eip155:42161", Some(("0xaf88d065e77c8cC2239327C5EDb3A432268e5831", 6, "USD Coin", "2"))),
+        ("arbitrum-sepolia", 421614, "eip155:421614", Some(("0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d", 6, "USD Coin", "2"))),
+        ("ethereum", 1, "eip155:1", Some(("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", 6, "USD Coin", "2"))),
+        ("sepolia", 11155111, "eip155:11155111", None),
+        ("avalanche", 43114, "eip155:43114", Some(("0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", 6, "USD Coin", "2"))),
+        ("avalanche-fuji", 43113, "eip155:43113", Some(("0x5425890298aed601595a70AB815c96711a31Bc65", 6, "USD Coin", "2"))),
+        ("iotex", 4689, "eip155:4689", Some(("0xcdf79194c6c285077a58da47641d4dbe51f63542", 6, "Bridged USDC", "2"))),
+        ("sei", 1329, "eip155:1329", Some(("0xe15fC38F6D8c56aF07bbCBe3BAf5708A2Bf42392", 6, "USDC", "2"))),
+        ("sei-testnet", 1328, "eip155:1328", Some(("0x4fCF1784B31630811181f670Aea7A7bEF803eaED", 6, "USDC", "2"))),
+        ("peaq", 3338, "eip155:3338", Some(("0xbbA60da06c2c5424f03f7434542280FCAd453d10", 6, "USDC", "2"))),
+        ("abstract", 2741, "eip155:2741", Some(("0x84a71ccd554cc1b02749b35d22f684cc8ec987e1", 6, "Bridged USDC", "2"))),
+        ("abstract-testnet", 11124, "eip155:11124", Some(("0xe4C7fBB0a626ed208021ccabA6Be1566905E2dFc", 6, "Bridged USDC", "2"))),
+        ("story", 1514, "eip155:1514", Some(("0xF1815bd50389c46847f0Bda824eC8da914045D14", 6, "Bridged USDC", "2"))),
+        ("educhain", 41923, "eip155:41923", Some(("0x12a272A581feE5577A5dFa371afEB4b2F3a8C2F8", 6, "Bridged USDC (Stargate)", "2"))),
+        ("skale-base-sepolia", 324705682, "eip155:324705682", Some(("0x2e08028E3C4c2356572E096d8EF835cD5C6030bD", 6, "Bridged USDC (SKALE Bridge)", "2"))),
+        ("monad", 143, "eip155:143", Some(("0x754704Bc059F8C67012fEd69BC8A327a5aafb603", 6, "USDC", "2"))),
+        ("stable", 988, "eip155:988", Some(("0x779Ded0c9e1022225f8E0630b35a9b54bE713736", 6, "USDT0", "1"))),
+        ("stable-testnet", 2201, "eip155:2201", Some(("0x78Cf24370174180738C5B8E352B6D14c83a6c9A9", 6, "USDT0", "1"))),
+        ("megaeth", 4326, "eip155:4326", Some(("0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7", 18, "MegaUSD", "1"))),
+        ("mezo-testnet", 31611, "eip155:31611", Some(("0x118917a40FAF1CD7a13dB0Ef56C86De7973Ac503", 18, "Mezo USD", "1"))),
+        ("mezo", 31612, "eip155:31612", Some(("0xdD468A1DDc392dcdbEf6db6e34E89AA338F9F186", 18, "Mezo USD", "1"))),
+        ("radius", 723487, "eip155:723487", Some(("0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb", 6, "Stable Coin", "1"))),
+        ("radius-testnet", 72344, "eip155:72344", Some(("0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb", 6, "Stable Coin", "1"))),
+        ("adi", 36900, "eip155:36900", Some(("0x9cb8142aEBBcdc60AF7c97Af897A67A8f3CA71C2", 6, "USDC.e", "2"))),
+        ("hpp", 190415, "eip155:190415", Some(("0x401eCb1D350407f13ba348573E5630B83638E30D", 6, "Bridged USDC", "2"))),
+        ("hpp-sepolia", 181228, "eip155:181228", Some(("0x401eCb1D350407f13ba348573E5630B83638E30D", 6, "Bridged USDC", "2"))),
+        ("xdc", 50, "eip155:50", Some(("0xfA2958CB79b0491CC627c1557F441eF849Ca8eb1", 6, "USDC", "2"))),
+        ("xdc-apothem", 51, "eip155:51", Some(("0xb5AB69F7bBada22B28e79C8FFAECe55eF1c771D4", 6, "USDC", "2"))),
+        ("igra", 38833, "eip155:38833", Some(("0xA5b8BF902b2844dA17d4506cc827F7F1681735E7", 6, "USDC", "1"))),
+        ("celo", 42220, "eip155:42220", Some(("0xcebA9300f2b948710d2653dD7B07f33A8B32118C", 6, "USDC", "2"))),
+        ("celo-sepolia", 11142220, "eip155:11142220", Some(("0x01C5C0122039549AD1493B8220cABEdD739BC44E", 6, "USDC", "2"))),
+        ("flare", 14, "eip155:14", Some(("0xe7cd86e13AC4309349F30B3435a9d337750fC82D", 6, "USD\u{20AE}0", "1"))),
+    ];
+
+    #[test]
+    fn built_in_rows_match_the_pinned_table() {
+        let net = Networks::built_in();
+        let names: Vec<&str> = net.iter().map(|n| n.name.as_str()).collect();
+        let pinned: Vec<&str> = PINNED.iter().map(|p| p.0).collect();
+        assert_eq!(
+            names, pinned,
+            "built-in networks added, dropped or reordered"
+        );
+        for &(name, chain_id, caip2, coin) in PINNED {
+            let n = net.find(name).unwrap();
+            assert_eq!(n.chain_id, chain_id, "{name}: chain id");
+            assert_eq!(n.caip2(), caip2, "{name}: CAIP-2 id");
+            assert_eq!(
+                net.find(caip2).unwrap().name,
+                name,
+                "{name}: lookup by CAIP-2"
+            );
+            assert!(!n.custom, "{name}");
+            match coin {
+                None => assert!(n.assets.is_empty(), "{name}: no stablecoin expected"),
+                Some((address, decimals, eip712_name, eip712_version)) => {
+                    assert_eq!(n.assets.len(), 1, "{name}: one default stablecoin");
+                    let a = &n.assets[0];
+                    let want: Address = address.parse().unwrap();
+                    assert_eq!(a.address, want, "{name}: asset address");
+                    assert_eq!(a.decimals, decimals, "{name}: decimals");
+                    assert_eq!(a.eip712_name, eip712_name, "{name}: EIP-712 name");
+                    assert_eq!(a.eip712_version, eip712_version, "{name}: EIP-712 version");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn built_in_rpc_urls_and_explorer_links_are_https() {
+        for n in Networks::built_in().iter() {
+            if let Some(rpc) = &n.rpc_url {
+                let url =
+                    reqwest::Url::parse(rpc).unwrap_or_else(|e| panic!("{}: {rpc}: {e}", n.name));
+                assert_eq!(url.scheme(), "https", "{}: RPC URL {rpc}", n.name);
+                assert!(
+                    url.host_str().is_some_and(|h| !h.is_empty()),
+                    "{}: {rpc}",
+                    n.name
+                );
+            }
+            if let Some(pattern) = &n.explorer_tx {
+                assert_eq!(pattern.matches("{tx}").count(), 1, "{}: {pattern}", n.name);
+                let link = n.explorer_link("0xabc").unwrap();
+                let url = reqwest::Url::parse(&link)
+                    .unwrap_or_else(|e| panic!("{}: {link}: {e}", n.name));
+                assert_eq!(url.scheme(), "https", "{}: explorer {pattern}", n.name);
+                assert!(
+                    url.host_str().is_some_and(|h| !h.is_empty()),
+                    "{}: {pattern}",
+                    n.name
+                );
+                assert!(link.ends_with("/tx/0xabc"), "{}: {link}", n.name);
+            }
+        }
     }
 
     #[test]
