@@ -2,6 +2,10 @@
 //! are the `--help` text. Habits: every option has an uppercase `value_name`, a short flag only
 //! where curl or Foundry has the same one, and values are parsed into domain types at the edge.
 
+// Doc comments here are `--help` text, written for the terminal: `[default: [limits] daily]`
+// is not a rustdoc link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use crate::output::ColorChoice;
 use alloy_primitives::Address;
 use clap::{ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};

@@ -50,7 +50,7 @@ fn encode_json(document: &Value) -> String {
 /// The `PAYMENT-SIGNATURE` value for an x402 v2 payment.
 ///
 /// `accepted_raw` must be the chosen `accepts[i]` exactly as the server sent it
-/// ([`super::Requirement::raw`]): v2 servers accept the payment only if it deep-equals one of
+/// ([`super::challenge::Requirement::raw`]): v2 servers accept the payment only if it deep-equals one of
 /// their requirements (`x402ResourceServer.findMatchingRequirements`). `resource` and
 /// `extensions` are the challenge's, echoed unchanged; absent ones are omitted.
 ///
