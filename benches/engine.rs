@@ -22,8 +22,9 @@ use x402::payment::exact_evm::{domain, new_authorization, payload_json, sign};
 use x402::payment::header::{payment_signature_v2, x_payment_v1};
 use x402::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 
-/// The `PAYMENT-REQUIRED` example of the x402 v2 HTTP transport spec (x402-protocol.md §9):
-/// 0.01 USDC on eip155:84532, as src/payment/test_vectors.rs has it.
+/// The `PAYMENT-REQUIRED` example of the x402 v2 HTTP transport spec (coinbase/x402
+/// `specs/transports-v2/http.md`): 0.01 USDC on eip155:84532, as src/payment/test_vectors.rs
+/// has it.
 const V2_PAYMENT_REQUIRED: &str = "eyJ4NDAyVmVyc2lvbiI6MiwiZXJyb3IiOiJQQVlNRU5ULVNJR05BVFVSRSBoZWFkZXIgaXMgcmVxdWlyZWQiLCJyZXNvdXJjZSI6eyJ1cmwiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbS9wcmVtaXVtLWRhdGEiLCJkZXNjcmlwdGlvbiI6IkFjY2VzcyB0byBwcmVtaXVtIG1hcmtldCBkYXRhIiwibWltZVR5cGUiOiJhcHBsaWNhdGlvbi9qc29uIn0sImFjY2VwdHMiOlt7InNjaGVtZSI6ImV4YWN0IiwibmV0d29yayI6ImVpcDE1NTo4NDUzMiIsImFtb3VudCI6IjEwMDAwIiwiYXNzZXQiOiIweDAzNkNiRDUzODQyYzU0MjY2MzRlNzkyOTU0MWVDMjMxOGYzZENGN2UiLCJwYXlUbyI6IjB4MjA5NjkzQmM2YWZjMEM1MzI4YkEzNkZhRjAzQzUxNEVGMzEyMjg3QyIsIm1heFRpbWVvdXRTZWNvbmRzIjo2MCwiZXh0cmEiOnsibmFtZSI6IlVTREMiLCJ2ZXJzaW9uIjoiMiJ9fV19";
 
 /// The v1 402 body of the x402 v1 HTTP transport spec, network `base-sepolia`.

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 /// `x402/VERSION`: never browser-like, because x402 servers answer a `Mozilla` User-Agent that
-/// also accepts `text/html` with an HTML paywall instead of a 402 (x402-protocol.md §1.3).
+/// also accepts `text/html` with an HTML paywall instead of a 402 (`@x402/core`
+/// `x402HTTPResourceServer.isWebBrowser`).
 pub const USER_AGENT: &str = concat!("x402/", env!("CARGO_PKG_VERSION"));
 
 #[derive(Clone, Debug, Default)]

@@ -1,9 +1,12 @@
 //! The one table of networks and stablecoins the tool knows.
 //!
-//! Built-in entries come from x402-protocol.md §4 (the defaults the official v2 SDKs emit, the
-//! v1 network names and the legacy USDC table); config.toml adds custom networks and assets at
-//! start-up. Rows that lacked a default RPC URL or explorer link were filled from viem 2.57.20's
-//! chain definitions, matched by chain id (`rpcUrls.default.http[0]`, and
+//! Built-in entries come from `@x402/evm` 2.27.0: `DEFAULT_ASSETS` (`src/defaultAssets.ts`, the
+//! stablecoins the official v2 SDKs default to) and `EVM_NETWORK_CHAIN_ID_MAP`
+//! (`src/constants.ts`, the v1 network names). Chains without a default asset there take USDC
+//! from the legacy `x402` 1.x package (`src/types/shared/evm/config.ts`; EIP-712 version "2",
+//! as its `getDefaultAsset` uses). config.toml adds custom networks and assets at start-up.
+//! Rows that lacked a default RPC URL or explorer link were filled from viem 2.57.20's chain
+//! definitions, matched by chain id (`rpcUrls.default.http[0]`, and
 //! `blockExplorers.default.url` + `/tx/{tx}`). `inspect`, `get`, `wallet balance` and the
 //! payment policy all ask this table, so a price is only ever shown with decimals the tool
 //! actually knows.
@@ -293,7 +296,7 @@ mod tests {
 
     /// Every built-in row, written out again: an accidental edit of the table (or a row added
     /// or dropped without updating this) fails here. Stablecoins are from @x402/evm 2.27's
-    /// `DEFAULT_ASSETS` where it has the chain, else x402-protocol.md §4.2's legacy table.
+    /// `DEFAULT_ASSETS` where it has the chain, else the legacy `x402` 1.x USDC table.
     #[rustfmt::skip]
     const PINNED: &[Pinned] = &[
         ("base", 8453, "eip155:8453", Some(("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", 6, "USD Coin", "2"))),

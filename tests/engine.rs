@@ -101,8 +101,8 @@ fn unpaid_then_paid(server: &Verifier, header: &str) {
 // ---------------------------------------------------------------------------------------------
 // The verifier itself
 
-/// x402-protocol.md §9.2: the verifier accepts the spec's Base Sepolia vector (signed with
-/// anvil key #0) and names what is wrong with tampered copies of it.
+/// The verifier accepts the v2 transport spec's `PAYMENT-SIGNATURE` example re-signed with
+/// anvil key #0 (Base Sepolia USDC domain) and names what is wrong with tampered copies of it.
 #[test]
 fn verifier_checks_the_spec_vector() {
     let accepted = json!({

@@ -31,8 +31,9 @@ const MAX_UINT256_DIGITS: usize = 78;
 
 /// v1 network names of EVM chains and their chain ids: `@x402/evm` 2.27.0
 /// `EVM_NETWORK_CHAIN_ID_MAP` (same values as Go `go/mechanisms/evm/v1/network.go` and the
-/// legacy `x402` 1.2.0 table; Python's v1 table disagrees for four of them, see
-/// x402-protocol.md §4.2, and is not followed).
+/// legacy `x402` 1.2.0 table; Python's `V1_NETWORK_CHAIN_IDS` in coinbase/x402
+/// `python/x402/mechanisms/evm/v1/constants.py` disagrees for `sei-testnet`, `story`,
+/// `educhain` and `skale-base-sepolia`, and is not followed).
 const V1_EVM_NETWORKS: &[(&str, u64)] = &[
     ("ethereum", 1),
     ("sepolia", 11_155_111),
@@ -59,7 +60,8 @@ const V1_EVM_NETWORKS: &[(&str, u64)] = &[
     ("flare", 14),
 ];
 
-/// v1 Solana names and their CAIP-2 ids (`@x402/svm` `constants.ts`, x402-protocol.md §4.3).
+/// v1 Solana names and their CAIP-2 ids (`@x402/svm` `src/constants.ts`,
+/// `V1_TO_V2_NETWORK_MAP`).
 const V1_SOLANA_NETWORKS: &[(&str, &str)] = &[
     ("solana", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"),
     ("solana-devnet", "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),

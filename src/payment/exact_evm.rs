@@ -1,6 +1,6 @@
 //! The EVM `exact` scheme with EIP-3009 `TransferWithAuthorization` (USDC and friends):
 //! EIP-712 domain and digest, the validity window, signing with a local key, and the
-//! `payload` JSON that goes into the payment header (x402-protocol.md §2.2,
+//! `payload` JSON that goes into the payment header (EIP-3009, EIP-712, and coinbase/x402
 //! `specs/schemes/exact/scheme_exact_evm.md`).
 //!
 //! Takes an already unlocked [`PrivateKeySigner`]; never opens keystores, prompts or prints.
@@ -123,8 +123,8 @@ pub fn domain(
 /// `network`, and `asset` as verifying contract (as `signEIP3009Authorization` in `@x402/evm`).
 ///
 /// The values are server input. A caller should compare them with its own token table
-/// before signing (x402-protocol.md §8.2): a wrong name only yields an invalid signature,
-/// but a different token the wallet also holds would really be spent.
+/// before signing: a wrong name only yields an invalid signature, but a different token the
+/// wallet also holds would really be spent.
 pub fn domain_for(requirement: &Requirement) -> Result<Eip712Domain, ExactEvmError> {
     check_supported(requirement)?;
     let (Some(name), Some(version), Some(chain_id), Some(asset)) = (
@@ -154,8 +154,9 @@ pub fn signing_hash(authorization: &Authorization, domain: &Eip712Domain) -> B25
 ///   instead; both pass facilitator checks, and a bounded backdate reveals less than "any
 ///   time since 1970" while tolerating the same skew in practice.
 /// * `validBefore = now + maxTimeoutSeconds`: what the TS v1/v2 and legacy clients do. The
-///   signed authorization is a bearer instrument until then (x402-protocol.md §8.4), so the
-///   window is the server's stated timeout and no longer (Go's v2 client uses a fixed hour).
+///   signed authorization is a bearer instrument until then (EIP-3009 lets anyone who holds it
+///   call `transferWithAuthorization`), so the window is the server's stated timeout and no
+///   longer (Go's v2 client uses a fixed hour).
 /// * `nonce`: 32 random bytes (`createNonce` in `@x402/evm`, `os.urandom(32)` in Python).
 ///   Uniqueness per (authorizer, nonce) is enforced on-chain and is what makes every
 ///   payment independently settleable exactly once.
@@ -317,7 +318,9 @@ mod tests {
         )
     }
 
-    /// The §9.2 message: anvil #0 pays the spec's payee 10000 units.
+    /// The v2 spec example's authorization (same payee, value, window and nonce) with anvil
+    /// key #0 as `from`, re-signed by that key; the expected hashes and signatures below are
+    /// what viem's `hashTypedData` / `signTypedData` give for the same inputs.
     fn vector_authorization() -> Authorization {
         Authorization {
             from: address!("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
@@ -402,6 +405,9 @@ mod tests {
         assert_eq!(sig[64], 28);
     }
 
+    /// Anvil key #0 over the Base Sepolia USDC domain with round values (validAfter 0,
+    /// validBefore 1900000000, nonce 0x01 x 32); the expected hash and signature are what
+    /// viem's `hashTypedData` / `signTypedData` give for the same inputs.
     #[test]
     fn dependencies_golden_vector() {
         let auth = Authorization {

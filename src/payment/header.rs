@@ -1,10 +1,10 @@
 //! The payment headers a client sends (`PAYMENT-SIGNATURE` for v2, `X-PAYMENT` for v1) and
 //! the lenient base64 decoder shared by the challenge and receipt readers.
 //!
-//! Wire rule (x402-protocol.md §1.2): a header value is standard base64 (`+/`, padded) of the
-//! UTF-8 bytes of compact JSON, what `@x402/core` `safeBase64Encode(JSON.stringify(x))`
-//! produces. We encode exactly that, and decode whatever a sloppy server might send.
-//! No I/O, no printing.
+//! Wire rule (`specs/transports-v2/http.md` in coinbase/x402, and `@x402/core`
+//! `src/utils/index.ts`): a header value is standard base64 (`+/`, padded) of the UTF-8 bytes
+//! of compact JSON, what `safeBase64Encode(JSON.stringify(x))` produces. We encode exactly
+//! that, and decode whatever a sloppy server might send. No I/O, no printing.
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -56,7 +56,7 @@ fn encode_json(document: &Value) -> String {
 ///
 /// Key order follows the TS client (`x402Client.createPaymentPayload`:
 /// `x402Version, payload, extensions, resource, accepted`); servers parse JSON, so order only
-/// matters for byte-exact comparisons such as the x402-protocol.md §9.2 vector.
+/// matters for byte-exact comparisons such as the re-signed spec example in the tests below.
 pub fn payment_signature_v2(
     accepted_raw: &Value,
     resource: Option<&Value>,
@@ -127,8 +127,9 @@ mod tests {
         String::from_utf8(STANDARD.decode(value).expect("strict standard base64")).expect("utf-8")
     }
 
-    /// x402-protocol.md §9.2: the whole v2 header for the Base Sepolia case, built from the
-    /// spec example's `resource` and `accepted` taken as raw JSON.
+    /// The whole v2 header for the v2 transport spec's `PAYMENT-SIGNATURE` example, re-signed
+    /// with anvil key #0 (Base Sepolia USDC domain), built from the example's `resource` and
+    /// `accepted` taken as raw JSON; its SHA-256 pins the exact bytes.
     #[test]
     fn full_v2_payment_signature_vector() {
         let signer: PrivateKeySigner = ANVIL_KEY.parse().expect("anvil key");

@@ -6,7 +6,9 @@
 //! never prompts and never opens keystores or other files: callers hand it response headers
 //! and bodies, an unlocked signer and the current time, and get typed results or typed
 //! errors back. Malformed server input is an error or a listed problem, never a panic.
-//! Reference: /work/shared/x402-protocol.md (§1 wire shapes, §2.2 EIP-3009, §9 vectors).
+//! References (coinbase/x402): `specs/x402-specification-v1.md`, `specs/x402-specification-v2.md`
+//! and `specs/transports-v{1,2}/http.md` for the wire shapes; EIP-3009, EIP-712 and
+//! `specs/schemes/exact/scheme_exact_evm.md` for signing. Test vectors: `test_vectors.rs`.
 
 pub mod challenge;
 pub mod exact_evm;

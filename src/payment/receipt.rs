@@ -1,6 +1,8 @@
 //! Reading the settlement a server reports after a paid request: `PAYMENT-RESPONSE` (v2, on
 //! success and on settlement failure) or `X-PAYMENT-RESPONSE` (v1, success only in legacy
-//! servers). Both are base64 JSON `SettleResponse` documents (x402-protocol.md §1.4, §1.5).
+//! servers). Both are base64 JSON settlement responses (`SettlementResponse`, section 5.3 of
+//! coinbase/x402 `specs/x402-specification-v1.md` and `-v2.md`; `SettleResponse` in
+//! `@x402/core`).
 //!
 //! Only `success` is insisted on; everything else is optional here because real servers
 //! omit `transaction` on failure (the v2 spec's own failure example does) and some send an

@@ -1,7 +1,8 @@
 //! Test-only fixtures shared by the payment tests: the published x402 examples
 //! (`specs/transports-v1/http.md`, `specs/transports-v2/http.md` in coinbase/x402), the
-//! vectors of x402-protocol.md §9 and DEPENDENCIES.md §3, a small SHA-256 for the §9.2
-//! header digest (no new crate), a deterministic PRNG, and the no-panic fuzz test.
+//! pieces for re-signing the v2 example's authorization with anvil key #0 (expected values
+//! reproducible with viem's `signTypedData`), a small SHA-256 for the digest of the re-signed
+//! v2 header (no new crate), a deterministic PRNG, and the no-panic fuzz test.
 
 use serde_json::Value;
 
@@ -16,7 +17,8 @@ pub const SPEC_FROM: &str = "0x857b06519E91e3A54538791bDbb0E22373e36b66";
 pub const SPEC_NONCE: &str = "0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480";
 pub const SPEC_VALID_AFTER: u64 = 1_740_672_089;
 pub const SPEC_VALID_BEFORE: u64 = 1_740_672_154;
-/// The spec's real signature by `SPEC_FROM` over the Base Sepolia USDC domain (§9.1).
+/// The signature in the specs' examples: genuine, by `SPEC_FROM`; it recovers to that address
+/// with the Base Sepolia USDC domain (`USDC`, `2`, 84532), not with Base mainnet's.
 pub const SPEC_SIGNATURE: &str = "0x2d6a7588d6acca505cbf0d9a4a227e0c52c6c34008c8e8986a1283259764173608a2ce6496642e377d6da8dbbf5836e9bd15092f9ecab05ded3d6293af148b571c";
 
 /// `PAYMENT-REQUIRED` example of `specs/transports-v2/http.md`.

@@ -4,13 +4,14 @@
 //! * It speaks x402 v2 (402 with a base64 `PAYMENT-REQUIRED` header, payment in
 //!   `PAYMENT-SIGNATURE`, receipt in `PAYMENT-RESPONSE`) and v1 (402 JSON body with
 //!   `x402Version: 1`, payment in `X-PAYMENT`, receipt in `X-PAYMENT-RESPONSE`), shaped as the
-//!   reference servers shape them (x402-protocol.md §1.4–1.6).
+//!   reference servers shape them (v2: `@x402/core` `x402HTTPResourceServer`; v1: the legacy
+//!   `x402-express` middleware).
 //! * Every payment is verified independently of the code under test: the EIP-712
 //!   `TransferWithAuthorization` digest is built here with alloy's `sol!` and `eip712_domain!`
 //!   and the signer recovered with alloy's secp256k1 recovery, never through `x402::payment`,
 //!   so a mistake shared by signer and checker cannot hide. The checks follow the reference
-//!   facilitator (`@x402/evm` `verifyEIP3009`) and are stricter where the protocol notes say a
-//!   client must be exact (the v2 `accepted` echo, compared as JSON text).
+//!   facilitator (`@x402/evm` `verifyEIP3009`) and are stricter where a client must be exact
+//!   (the v2 `accepted` echo, compared as JSON text).
 //! * Each route can be told how to answer a payment ([`Answer`]) or how to misbehave at the
 //!   byte level ([`Misbehave`]). That is why the server speaks HTTP/1.1 itself on a tokio
 //!   listener instead of going through axum: closing after reading a paid request, truncating or
@@ -919,7 +920,7 @@ pub fn verify_v1(
     (Some(text), Some(doc), v)
 }
 
-/// The v1 names the tests offer (x402-protocol.md §4.2).
+/// The v1 names the tests offer (chain ids as in `@x402/evm` `EVM_NETWORK_CHAIN_ID_MAP`).
 fn v1_chain_id(name: &str) -> Option<u64> {
     match name {
         "base" => Some(8453),
