@@ -409,7 +409,7 @@ mod tests {
     /// validBefore 1900000000, nonce 0x01 x 32); the expected hash and signature are what
     /// viem's `hashTypedData` / `signTypedData` give for the same inputs.
     #[test]
-    fn dependencies_golden_vector() {
+    fn anvil0_golden_vector() {
         let auth = Authorization {
             from: signer().address(),
             to: address!("0x209693Bc6afc0C5328bA36FaF03C514EF312287C"),
