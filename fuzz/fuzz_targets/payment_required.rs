@@ -19,9 +19,9 @@ use std::sync::OnceLock;
 use x402::amount::UserAmount;
 use x402::network::Networks;
 use x402::payment::challenge::{Challenge, parse_payment_required};
-use x402::payment::exact_evm::{domain, new_authorization, payload_json, recover, sign};
-use x402::payment::header::{payment_signature_v2, with_payment_id, x_payment_v1};
+use x402::payment::exact_evm::{domain, recover};
 use x402::payment::policy::{self, Quote};
+use x402::payment::sign_payment;
 use x402::payment::terms::{Pins, Terms};
 
 /// Anvil's public test key #0: never a real wallet.
@@ -118,16 +118,12 @@ fn check_quote(challenge: &Challenge, quote: &Quote, caps: &[UserAmount]) {
     }
 }
 
-/// Signs exactly as `x402 get` does and checks what would leave the machine.
+/// Signs with the engine's signing step, as `x402 get` does, and checks what would leave the
+/// machine.
 fn check_signed(challenge: &Challenge, quote: &Quote) {
     let req = &challenge.accepts[quote.index];
-    let auth = new_authorization(
-        signer().address(),
-        quote.pay_to,
-        quote.amount,
-        NOW,
-        quote.max_timeout_seconds,
-    );
+    let p = sign_payment(challenge, quote, signer(), NOW).expect("a payable quote signs");
+    let auth = &p.authorization;
     assert_eq!(auth.value, quote.amount);
     assert_eq!(auth.to, quote.pay_to);
     assert!(auth.valid_before > auth.valid_after);
@@ -137,33 +133,20 @@ fn check_signed(challenge: &Challenge, quote: &Quote) {
         quote.network.chain_id,
         quote.asset.address,
     );
-    let signature = sign(signer(), &auth, &dom).expect("signs");
-    assert_eq!(
-        recover(&auth, &dom, &signature).expect("recovers"),
-        signer().address()
-    );
-    let payload = payload_json(&auth, &signature);
-    let value = if challenge.version == 1 {
-        x_payment_v1("exact", req.network.as_deref().unwrap_or_default(), payload)
-    } else {
-        let extensions = challenge.raw.get("extensions").map(|ext| {
-            with_payment_id(ext, "pay_0123456789abcdef0123456789abcdef")
-                .unwrap_or_else(|| ext.clone())
-        });
-        payment_signature_v2(
-            &req.raw,
-            challenge.raw.get("resource"),
-            extensions.as_ref(),
-            payload,
-        )
-    };
     let decoded = base64::engine::general_purpose::STANDARD
-        .decode(value)
+        .decode(&p.header_value)
         .expect("header is base64");
     let doc: Value = serde_json::from_slice(&decoded).expect("header is JSON");
     let signed = &doc["payload"]["authorization"];
     assert_eq!(signed["value"], Value::from(quote.amount.to_string()));
     assert_eq!(signed["to"], Value::from(quote.pay_to.to_checksum(None)));
+    assert_eq!(signed["nonce"], Value::from(p.nonce.as_str()));
+    let signature = alloy_primitives::hex::decode(doc["payload"]["signature"].as_str().unwrap())
+        .expect("hex signature");
+    assert_eq!(
+        recover(auth, &dom, &signature).expect("recovers"),
+        signer().address()
+    );
     if challenge.version == 2 {
         assert_eq!(doc["accepted"], req.raw, "accepted is echoed verbatim");
         assert_eq!(
