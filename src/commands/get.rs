@@ -18,6 +18,7 @@ use crate::error::{Failed, transport_status};
 use crate::exit::ExitStatus;
 use crate::fsutil::replace_file;
 use crate::journal::{self, Journal, Outcome as JournalOutcome, Signed, Status};
+use crate::output::Printer;
 use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::exact_evm::{domain, new_authorization, payload_json, sign};
 use crate::payment::header::{
@@ -33,7 +34,8 @@ use crate::settings::Context;
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
+use std::path::Path;
 
 /// What `--receipt FILE` records.
 #[derive(Default)]
@@ -145,7 +147,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             }
         };
         p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
-        let resp = if resp.status == 402 {
+        let mut resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
                 return Err(failed(
                     ExitStatus::Rejected,
@@ -171,8 +173,9 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                 Step::Pay(payment) => payment,
             };
             paid_urls.push(hop.url.clone());
-            let paid = send_paid(ctx, args, &prepared, &hop, &payment, &journal, outcome).await?;
-            settle(ctx, args, &payment, &paid, &journal, outcome)?;
+            let mut paid =
+                send_paid(ctx, args, &prepared, &hop, &payment, &journal, outcome).await?;
+            settle(ctx, args, &hop, &payment, &mut paid, &journal, outcome).await?;
             paid
         } else {
             if paid_urls.is_empty() {
@@ -188,12 +191,13 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                     format!("more than {} redirects (--max-redirs)", args.max_redirs),
                 ));
             }
+            // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
             p.detail(format!("following the redirect to {}", next.url));
             hop = next;
             continue;
         }
-        return deliver(ctx, args, &resp);
+        return deliver(ctx, args, &hop, &mut resp).await;
     }
 }
 
@@ -566,12 +570,14 @@ fn record(
 }
 
 /// Reads the answer to the paid request: reports the settlement, records the outcome, and
-/// fails for a rejection (402 again) or an unknown outcome (5xx without a receipt).
-fn settle(
+/// fails for a rejection (402 again) or an unknown outcome (5xx without a receipt). All of it
+/// comes from the response head, so it is said and recorded before the body is streamed.
+async fn settle(
     ctx: &Context<'_>,
     args: &GetArgs,
+    hop: &Hop,
     payment: &Payment,
-    paid: &Received,
+    paid: &mut Received,
     journal: &Journal,
     outcome: &mut Outcome,
 ) -> Result<()> {
@@ -679,7 +685,7 @@ fn settle(
                 None,
                 Some(reason.clone()),
             );
-            deliver(ctx, args, paid)?;
+            deliver(ctx, args, hop, paid).await?;
             return Err(failed(
                 ExitStatus::OutcomeUnknown,
                 format!(
@@ -880,35 +886,39 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
 }
 
 /// The response as curl shows it: headers with -i, the body to stdout or -o, and -f's exit.
-fn deliver(ctx: &Context<'_>, args: &GetArgs, r: &Received) -> Result<ExitStatus> {
+/// The body is copied piece by piece as it arrives, so memory stays bounded whatever its size;
+/// a body cut short ends in a transport error (curl 56) after what came was written.
+async fn deliver(
+    ctx: &Context<'_>,
+    args: &GetArgs,
+    hop: &Hop,
+    r: &mut Received,
+) -> Result<ExitStatus> {
     let failing = r.status >= 400 && (args.fail || args.fail_with_body);
-    let mut out = Vec::new();
+    let with_body = !(failing && args.fail);
+    let mut head = Vec::new();
     if args.include || args.request.head {
-        out.extend(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
+        head.extend(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
         for (n, v) in &r.headers {
-            out.extend(format!("{n}: {v}\r\n").as_bytes());
+            head.extend(format!("{n}: {v}\r\n").as_bytes());
         }
-        out.extend(b"\r\n");
+        head.extend(b"\r\n");
     }
-    if !(failing && args.fail) {
-        out.extend(&r.body);
-    }
-    match &args.output {
-        Some(path) => std::fs::write(path, &out).map_err(|e| Failed {
-            status: ExitStatus::WriteError,
-            message: format!("cannot write {}: {e}", path.display()),
-        })?,
-        None => ctx.printer.result_bytes(&out).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                anyhow::Error::new(e)
-            } else {
-                Failed {
-                    status: ExitStatus::WriteError,
-                    message: format!("cannot write the body: {e}"),
-                }
-                .into()
+    // -f on an HTTP error writes nothing: an -o file is not even opened, as with curl.
+    if with_body || !head.is_empty() {
+        let mut out = Sink::open(ctx.printer, args.output.as_deref())?;
+        out.write(&head)?;
+        if with_body {
+            out.write(&r.body)?;
+            while let Some(chunk) = r
+                .chunk()
+                .await
+                .map_err(|e| receive_error(e).context(format!("request to {} failed", hop.url)))?
+            {
+                out.write(&chunk)?;
             }
-        })?,
+        }
+        out.finish()?;
     }
     if failing {
         return Err(failed(
@@ -917,6 +927,56 @@ fn deliver(ctx: &Context<'_>, args: &GetArgs, r: &Received) -> Result<ExitStatus
         ));
     }
     Ok(ExitStatus::Success)
+}
+
+/// Where the response goes: stdout, or the `-o` file.
+enum Sink<'a> {
+    Stdout(&'a Printer),
+    File(std::fs::File, &'a Path),
+}
+
+impl<'a> Sink<'a> {
+    fn open(printer: &'a Printer, output: Option<&'a Path>) -> Result<Self> {
+        let Some(path) = output else {
+            return Ok(Sink::Stdout(printer));
+        };
+        std::fs::File::create(path)
+            .map(|f| Sink::File(f, path))
+            .map_err(|e| write_error(path, e))
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Sink::Stdout(p) => p.result_bytes(bytes).map_err(stdout_error),
+            Sink::File(file, path) => file.write_all(bytes).map_err(|e| write_error(path, e)),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> anyhow::Error {
+    failed(
+        ExitStatus::WriteError,
+        format!("cannot write {}: {e}", path.display()),
+    )
+}
+
+/// A broken pipe (`x402 get … | head`) stays an I/O error, which ends the process quietly.
+fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(e)
+    } else {
+        failed(
+            ExitStatus::WriteError,
+            format!("cannot write the body: {e}"),
+        )
+    }
 }
 
 #[cfg(test)]

@@ -29,8 +29,12 @@ use std::error::Error as _;
 pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     let prepared = request::prepare(&args.request)?;
     let preferred = preferred_networks(ctx, &args.networks)?;
-    let resp = prepared
+    let mut resp = prepared
         .send(None)
+        .await
+        .with_context(|| format!("request to {} failed", prepared.url))?;
+    // A free answer is read whole, to recognise an x402 paywall page served without a 402.
+    resp.read_rest()
         .await
         .with_context(|| format!("request to {} failed", prepared.url))?;
     let sent = Sent::of(&prepared, args.request.user_agent.as_deref());
