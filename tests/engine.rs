@@ -1238,44 +1238,59 @@ fn a_large_body_arrives_intact_on_stdout_and_with_o() {
 }
 
 /// The paid answer's head says the payment settled; its body breaks off after 3 MiB. The
-/// settlement stands (journal and receipt), the bytes that came are on stdout, the exit is 56.
+/// settlement stands (journal and receipt), the bytes that came are on stdout, the exit is 56,
+/// and with -o the file that was there before is left as it was.
 #[test]
 fn exit_56_a_paid_body_cut_short_midway_leaves_the_payment_settled() {
     let cut = Generated::new(16 * MIB).close_at(3 * MIB);
     let server = Verifier::builder()
         .paid("/cut", Offer::v2().generated(cut))
+        .paid("/cut-file", Offer::v2().generated(cut))
         .start();
     let (env, pw) = payer();
     let receipt = env.path("receipt.json");
+    let file = env.path("cut.bin");
+    std::fs::write(&file, "what was there before").unwrap();
 
-    let out = pay(
-        &env,
-        &pw,
-        &server.url("/cut"),
-        &["--receipt", receipt.to_str().unwrap()],
-    );
-    error_line(&out, 56, "the connection failed while receiving data");
-    let err = support::stderr(&out);
-    assert!(
-        err.contains("paid 0.001 USDC") && err.contains(FAKE_TX),
-        "{err}"
-    );
-    assert_eq!(digest(&out.stdout), expected(3 * MIB));
-    let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
-    let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
-    assert_eq!(r["status"], "paid", "{r}");
-    assert_eq!(r["transaction"], FAKE_TX);
-    assert_eq!(r["nonce"].as_str(), Some(nonce.as_str()));
+    for (path, output) in [("/cut", None), ("/cut-file", Some(&file))] {
+        let mut extra = vec!["--receipt", receipt.to_str().unwrap()];
+        if let Some(f) = output {
+            extra.extend(["-o", f.to_str().unwrap()]);
+        }
+        let out = pay(&env, &pw, &server.url(path), &extra);
+        error_line(&out, 56, "the connection failed while receiving data");
+        let err = support::stderr(&out);
+        assert!(
+            err.contains("paid 0.001 USDC") && err.contains(FAKE_TX),
+            "{err}"
+        );
+        match output {
+            None => assert_eq!(digest(&out.stdout), expected(3 * MIB), "{path}"),
+            Some(f) => {
+                no_stdout(&out);
+                assert_eq!(std::fs::read_to_string(f).unwrap(), "what was there before");
+            }
+        }
+        let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
+        let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+        assert_eq!(r["status"], "paid", "{path}: {r}");
+        assert_eq!(r["transaction"], FAKE_TX, "{path}");
+        assert_eq!(r["nonce"].as_str(), Some(nonce.as_str()), "{path}");
+    }
     let out = env.x402().args(["history", "--json"]).output().unwrap();
     let payments = support::json_data(&out)["payments"].clone();
-    assert_eq!(payments.as_array().unwrap().len(), 1, "{payments:#?}");
-    assert_eq!(payments[0]["status"], "settled", "{payments:#?}");
-    assert_eq!(payments[0]["transaction"], FAKE_TX);
-    assert_eq!(server.payment_headers(), 1);
+    let payments = payments.as_array().unwrap();
+    assert_eq!(payments.len(), 2, "{payments:#?}");
+    for p in payments {
+        assert_eq!(p["status"], "settled", "{p}");
+        assert_eq!(p["transaction"], FAKE_TX, "{p}");
+    }
+    assert_eq!(server.payment_headers(), 2);
+    assert_eq!(leftovers(&env.path("")), Vec::<String>::new());
 }
 
 /// `-m` bounds the whole transfer, the body included: a body that stops coming is given up
-/// on (28), after what came was written.
+/// on (28), after what came was written; with -o, no file is left.
 #[test]
 fn exit_28_max_time_bounds_a_body_that_stalls_midway() {
     let server = Verifier::builder()
@@ -1287,6 +1302,15 @@ fn exit_28_max_time_bounds_a_body_that_stalls_midway() {
     error_line(&out, 28, "timed out");
     assert_eq!(out.stdout, pattern()[..1000]);
     assert!(started.elapsed() < Duration::from_secs(5));
+    let file = env.path("slow.bin");
+    let out = get(
+        &env,
+        &server.url("/slow"),
+        &["-m", "1", "-o", file.to_str().unwrap()],
+    );
+    error_line(&out, 28, "timed out");
+    assert!(!file.exists());
+    assert_eq!(leftovers(&env.path("")), Vec::<String>::new());
 }
 
 /// A reader that leaves early (`x402 get URL | head -c N`) ends the transfer quietly, as now.
@@ -1311,4 +1335,80 @@ fn a_reader_that_leaves_midway_ends_the_transfer_quietly() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     assert_eq!(support::stderr(&out), "");
+}
+
+/// `-o FILE` is replaced only by a complete transfer: the body goes to a temporary file beside
+/// it, renamed over FILE at the end and removed on failure.
+#[test]
+fn o_replaces_the_file_only_when_the_transfer_completes() {
+    use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
+    let server = Verifier::builder()
+        .plain("/doc", 200, r#"{"doc":1}"#)
+        .plain("/missing", 404, r#"{"error":"not here"}"#)
+        .generated("/cut", Generated::new(MIB).close_at(100_000))
+        .start();
+    let env = Env::new();
+    let dir = env.path("");
+    let file = env.path("out.json");
+    let arg = file.to_str().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    std::fs::write(&file, "before").unwrap();
+
+    // Cut short: 56, and the file as it was.
+    let out = get(&env, &server.url("/cut"), &["-o", arg]);
+    error_line(&out, 56, "the connection failed while receiving data");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "before");
+    // -f on an HTTP error: nothing is written, so the file is not touched (curl neither).
+    let out = get(&env, &server.url("/missing"), &["-f", "-o", arg]);
+    error_line(&out, 22, "HTTP 404 Not Found");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "before");
+    // --fail-with-body: the body is the output, complete, so it replaces the file.
+    let out = get(
+        &env,
+        &server.url("/missing"),
+        &["--fail-with-body", "-o", arg],
+    );
+    error_line(&out, 22, "HTTP 404 Not Found");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        r#"{"error":"not here"}"#
+    );
+    // A complete body replaces the file, which keeps its permission bits.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = get(&env, &server.url("/doc"), &["-o", arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), r#"{"doc":1}"#);
+    assert_eq!(mode(&file), 0o600);
+    // A new file gets the mode any new file of the user gets (the umask's), not 0600.
+    let fresh = env.path("fresh.json");
+    let out = get(&env, &server.url("/doc"), &["-o", fresh.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let reference = env.path("reference");
+    std::fs::write(&reference, "").unwrap();
+    assert_eq!(mode(&fresh), mode(&reference));
+    // A symbolic link is written through: the file it points to is replaced, the link stays.
+    let real = env.path("real.json");
+    let link = env.path("link.json");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = get(&env, &server.url("/doc"), &["-o", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), r#"{"doc":1}"#);
+    // Not a regular file (a device): written in place, never renamed over.
+    let out = get(&env, &server.url("/doc"), &["-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
 }

@@ -16,7 +16,7 @@ use crate::amount::{self, UserAmount};
 use crate::cli::GetArgs;
 use crate::error::{Failed, transport_status};
 use crate::exit::ExitStatus;
-use crate::fsutil::replace_file;
+use crate::fsutil::{Replacement, replace_file};
 use crate::journal::{self, Journal, Outcome as JournalOutcome, Signed, Status};
 use crate::output::Printer;
 use crate::payment::challenge::{Challenge, parse_payment_required};
@@ -932,7 +932,11 @@ async fn deliver(
 /// Where the response goes: stdout, or the `-o` file.
 enum Sink<'a> {
     Stdout(&'a Printer),
-    File(std::fs::File, &'a Path),
+    /// A regular file (new, or existing and writable), replaced once the body is complete.
+    Replace(Replacement, &'a Path),
+    /// Not a regular file (a device, a FIFO, a path under /dev or /proc), or a file in a
+    /// directory that takes no new file: written in place, as curl writes.
+    InPlace(std::fs::File, &'a Path),
 }
 
 impl<'a> Sink<'a> {
@@ -940,9 +944,38 @@ impl<'a> Sink<'a> {
         let Some(path) = output else {
             return Ok(Sink::Stdout(printer));
         };
-        std::fs::File::create(path)
-            .map(|f| Sink::File(f, path))
-            .map_err(|e| write_error(path, e))
+        Self::open_file(path).map_err(|e| write_error(path, e))
+    }
+
+    fn open_file(path: &'a Path) -> std::io::Result<Self> {
+        let in_place = || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(path)
+                .map(|f| Sink::InPlace(f, path))
+        };
+        let special = path.starts_with("/dev") || path.starts_with("/proc");
+        if special || std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return in_place();
+        }
+        // A symbolic link is written through: the file it names is the one replaced.
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let target = if is_link {
+            match std::fs::canonicalize(path) {
+                Ok(t) => t,
+                // Dangling: opening it creates the file it names.
+                Err(_) => return in_place(),
+            }
+        } else {
+            path.to_path_buf()
+        };
+        match Replacement::create(&target) {
+            Ok(r) => Ok(Sink::Replace(r, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => in_place(),
+            Err(e) => Err(e),
+        }
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
@@ -951,12 +984,17 @@ impl<'a> Sink<'a> {
         }
         match self {
             Sink::Stdout(p) => p.result_bytes(bytes).map_err(stdout_error),
-            Sink::File(file, path) => file.write_all(bytes).map_err(|e| write_error(path, e)),
+            Sink::Replace(file, path) => file.write_all(bytes).map_err(|e| write_error(path, e)),
+            Sink::InPlace(file, path) => file.write_all(bytes).map_err(|e| write_error(path, e)),
         }
     }
 
+    /// The output is complete: the -o file takes its place.
     fn finish(self) -> Result<()> {
-        Ok(())
+        match self {
+            Sink::Stdout(_) | Sink::InPlace(..) => Ok(()),
+            Sink::Replace(file, path) => file.commit().map_err(|e| write_error(path, e)),
+        }
     }
 }
 
