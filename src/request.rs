@@ -20,13 +20,19 @@ pub struct Prepared {
     pub client: reqwest::Client,
 }
 
-/// A response read in full.
+/// A response whose head has arrived. A 402's body is read with it (bounded, see
+/// [`MAX_402_BODY`]), since its terms must be parsed; any other body is left to be read piece by
+/// piece ([`Received::chunk`]), so a body of any size passes through bounded memory.
 #[derive(Debug)]
 pub struct Received {
     pub status: u16,
     pub reason: String,
     pub headers: Vec<(String, String)>,
+    /// What has been read of the body: a 402's, whole; of any other, nothing until
+    /// [`Received::read_rest`].
     pub body: Vec<u8>,
+    /// The connection the rest of the body comes from; `None` once it has all been read.
+    rest: Option<reqwest::Response>,
 }
 
 /// Without `--connect-timeout`, a connection attempt gives up after this long.
@@ -179,6 +185,30 @@ impl ReceiveError {
     }
 }
 
+impl Received {
+    /// The next piece of the body after [`Received::body`], as it arrives; `None` at its end.
+    /// The `-m` deadline and the read timeout of the request still apply to every piece.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, ReceiveError> {
+        let Some(resp) = self.rest.as_mut() else {
+            return Ok(None);
+        };
+        let chunk = resp.chunk().await?;
+        if chunk.is_none() {
+            self.rest = None;
+        }
+        Ok(chunk)
+    }
+
+    /// Reads the rest of the body into [`Received::body`], whatever its size: for `inspect`,
+    /// which reads a free answer whole to recognise an HTML paywall.
+    pub async fn read_rest(&mut self) -> Result<(), ReceiveError> {
+        while let Some(chunk) = self.chunk().await? {
+            self.body.extend_from_slice(&chunk);
+        }
+        Ok(())
+    }
+}
+
 fn headers_text<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers
         .iter()
@@ -212,7 +242,8 @@ impl Prepared {
         self.send_hop(&self.first_hop(), extra).await
     }
 
-    /// Sends one hop, with one extra header for a paid request.
+    /// Sends one hop, with one extra header for a paid request, and returns when the response
+    /// head has arrived (and, for a 402, its body).
     pub async fn send_hop(
         &self,
         hop: &Hop,
@@ -240,12 +271,19 @@ impl Prepared {
                 )
             })
             .collect();
-        let body = if status.as_u16() == 402 {
+        let mut received = Received {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_string(),
+            body: Vec::new(),
+            rest: None,
+            headers,
+        };
+        if received.status == 402 {
             // A browser paywall page (the legacy v1 one is 3.5 MB) is kept to its first MiB,
             // enough to recognise it; any other oversized 402 is refused.
-            let html = headers_text(&headers, "content-type")
+            let html = headers_text(&received.headers, "content-type")
                 .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"));
-            let mut body = Vec::new();
+            let body = &mut received.body;
             while let Some(chunk) = resp.chunk().await? {
                 if body.len() + chunk.len() > MAX_402_BODY {
                     if html {
@@ -256,16 +294,10 @@ impl Prepared {
                 }
                 body.extend_from_slice(&chunk);
             }
-            body
         } else {
-            resp.bytes().await?.to_vec()
-        };
-        Ok(Received {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or("").to_string(),
-            headers,
-            body,
-        })
+            received.rest = Some(resp);
+        }
+        Ok(received)
     }
 
     /// Where a redirect response leads, with curl's rules: 303 (and 301/302 after a POST)

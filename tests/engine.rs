@@ -2,13 +2,15 @@
 //! every request and verify every payment independently of the code under test
 //! (`support::verifier`). Each test asserts the exit code, the one `x402: error:` line, what
 //! reached stdout, and how many payment headers the server saw. Then curl's request and
-//! output flags, checked in the requests the server received, and the settlement report.
+//! output flags, checked in the requests the server received, and the settlement report. Last,
+//! large bodies: streamed intact to stdout or `-o FILE`, and what a transfer that breaks midway
+//! leaves behind.
 //!
 //! Not here: 47 (redirects, in safety.rs) and 113 (insufficient funds, in pay.rs).
 
 use crate::support::verifier::{
-    Answer, BASE_SEPOLIA_USDC, FAKE_TX, Misbehave, Offer, PAY_TO, Verifier, v1_option, v2_option,
-    verify_v2,
+    Answer, BASE_SEPOLIA_USDC, FAKE_TX, Generated, Misbehave, Offer, PAY_TO, Verifier, pattern,
+    pattern_sha256, v1_option, v2_option, verify_v2,
 };
 use crate::support::{self, ANVIL1_ADDRESS, ANVIL1_KEY, Env};
 use serde_json::{Value, json};
@@ -521,7 +523,13 @@ fn exit_56_body_cut_short() {
     for path in ["/truncated", "/reset"] {
         let out = get(&env, &server.url(path), &[]);
         error_line(&out, 56, "the connection failed while receiving data");
-        no_stdout(&out);
+        // The body is streamed: what arrived before the cut was written, as curl writes it
+        // (after a reset the kernel may have dropped those bytes unread).
+        assert!(
+            b"0123456789".starts_with(&out.stdout),
+            "{path}: {}",
+            support::stdout(&out)
+        );
     }
     assert_eq!(server.requests().len(), 2);
 }
@@ -1153,4 +1161,254 @@ fn exit_112_a_permit2_only_offer() {
     assert_eq!(server.payment_headers(), 0);
     let out = env.x402().args(["history", "--json"]).output().unwrap();
     assert_eq!(support::json_data(&out)["payments"], json!([]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large bodies: streamed to stdout or -o, never held whole in memory
+
+const MIB: u64 = 1024 * 1024;
+
+/// Length and lowercase hex SHA-256 of `bytes`, so a mismatch does not print 64 MiB.
+fn digest(bytes: &[u8]) -> (u64, String) {
+    use sha2::Digest as _;
+    (
+        bytes.len() as u64,
+        alloy_primitives::hex::encode(sha2::Sha256::digest(bytes)),
+    )
+}
+
+/// What a generated body of `len` bytes should arrive as.
+fn expected(len: u64) -> (u64, String) {
+    (len, pattern_sha256(len))
+}
+
+/// The names in `dir` that look like a temporary file of an interrupted `-o` (`.NAME.*.tmp`).
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n.ends_with(".tmp"))
+        .collect()
+}
+
+/// 64 MiB, generated as it is sent, from a free and from a paid route, to stdout and to a
+/// file: every byte arrives, in order. (Memory is tests/bench/large-body.sh's business.)
+#[test]
+fn a_large_body_arrives_intact_on_stdout_and_with_o() {
+    let big = Generated::new(64 * MIB);
+    let server = Verifier::builder()
+        .generated("/big", big)
+        .paid("/paid-big", Offer::v2().generated(big))
+        .paid("/paid-big-file", Offer::v2().generated(big))
+        .start();
+    let want = expected(64 * MIB);
+    let (env, pw) = payer();
+
+    let out = get(&env, &server.url("/big"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(digest(&out.stdout), want);
+    let file = env.path("big.bin");
+    let out = get(&env, &server.url("/big"), &["-o", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    no_stdout(&out);
+    assert_eq!(digest(&std::fs::read(&file).unwrap()), want);
+
+    let out = pay(&env, &pw, &server.url("/paid-big"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(digest(&out.stdout), want);
+    assert!(
+        support::stderr(&out).contains(&format!("paid 0.001 USDC on base-sepolia to {PAY_TO}")),
+        "{}",
+        support::stderr(&out)
+    );
+    let file = env.path("paid-big.bin");
+    let out = pay(
+        &env,
+        &pw,
+        &server.url("/paid-big-file"),
+        &["-o", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    no_stdout(&out);
+    assert_eq!(digest(&std::fs::read(&file).unwrap()), want);
+
+    assert_eq!(server.payment_headers(), 2);
+    assert!(server.payments().iter().all(|p| p.verdict.ok()));
+    assert_eq!(leftovers(&env.path("")), Vec::<String>::new());
+}
+
+/// The paid answer's head says the payment settled; its body breaks off after 3 MiB. The
+/// settlement stands (journal and receipt), the bytes that came are on stdout, the exit is 56,
+/// and with -o the file that was there before is left as it was.
+#[test]
+fn exit_56_a_paid_body_cut_short_midway_leaves_the_payment_settled() {
+    let cut = Generated::new(16 * MIB).close_at(3 * MIB);
+    let server = Verifier::builder()
+        .paid("/cut", Offer::v2().generated(cut))
+        .paid("/cut-file", Offer::v2().generated(cut))
+        .start();
+    let (env, pw) = payer();
+    let receipt = env.path("receipt.json");
+    let file = env.path("cut.bin");
+    std::fs::write(&file, "what was there before").unwrap();
+
+    for (path, output) in [("/cut", None), ("/cut-file", Some(&file))] {
+        let mut extra = vec!["--receipt", receipt.to_str().unwrap()];
+        if let Some(f) = output {
+            extra.extend(["-o", f.to_str().unwrap()]);
+        }
+        let out = pay(&env, &pw, &server.url(path), &extra);
+        error_line(&out, 56, "the connection failed while receiving data");
+        let err = support::stderr(&out);
+        assert!(
+            err.contains("paid 0.001 USDC") && err.contains(FAKE_TX),
+            "{err}"
+        );
+        match output {
+            None => assert_eq!(digest(&out.stdout), expected(3 * MIB), "{path}"),
+            Some(f) => {
+                no_stdout(&out);
+                assert_eq!(std::fs::read_to_string(f).unwrap(), "what was there before");
+            }
+        }
+        let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
+        let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+        assert_eq!(r["status"], "paid", "{path}: {r}");
+        assert_eq!(r["transaction"], FAKE_TX, "{path}");
+        assert_eq!(r["nonce"].as_str(), Some(nonce.as_str()), "{path}");
+    }
+    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    let payments = support::json_data(&out)["payments"].clone();
+    let payments = payments.as_array().unwrap();
+    assert_eq!(payments.len(), 2, "{payments:#?}");
+    for p in payments {
+        assert_eq!(p["status"], "settled", "{p}");
+        assert_eq!(p["transaction"], FAKE_TX, "{p}");
+    }
+    assert_eq!(server.payment_headers(), 2);
+    assert_eq!(leftovers(&env.path("")), Vec::<String>::new());
+}
+
+/// `-m` bounds the whole transfer, the body included: a body that stops coming is given up
+/// on (28), after what came was written; with -o, no file is left.
+#[test]
+fn exit_28_max_time_bounds_a_body_that_stalls_midway() {
+    let server = Verifier::builder()
+        .generated("/slow", Generated::new(MIB).stall_at(1000))
+        .start();
+    let env = Env::new();
+    let started = Instant::now();
+    let out = get(&env, &server.url("/slow"), &["-m", "1"]);
+    error_line(&out, 28, "timed out");
+    assert_eq!(out.stdout, pattern()[..1000]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let file = env.path("slow.bin");
+    let out = get(
+        &env,
+        &server.url("/slow"),
+        &["-m", "1", "-o", file.to_str().unwrap()],
+    );
+    error_line(&out, 28, "timed out");
+    assert!(!file.exists());
+    assert_eq!(leftovers(&env.path("")), Vec::<String>::new());
+}
+
+/// A reader that leaves early (`x402 get URL | head -c N`) ends the transfer quietly, as now.
+#[test]
+fn a_reader_that_leaves_midway_ends_the_transfer_quietly() {
+    use std::io::Read as _;
+    let server = Verifier::builder()
+        .generated("/big", Generated::new(64 * MIB))
+        .start();
+    let env = Env::new();
+    let mut child = env
+        .x402_std()
+        .args(["get", &server.url("/big")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Half a MiB is read, then the pipe is closed.
+    let mut first = vec![0u8; 512 * 1024];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    assert_eq!(first, pattern()[..first.len()]);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stderr(&out), "");
+}
+
+/// `-o FILE` is replaced only by a complete transfer: the body goes to a temporary file beside
+/// it, renamed over FILE at the end and removed on failure.
+#[test]
+fn o_replaces_the_file_only_when_the_transfer_completes() {
+    use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
+    let server = Verifier::builder()
+        .plain("/doc", 200, r#"{"doc":1}"#)
+        .plain("/missing", 404, r#"{"error":"not here"}"#)
+        .generated("/cut", Generated::new(MIB).close_at(100_000))
+        .start();
+    let env = Env::new();
+    let dir = env.path("");
+    let file = env.path("out.json");
+    let arg = file.to_str().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    std::fs::write(&file, "before").unwrap();
+
+    // Cut short: 56, and the file as it was.
+    let out = get(&env, &server.url("/cut"), &["-o", arg]);
+    error_line(&out, 56, "the connection failed while receiving data");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "before");
+    // -f on an HTTP error: nothing is written, so the file is not touched (curl neither).
+    let out = get(&env, &server.url("/missing"), &["-f", "-o", arg]);
+    error_line(&out, 22, "HTTP 404 Not Found");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "before");
+    // --fail-with-body: the body is the output, complete, so it replaces the file.
+    let out = get(
+        &env,
+        &server.url("/missing"),
+        &["--fail-with-body", "-o", arg],
+    );
+    error_line(&out, 22, "HTTP 404 Not Found");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        r#"{"error":"not here"}"#
+    );
+    // A complete body replaces the file, which keeps its permission bits.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = get(&env, &server.url("/doc"), &["-o", arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), r#"{"doc":1}"#);
+    assert_eq!(mode(&file), 0o600);
+    // A new file gets the mode any new file of the user gets (the umask's), not 0600.
+    let fresh = env.path("fresh.json");
+    let out = get(&env, &server.url("/doc"), &["-o", fresh.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let reference = env.path("reference");
+    std::fs::write(&reference, "").unwrap();
+    assert_eq!(mode(&fresh), mode(&reference));
+    // A symbolic link is written through: the file it points to is replaced, the link stays.
+    let real = env.path("real.json");
+    let link = env.path("link.json");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = get(&env, &server.url("/doc"), &["-o", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), r#"{"doc":1}"#);
+    // Not a regular file (a device): written in place, never renamed over.
+    let out = get(&env, &server.url("/doc"), &["-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
 }

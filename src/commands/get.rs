@@ -16,14 +16,11 @@ use crate::amount::{self, UserAmount};
 use crate::cli::GetArgs;
 use crate::error::{Failed, transport_status};
 use crate::exit::ExitStatus;
-use crate::fsutil::replace_file;
+use crate::fsutil::{Replacement, replace_file};
 use crate::journal::{self, Journal, Outcome as JournalOutcome, Signed, Status};
+use crate::output::Printer;
+use crate::payment;
 use crate::payment::challenge::{Challenge, parse_payment_required};
-use crate::payment::exact_evm::{domain, new_authorization, payload_json, sign};
-use crate::payment::header::{
-    PAYMENT_SIGNATURE_HEADER, X_PAYMENT_HEADER, new_payment_id, payment_signature_v2,
-    with_payment_id, x_payment_v1,
-};
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
@@ -33,7 +30,8 @@ use crate::settings::Context;
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
+use std::path::Path;
 
 /// What `--receipt FILE` records.
 #[derive(Default)]
@@ -145,7 +143,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             }
         };
         p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
-        let resp = if resp.status == 402 {
+        let mut resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
                 return Err(failed(
                     ExitStatus::Rejected,
@@ -171,8 +169,9 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                 Step::Pay(payment) => payment,
             };
             paid_urls.push(hop.url.clone());
-            let paid = send_paid(ctx, args, &prepared, &hop, &payment, &journal, outcome).await?;
-            settle(ctx, args, &payment, &paid, &journal, outcome)?;
+            let mut paid =
+                send_paid(ctx, args, &prepared, &hop, &payment, &journal, outcome).await?;
+            settle(ctx, args, &hop, &payment, &mut paid, &journal, outcome).await?;
             paid
         } else {
             if paid_urls.is_empty() {
@@ -188,12 +187,13 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                     format!("more than {} redirects (--max-redirs)", args.max_redirs),
                 ));
             }
+            // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
             p.detail(format!("following the redirect to {}", next.url));
             hop = next;
             continue;
         }
-        return deliver(ctx, args, &resp);
+        return deliver(ctx, args, &hop, &mut resp).await;
     }
 }
 
@@ -390,44 +390,9 @@ async fn answer_402(
             "the option changed before signing; nothing was signed",
         ));
     }
-    let auth = new_authorization(
-        signer.address(),
-        quote.pay_to,
-        quote.amount,
-        unix_now(),
-        quote.max_timeout_seconds,
-    );
-    let dom = domain(
-        &quote.domain_name,
-        &quote.domain_version,
-        quote.network.chain_id,
-        quote.asset.address,
-    );
-    let signature = sign(&signer, &auth, &dom)?;
+    let signed = payment::sign_payment(&challenge, &quote, &signer, unix_now())?;
     drop(signer);
-    let nonce = alloy_primitives::hex::encode_prefixed(auth.nonce);
-    let payload = payload_json(&auth, &signature);
-    let mut payment_id = None;
-    let (header_name, header_value) = if challenge.version == 1 {
-        let network = req.network.clone().unwrap_or_default();
-        (X_PAYMENT_HEADER, x_payment_v1("exact", &network, payload))
-    } else {
-        let resource = challenge.raw.get("resource");
-        let extensions = challenge.raw.get("extensions").map(|ext| {
-            let id = new_payment_id();
-            match with_payment_id(ext, &id) {
-                Some(with_id) => {
-                    payment_id = Some(id);
-                    with_id
-                }
-                None => ext.clone(),
-            }
-        });
-        (
-            PAYMENT_SIGNATURE_HEADER,
-            payment_signature_v2(&req.raw, resource, extensions.as_ref(), payload),
-        )
-    };
+    let auth = &signed.authorization;
 
     locked.append_signed(Signed {
         time: Timestamp::now(),
@@ -443,18 +408,18 @@ async fn answer_402(
         amount: quote.amount,
         pay_to: quote.pay_to,
         payer: auth.from,
-        nonce: nonce.clone(),
+        nonce: signed.nonce.clone(),
         valid_after: auth.valid_after,
         valid_before: auth.valid_before,
-        payment_id,
+        payment_id: signed.payment_id.clone(),
     })?;
     drop(locked);
-    outcome.nonce = Some(nonce.clone());
+    outcome.nonce = Some(signed.nonce.clone());
     Ok(Step::Pay(Box::new(Payment {
-        header_name,
-        header_value,
-        nonce,
+        header_name: signed.header_name,
         valid_before: auth.valid_before,
+        header_value: signed.header_value,
+        nonce: signed.nonce,
         quote,
     })))
 }
@@ -566,12 +531,14 @@ fn record(
 }
 
 /// Reads the answer to the paid request: reports the settlement, records the outcome, and
-/// fails for a rejection (402 again) or an unknown outcome (5xx without a receipt).
-fn settle(
+/// fails for a rejection (402 again) or an unknown outcome (5xx without a receipt). All of it
+/// comes from the response head, so it is said and recorded before the body is streamed.
+async fn settle(
     ctx: &Context<'_>,
     args: &GetArgs,
+    hop: &Hop,
     payment: &Payment,
-    paid: &Received,
+    paid: &mut Received,
     journal: &Journal,
     outcome: &mut Outcome,
 ) -> Result<()> {
@@ -679,7 +646,7 @@ fn settle(
                 None,
                 Some(reason.clone()),
             );
-            deliver(ctx, args, paid)?;
+            deliver(ctx, args, hop, paid).await?;
             return Err(failed(
                 ExitStatus::OutcomeUnknown,
                 format!(
@@ -880,35 +847,39 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
 }
 
 /// The response as curl shows it: headers with -i, the body to stdout or -o, and -f's exit.
-fn deliver(ctx: &Context<'_>, args: &GetArgs, r: &Received) -> Result<ExitStatus> {
+/// The body is copied piece by piece as it arrives, so memory stays bounded whatever its size;
+/// a body cut short ends in a transport error (curl 56) after what came was written.
+async fn deliver(
+    ctx: &Context<'_>,
+    args: &GetArgs,
+    hop: &Hop,
+    r: &mut Received,
+) -> Result<ExitStatus> {
     let failing = r.status >= 400 && (args.fail || args.fail_with_body);
-    let mut out = Vec::new();
+    let with_body = !(failing && args.fail);
+    let mut head = Vec::new();
     if args.include || args.request.head {
-        out.extend(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
+        head.extend(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
         for (n, v) in &r.headers {
-            out.extend(format!("{n}: {v}\r\n").as_bytes());
+            head.extend(format!("{n}: {v}\r\n").as_bytes());
         }
-        out.extend(b"\r\n");
+        head.extend(b"\r\n");
     }
-    if !(failing && args.fail) {
-        out.extend(&r.body);
-    }
-    match &args.output {
-        Some(path) => std::fs::write(path, &out).map_err(|e| Failed {
-            status: ExitStatus::WriteError,
-            message: format!("cannot write {}: {e}", path.display()),
-        })?,
-        None => ctx.printer.result_bytes(&out).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                anyhow::Error::new(e)
-            } else {
-                Failed {
-                    status: ExitStatus::WriteError,
-                    message: format!("cannot write the body: {e}"),
-                }
-                .into()
+    // -f on an HTTP error writes nothing: an -o file is not even opened, as with curl.
+    if with_body || !head.is_empty() {
+        let mut out = Sink::open(ctx.printer, args.output.as_deref())?;
+        out.write(&head)?;
+        if with_body {
+            out.write(&r.body)?;
+            while let Some(chunk) = r
+                .chunk()
+                .await
+                .map_err(|e| receive_error(e).context(format!("request to {} failed", hop.url)))?
+            {
+                out.write(&chunk)?;
             }
-        })?,
+        }
+        out.finish()?;
     }
     if failing {
         return Err(failed(
@@ -917,6 +888,94 @@ fn deliver(ctx: &Context<'_>, args: &GetArgs, r: &Received) -> Result<ExitStatus
         ));
     }
     Ok(ExitStatus::Success)
+}
+
+/// Where the response goes: stdout, or the `-o` file.
+enum Sink<'a> {
+    Stdout(&'a Printer),
+    /// A regular file (new, or existing and writable), replaced once the body is complete.
+    Replace(Replacement, &'a Path),
+    /// Not a regular file (a device, a FIFO, a path under /dev or /proc), or a file in a
+    /// directory that takes no new file: written in place, as curl writes.
+    InPlace(std::fs::File, &'a Path),
+}
+
+impl<'a> Sink<'a> {
+    fn open(printer: &'a Printer, output: Option<&'a Path>) -> Result<Self> {
+        let Some(path) = output else {
+            return Ok(Sink::Stdout(printer));
+        };
+        Self::open_file(path).map_err(|e| write_error(path, e))
+    }
+
+    fn open_file(path: &'a Path) -> std::io::Result<Self> {
+        let in_place = || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(path)
+                .map(|f| Sink::InPlace(f, path))
+        };
+        let special = path.starts_with("/dev") || path.starts_with("/proc");
+        if special || std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return in_place();
+        }
+        // A symbolic link is written through: the file it names is the one replaced.
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let target = if is_link {
+            match std::fs::canonicalize(path) {
+                Ok(t) => t,
+                // Dangling: opening it creates the file it names.
+                Err(_) => return in_place(),
+            }
+        } else {
+            path.to_path_buf()
+        };
+        match Replacement::create(&target) {
+            Ok(r) => Ok(Sink::Replace(r, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => in_place(),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Sink::Stdout(p) => p.result_bytes(bytes).map_err(stdout_error),
+            Sink::Replace(file, path) => file.write_all(bytes).map_err(|e| write_error(path, e)),
+            Sink::InPlace(file, path) => file.write_all(bytes).map_err(|e| write_error(path, e)),
+        }
+    }
+
+    /// The output is complete: the -o file takes its place.
+    fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(_) | Sink::InPlace(..) => Ok(()),
+            Sink::Replace(file, path) => file.commit().map_err(|e| write_error(path, e)),
+        }
+    }
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> anyhow::Error {
+    failed(
+        ExitStatus::WriteError,
+        format!("cannot write {}: {e}", path.display()),
+    )
+}
+
+/// A broken pipe (`x402 get … | head`) stays an I/O error, which ends the process quietly.
+fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(e)
+    } else {
+        failed(
+            ExitStatus::WriteError,
+            format!("cannot write the body: {e}"),
+        )
+    }
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     let preferred = preferred_networks(ctx, &args.networks)?;
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
-    let resp = loop {
+    let mut resp = loop {
         let resp = prepared
             .send_hop(&hop, None)
             .await
@@ -57,6 +57,10 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     prepared.url = hop.url;
     prepared.headers = hop.headers;
     prepared.body = hop.body;
+    // A free answer is read whole, to recognise an x402 paywall page served without a 402.
+    resp.read_rest()
+        .await
+        .with_context(|| format!("request to {} failed", prepared.url))?;
     let sent = Sent::of(&prepared, args.request.user_agent.as_deref());
     let has_header = resp.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER) && !value.trim().is_empty()

@@ -20,6 +20,9 @@
 //!   document and the verdict), so a test can assert how many payment headers arrived, and that
 //!   none did when none was due.
 //!
+//! * A body can be generated as it is sent ([`Generated`]): tens of MiB that are never stored,
+//!   whole, cut short by a close, or stalled, with [`pattern_sha256`] to check what arrived.
+//!
 //! HTTP support is what the client under test needs: HTTP/1.1 with keep-alive, request bodies
 //! by `Content-Length` (a chunked request is answered 501 and recorded as such).
 
@@ -98,6 +101,85 @@ pub enum Misbehave {
     ResetMidBody,
 }
 
+/// A response body made while it is sent: `len` bytes of [`pattern`], announced as
+/// `Content-Length: len`, and how it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generated {
+    pub len: u64,
+    pub end: BodyEnd,
+}
+
+/// How a generated body ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEnd {
+    /// Every byte is sent.
+    Complete,
+    /// This many bytes, then the connection is closed (a body cut short: curl 18/56).
+    CloseAt(u64),
+    /// This many bytes, then nothing more until the client leaves.
+    StallAt(u64),
+}
+
+impl Generated {
+    pub fn new(len: u64) -> Self {
+        Self {
+            len,
+            end: BodyEnd::Complete,
+        }
+    }
+
+    pub fn close_at(mut self, sent: u64) -> Self {
+        self.end = BodyEnd::CloseAt(sent);
+        self
+    }
+
+    pub fn stall_at(mut self, sent: u64) -> Self {
+        self.end = BodyEnd::StallAt(sent);
+        self
+    }
+
+    /// How many bytes go out.
+    pub fn sent(&self) -> u64 {
+        match self.end {
+            BodyEnd::Complete => self.len,
+            BodyEnd::CloseAt(n) | BodyEnd::StallAt(n) => n.min(self.len),
+        }
+    }
+}
+
+/// The block a generated body repeats: pseudo-random bytes, of a prime length so that no
+/// buffer size of the client lines up with it, and a piece lost, doubled or moved changes
+/// the hash.
+pub fn pattern() -> &'static [u8] {
+    static BLOCK: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BLOCK.get_or_init(|| {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        (0..999_983)
+            .map(|_| {
+                // xorshift64*
+                x ^= x >> 12;
+                x ^= x << 25;
+                x ^= x >> 27;
+                (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
+            })
+            .collect()
+    })
+}
+
+/// Lowercase hex SHA-256 of the first `len` bytes of the repeated [`pattern`].
+pub fn pattern_sha256(len: u64) -> String {
+    use sha2::Digest as _;
+    let mut hash = sha2::Sha256::new();
+    let block = pattern();
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(block.len() as u64) as usize;
+        hash.update(&block[..n]);
+        left -= n as u64;
+    }
+    alloy_primitives::hex::encode(hash.finalize())
+}
+
 /// What a paid route offers and how it answers.
 #[derive(Clone, Debug)]
 pub struct Offer {
@@ -113,6 +195,8 @@ pub struct Offer {
     pub answer: Answer,
     /// The body of a successful paid answer (JSON).
     pub body: String,
+    /// When set, the body of a successful paid answer instead of `body`.
+    pub generated: Option<Generated>,
 }
 
 /// A v2 `exact` option on Base Sepolia USDC for `amount` atomic units (6 decimals), in the
@@ -164,6 +248,7 @@ impl Offer {
             extensions: None,
             answer: Answer::Success,
             body: r#"{"paid":true}"#.into(),
+            generated: None,
         }
     }
 
@@ -181,17 +266,23 @@ impl Offer {
         self.body = body.into();
         self
     }
+
+    pub fn generated(mut self, body: Generated) -> Self {
+        self.generated = Some(body);
+        self
+    }
 }
 
 #[derive(Clone, Debug)]
 enum Handler {
-    Paid(Offer),
+    Paid(Box<Offer>),
     Plain {
         status: u16,
         headers: Vec<(String, String)>,
         body: Vec<u8>,
     },
     Misbehave(Misbehave),
+    Generated(Generated),
 }
 
 /// The outcome of verifying one payment header.
@@ -270,7 +361,8 @@ pub struct Builder {
 
 impl Builder {
     pub fn paid(mut self, path: &str, offer: Offer) -> Self {
-        self.routes.push((path.into(), Handler::Paid(offer)));
+        self.routes
+            .push((path.into(), Handler::Paid(Box::new(offer))));
         self
     }
 
@@ -289,6 +381,12 @@ impl Builder {
 
     pub fn misbehave(mut self, path: &str, how: Misbehave) -> Self {
         self.routes.push((path.into(), Handler::Misbehave(how)));
+        self
+    }
+
+    /// A free route answering 200 with a generated `application/octet-stream` body.
+    pub fn generated(mut self, path: &str, body: Generated) -> Self {
+        self.routes.push((path.into(), Handler::Generated(body)));
         self
     }
 
@@ -416,10 +514,22 @@ struct Request {
 
 /// What to do on the wire after a request.
 enum Action {
-    Respond { bytes: Vec<u8>, close: bool },
+    Respond {
+        bytes: Vec<u8>,
+        close: bool,
+    },
     Close,
     Stall,
-    Partial { bytes: Vec<u8>, reset: bool },
+    Partial {
+        bytes: Vec<u8>,
+        reset: bool,
+    },
+    /// A response head (its `Content-Length` is the body's `len`), then the generated body.
+    Stream {
+        head: Vec<u8>,
+        body: Generated,
+        close: bool,
+    },
 }
 
 async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
@@ -457,6 +567,34 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
                     let _ = reader.get_ref().set_zero_linger();
                 }
                 return;
+            }
+            Action::Stream { head, body, close } => {
+                let out = reader.get_mut();
+                if out.write_all(&head).await.is_err() {
+                    return;
+                }
+                let block = pattern();
+                let (mut sent, to_send) = (0u64, body.sent());
+                while sent < to_send {
+                    let at = (sent % block.len() as u64) as usize;
+                    let n = (block.len() - at)
+                        .min(64 * 1024)
+                        .min((to_send - sent) as usize);
+                    if out.write_all(&block[at..at + n]).await.is_err() {
+                        return;
+                    }
+                    sent += n as u64;
+                }
+                let _ = out.flush().await;
+                match body.end {
+                    BodyEnd::Complete if !close => {}
+                    BodyEnd::Complete | BodyEnd::CloseAt(_) => return,
+                    BodyEnd::StallAt(_) => {
+                        let mut sink = [0u8; 1024];
+                        while matches!(reader.read(&mut sink).await, Ok(n) if n > 0) {}
+                        return;
+                    }
+                }
             }
         }
     }
@@ -519,16 +657,22 @@ async fn read_request(r: &mut BufReader<TcpStream>) -> std::io::Result<Option<Re
 }
 
 fn response(status: u16, headers: &[(String, String)], body: &[u8], close: bool) -> Vec<u8> {
+    let mut out = head(status, headers, body.len() as u64, close);
+    out.extend(body);
+    out
+}
+
+/// A response head announcing a body of `len` bytes.
+fn head(status: u16, headers: &[(String, String)], len: u64, close: bool) -> Vec<u8> {
     let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status)).into_bytes();
     for (n, v) in headers {
         out.extend(format!("{n}: {v}\r\n").as_bytes());
     }
-    out.extend(format!("content-length: {}\r\n", body.len()).as_bytes());
+    out.extend(format!("content-length: {len}\r\n").as_bytes());
     if close {
         out.extend(b"connection: close\r\n");
     }
     out.extend(b"\r\n");
-    out.extend(body);
     out
 }
 
@@ -611,6 +755,16 @@ impl Shared {
                             reset: how == Misbehave::ResetMidBody,
                         }
                     }
+                },
+                Some(Handler::Generated(body)) => Action::Stream {
+                    head: head(
+                        200,
+                        &[("content-type".into(), "application/octet-stream".into())],
+                        body.len,
+                        close,
+                    ),
+                    body,
+                    close,
                 },
                 Some(Handler::Paid(offer)) => {
                     let (action, payment) = paid(&offer, sig, xp, close);
@@ -708,14 +862,29 @@ fn paid(
                 "network": network,
                 "payer": payer,
             });
-            respond(
-                200,
-                vec![
-                    ("content-type".into(), "application/json".into()),
-                    (receipt_name.into(), b64(&receipt)),
-                ],
-                offer.body.as_bytes(),
-            )
+            match offer.generated {
+                Some(body) => Action::Stream {
+                    head: head(
+                        200,
+                        &[
+                            ("content-type".into(), "application/octet-stream".into()),
+                            (receipt_name.into(), b64(&receipt)),
+                        ],
+                        body.len,
+                        close,
+                    ),
+                    body,
+                    close,
+                },
+                None => respond(
+                    200,
+                    vec![
+                        ("content-type".into(), "application/json".into()),
+                        (receipt_name.into(), b64(&receipt)),
+                    ],
+                    offer.body.as_bytes(),
+                ),
+            }
         }
         Answer::Success => {
             let reason = format!("verifier: {}", verdict.failures.join("; "));
