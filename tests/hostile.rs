@@ -597,3 +597,67 @@ fn inspect_follows_redirects_to_the_402_with_location() {
     assert_eq!(out.status.code(), Some(47), "{}", support::stderr(&out));
     assert_eq!(server.payments(), 0);
 }
+
+#[test]
+fn the_journal_holds_the_payment_before_the_server_sees_its_header() {
+    // The server reads the payer's journal at the moment the payment header arrives: the
+    // signed record (status pending) with the header's nonce must already be on disk.
+    let env = Env::new();
+    env.import_key("payer", PAYER_KEY);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    let journal = env.x402_home().join("journal.jsonl");
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let server = Hostile::start(move |_, payment| match payment {
+        None => v2_402(|_| {}),
+        Some(header) => {
+            let doc: Value = serde_json::from_slice(
+                &base64::engine::general_purpose::STANDARD
+                    .decode(header)
+                    .unwrap_or_default(),
+            )
+            .unwrap_or_default();
+            let nonce = doc["payload"]["authorization"]["nonce"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let on_disk = std::fs::read_to_string(&journal).unwrap_or_default();
+            record.lock().unwrap().push((nonce, on_disk));
+            settled()
+        }
+    });
+    let out = env
+        .x402()
+        .args([
+            "get",
+            &format!("{}/r", server.url),
+            "--yes",
+            "--password-file",
+        ])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    let (nonce, on_disk) = &seen[0];
+    assert_eq!(nonce.len(), 66, "{nonce}");
+    let lines: Vec<Value> = on_disk
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "only the signed record, no outcome yet: {on_disk}"
+    );
+    assert_eq!(lines[0]["event"], "signed");
+    assert_eq!(lines[0]["nonce"], nonce.as_str());
+    assert_eq!(lines[0]["amount"], "1000");
+    assert_eq!(lines[0]["payTo"], PAYEE);
+    // After the call, the outcome follows it.
+    let h = json_data(&env.x402().args(["history", "--json"]).output().unwrap());
+    assert_eq!(h["payments"][0]["status"], "settled");
+    assert_eq!(h["payments"][0]["nonce"], nonce.as_str());
+}
