@@ -72,7 +72,7 @@ complete -c x402 -n "__fish_x402_using_subcommand get" -s f -l fail -d 'Exit 22 
 complete -c x402 -n "__fish_x402_using_subcommand get" -l fail-with-body -d 'Exit 22 on HTTP status >= 400, keeping the body'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s y -l yes -d 'Pay without asking (needed off a terminal)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -l dry-run -d 'Show the quote and stop: sign nothing, pay nothing'
-complete -c x402 -n "__fish_x402_using_subcommand get" -s L -l location -d 'Follow redirects (the payment header never goes to another origin)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s L -l location -d 'Follow redirects (a payment header never goes to another origin)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s h -l help -d 'Print help'
@@ -94,7 +94,7 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s I -l head -d 'Send a HEAD request and show the headers'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s k -l insecure -d 'Do not verify the server\'s TLS certificate'
-complete -c x402 -n "__fish_x402_using_subcommand inspect" -s L -l location -d 'Follow redirects to the URL that answers (its terms are the ones shown)'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s L -l location -d 'Follow redirects (a payment header never goes to another origin)'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l json -d 'Print the terms as one JSON document'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l force -d 'Replace an existing --save-terms file'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s q -l quiet -d 'Say nothing on stderr but errors'

@@ -315,17 +315,8 @@ pub struct GetArgs {
     /// is valid (it can settle at most once)
     #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Payment")]
     pub retry: u32,
-    /// Follow redirects (the payment header never goes to another origin)
-    #[arg(short = 'L', long, help_heading = "Request")]
-    pub location: bool,
-    /// Most redirects to follow with -L
-    #[arg(
-        long,
-        value_name = "NUM",
-        default_value_t = 50,
-        help_heading = "Request"
-    )]
-    pub max_redirs: u32,
+    #[command(flatten)]
+    pub redirects: RedirectArgs,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]
@@ -366,17 +357,8 @@ pub struct CheckArgs {
 pub struct InspectArgs {
     #[command(flatten)]
     pub request: RequestArgs,
-    /// Follow redirects to the URL that answers (its terms are the ones shown)
-    #[arg(short = 'L', long, help_heading = "Request")]
-    pub location: bool,
-    /// Most redirects to follow with -L
-    #[arg(
-        long,
-        value_name = "NUM",
-        default_value_t = 50,
-        help_heading = "Request"
-    )]
-    pub max_redirs: u32,
+    #[command(flatten)]
+    pub redirects: RedirectArgs,
     /// Networks to prefer, in order, when marking the option `get` would choose
     #[arg(long = "network", value_name = "NETWORK")]
     pub networks: Vec<String>,
@@ -400,6 +382,22 @@ pub struct CompletionsArgs {
     /// The shell to write completions for
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// curl's `-L` and `--max-redirs`, for `get` and `inspect`.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct RedirectArgs {
+    /// Follow redirects (a payment header never goes to another origin)
+    #[arg(short = 'L', long, help_heading = "Request")]
+    pub location: bool,
+    /// Most redirects to follow with -L
+    #[arg(
+        long,
+        value_name = "NUM",
+        default_value_t = 50,
+        help_heading = "Request"
+    )]
+    pub max_redirs: u32,
 }
 
 /// One request-body value, tagged with the flag that gave it.

@@ -1,7 +1,7 @@
 //! Building and sending the user's request with curl's meanings for curl's flags, so the
 //! unpaid request and the paid retry are the same request (method, headers, body).
 
-use crate::cli::{BodyPiece, RequestArgs};
+use crate::cli::{BodyPiece, RedirectArgs, RequestArgs};
 use crate::error::UsageError;
 use crate::http::{self, ClientOptions};
 use anyhow::Result;
@@ -219,6 +219,19 @@ fn headers_text<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h s
 /// Whether a status is a redirect `-L` follows.
 pub fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Counts one more redirect followed; beyond `--max-redirs`, curl's 47.
+pub fn count_redirect(redirects: &mut u32, args: RedirectArgs) -> Result<()> {
+    *redirects += 1;
+    if *redirects > args.max_redirs {
+        return Err(crate::error::Failed {
+            status: crate::exit::ExitStatus::TooManyRedirects,
+            message: format!("more than {} redirects (--max-redirs)", args.max_redirs),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Whether two URLs share scheme, host and port.

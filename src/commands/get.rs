@@ -24,7 +24,7 @@ use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
-use crate::request::{Hop, Prepared, ReceiveError, Received, is_redirect};
+use crate::request::{Hop, Prepared, ReceiveError, Received, count_redirect, is_redirect};
 use crate::rpc::Rpc;
 use crate::settings::Context;
 use anyhow::{Context as _, Result};
@@ -179,14 +179,8 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             }
             resp
         };
-        if args.location && is_redirect(resp.status) {
-            redirects += 1;
-            if redirects > args.max_redirs {
-                return Err(failed(
-                    ExitStatus::TooManyRedirects,
-                    format!("more than {} redirects (--max-redirs)", args.max_redirs),
-                ));
-            }
+        if args.redirects.location && is_redirect(resp.status) {
+            count_redirect(&mut redirects, args.redirects)?;
             // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
             p.detail(format!("following the redirect to {}", next.url));

@@ -36,17 +36,10 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
             .send_hop(&hop, None)
             .await
             .with_context(|| format!("request to {} failed", hop.url))?;
-        if !(args.location && request::is_redirect(resp.status)) {
+        if !(args.redirects.location && request::is_redirect(resp.status)) {
             break resp;
         }
-        redirects += 1;
-        if redirects > args.max_redirs {
-            return Err(crate::error::Failed {
-                status: ExitStatus::TooManyRedirects,
-                message: format!("more than {} redirects (--max-redirs)", args.max_redirs),
-            }
-            .into());
-        }
+        request::count_redirect(&mut redirects, args.redirects)?;
         let next = prepared.redirect(&hop, &resp)?;
         ctx.printer
             .detail(format!("following the redirect to {}", next.url));
