@@ -250,11 +250,6 @@ impl Prepared {
         }
     }
 
-    /// Sends the user's request as given.
-    pub async fn send(&self, extra: Option<(&str, &str)>) -> Result<Received, ReceiveError> {
-        self.send_hop(&self.first_hop(), extra).await
-    }
-
     /// Sends one hop, with one extra header for a paid request, and returns when the response
     /// head has arrived (and, for a 402, its body).
     pub async fn send_hop(
