@@ -19,6 +19,7 @@
 //   --base-sepolia-port N       anvil 84532 port (default: free port)
 //   --devchain-port N           anvil 31337 port
 //   --v2-facilitator-port N, --v2-server-port N, --v1-facilitator-port N, --v1-server-port N
+//   --svm-rpc-port N            local Solana JSON-RPC (LiteSVM posing as devnet, svm/)
 //   --stdin-watch / --no-stdin-watch   force stdin-EOF shutdown on/off (default: on for pipes/sockets)
 //   --timeout SECONDS           bring-up timeout (default 60)
 import "./guard.mjs";
@@ -54,6 +55,7 @@ mkdirSync(logDir, { recursive: true });
 
 // viem is only needed for ABI encoding and hashing; load it while anvil boots.
 const viemP = import("viem");
+const solanaP = import("./svm/state.mjs");
 const artifact = JSON.parse(readFileSync(join(LOCALNET_DIR, "contracts", "TestUSDC.json"), "utf8"));
 
 /** Every process this supervisor started: {name, pid, pgid, log, child?}. */
@@ -339,6 +341,7 @@ async function main() {
     v2Server: startProcess("v2-server", join(LOCALNET_DIR, "services", "v2-server.mjs"), [], LOCALNET_DIR),
     v1Facilitator: startProcess("v1-facilitator", join(V1_DIR, "facilitator.mjs"), [], V1_DIR),
     v1Server: startProcess("v1-server", join(V1_DIR, "server.mjs"), [], V1_DIR),
+    svmRpc: startProcess("svm-rpc", join(LOCALNET_DIR, "svm", "rpc-service.mjs"), [], LOCALNET_DIR),
   };
   const loaded = Object.values(svc).map((e) => waitMessage(e, "loaded"));
   for (const p of loaded) p.catch(() => {});
@@ -352,24 +355,28 @@ async function main() {
   ]);
   const tChains = performance.now();
   await Promise.all(loaded);
+  const solana = await solanaP;
+  const svmRpc = await startService(svc.svmRpc, {}, port("svmRpcPort"));
 
   const chainsCfg = [
     { ...CHAINS.baseSepolia, rpcUrl: bsRpc },
     { ...CHAINS.devchain, rpcUrl: devRpc },
   ];
   const [v2FacilitatorUrl, v1FacilitatorUrl] = await Promise.all([
-    startService(svc.v2Facilitator, { chains: chainsCfg, privateKey: ACCOUNTS.facilitatorV2.privateKey }, port("v2FacilitatorPort")),
+    startService(svc.v2Facilitator, { chains: chainsCfg, privateKey: ACCOUNTS.facilitatorV2.privateKey, solana: solana.facilitatorConfig(svmRpc) }, port("v2FacilitatorPort")),
     startService(svc.v1Facilitator, { rpcUrl: bsRpc, privateKey: ACCOUNTS.facilitatorV1.privateKey }, port("v1FacilitatorPort")),
   ]);
   await healthy(`${v2FacilitatorUrl}/supported`, (r) => r.status === 200 && ["eip155:84532", "eip155:31337"].every((n) => r.text.includes(n)), "v2 facilitator");
+  await healthy(`${v2FacilitatorUrl}/supported`, (r) => r.status === 200 && r.text.includes(solana.SOLANA_DEVNET), "v2 facilitator (Solana)");
   await healthy(`${v1FacilitatorUrl}/supported`, (r) => r.status === 200 && r.text.includes("base-sepolia"), "v1 facilitator");
   const [v2ServerUrl, v1ServerUrl] = await Promise.all([
-    startService(svc.v2Server, { facilitatorUrl: v2FacilitatorUrl, payTo: ACCOUNTS.payee.address, devchainToken: TOKEN_ADDRESS }, port("v2ServerPort")),
+    startService(svc.v2Server, { facilitatorUrl: v2FacilitatorUrl, payTo: ACCOUNTS.payee.address, devchainToken: TOKEN_ADDRESS, solana: solana.serverConfig(svmRpc) }, port("v2ServerPort")),
     startService(svc.v1Server, { facilitatorUrl: v1FacilitatorUrl, payTo: ACCOUNTS.payee.address }, port("v1ServerPort")),
   ]);
   await Promise.all([
     healthy(`${v2ServerUrl}/free`, (r) => r.status === 200, "v2 server"),
     healthy(`${v2ServerUrl}/cheap`, (r) => r.status === 402 && r.headers.has("payment-required"), "v2 server (402)"),
+    healthy(`${v2ServerUrl}/sol/cheap`, (r) => r.status === 402 && r.headers.has("payment-required"), "v2 server (Solana 402)"),
     healthy(`${v1ServerUrl}/free`, (r) => r.status === 200, "v1 server"),
     healthy(`${v1ServerUrl}/cheap`, (r) => r.status === 402 && r.text.includes('"x402Version":1'), "v1 server (402)"),
   ]);
@@ -402,6 +409,7 @@ async function main() {
     accounts,
     v2: { facilitatorUrl: v2FacilitatorUrl, serverUrl: v2ServerUrl, networks: ["eip155:84532", "eip155:31337"] },
     v1: { facilitatorUrl: v1FacilitatorUrl, serverUrl: v1ServerUrl, network: "base-sepolia", routes: routesV1 },
+    solana: await solana.solanaState(svmRpc),
     routes,
     binaries: { anvil: ANVIL, cast: CAST, anvilRelative: `tests/localnet/${ANVIL_REL}`, castRelative: `tests/localnet/${CAST_REL}` },
     pids,

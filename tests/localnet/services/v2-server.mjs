@@ -6,6 +6,7 @@
 //   GET  /expensive  $2.50  on eip155:84532
 //   POST /echo       $0.001 on eip155:84532, answers with the exact request body
 //   GET  /multi      two options: eip155:84532 1000 units of 0x036C…CF7e, eip155:31337 2000 units of the devchain token
+//   /sol/*           Solana devnet routes (svm/routes.mjs), when config.solana is set
 //   GET  /free       no payment
 //   GET  /health     no payment
 import express from "express";
@@ -14,6 +15,7 @@ import { HTTPFacilitatorClient } from "@x402/core/server";
 import { ExactEvmScheme } from "@x402/evm/exact/server";
 import { runService } from "../lib/service.mjs";
 import { V2_ROUTES, TOKEN_META } from "../lib/common.mjs";
+import { registerSolanaServer, solanaRouteConfigs, solanaRouter } from "../svm/server.mjs";
 
 runService("v2-server", async (config, log) => {
   const { facilitatorUrl, payTo, devchainToken } = config;
@@ -31,12 +33,14 @@ runService("v2-server", async (config, log) => {
       description: "payable on base-sepolia or on devchain",
       ...json,
     },
+    ...(config.solana && solanaRouteConfigs(config.solana, payTo)),
   };
 
   const facilitatorClient = new HTTPFacilitatorClient({ url: facilitatorUrl, timeoutMs: 60_000 });
   const resourceServer = new x402ResourceServer(facilitatorClient)
     .register("eip155:84532", new ExactEvmScheme())
     .register("eip155:31337", new ExactEvmScheme());
+  if (config.solana) registerSolanaServer(resourceServer, config.solana);
 
   const app = express();
   app.disable("x-powered-by");
@@ -53,6 +57,7 @@ runService("v2-server", async (config, log) => {
   app.get("/cheap", paid("cheap"));
   app.get("/expensive", paid("expensive"));
   app.get("/multi", paid("multi"));
+  if (config.solana) app.use(solanaRouter(express));
   app.get("/free", (_req, res) => res.json({ route: "free", x402Version: 2, ok: true, paid: false }));
   app.post("/echo", (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
