@@ -5,7 +5,8 @@
 //
 // Starts the network, checks the network guard, free and unpaid routes, pays every
 // priced route with the official clients (v2 @x402/fetch, v1 x402-fetch) and checks
-// that the payee's on-chain balance of the paid asset rises by exactly the price,
+// that the payee's on-chain balance of the paid asset rises by exactly the price (Solana
+// first: @x402/fetch + @x402/svm on every /sol/* route, see svm/smoke.mjs),
 // then stops the network (also on failure) and checks no process is left.
 // Prints one line per check and ends with "N passed, M failed".
 import "./guard.mjs";
@@ -16,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { GUARD, LOCALNET_DIR, cmdlineOf, isAlive, rpc, sleep } from "./lib/common.mjs";
+import { solanaSmoke } from "./svm/smoke.mjs";
 
 const started = Date.now();
 let passed = 0;
@@ -250,6 +252,8 @@ try {
     for (const a of [state.token.address, ...Object.values(state.accounts).map((x) => x.address)]) assert.equal(getAddress(a), a);
     for (const p of state.pids) assert.ok(isAlive(p), `pid ${p} not alive`);
   });
+
+  await solanaSmoke(state, check, { stateFile });
 
   await check("chain ids and token metadata on both chains", async () => {
     for (const [key, id] of [["baseSepolia", 84532], ["devchain", 31337]]) {

@@ -345,6 +345,9 @@ async function main() {
   };
   const loaded = Object.values(svc).map((e) => waitMessage(e, "loaded"));
   for (const p of loaded) p.catch(() => {});
+  // The Solana RPC needs no anvil: it starts while the chains are set up.
+  const svmRpcP = waitMessage(svc.svmRpc, "loaded").then(() => startService(svc.svmRpc, {}, port("svmRpcPort")));
+  svmRpcP.catch(() => {});
 
   const viem = await viemP;
   const [bsRpc, devRpc] = await Promise.all([anvils.baseSepolia.readyP, anvils.devchain.readyP]);
@@ -355,8 +358,7 @@ async function main() {
   ]);
   const tChains = performance.now();
   await Promise.all(loaded);
-  const solana = await solanaP;
-  const svmRpc = await startService(svc.svmRpc, {}, port("svmRpcPort"));
+  const [solana, svmRpc] = await Promise.all([solanaP, svmRpcP]);
 
   const chainsCfg = [
     { ...CHAINS.baseSepolia, rpcUrl: bsRpc },
