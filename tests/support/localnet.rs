@@ -97,6 +97,141 @@ impl Localnet {
     }
 }
 
+/// The local Solana chain (`state.solana`, tests/localnet/svm/): LiteSVM posing as devnet
+/// (`solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1`) behind JSON-RPC, with the USDC-like mint at devnet's
+/// USDC address. Reads go straight to that RPC, independently of x402.
+impl Localnet {
+    pub fn solana_rpc(&self) -> String {
+        self.s("/solana/rpcUrl")
+    }
+
+    /// A genesis role's address and secret key (base58 of 64 bytes, as Phantom exports it):
+    /// `payer`, `payer2`, `poorPayer` (token account, no USDC), `payee`, `payeeNoAta`,
+    /// `facilitator` (the fee payer). `/solana/accounts/<role>/secretKeyBytes` is the JSON array.
+    pub fn solana_account(&self, role: &str) -> (String, String) {
+        (
+            self.s(&format!("/solana/accounts/{role}/address")),
+            self.s(&format!("/solana/accounts/{role}/secretKey")),
+        )
+    }
+
+    /// The role's associated token account of the mint (it may not exist: `payeeNoAta`).
+    pub fn solana_ata(&self, role: &str) -> String {
+        self.s(&format!("/solana/accounts/{role}/ata"))
+    }
+
+    /// Path of a Solana route of the v2 server (`cheap`, `expensive`, `echo`, `noAta`, `mixed`).
+    pub fn solana_route(&self, name: &str) -> String {
+        format!(
+            "{}{}",
+            self.s("/v2/serverUrl"),
+            self.s(&format!("/solana/routes/{name}/path"))
+        )
+    }
+
+    /// One JSON-RPC call to the local Solana chain: `Ok(result)` or `Err(error object)`.
+    /// Test-only methods: `localnet_setTokenBalance [owner, amount]`, `localnet_setBalance
+    /// [address, lamports]`, `localnet_deleteAta [owner]`, `localnet_expireBlockhash []`,
+    /// `localnet_advanceBlocks [n]` (tests/localnet/README.md).
+    pub fn solana_try_call(&self, method: &str, params: Value) -> Result<Value, Value> {
+        let body =
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let reply = http_post_json(&self.solana_rpc(), &body.to_string());
+        let mut v: Value = serde_json::from_str(&reply)
+            .unwrap_or_else(|e| panic!("{method}: not JSON ({e}): {reply:?}"));
+        match v.get_mut("error") {
+            Some(err) => Err(err.take()),
+            None => Ok(v.get_mut("result").map(Value::take).unwrap_or(Value::Null)),
+        }
+    }
+
+    pub fn solana_call(&self, method: &str, params: Value) -> Value {
+        self.solana_try_call(method, params)
+            .unwrap_or_else(|e| panic!("{method}: JSON-RPC error {e}"))
+    }
+
+    /// Token balance of a token account in base units; `None` when the account does not exist.
+    pub fn solana_token_balance(&self, token_account: &str) -> Option<u64> {
+        let info = self.solana_call(
+            "getAccountInfo",
+            serde_json::json!([token_account, {"encoding": "base64"}]),
+        );
+        if info["value"].is_null() {
+            return None;
+        }
+        let bal = self.solana_call("getTokenAccountBalance", serde_json::json!([token_account]));
+        Some(
+            bal["value"]["amount"]
+                .as_str()
+                .and_then(|a| a.parse().ok())
+                .unwrap_or_else(|| panic!("getTokenAccountBalance: {bal}")),
+        )
+    }
+
+    /// SOL balance in lamports.
+    pub fn solana_lamports(&self, address: &str) -> u64 {
+        let bal = self.solana_call("getBalance", serde_json::json!([address]));
+        bal["value"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("getBalance: {bal}"))
+    }
+
+    /// The transaction the official `@x402/svm` client builds (base64), for the inputs of
+    /// tests/localnet/svm/official-tx.mjs: `secretKey`, `payTo`, `mint`, `amount`, `decimals`,
+    /// `feePayer`, `blockhash`, `memo`, `tokenProgram` (optional `x402Version`, `network`).
+    pub fn solana_official_tx(&self, input: &Value) -> String {
+        official_solana_tx(input)
+    }
+}
+
+/// See [`Localnet::solana_official_tx`]; needs no running network.
+pub fn official_solana_tx(input: &Value) -> String {
+    use std::io::Write;
+    let mut child = Command::new("node")
+        .arg(super::root().join("tests/localnet/svm/official-tx.mjs"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node tests/localnet/svm/official-tx.mjs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "official-tx.mjs: {}",
+        super::stderr(&out)
+    );
+    super::stdout(&out).trim().to_string()
+}
+
+/// POST of a JSON body to an `http://127.0.0.1:PORT` URL; returns the response body.
+fn http_post_json(url: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let authority = url
+        .strip_prefix("http://")
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("not an http:// URL: {url}"));
+    let mut stream = std::net::TcpStream::connect(authority).unwrap();
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let (head, body) = reply
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP response from {url}: {reply:?}"));
+    assert!(head.starts_with("HTTP/1.1 200"), "{url}: {head}");
+    body.to_string()
+}
+
 /// cast prints `1000000000 [1e9]`: the first word is the number.
 fn parse_cast_number(s: &str) -> u128 {
     s.split_whitespace()

@@ -158,7 +158,7 @@ export async function createRpcHandler({ log = () => {} } = {}) {
 
   const handler = (req, res) => {
     const send = (status, body) => {
-      res.writeHead(status, { "content-type": "application/json" });
+      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
       res.end(body);
     };
     if (req.method !== "POST") {
