@@ -133,6 +133,14 @@ export async function createRpcHandler({ log = () => {} } = {}) {
   const chain = new LocalChain();
   await chain.genesis();
   const table = methods(chain);
+  // One request at a time, in arrival order: a handler that awaits (ATA derivation) must not
+  // interleave with another one's read-modify-write of the same bank.
+  let queue = Promise.resolve();
+  const serial = (fn) => {
+    const run = queue.then(fn);
+    queue = run.catch(() => {});
+    return run;
+  };
 
   async function call(req) {
     const id = req && typeof req === "object" && "id" in req ? req.id : null;
@@ -174,14 +182,16 @@ export async function createRpcHandler({ log = () => {} } = {}) {
       } catch {
         return send(200, stringify({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } }));
       }
-      // One request at a time: LiteSVM is a single bank and the handlers are synchronous anyway.
       if (Array.isArray(body)) {
         if (body.length === 0) return send(200, stringify({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid request" } }));
-        const out = [];
-        for (const r of body) out.push(await call(r));
+        const out = await serial(async () => {
+          const replies = [];
+          for (const r of body) replies.push(await call(r));
+          return replies;
+        });
         return send(200, stringify(out));
       }
-      send(200, stringify(await call(body)));
+      send(200, stringify(await serial(() => call(body))));
     });
   };
   return { handler, chain };
