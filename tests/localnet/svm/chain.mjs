@@ -12,8 +12,8 @@ import { createRequire } from "node:module";
 import { getMintDecoder, getMintEncoder, getTokenDecoder, getTokenEncoder, AccountState } from "@solana-program/token";
 import { none, some } from "@solana/kit";
 import {
-  BLOCKHASH_VALIDITY, COMPUTE_BUDGET_PROGRAM, GENESIS_SLOT, ROLES, TOKEN_2022_PROGRAM, TOKEN_PROGRAM, USDC_DECIMALS, USDC_DEVNET_MINT,
-  SYSTEM_PROGRAM, ataOf, base58, keypairOf,
+  BLOCKHASH_VALIDITY, COMPUTE_BUDGET_PROGRAM, GENESIS_SLOT, ROLES, TOKEN_2022_PROGRAM, TOKEN_PROGRAM, USDC_DEVNET_MINT,
+  SYSTEM_PROGRAM, ataOf, base58, keypairOf, mints,
 } from "./genesis.mjs";
 import { WireError, isWritable, parseTransaction, signatureOf } from "./wire.mjs";
 
@@ -213,14 +213,17 @@ export class LocalChain {
 
   async genesis() {
     const authority = keypairOf("mintAuthority").address;
-    let supply = 0n;
-    for (const spec of Object.values(ROLES)) supply += spec.usdc ?? 0n;
-    this.writeMint(USDC_DEVNET_MINT, { supply, decimals: USDC_DECIMALS, authority });
-    for (const [role, spec] of Object.entries(ROLES)) {
-      const { address } = keypairOf(role);
-      if (spec.sol > 0n) this.setAccount(address, { lamports: spec.sol });
-      if (spec.usdc !== null) this.writeTokenAccount(await ataOf(address), { mint: USDC_DEVNET_MINT, owner: address, amount: spec.usdc });
+    for (const [key, m] of Object.entries(mints())) {
+      let supply = 0n;
+      for (const spec of Object.values(ROLES)) supply += spec[key] ?? 0n;
+      this.writeMint(m.address, { supply, decimals: m.decimals, authority, programId: m.tokenProgram });
+      for (const role of Object.keys(ROLES)) {
+        const { address } = keypairOf(role);
+        const amount = ROLES[role][key];
+        if (amount !== null) this.writeTokenAccount(await ataOf(address, m.address, m.tokenProgram), { mint: m.address, owner: address, amount, programId: m.tokenProgram });
+      }
     }
+    for (const [role, spec] of Object.entries(ROLES)) if (spec.sol > 0n) this.setAccount(keypairOf(role).address, { lamports: spec.sol });
   }
 
   // ------------------------------------------------------------ blocks

@@ -6,7 +6,9 @@
 // and as the Solana CLI's JSON array of 64 numbers.
 //
 // The USDC-like mint sits at devnet's USDC address with 6 decimals (SPL Token program), so the
-// official packages' stock configuration (price "$0.001" on solana:EtWT…) resolves to it.
+// official packages' stock configuration (price "$0.001" on solana:EtWT…) resolves to it. A second
+// test mint, "T22" (6 decimals), belongs to the Token-2022 program, at the address of the role
+// `token2022Mint`.
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { getBase58Codec } from "@solana/kit";
 
@@ -32,17 +34,18 @@ export const BLOCKHASH_VALIDITY = 150n;
 export const SOLANA_FUND_AMOUNT = 1000n * 10n ** 6n;
 
 /**
- * The roles of the genesis. `sol` in lamports; `usdc` in base units, or null for "no associated
- * token account at all" (the missing-ATA case).
+ * The roles of the genesis. `sol` in lamports; `usdc` and `t22` in base units of the two mints, or
+ * null for "no associated token account at all" (the missing-ATA case).
  */
 export const ROLES = {
-  payer: { sol: 1n * LAMPORTS_PER_SOL, usdc: SOLANA_FUND_AMOUNT },
-  payer2: { sol: 1n * LAMPORTS_PER_SOL, usdc: SOLANA_FUND_AMOUNT },
-  poorPayer: { sol: 1n * LAMPORTS_PER_SOL, usdc: 0n },
-  payee: { sol: 0n, usdc: 0n },
-  payeeNoAta: { sol: 0n, usdc: null },
-  facilitator: { sol: 100n * LAMPORTS_PER_SOL, usdc: null },
-  mintAuthority: { sol: 0n, usdc: null },
+  payer: { sol: 1n * LAMPORTS_PER_SOL, usdc: SOLANA_FUND_AMOUNT, t22: SOLANA_FUND_AMOUNT },
+  payer2: { sol: 1n * LAMPORTS_PER_SOL, usdc: SOLANA_FUND_AMOUNT, t22: SOLANA_FUND_AMOUNT },
+  poorPayer: { sol: 1n * LAMPORTS_PER_SOL, usdc: 0n, t22: 0n },
+  payee: { sol: 0n, usdc: 0n, t22: 0n },
+  payeeNoAta: { sol: 0n, usdc: null, t22: null },
+  facilitator: { sol: 100n * LAMPORTS_PER_SOL, usdc: null, t22: null },
+  mintAuthority: { sol: 0n, usdc: null, t22: null },
+  token2022Mint: { sol: 0n, usdc: null, t22: null },
 };
 
 const b58 = getBase58Codec();
@@ -77,9 +80,18 @@ export async function ataOf(owner, mint = USDC_DEVNET_MINT, tokenProgram = TOKEN
   return pda;
 }
 
+/** The two mints: `usdc` (SPL Token, devnet's USDC address) and `t22` (Token-2022). */
+export function mints() {
+  return {
+    usdc: { address: USDC_DEVNET_MINT, decimals: USDC_DECIMALS, symbol: "USDC", tokenProgram: TOKEN_PROGRAM },
+    t22: { address: keypairOf("token2022Mint").address, decimals: 6, symbol: "T22", tokenProgram: TOKEN_2022_PROGRAM },
+  };
+}
+
 /** Every role's public description (and secret where a test needs to sign with it). */
 export async function describeGenesis() {
   const accounts = {};
+  const { t22 } = mints();
   for (const [role, spec] of Object.entries(ROLES)) {
     const kp = keypairOf(role);
     accounts[role] = {
@@ -90,6 +102,9 @@ export async function describeGenesis() {
       ata: await ataOf(kp.address),
       ataExists: spec.usdc !== null,
       usdc: spec.usdc === null ? "0" : spec.usdc.toString(),
+      token2022Ata: await ataOf(kp.address, t22.address, TOKEN_2022_PROGRAM),
+      token2022AtaExists: spec.t22 !== null,
+      token2022: spec.t22 === null ? "0" : spec.t22.toString(),
     };
   }
   return accounts;

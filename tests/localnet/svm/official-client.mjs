@@ -6,7 +6,7 @@
 //        [--method POST] [--data BODY] [--content-type TYPE]
 //        [--state-file PATH]   the local Solana RPC URL (also env X402_LOCALNET_STATE), or
 //        [--rpc-url URL]       explicitly; one of them is required (the mint is read over RPC)
-//        [--max-usd AMOUNT]    spend cap per payment (default "$10")
+//        [--max-usd AMOUNT]    spend cap per payment (default "$10"; the Token-2022 test mint: 10 T22)
 //
 // The secret key (base58 of 64 bytes, or the Solana CLI's JSON array) is read from the
 // environment variable named by --key-env. Only Solana options are payable by this client.
@@ -16,7 +16,7 @@ import "../guard.mjs";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "../lib/common.mjs";
-import { SOLANA_DEVNET, base58 } from "./genesis.mjs";
+import { SOLANA_DEVNET, base58, mints } from "./genesis.mjs";
 
 /** A secret key as 64 bytes: base58 text or a JSON array of numbers. */
 export function secretKeyBytes(secret) {
@@ -37,7 +37,8 @@ export async function createSvmOfficialClient({ secretKey, rpcUrl, maxUsd = "$10
   const signer = await createKeyPairSignerFromBytes(secretKeyBytes(secretKey));
   const client = x402Client.fromConfig({
     schemes: [{ network: SOLANA_DEVNET, client: new ExactSvmScheme(signer, { rpcUrl }) }],
-    spendControls: { maxAmountPerPayment: maxUsd },
+    // Devnet USDC is a default asset (USD cap applies); the Token-2022 test mint is not, so allow it explicitly.
+    spendControls: { maxAmountPerPayment: maxUsd, allowedAssets: [{ network: SOLANA_DEVNET, asset: mints().t22.address, maxAmountPerPayment: "10000000" }] },
   });
   return {
     address: signer.address,

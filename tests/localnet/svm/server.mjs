@@ -6,12 +6,17 @@ import { SOLANA_DEVNET } from "./genesis.mjs";
 import { SOLANA_ROUTES } from "./routes.mjs";
 
 /**
- * paymentMiddleware route configs. `solana`: {rpcUrl, payees: {role: address}}; `evmPayTo`: the
+ * paymentMiddleware route configs. `solana`: {rpcUrl, payees: {role: address}, mints: {key: address}}; `evmPayTo`: the
  * EVM payee (for the mixed route's base-sepolia option).
  */
 export function solanaRouteConfigs(solana, evmPayTo) {
   const json = { mimeType: "application/json" };
-  const svm = (r) => ({ scheme: "exact", network: SOLANA_DEVNET, payTo: solana.payees[r.payTo], price: r.price });
+  const svm = (r) => ({
+    scheme: "exact",
+    network: SOLANA_DEVNET,
+    payTo: solana.payees[r.payTo],
+    price: r.mint ? { amount: r.amount, asset: solana.mints[r.mint] } : r.price,
+  });
   const out = {};
   for (const [name, r] of Object.entries(SOLANA_ROUTES)) {
     const accepts = r.options

@@ -39,16 +39,21 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
     assert.equal(r.code, 0, `official-tx: ${r.stderr}`);
     return r.stdout.trim();
   };
-  const selfPaid = async (role, amount, memo) =>
+  // A payment the payer signs alone (it is its own fee payer), built by the official client.
+  const selfPaid = async (role, amount, memo, mint = sol.mint) =>
     officialTx({
-      secretKey: A[role].secretKey, payTo: A.payee.address, mint: sol.mint.address, amount: String(amount), decimals: sol.mint.decimals,
-      feePayer: A[role].address, blockhash: (await rpc(url, "getLatestBlockhash", [{ commitment: "confirmed" }])).value.blockhash, memo, tokenProgram: sol.mint.tokenProgram,
+      secretKey: A[role].secretKey, payTo: A.payee.address, mint: mint.address, amount: String(amount), decimals: mint.decimals,
+      feePayer: A[role].address, blockhash: (await rpc(url, "getLatestBlockhash", [{ commitment: "confirmed" }])).value.blockhash, memo, tokenProgram: mint.tokenProgram,
     });
 
   await check("Solana: genesis through the RPC (devnet USDC mint, 6 decimals; funded payers; payee ATAs; fee payer SOL)", async () => {
     const mint = await rpc(url, "getAccountInfo", [sol.mint.address, { encoding: "jsonParsed", commitment: "confirmed" }]);
     assert.equal(mint.value.owner, "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
     assert.equal(mint.value.data.parsed.info.decimals, 6);
+    const t22 = await rpc(url, "getAccountInfo", [sol.token2022Mint.address, { encoding: "jsonParsed" }]);
+    assert.equal(t22.value.owner, "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb");
+    assert.equal(t22.value.data.program, "spl-token-2022");
+    assert.ok((await tokenBalance(A.payer.token2022Ata)) > 0n, "payer has T22");
     assert.equal(sol.mint.address, "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU");
     assert.equal(sol.caip2, "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
     assert.ok((await tokenBalance(A.payer.ata)) > 0n, "payer has USDC");
@@ -76,7 +81,7 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
       const svm = pr.accepts.filter((a) => a.network === sol.caip2);
       assert.equal(svm.length, 1, `${name}: one Solana option`);
       const expected = route.options ? route.options.find((o) => o.network === sol.caip2) : route;
-      assert.deepEqual({ amount: svm[0].amount, asset: svm[0].asset, payTo: svm[0].payTo }, { amount: expected.amount, asset: sol.mint.address, payTo: expected.payTo });
+      assert.deepEqual({ amount: svm[0].amount, asset: svm[0].asset, payTo: svm[0].payTo }, { amount: expected.amount, asset: expected.asset, payTo: expected.payTo });
       assert.equal(svm[0].extra.feePayer, sol.feePayer);
       assert.equal(svm[0].extra.recentBlockhash, bh.blockhash);
       assert.equal(svm[0].extra.lastValidBlockHeight, String(bh.lastValidBlockHeight));
@@ -86,15 +91,16 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
 
   const echoBody = '{"hello":"solana","n":[1,2.50,-3e2], "spaced" : "kept"}';
   const paid = [
-    ["cheap", R.cheap, R.cheap.amount, '{"route":"cheap","network":"solana","x402Version":2,"ok":true}'],
-    ["expensive", R.expensive, R.expensive.amount],
-    ["POST echo", R.echo, R.echo.amount, echoBody],
-    ["mixed (Solana option)", R.mixed, R.mixed.options.find((o) => o.network === sol.caip2).amount],
+    ["cheap", R.cheap, R.cheap.amount, "ata", '{"route":"cheap","network":"solana","x402Version":2,"ok":true}'],
+    ["expensive", R.expensive, R.expensive.amount, "ata"],
+    ["POST echo", R.echo, R.echo.amount, "ata", echoBody],
+    ["mixed (Solana option)", R.mixed, R.mixed.options.find((o) => o.network === sol.caip2).amount, "ata"],
+    ["token2022 (Token-2022 mint)", R.token2022, R.token2022.amount, "token2022Ata"],
   ];
-  for (const [name, route, amount, expectBody] of paid) {
+  for (const [name, route, amount, ataKey, expectBody] of paid) {
     await check(`Solana: official @x402/svm client pays ${name}: payee ATA +${amount}, payer ATA -${amount}`, async () => {
-      const payeeBefore = await tokenBalance(A.payee.ata);
-      const payerBefore = await tokenBalance(A.payer.ata);
+      const payeeBefore = await tokenBalance(A.payee[ataKey]);
+      const payerBefore = await tokenBalance(A.payer[ataKey]);
       const argv = ["--key-env", "SMOKE_SOLANA_KEY", "--rpc-url", url];
       if (route.method === "POST") argv.push("--method", "POST", "--data", echoBody);
       argv.push(`${v2}${route.path}`);
@@ -105,8 +111,8 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
       assert.equal(receipt.success, true, r.stderr);
       assert.equal(receipt.network, sol.caip2);
       assert.equal(receipt.payer, A.payer.address);
-      assert.equal((await tokenBalance(A.payee.ata)) - payeeBefore, BigInt(amount));
-      assert.equal(payerBefore - (await tokenBalance(A.payer.ata)), BigInt(amount));
+      assert.equal((await tokenBalance(A.payee[ataKey])) - payeeBefore, BigInt(amount));
+      assert.equal(payerBefore - (await tokenBalance(A.payer[ataKey])), BigInt(amount));
       // The settlement's transaction is the signature of a successful transaction on chain.
       const st = (await rpc(url, "getSignatureStatuses", [[receipt.transaction]])).value[0];
       assert.equal(st.confirmationStatus, "finalized");
@@ -145,7 +151,7 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
     assert.equal((await rpc(url, "getAccountInfo", [A.payeeNoAta.ata, {}])).value, null);
   });
 
-  await check("Solana RPC: official-tx builds a payable transaction; a second send is AlreadyProcessed", async () => {
+  await check("Solana RPC: official-tx builds payable transactions (Token, Token-2022); a second send is AlreadyProcessed", async () => {
     const tx = await selfPaid("payer2", 7, "smoke official-tx");
     const sim = await rpc(url, "simulateTransaction", [tx, { sigVerify: true, replaceRecentBlockhash: false, commitment: "confirmed", encoding: "base64" }]);
     assert.equal(sim.value.err, null, JSON.stringify(sim.value));
@@ -158,6 +164,10 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
       return true;
     });
     assert.equal((await tokenBalance(A.payee.ata)) - before, 7n);
+    const t22 = await selfPaid("payer2", 7, "smoke official-tx token-2022", sol.token2022Mint);
+    const sim22 = await rpc(url, "simulateTransaction", [t22, { sigVerify: true, encoding: "base64" }]);
+    assert.equal(sim22.value.err, null, JSON.stringify(sim22.value));
+    assert.ok(sim22.value.logs.some((l) => l.startsWith("Program TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb invoke")), sim22.value.logs.join("\n"));
   });
 
   await check("Solana RPC: an execution failure under skipPreflight lands as a failed transaction (fee charged)", async () => {
