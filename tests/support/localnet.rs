@@ -115,12 +115,14 @@ impl Localnet {
         )
     }
 
-    /// The role's associated token account of the mint (it may not exist: `payeeNoAta`).
+    /// The role's associated token account of the USDC mint (it may not exist: `payeeNoAta`);
+    /// `/solana/accounts/<role>/token2022Ata` is the one of the Token-2022 mint.
     pub fn solana_ata(&self, role: &str) -> String {
         self.s(&format!("/solana/accounts/{role}/ata"))
     }
 
-    /// Path of a Solana route of the v2 server (`cheap`, `expensive`, `echo`, `noAta`, `mixed`).
+    /// URL of a Solana route of the v2 server: `cheap`, `expensive`, `echo` (POST), `noAta` (payee
+    /// without a token account), `token2022` (the Token-2022 mint T22), `mixed` (EVM then Solana).
     pub fn solana_route(&self, name: &str) -> String {
         format!(
             "{}{}",

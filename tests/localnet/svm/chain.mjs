@@ -261,6 +261,22 @@ export class LocalChain {
     }
   }
 
+  /** getFeeForMessage: the fee of a base64 message, or null when its blockhash is not the current one. */
+  feeForMessage(base64) {
+    const message = Buffer.from(String(base64), "base64");
+    if (message.length === 0) throw new RpcError(-32602, "Invalid params: empty message");
+    const nsig = message[0] & 0x80 ? message[1] : message[0];
+    if (nsig === undefined || nsig > 127) throw new RpcError(-32602, "Invalid params: bad message header");
+    let tx;
+    try {
+      tx = parseTransaction(new Uint8Array(Buffer.concat([Buffer.from([nsig]), Buffer.alloc(64 * nsig), message])));
+    } catch (e) {
+      if (e instanceof WireError) throw new RpcError(-32602, `Invalid params: ${e.message}`);
+      throw e;
+    }
+    return tx.recentBlockhash === this.blockhash.blockhash ? feeOf(tx) : null;
+  }
+
   /** Runs LiteSVM with temporarily changed checks. */
   withChecks({ sigVerify = true, blockhashCheck = true }, fn) {
     this.svm.setSigverify(sigVerify);

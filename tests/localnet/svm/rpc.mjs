@@ -1,20 +1,22 @@
 // JSON-RPC 2.0 over HTTP for the local Solana chain (chain.mjs): the methods the official x402
 // packages and the x402 CLI call, with a validator's result shapes, plus test-only `localnet_*`
 // methods. POST / with one request or a batch; u64 values go out as plain JSON numbers.
+import { randomBytes } from "node:crypto";
 import { LocalChain, RpcError, accountJson, uiAmount } from "./chain.mjs";
 import { SOLANA_DEVNET, USDC_DEVNET_MINT, describeGenesis } from "./genesis.mjs";
 
 /** JSON with bigints written as plain numbers (a u64 may exceed 2^53, e.g. rentEpoch). */
 export function stringify(value) {
   const marks = [];
+  const tag = randomBytes(8).toString("hex"); // no string in the value can contain it
   const text = JSON.stringify(value, (_k, v) => {
     if (typeof v === "bigint") {
       marks.push(v.toString());
-      return `\u0000big${marks.length - 1}\u0000`;
+      return `${tag}:${marks.length - 1}`;
     }
     return v;
   });
-  return text.replace(/"\\u0000big(\d+)\\u0000"/g, (_m, i) => marks[Number(i)]);
+  return text.replace(new RegExp(`"${tag}:(\\d+)"`, "g"), (_m, i) => marks[Number(i)]);
 }
 
 const config = (params, i) => {
@@ -77,7 +79,7 @@ function methods(chain) {
       if (!m) throw new RpcError(-32602, "Invalid param: not a Token mint");
       return ctx(uiAmount(m.supply, m.decimals));
     },
-    getFeeForMessage: () => ctx(10000),
+    getFeeForMessage: (p) => ctx(chain.feeForMessage(p[0])),
     simulateTransaction: (p) => {
       const c = config(p, 1);
       if (c.encoding && c.encoding !== "base64") throw new RpcError(-32602, "Invalid params: only base64 transactions are supported");
