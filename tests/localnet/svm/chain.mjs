@@ -314,7 +314,6 @@ export class LocalChain {
       unitsConsumed: Number(meta.computeUnitsConsumed()),
       returnData: returnDataJson(meta),
       fee: Number(feeOf(decoded.tx)),
-      loadedAccountsDataSize: 0,
     };
     if (innerInstructions) value.innerInstructions = innerJson(meta);
     if (replaceRecentBlockhash) value.replacementBlockhash = { blockhash: this.blockhash.blockhash, lastValidBlockHeight: Number(this.blockhash.lastValidBlockHeight) };

@@ -56,6 +56,10 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
     assert.ok((await tokenBalance(A.payer.token2022Ata)) > 0n, "payer has T22");
     assert.equal(sol.mint.address, "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU");
     assert.equal(sol.caip2, "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
+    // Deterministic keys (README's genesis table): the same addresses on every run.
+    assert.equal(A.payer.address, "H39D1DJomVsw4niTsbxxjqpGk5PoLuP5uWvs3nkKuL3q");
+    assert.equal(A.payee.ata, "8hvw551cAMErzm19usoBT6g7ekkkSY9iMGR9DNBRn8Sm");
+    assert.equal(sol.feePayer, "AbYBCf5JjggpPzRpBjt5UTYJoY7Y5x5vKE5pBSgzBcCB");
     assert.ok((await tokenBalance(A.payer.ata)) > 0n, "payer has USDC");
     assert.equal(await tokenBalance(A.poorPayer.ata), 0n);
     assert.ok((await rpc(url, "getBalance", [A.facilitator.address])).value >= 10n ** 9n, "fee payer has SOL");

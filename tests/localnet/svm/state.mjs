@@ -8,8 +8,6 @@ import { SOLANA_ROUTES } from "./routes.mjs";
 
 export { SOLANA_DEVNET };
 
-export const SVM_RPC_SCRIPT = new URL("./rpc-service.mjs", import.meta.url).pathname;
-
 export function facilitatorConfig(rpcUrl) {
   return { rpcUrl, secretKey: base58.encode(keypairOf("facilitator").secretKey) };
 }
