@@ -6,6 +6,7 @@
 //   GET  /expensive  $2.50  on eip155:84532
 //   POST /echo       $0.001 on eip155:84532, answers with the exact request body
 //   GET  /multi      two options: eip155:84532 1000 units of 0x036C…CF7e, eip155:31337 2000 units of the devchain token
+//   GET  /permit2/*  Permit2 exact, gas-sponsoring extensions, upto (permit2/server.mjs)
 //   GET  /free       no payment
 //   GET  /health     no payment
 import express from "express";
@@ -14,6 +15,7 @@ import { HTTPFacilitatorClient } from "@x402/core/server";
 import { ExactEvmScheme } from "@x402/evm/exact/server";
 import { runService } from "../lib/service.mjs";
 import { V2_ROUTES, TOKEN_META } from "../lib/common.mjs";
+import { mountPermit2, permit2Routes, registerPermit2Schemes } from "../permit2/server.mjs";
 
 runService("v2-server", async (config, log) => {
   const { facilitatorUrl, payTo, devchainToken } = config;
@@ -32,11 +34,13 @@ runService("v2-server", async (config, log) => {
       ...json,
     },
   };
+  Object.assign(routes, permit2Routes({ payTo })); // /permit2/* (see permit2/server.mjs)
 
   const facilitatorClient = new HTTPFacilitatorClient({ url: facilitatorUrl, timeoutMs: 60_000 });
   const resourceServer = new x402ResourceServer(facilitatorClient)
     .register("eip155:84532", new ExactEvmScheme())
     .register("eip155:31337", new ExactEvmScheme());
+  registerPermit2Schemes(resourceServer, ["eip155:84532"]);
 
   const app = express();
   app.disable("x-powered-by");
@@ -53,6 +57,7 @@ runService("v2-server", async (config, log) => {
   app.get("/cheap", paid("cheap"));
   app.get("/expensive", paid("expensive"));
   app.get("/multi", paid("multi"));
+  mountPermit2(app);
   app.get("/free", (_req, res) => res.json({ route: "free", x402Version: 2, ok: true, paid: false }));
   app.post("/echo", (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
