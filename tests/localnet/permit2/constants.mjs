@@ -2,6 +2,9 @@
 // addresses, the two test tokens, the accounts that pay through Permit2, and the v2 routes.
 // No third-party imports (like lib/common.mjs).
 
+/** Networks where Permit2 and the proxies are placed (setup.mjs), hence where upto is offered. */
+export const PERMIT2_NETWORKS = ["eip155:84532"];
+
 /** Canonical Permit2, the two x402 proxies (x402-protocol §4.4). */
 export const PERMIT2 = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
 export const EXACT_PROXY = "0x402085c248EeA27D92E8b30b2C58ed07f9E20001";

@@ -1,5 +1,5 @@
 // Permit2 additions of the local v2 facilitator (services/v2-facilitator.mjs):
-//   - the @x402/evm `upto` scheme on every local chain, with the same signer as `exact`
+//   - the @x402/evm `upto` scheme where Permit2 is placed (eip155:84532), with the same signer as `exact`
 //     (its viem wallet client sends eth_call with from = the facilitator's address, which the
 //     upto proxy's `msg.sender == witness.facilitator` check needs in simulation);
 //   - the `eip2612GasSponsoring` extension (the exact/upto schemes then call settleWithPermit);
@@ -11,6 +11,7 @@ import { parseTransaction, recoverTransactionAddress } from "viem";
 import { UptoEvmScheme } from "@x402/evm/upto/facilitator";
 import { EIP2612_GAS_SPONSORING, createErc20ApprovalGasSponsoringExtension } from "@x402/extensions";
 import { rpc } from "../lib/common.mjs";
+import { PERMIT2_NETWORKS } from "./constants.mjs";
 
 /** A FacilitatorEvmSigner plus sendTransactions() for the ERC-20 approval extension. */
 function withSendTransactions(signer, rpcUrl, log) {
@@ -57,7 +58,7 @@ function withSendTransactions(signer, rpcUrl, log) {
 export function registerPermit2(facilitator, chains, signers, log) {
   const extensionSigners = {};
   for (const chain of chains) {
-    facilitator.register(chain.caip2, new UptoEvmScheme(signers[chain.caip2]));
+    if (PERMIT2_NETWORKS.includes(chain.caip2)) facilitator.register(chain.caip2, new UptoEvmScheme(signers[chain.caip2]));
     extensionSigners[chain.caip2] = withSendTransactions(signers[chain.caip2], chain.rpcUrl, log);
   }
   facilitator.registerExtension(EIP2612_GAS_SPONSORING);

@@ -10,7 +10,7 @@
 import { UptoEvmScheme } from "@x402/evm/upto/server";
 import { setSettlementOverrides } from "@x402/express";
 import { declareEip2612GasSponsoringExtension, declareErc20ApprovalGasSponsoringExtension } from "@x402/extensions";
-import { PERMIT2_ROUTES, TOKENS } from "./constants.mjs";
+import { PERMIT2_NETWORKS, PERMIT2_ROUTES, TOKENS } from "./constants.mjs";
 
 const DECLARE = {
   eip2612GasSponsoring: declareEip2612GasSponsoringExtension,
@@ -18,7 +18,7 @@ const DECLARE = {
 };
 
 /** Route configs for paymentMiddleware, keyed "GET /path". */
-export function permit2Routes({ payTo, network = "eip155:84532" }) {
+export function permit2Routes({ payTo, network = PERMIT2_NETWORKS[0] }) {
   const routes = {};
   for (const [key, r] of Object.entries(PERMIT2_ROUTES)) {
     const token = TOKENS[r.token];
@@ -36,7 +36,7 @@ export function permit2Routes({ payTo, network = "eip155:84532" }) {
 }
 
 /** The server side of the upto scheme (exact is registered by the service). */
-export function registerPermit2Schemes(resourceServer, networks) {
+export function registerPermit2Schemes(resourceServer, networks = PERMIT2_NETWORKS) {
   for (const network of networks) resourceServer.register(network, new UptoEvmScheme());
   return resourceServer;
 }

@@ -43,6 +43,18 @@ export async function permit2Checks({ state, check, officialClient, balanceOf })
     }
   });
 
+  await check("Permit2 accounts start as documented (tokens, ETH, allowances)", async () => {
+    for (const role of P.funded) {
+      for (const t of Object.values(P.tokens)) assert.equal(await balanceOf(rpcUrl, t.address, acct(role)), BigInt(P.fundedAmount), `${role} ${t.symbol}`);
+    }
+    for (const role of ["gaslessPayer", "gaslessPayer2"]) assert.equal(await eth(acct(role)), 0n, `${role} ETH`);
+    for (const role of ["permit2Payer", "permit2Unapproved"]) assert.ok((await eth(acct(role))) > 0n, `${role} ETH`);
+    assert.equal(await allowance(P.tokens.plain.address, acct("permit2Payer")), MAX_UINT256);
+    for (const [role, token] of [["permit2Payer", "permit"], ["permit2Unapproved", "plain"], ["permit2Unapproved", "permit"], ["gaslessPayer", "plain"], ["gaslessPayer", "permit"], ["gaslessPayer2", "plain"], ["gaslessPayer2", "permit"]]) {
+      assert.equal(await allowance(P.tokens[token].address, acct(role)), 0n, `${role} ${token}`);
+    }
+  });
+
   await check("x402 proxies enforce witness.to, validAfter, amount ≤ permitted and the facilitator (eth_call)", async () => {
     const { privateKeyToAccount } = await import("viem/accounts");
     const { permit2WitnessTypes, uptoPermit2WitnessTypes } = await import("@x402/evm");
@@ -91,6 +103,7 @@ export async function permit2Checks({ state, check, officialClient, balanceOf })
     const upto = s.kinds.find((k) => k.scheme === "upto" && k.network === P.network);
     assert.ok(upto, JSON.stringify(s.kinds));
     assert.equal(upto.extra?.facilitatorAddress, acct("facilitatorV2"));
+    assert.deepEqual(s.kinds.filter((k) => k.scheme === "upto").map((k) => k.network), [P.network], "upto only where Permit2 is");
     for (const key of ["eip2612GasSponsoring", "erc20ApprovalGasSponsoring"]) assert.ok(s.extensions.includes(key), `${key} not in ${s.extensions}`);
   });
 

@@ -40,7 +40,7 @@ runService("v2-server", async (config, log) => {
   const resourceServer = new x402ResourceServer(facilitatorClient)
     .register("eip155:84532", new ExactEvmScheme())
     .register("eip155:31337", new ExactEvmScheme());
-  registerPermit2Schemes(resourceServer, ["eip155:84532"]);
+  registerPermit2Schemes(resourceServer); // upto on eip155:84532
 
   const app = express();
   app.disable("x-powered-by");
