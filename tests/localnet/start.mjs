@@ -32,6 +32,7 @@ import {
   LOCALNET_DIR, MULTICALL3, MULTICALL3_RUNTIME_KECCAK, TOKEN_ADDRESS, TOKEN_META, V1_DIR, V1_ROUTES, V2_ROUTES, isAlive, makeLog, parseArgs, rpc,
   sleep, writeFileAtomic,
 } from "./lib/common.mjs";
+import { waitReceipt } from "./lib/common.mjs";
 import { permit2Accounts, setupPermit2 } from "./permit2/setup.mjs";
 
 const t0 = performance.now();
@@ -224,15 +225,6 @@ function multicall3Creation() {
   const m = /multicall3Bytecode\s*=\s*['"](0x[0-9a-fA-F]+)['"]/.exec(readFileSync(file, "utf8"));
   if (!m) throw new Error(`multicall3Bytecode not found in ${file}`);
   return m[1];
-}
-
-async function waitReceipt(rpcUrl, hash) {
-  for (let i = 0; i < 400; i++) {
-    const r = await rpc(rpcUrl, "eth_getTransactionReceipt", [hash]);
-    if (r) return r;
-    await sleep(25);
-  }
-  throw new Error(`no receipt for ${hash}`);
 }
 
 async function httpGet(url) {

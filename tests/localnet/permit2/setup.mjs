@@ -9,7 +9,7 @@
 // diagnostics need) is placed by start.mjs for every chain.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCALNET_DIR, FUND_AMOUNT, rpc, sleep } from "../lib/common.mjs";
+import { LOCALNET_DIR, FUND_AMOUNT, rpc, waitReceipt } from "../lib/common.mjs";
 import { ETH_AMOUNT, EXACT_PROXY, PERMIT2, PERMIT2_ACCOUNTS, PERMIT2_ROUTES, PERMIT2_RUNTIME_KECCAK, TOKENS, TOKEN_HOLDERS, UPTO_PROXY } from "./constants.mjs";
 
 const artifact = (name) => JSON.parse(readFileSync(join(LOCALNET_DIR, "contracts", `${name}.json`), "utf8"));
@@ -26,15 +26,6 @@ export function permit2Runtime() {
 /** The accounts as exported in the state (address, privateKey, index). */
 export function permit2Accounts() {
   return Object.fromEntries(Object.entries(PERMIT2_ACCOUNTS).map(([k, a]) => [k, { address: a.address, privateKey: a.privateKey, index: a.index }]));
-}
-
-async function waitReceipt(rpcUrl, hash) {
-  for (let i = 0; i < 400; i++) {
-    const r = await rpc(rpcUrl, "eth_getTransactionReceipt", [hash]);
-    if (r) return r;
-    await sleep(25);
-  }
-  throw new Error(`no receipt for ${hash}`);
 }
 
 export async function setupPermit2(viem, chain, rpcUrl) {
