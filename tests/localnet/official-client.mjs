@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Pays an x402-protected URL with the OFFICIAL client packages, as a reference
 // for the Rust client (correctness and latency):
-//   --version 2: @x402/fetch + @x402/evm exact scheme (eip155:84532 and eip155:31337)
+//   --version 2: @x402/fetch + @x402/evm exact scheme (eip155:84532 and eip155:31337; EIP-3009 and
+//                Permit2 with its gas-sponsoring extensions) and upto scheme (eip155:84532)
 //   --version 1: legacy x402-fetch 1.x (network base-sepolia), loaded from tests/localnet/v1/
 //
 //   node tests/localnet/official-client.mjs --version 2|1 --key-env VAR URL
@@ -20,6 +21,7 @@ import "./guard.mjs";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs, TOKEN_ADDRESS } from "./lib/common.mjs";
+import { TOKENS as PERMIT2_TOKENS } from "./permit2/constants.mjs";
 
 /** Creates a paying fetch for the given protocol version. Returns {fetch, decode(res)}. */
 export async function createOfficialClient({ version, privateKey, state, preferNetwork, maxUsd = "$10", maxValue = 10_000_000n }) {
@@ -29,9 +31,10 @@ export async function createOfficialClient({ version, privateKey, state, preferN
     return createV1Client({ privateKey, rpcUrl: rpcFor("baseSepolia"), maxValue: BigInt(maxValue) });
   }
   if (Number(version) !== 2) throw new Error(`--version must be 1 or 2, got ${version}`);
-  const [{ wrapFetchWithPayment, x402Client, decodePaymentResponseHeader }, { ExactEvmScheme }, { privateKeyToAccount }] = await Promise.all([
+  const [{ wrapFetchWithPayment, x402Client, decodePaymentResponseHeader }, { ExactEvmScheme }, { UptoEvmScheme }, { privateKeyToAccount }] = await Promise.all([
     import("@x402/fetch"),
     import("@x402/evm/exact/client"),
+    import("@x402/evm/upto/client"),
     import("viem/accounts"),
   ]);
   const account = privateKeyToAccount(privateKey);
@@ -45,11 +48,16 @@ export async function createOfficialClient({ version, privateKey, state, preferN
     schemes: [
       { network: "eip155:84532", client: scheme },
       { network: "eip155:31337", client: scheme },
+      // Permit2 `upto` (the exact scheme above also pays Permit2 and its gas-sponsoring extensions).
+      { network: "eip155:84532", client: new UptoEvmScheme(account, Object.keys(rpcOptions).length ? rpcOptions : undefined) },
     ],
     // Base Sepolia USDC is a default asset (USD cap applies); the devchain token is not, so allow it explicitly.
     spendControls: {
       maxAmountPerPayment: maxUsd,
-      allowedAssets: [{ network: "eip155:31337", asset: devToken, maxAmountPerPayment: "10000000" }],
+      allowedAssets: [
+        { network: "eip155:31337", asset: devToken, maxAmountPerPayment: "10000000" },
+        ...Object.values(PERMIT2_TOKENS).map((t) => ({ network: "eip155:84532", asset: t.address, maxAmountPerPayment: "10000000" })),
+      ],
     },
     policies: preferNetwork
       ? [(_v, reqs) => [...reqs.filter((r) => r.network === preferNetwork), ...reqs.filter((r) => r.network !== preferNetwork)]]

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { GUARD, LOCALNET_DIR, cmdlineOf, isAlive, rpc, sleep } from "./lib/common.mjs";
 import { solanaSmoke } from "./svm/smoke.mjs";
+import { permit2Checks } from "./permit2/smoke.mjs";
 
 const started = Date.now();
 let passed = 0;
@@ -368,6 +369,8 @@ try {
   await check("token contract: EIP-3009 semantics, events and FiatToken revert strings", async () => {
     await tokenChecks(state);
   });
+
+  await permit2Checks({ state, check, officialClient, balanceOf }); // Permit2 exact, extensions, upto, 412
 } finally {
   // ---------------------------------------------------------------- stop
   await check("stop.mjs ends every listed process", async () => {

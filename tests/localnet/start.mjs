@@ -33,6 +33,8 @@ import {
   LOCALNET_DIR, MULTICALL3, MULTICALL3_RUNTIME_KECCAK, TOKEN_ADDRESS, TOKEN_META, V1_DIR, V1_ROUTES, V2_ROUTES, isAlive, makeLog, parseArgs, rpc,
   sleep, writeFileAtomic,
 } from "./lib/common.mjs";
+import { waitReceipt } from "./lib/common.mjs";
+import { permit2Accounts, setupPermit2 } from "./permit2/setup.mjs";
 
 const t0 = performance.now();
 const log = makeLog("localnet");
@@ -227,15 +229,6 @@ function multicall3Creation() {
   return m[1];
 }
 
-async function waitReceipt(rpcUrl, hash) {
-  for (let i = 0; i < 400; i++) {
-    const r = await rpc(rpcUrl, "eth_getTransactionReceipt", [hash]);
-    if (r) return r;
-    await sleep(25);
-  }
-  throw new Error(`no receipt for ${hash}`);
-}
-
 async function httpGet(url) {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
@@ -352,9 +345,10 @@ async function main() {
   const viem = await viemP;
   const [bsRpc, devRpc] = await Promise.all([anvils.baseSepolia.readyP, anvils.devchain.readyP]);
   const tAnvil = performance.now();
-  const [bsTokens, devTokens] = await Promise.all([
+  const [bsTokens, devTokens, permit2] = await Promise.all([
     setupChain(viem, CHAINS.baseSepolia, bsRpc),
     setupChain(viem, CHAINS.devchain, devRpc),
+    setupPermit2(viem, CHAINS.baseSepolia, bsRpc), // Permit2, x402 proxies, Permit2 tokens and accounts
   ]);
   const tChains = performance.now();
   await Promise.all(loaded);
@@ -394,6 +388,7 @@ async function main() {
   }
   const accounts = {};
   for (const [k, a] of Object.entries(ACCOUNTS)) accounts[k] = { address: a.address, privateKey: a.privateKey, index: a.index };
+  Object.assign(accounts, permit2Accounts());
 
   const pids = [];
   for (const p of procs) {
@@ -408,6 +403,7 @@ async function main() {
     },
     token: { address: TOKEN_ADDRESS, baseSepoliaUsdc: BASE_SEPOLIA_USDC, ...TOKEN_META, deployer: ACCOUNTS.deployer.address, fundedAmount: FUND_AMOUNT.toString(), funded: FUNDED },
     multicall3: MULTICALL3,
+    permit2,
     accounts,
     v2: { facilitatorUrl: v2FacilitatorUrl, serverUrl: v2ServerUrl, networks: ["eip155:84532", "eip155:31337"] },
     v1: { facilitatorUrl: v1FacilitatorUrl, serverUrl: v1ServerUrl, network: "base-sepolia", routes: routesV1 },

@@ -234,6 +234,107 @@ fn http_post_json(url: &str, body: &str) -> String {
     body.to_string()
 }
 
+/// A route of the Permit2 part of the network (`state.permit2.routes.<key>`; keys `permit2Exact`,
+/// `permit2Eip2612`, `permit2Erc20Approval`, `upto`, `permit2NoExtension`). All are on the chain
+/// that poses as Base Sepolia and pay the `payee` account.
+#[derive(Debug, Clone)]
+pub struct Permit2Route {
+    /// Full URL on the v2 server.
+    pub url: String,
+    /// `exact` or `upto`.
+    pub scheme: String,
+    /// CAIP-2 network, `eip155:84532`.
+    pub network: String,
+    /// The token (EIP-55): PlainUSD or PermitUSD.
+    pub asset: String,
+    /// Base units asked for (for `upto`, the maximum authorised).
+    pub amount: u128,
+    /// `upto` only: what the server settles (less than `amount`).
+    pub charged: Option<u128>,
+    /// Gas-sponsoring extensions the server declares.
+    pub extensions: Vec<String>,
+    /// The account role the smoke test pays it with (`accounts.<role>`).
+    pub payer: String,
+}
+
+impl Localnet {
+    /// A Permit2 route by key (see [`Permit2Route`]).
+    pub fn permit2_route(&self, key: &str) -> Permit2Route {
+        let base = format!("/permit2/routes/{key}");
+        let num = |p: &str| -> u128 {
+            self.s(&format!("{base}/{p}"))
+                .parse()
+                .unwrap_or_else(|e| panic!("{base}/{p}: {e}"))
+        };
+        let charged = self
+            .state
+            .pointer(&format!("{base}/charged"))
+            .map(|_| num("charged"));
+        let extensions = self
+            .state
+            .pointer(&format!("{base}/extensions"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Permit2Route {
+            url: format!(
+                "{}{}",
+                self.s("/v2/serverUrl"),
+                self.s(&format!("{base}/path"))
+            ),
+            scheme: self.s(&format!("{base}/scheme")),
+            network: self.s(&format!("{base}/network")),
+            asset: self.s(&format!("{base}/asset")),
+            amount: num("amount"),
+            charged,
+            extensions,
+            payer: self.s(&format!("{base}/payer")),
+        }
+    }
+
+    /// Address of a Permit2 test token: `plain` (PlainUSD, no EIP-2612) or `permit` (PermitUSD).
+    pub fn permit2_token(&self, key: &str) -> String {
+        self.s(&format!("/permit2/tokens/{key}/address"))
+    }
+
+    /// The canonical Permit2 address.
+    pub fn permit2_address(&self) -> String {
+        self.s("/permit2/permit2")
+    }
+
+    /// ERC-20 `allowance(owner, spender)` read with Foundry's `cast`, independently of x402.
+    /// Values above `u128::MAX` (such as the unlimited 2^256 − 1) read as `u128::MAX`.
+    pub fn token_allowance(&self, chain: &str, token: &str, owner: &str, spender: &str) -> u128 {
+        let out = Command::new(super::foundry_bin("cast"))
+            .args([
+                "call",
+                token,
+                "allowance(address,address)(uint256)",
+                owner,
+                spender,
+                "--rpc-url",
+            ])
+            .arg(self.rpc(chain))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "cast call: {}", super::stderr(&out));
+        let text = super::stdout(&out);
+        let word = text.split_whitespace().next().unwrap_or_default();
+        if word.len() > 39
+            && word.bytes().all(|b| b.is_ascii_digit())
+            && word.parse::<u128>().is_err()
+        {
+            return u128::MAX;
+        }
+        parse_cast_number(&text)
+    }
+}
+
 /// cast prints `1000000000 [1e9]`: the first word is the number.
 fn parse_cast_number(s: &str) -> u128 {
     s.split_whitespace()

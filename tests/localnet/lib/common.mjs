@@ -107,6 +107,16 @@ export async function rpc(url, method, params = [], { timeoutMs = 10_000 } = {})
   return body.result;
 }
 
+/** Polls for a transaction's receipt (anvil's automine may answer before the block is sealed). */
+export async function waitReceipt(rpcUrl, hash) {
+  for (let i = 0; i < 400; i++) {
+    const r = await rpc(rpcUrl, "eth_getTransactionReceipt", [hash]);
+    if (r) return r;
+    await sleep(25);
+  }
+  throw new Error(`no receipt for ${hash}`);
+}
+
 export function writeFileAtomic(path, text) {
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   writeFileSync(tmp, text);

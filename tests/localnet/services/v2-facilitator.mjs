@@ -3,6 +3,8 @@
 // eip155:31337), each with its own viem wallet client on the matching anvil.
 // Gas is paid by the facilitatorV2 account. With `config.solana`, also SVM exact on
 // solana:EtWT… (devnet) against the local Solana RPC (svm/facilitator.mjs).
+// Gas is paid by the facilitatorV2 account. permit2/facilitator.mjs adds the upto scheme
+// and the two gas-sponsoring extensions.
 //
 //   POST /verify    {x402Version, paymentPayload, paymentRequirements} -> VerifyResponse
 //   POST /settle    same body                                           -> SettleResponse
@@ -16,6 +18,7 @@ import { toFacilitatorEvmSigner } from "@x402/evm";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { runService } from "../lib/service.mjs";
 import { registerSolanaFacilitator } from "../svm/facilitator.mjs";
+import { registerPermit2 } from "../permit2/facilitator.mjs";
 
 function signerFor(chain, privateKey) {
   const viemChain = defineChain({
@@ -42,10 +45,13 @@ function signerFor(chain, privateKey) {
 
 runService("v2-facilitator", async (config, log) => {
   const facilitator = new x402Facilitator();
+  const signers = {};
   for (const chain of config.chains) {
-    facilitator.register(chain.caip2, new ExactEvmScheme(signerFor(chain, config.privateKey)));
+    signers[chain.caip2] = signerFor(chain, config.privateKey);
+    facilitator.register(chain.caip2, new ExactEvmScheme(signers[chain.caip2]));
   }
   if (config.solana) await registerSolanaFacilitator(facilitator, config.solana);
+  registerPermit2(facilitator, config.chains, signers, log); // upto + gas-sponsoring extensions
   // Failure hooks only log; returning nothing keeps the facilitator's own result.
   facilitator.onVerifyFailure(async (ctx) => {
     log(`verify failure: ${JSON.stringify(ctx.error?.message ?? "")}`);

@@ -7,6 +7,7 @@
 //   POST /echo       $0.001 on eip155:84532, answers with the exact request body
 //   GET  /multi      two options: eip155:84532 1000 units of 0x036C…CF7e, eip155:31337 2000 units of the devchain token
 //   /sol/*           Solana devnet routes (svm/routes.mjs), when config.solana is set
+//   GET  /permit2/*  Permit2 exact, gas-sponsoring extensions, upto (permit2/server.mjs)
 //   GET  /free       no payment
 //   GET  /health     no payment
 import express from "express";
@@ -16,6 +17,7 @@ import { ExactEvmScheme } from "@x402/evm/exact/server";
 import { runService } from "../lib/service.mjs";
 import { V2_ROUTES, TOKEN_META } from "../lib/common.mjs";
 import { registerSolanaServer, solanaRouteConfigs, solanaRouter } from "../svm/server.mjs";
+import { mountPermit2, permit2Routes, registerPermit2Schemes } from "../permit2/server.mjs";
 
 runService("v2-server", async (config, log) => {
   const { facilitatorUrl, payTo, devchainToken } = config;
@@ -35,12 +37,14 @@ runService("v2-server", async (config, log) => {
     },
     ...(config.solana && solanaRouteConfigs(config.solana, payTo)),
   };
+  Object.assign(routes, permit2Routes({ payTo })); // /permit2/* (see permit2/server.mjs)
 
   const facilitatorClient = new HTTPFacilitatorClient({ url: facilitatorUrl, timeoutMs: 60_000 });
   const resourceServer = new x402ResourceServer(facilitatorClient)
     .register("eip155:84532", new ExactEvmScheme())
     .register("eip155:31337", new ExactEvmScheme());
   if (config.solana) registerSolanaServer(resourceServer, config.solana);
+  registerPermit2Schemes(resourceServer); // upto on eip155:84532
 
   const app = express();
   app.disable("x-powered-by");
@@ -58,6 +62,7 @@ runService("v2-server", async (config, log) => {
   app.get("/expensive", paid("expensive"));
   app.get("/multi", paid("multi"));
   if (config.solana) app.use(solanaRouter(express));
+  mountPermit2(app);
   app.get("/free", (_req, res) => res.json({ route: "free", x402Version: 2, ok: true, paid: false }));
   app.post("/echo", (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
