@@ -24,7 +24,11 @@ use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
-use crate::request::{Hop, Prepared, ReceiveError, Received, count_redirect, is_redirect};
+use crate::output::untrusted;
+use crate::request::{
+    Hop, Prepared, ReceiveError, Received, SafeUrl, count_redirect, is_redirect, safe_url,
+    safe_url_text,
+};
 use crate::rpc::Rpc;
 use crate::settings::Context;
 use anyhow::{Context as _, Result};
@@ -135,21 +139,24 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             Err(ReceiveError::TooLarge) => {
                 return Err(failed(
                     ExitStatus::TooLarge,
-                    format!("{}: {}", hop.url, ReceiveError::TooLarge),
+                    format!("{}: {}", SafeUrl(&hop.url), ReceiveError::TooLarge),
                 ));
             }
             Err(e) => {
-                return Err(receive_error(e).context(format!("request to {} failed", hop.url)));
+                return Err(receive_error(e)
+                    .context(format!("request to {} failed", SafeUrl(&hop.url))));
             }
         };
-        p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+        for line in resp.trace() {
+            p.detail(line);
+        }
         let mut resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
                 return Err(failed(
                     ExitStatus::Rejected,
                     format!(
                         "{} asks for payment again after it was paid in this call; not paying twice",
-                        hop.url
+                        SafeUrl(&hop.url)
                     ),
                 ));
             }
@@ -183,7 +190,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             count_redirect(&mut redirects, args.redirects)?;
             // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
-            p.detail(format!("following the redirect to {}", next.url));
+            p.detail(format!("following the redirect to {}", SafeUrl(&next.url)));
             hop = next;
             continue;
         }
@@ -280,7 +287,7 @@ async fn answer_402(
         journal::open_payment_for(
             &contents.payments,
             hop.method.as_str(),
-            hop.url.as_str(),
+            &safe_url(&hop.url),
             &request_hash,
             unix_now(),
         )
@@ -318,7 +325,7 @@ async fn answer_402(
     if !paid_urls.is_empty() {
         p.warn(format!(
             "a redirect after the payment led to another 402 ({}): a second payment",
-            hop.url
+            SafeUrl(&hop.url)
         ));
         if !interactive {
             outcome.status = "declined";
@@ -327,7 +334,7 @@ async fn answer_402(
                 format!(
                     "not making a second payment in one call without a person to confirm it; \
                      run `x402 get {}` to pay it",
-                    hop.url
+                    SafeUrl(&hop.url)
                 ),
             ));
         }
@@ -390,7 +397,7 @@ async fn answer_402(
 
     locked.append_signed(Signed {
         time: Timestamp::now(),
-        url: hop.url.to_string(),
+        url: safe_url(&hop.url),
         method: hop.method.to_string(),
         body_sha256: request_hash,
         version: challenge.version,
@@ -446,7 +453,9 @@ async fn send_paid(
         drop(spinner);
         let err = match result {
             Ok(resp) => {
-                p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+                for line in resp.trace() {
+                    p.detail(line);
+                }
                 return Ok(resp);
             }
             Err(e) => e,
@@ -823,7 +832,7 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
     let p = ctx.printer;
     p.info(format!(
         "{} asks {} on {} (x402 v{})",
-        hop.url,
+        SafeUrl(&hop.url),
         q.price(),
         q.network,
         c.version
@@ -832,11 +841,11 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
     // The resource the server says is being sold, when it is not the URL asked for.
     let resource = c.resource.as_ref().and_then(|r| r.url.as_deref());
     if let Some(r) = resource.filter(|r| !r.is_empty() && *r != hop.url.as_str()) {
-        p.info(format!("  resource  {r}"));
+        p.info(format!("  resource  {}", untrusted(&safe_url_text(r))));
     }
     let description = c.resource.as_ref().and_then(|r| r.description.as_deref());
     if let Some(d) = description.filter(|d| !d.is_empty()) {
-        p.info(format!("  for       {d}"));
+        p.info(format!("  for       {}", untrusted(d)));
     }
 }
 
@@ -868,7 +877,9 @@ async fn deliver(
             while let Some(chunk) = r
                 .chunk()
                 .await
-                .map_err(|e| receive_error(e).context(format!("request to {} failed", hop.url)))?
+                .map_err(|e| {
+                    receive_error(e).context(format!("request to {} failed", SafeUrl(&hop.url)))
+                })?
             {
                 out.write(&chunk)?;
             }
