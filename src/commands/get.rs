@@ -70,6 +70,12 @@ impl Outcome {
 }
 
 pub async fn run(ctx: &Context<'_>, args: GetArgs) -> Result<ExitStatus> {
+    // Before anything is sent: neither output may be the journal, config.toml or a keystore.
+    for (flag, out) in [("-o", &args.output), ("--receipt", &args.receipt)] {
+        if let Some(path) = out {
+            ctx.refuse_overwrite(path, flag, args.account.keystore.as_deref())?;
+        }
+    }
     let mut outcome = Outcome::default();
     let result = fetch(ctx, &args, &mut outcome).await;
     if let Some(path) = &args.receipt {
@@ -926,13 +932,14 @@ impl<'a> Sink<'a> {
         if special || std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
             return in_place();
         }
-        // A symbolic link is written through: the file it names is the one replaced.
+        // A symbolic link is written through: the file it names is the one replaced, once the
+        // kernel has let the link be opened as curl would open it.
         let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let target = if is_link {
-            match std::fs::canonicalize(path) {
-                Ok(t) => t,
+            match crate::fsutil::follow_link_as_open(path)? {
+                Some(t) => t,
                 // Dangling: opening it creates the file it names.
-                Err(_) => return in_place(),
+                None => return in_place(),
             }
         } else {
             path.to_path_buf()

@@ -27,6 +27,9 @@ use serde_json::{Value, json};
 use std::error::Error as _;
 
 pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
+    if let Some(path) = &args.save_terms {
+        ctx.refuse_overwrite(path, "--save-terms", None)?;
+    }
     let mut prepared = request::prepare(&args.request)?;
     let preferred = preferred_networks(ctx, &args.networks)?;
     let mut hop = prepared.first_hop();
