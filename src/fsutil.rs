@@ -315,7 +315,10 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         assert!(open_read_nofollow(&real).is_ok());
         let e = open_read_nofollow(&link).unwrap_err();
-        assert_eq!(e.to_string(), "it is a symbolic link, which is not followed");
+        assert_eq!(
+            e.to_string(),
+            "it is a symbolic link, which is not followed"
+        );
     }
 
     #[test]
@@ -371,7 +374,11 @@ mod tests {
         let d = dir.path().join("d");
         fs::create_dir(&d).unwrap();
         fs::set_permissions(&d, fs::Permissions::from_mode(0o1777)).unwrap();
-        assert_eq!(writable_by_others(&fs::metadata(&d).unwrap()), None, "sticky");
+        assert_eq!(
+            writable_by_others(&fs::metadata(&d).unwrap()),
+            None,
+            "sticky"
+        );
         fs::set_permissions(&d, fs::Permissions::from_mode(0o777)).unwrap();
         assert!(writable_by_others(&fs::metadata(&d).unwrap()).is_some());
     }

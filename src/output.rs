@@ -334,7 +334,10 @@ mod tests {
     fn long_lines_are_one_line() {
         let long = "x".repeat(MAX_LINE_CHARS * 3);
         let shown = one_line(&long);
-        assert_eq!(shown.chars().count(), MAX_LINE_CHARS + "…[4000 more characters]".len() - 2);
+        assert_eq!(
+            shown.chars().count(),
+            MAX_LINE_CHARS + "…[4000 more characters]".len() - 2
+        );
         assert!(shown.ends_with("…[4000 more characters]"));
     }
 
@@ -343,7 +346,11 @@ mod tests {
         let value = serde_json::json!({"d": "a\u{9b}b\u{202e}c\u{7f}\n\u{1b}"});
         let text = serde_json::to_string_pretty(&value).unwrap();
         let safe = json_for_terminal(&text);
-        assert!(!safe.chars().any(|c| c != '\n' && (c.is_control() || is_bidi_control(c))));
+        assert!(
+            !safe
+                .chars()
+                .any(|c| c != '\n' && (c.is_control() || is_bidi_control(c)))
+        );
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
     }

@@ -90,6 +90,8 @@ pub fn safe_url(url: &reqwest::Url) -> String {
 /// when it does not parse as a whole.
 pub fn safe_url_text(text: &str) -> String {
     match reqwest::Url::parse(text) {
+        // Without a password the text is shown as it came, not normalised.
+        Ok(url) if url.password().is_none() => text.to_owned(),
         Ok(url) => safe_url(&url),
         Err(_) => match text.split_once("://") {
             // `scheme://user:secret@host…`: everything between `://` and the last `@` before
@@ -243,7 +245,7 @@ pub const MAX_402_BODY: usize = 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum ReceiveError {
     #[error("{0}")]
-    Http(reqwest::Error),
+    Http(#[source] reqwest::Error),
     #[error("the 402 response body is larger than {} KiB; not reading it", MAX_402_BODY / 1024)]
     TooLarge,
 }
@@ -492,8 +494,13 @@ mod tests {
     #[test]
     fn seconds_out_of_range_are_refused_not_panicked_on() {
         assert_eq!(parse_seconds("2.5"), Ok(Duration::from_millis(2500)));
-        assert_eq!(parse_seconds("31536000"), Ok(Duration::from_secs(31_536_000)));
-        for bad in ["1e300", "-1", "0", "NaN", "nan", "inf", "-inf", "31536001", "", "x", "1e19"] {
+        assert_eq!(
+            parse_seconds("31536000"),
+            Ok(Duration::from_secs(31_536_000))
+        );
+        for bad in [
+            "1e300", "-1", "0", "NaN", "nan", "inf", "-inf", "31536001", "", "x", "1e19",
+        ] {
             assert!(parse_seconds(bad).is_err(), "{bad}");
         }
     }

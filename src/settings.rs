@@ -62,7 +62,9 @@ impl Paths {
     /// in the keystore directories (and `X402_KEYSTORE`'s).
     pub fn protected_files(&self) -> Vec<PathBuf> {
         let mut files = vec![
-            crate::journal::Journal::new(&self.home).path().to_path_buf(),
+            crate::journal::Journal::new(&self.home)
+                .path()
+                .to_path_buf(),
             self.config.clone(),
         ];
         for (dir, _) in self.account_dirs() {

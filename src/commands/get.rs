@@ -19,12 +19,12 @@ use crate::exit::ExitStatus;
 use crate::fsutil::{Replacement, replace_file};
 use crate::journal::{self, Journal, Outcome as JournalOutcome, Signed, Status};
 use crate::output::Printer;
+use crate::output::untrusted;
 use crate::payment;
 use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
-use crate::output::untrusted;
 use crate::request::{
     Hop, Prepared, ReceiveError, Received, SafeUrl, count_redirect, is_redirect, safe_url,
     safe_url_text,
@@ -149,8 +149,9 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                 ));
             }
             Err(e) => {
-                return Err(receive_error(e)
-                    .context(format!("request to {} failed", SafeUrl(&hop.url))));
+                return Err(
+                    receive_error(e).context(format!("request to {} failed", SafeUrl(&hop.url)))
+                );
             }
         };
         for line in resp.trace() {
@@ -880,13 +881,9 @@ async fn deliver(
         out.write(&head)?;
         if with_body {
             out.write(&r.body)?;
-            while let Some(chunk) = r
-                .chunk()
-                .await
-                .map_err(|e| {
-                    receive_error(e).context(format!("request to {} failed", SafeUrl(&hop.url)))
-                })?
-            {
+            while let Some(chunk) = r.chunk().await.map_err(|e| {
+                receive_error(e).context(format!("request to {} failed", SafeUrl(&hop.url)))
+            })? {
                 out.write(&chunk)?;
             }
         }
