@@ -172,6 +172,31 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     let out = run(&env, &["get", &format!("http://user:{SECRET}@exa mple/")]);
     assert_eq!(out.status.code(), Some(3), "{}", both(&out));
     assert!(!both(&out).contains(SECRET), "{}", both(&out));
+    // An RPC URL with a password, in a balance's error.
+    let rpc = format!("http://user:{SECRET}@127.0.0.1:1");
+    for json in [&[][..], &["--json"]] {
+        let out = env
+            .x402()
+            .args([
+                "wallet",
+                "balance",
+                "--address",
+                ANVIL1_ADDRESS,
+                "--network",
+                "base",
+            ])
+            .args(["--rpc-url", &rpc])
+            .args(json)
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0), "{}", both(&out));
+        assert!(!both(&out).contains(SECRET), "{}", both(&out));
+        assert!(
+            both(&out).contains("user:***@127.0.0.1:1"),
+            "{}",
+            both(&out)
+        );
+    }
 }
 
 #[test]
@@ -441,6 +466,10 @@ fn no_output_overwrites_the_journal_a_keystore_or_config_toml() {
 /// Making such a link needs root (to give it and its directory other owners) and the kernel
 /// setting; elsewhere the test says why it did not run.
 #[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "says why the test did not run where it cannot"
+)]
 fn output_through_a_link_is_no_more_permissive_than_open() {
     use std::os::unix::fs::MetadataExt;
     let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
