@@ -11,8 +11,9 @@
 //! [`Challenge::problems`]), so `inspect` can show a broken offer and the signer can refuse it.
 //!
 //! Depends on nothing but `serde_json`, `alloy-primitives`, the lenient base64 decoder in
-//! [`super::header`] and, to compare an offer with its known token, the network table's types.
-//! No I/O, no printing; malformed input never panics.
+//! [`super::header`], to compare an offer with its known token, the network table's types, and
+//! [`crate::output::untrusted`] to quote a server's value in a departure (escaped and cut, so a
+//! message never grows with the input). No I/O, no printing; malformed input never panics.
 
 use std::fmt;
 
