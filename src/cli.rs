@@ -182,7 +182,8 @@ pub struct BalanceArgs {
     #[arg(long, value_name = "URL", env = "X402_RPC_URL")]
     pub rpc_url: Option<String>,
     /// Seconds to wait for each network
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0,
+        value_parser = crate::request::parse_seconds_number)]
     pub timeout: f64,
     /// Print balances as JSON
     #[arg(long)]
@@ -234,11 +235,13 @@ pub struct RequestArgs {
     #[arg(short = 'A', long, value_name = "AGENT", help_heading = "Request")]
     pub user_agent: Option<String>,
     /// Maximum time for the whole operation, in seconds
-    #[arg(short = 'm', long, value_name = "SECONDS", help_heading = "Request")]
-    pub max_time: Option<f64>,
+    #[arg(short = 'm', long, value_name = "SECONDS", help_heading = "Request",
+        value_parser = crate::request::parse_seconds)]
+    pub max_time: Option<std::time::Duration>,
     /// Maximum time to connect, in seconds
-    #[arg(long, value_name = "SECONDS", help_heading = "Request")]
-    pub connect_timeout: Option<f64>,
+    #[arg(long, value_name = "SECONDS", help_heading = "Request",
+        value_parser = crate::request::parse_seconds)]
+    pub connect_timeout: Option<std::time::Duration>,
     /// Do not verify the server's TLS certificate
     #[arg(short = 'k', long, help_heading = "Request")]
     pub insecure: bool,
@@ -349,7 +352,8 @@ pub enum HistoryCommand {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Seconds to wait for each RPC call
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0,
+        value_parser = crate::request::parse_seconds_number)]
     pub timeout: f64,
 }
 

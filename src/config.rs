@@ -79,14 +79,23 @@ pub struct Limits {
     pub daily: Option<UserAmount>,
 }
 
-/// A config.toml problem: `file:line:column: key: message`.
+/// A config.toml problem: `file:line:column: key: message` (`file: message` for the file as a
+/// whole, line 0).
 #[derive(Debug, thiserror::Error)]
-#[error("{}:{line}:{column}: {message}", path.display())]
+#[error("{}{}: {message}", path.display(), position(*line, *column))]
 pub struct ConfigError {
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
+}
+
+fn position(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{column}")
+    }
 }
 
 /// What config.toml resolves to once checked against the network table.
@@ -142,9 +151,34 @@ impl Source<'_> {
 impl Config {
     /// Reads `path` if it exists (a missing file is an empty config) and applies its networks,
     /// RPC URLs and assets to `networks`.
+    ///
+    /// A file other users can write is refused before it is read: whoever can write config.toml
+    /// can raise the spending caps, add a token or point a network at their own RPC.
     pub fn load(path: &Path, networks: &mut Networks) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
+        let whole = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message,
+        };
+        let read = std::fs::File::open(path).and_then(|mut f| {
+            let meta = f.metadata()?;
+            let mut text = String::new();
+            if let Some(why) = crate::fsutil::writable_by_others(&meta) {
+                return Ok(Err(why));
+            }
+            std::io::Read::read_to_string(&mut f, &mut text)?;
+            Ok(Ok(text))
+        });
+        let text = match read {
+            Ok(Ok(text)) => text,
+            Ok(Err(why)) => {
+                return Err(whole(format!(
+                    "other users can change this file ({why}), and with it the spending caps; \
+                     not using it until only you can write it (chmod 600 {})",
+                    path.display()
+                )));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
                 return Err(ConfigError {

@@ -200,7 +200,8 @@ impl Journal {
 
     /// Reads the journal under a shared lock; a missing journal is empty.
     pub fn read(&self) -> Result<Contents> {
-        let mut file = match File::open(&self.path) {
+        // Never through a symbolic link: see `crate::fsutil::open_nofollow`.
+        let mut file = match crate::fsutil::open_read_nofollow(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::default()),
             Err(e) => {
@@ -225,8 +226,7 @@ impl Journal {
         options.read(true).append(true).create(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&self.path)
+        let mut file = crate::fsutil::open_nofollow(&options, &self.path)
             .with_context(|| format!("cannot open the payment journal {}", self.path.display()))?;
         if new {
             // The file's own fsyncs do not make its directory entry durable: without this, a

@@ -17,7 +17,7 @@ use alloy_primitives::{Address, B256, Keccak256, hex};
 use alloy_signer_local::PrivateKeySigner;
 use eth_keystore::{EthKeystore, KdfType, KdfparamsType};
 use rand08::RngCore;
-use std::fs::{self, File};
+use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -232,8 +232,10 @@ fn encrypt(
     Ok(doc.to_string())
 }
 
+/// Reads a keystore file, never through a symbolic link (a link planted in the keystore
+/// directory would make the tool sign with a key of someone else's choosing).
 fn read_file(path: &Path) -> Result<(String, bool), Error> {
-    let file = File::open(path).map_err(io("read", path))?;
+    let file = crate::fsutil::open_read_nofollow(path).map_err(io("read", path))?;
     let meta = file.metadata().map_err(io("read", path))?;
     if !meta.is_file() {
         return Err(Error::Corrupt {
@@ -283,12 +285,38 @@ pub fn read(path: &Path, name: &str, origin: Origin) -> Result<Keystore, Error> 
     })
 }
 
-/// Decrypts a keystore file. A MAC mismatch is reported as a wrong password.
+/// Refuses a keystore whose directory other users can write: they could put a key of their
+/// choosing in its place (a sticky directory such as /tmp is fine: no one may replace another's
+/// file there).
+pub fn check_dir(path: &Path) -> Result<(), Error> {
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d,
+        None => Path::new("."),
+    };
+    let Ok(meta) = fs::metadata(dir) else {
+        return Ok(());
+    };
+    match crate::fsutil::writable_by_others(&meta) {
+        None => Ok(()),
+        Some(why) => Err(Error::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!(
+                "other users can change its directory {} ({why}); run: chmod 700 {}",
+                dir.display(),
+                dir.display()
+            ),
+        }),
+    }
+}
+
+/// Decrypts a keystore file. A MAC mismatch is reported as a wrong password. A keystore in a
+/// directory other users can write is refused first ([`check_dir`]).
 pub fn unlock(path: &Path, password: &SecretString) -> Result<PrivateKeySigner, Error> {
     let corrupt = |reason: String| Error::Corrupt {
         path: path.to_path_buf(),
         reason,
     };
+    check_dir(path)?;
     let (text, _) = read_file(path)?;
     let ks: EthKeystore =
         serde_json::from_str(&text).map_err(|e| corrupt(format!("not a v3 keystore: {e}")))?;

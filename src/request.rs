@@ -40,15 +40,86 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// A server silent for this long (no byte of the response) is given up on, even without `-m`.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn seconds(v: Option<f64>, flag: &str) -> Result<Option<Duration>> {
-    v.map(|s| {
-        if s.is_finite() && s > 0.0 {
-            Ok(Duration::from_secs_f64(s))
-        } else {
-            Err(UsageError(format!("{flag} must be a positive number of seconds")).into())
+/// The longest `-m` / `--connect-timeout` taken: a year. Beyond it a number is a mistake, and
+/// `Duration::from_secs_f64` panics on what does not fit a `Duration` (`1e300`, NaN, negative).
+pub const MAX_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
+
+/// clap's parser for a number of seconds (`-m 2.5`): a positive, finite number up to
+/// [`MAX_SECONDS`]; anything else is a usage error (exit 2), never a panic.
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !(value.is_finite() && value > 0.0 && value <= MAX_SECONDS) {
+        return Err(format!(
+            "'{text}' is out of range: a number of seconds above 0 and at most {MAX_SECONDS:.0} \
+             (a year)"
+        ));
+    }
+    Duration::try_from_secs_f64(value).map_err(|e| format!("'{text}': {e}"))
+}
+
+/// [`parse_seconds`] for a flag kept as a number of seconds (`--timeout`).
+pub fn parse_seconds_number(text: &str) -> Result<f64, String> {
+    parse_seconds(text).map(|d| d.as_secs_f64())
+}
+
+/// A URL as it may be shown or stored: a password in it (`http://user:secret@host/`) is
+/// replaced by `***`, the user name kept. Every URL the tool prints, writes to a file (the
+/// journal, `--save-terms`, `--receipt`) or puts in an error goes through this.
+pub struct SafeUrl<'a>(pub &'a reqwest::Url);
+
+impl std::fmt::Display for SafeUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.password().is_none() {
+            return f.write_str(self.0.as_str());
         }
-    })
-    .transpose()
+        let mut url = self.0.clone();
+        let _ = url.set_password(Some("***"));
+        f.write_str(url.as_str())
+    }
+}
+
+/// [`SafeUrl`] as a `String`.
+pub fn safe_url(url: &reqwest::Url) -> String {
+    SafeUrl(url).to_string()
+}
+
+/// A URL's text (from the command line, a `Location` header) with any password hidden, also
+/// when it does not parse as a whole.
+pub fn safe_url_text(text: &str) -> String {
+    match reqwest::Url::parse(text) {
+        // Without a password the text is shown as it came, not normalised.
+        Ok(url) if url.password().is_none() => text.to_owned(),
+        Ok(url) => safe_url(&url),
+        Err(_) => match text.split_once("://") {
+            // `scheme://user:secret@host…`: everything between `://` and the last `@` before
+            // the path is the userinfo.
+            Some((scheme, rest)) => {
+                let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+                match rest[..end].rfind('@') {
+                    Some(at) => {
+                        let user = rest[..at].split(':').next().unwrap_or("");
+                        format!("{scheme}://{user}:***@{}", &rest[at + 1..])
+                    }
+                    None => text.to_owned(),
+                }
+            }
+            None => text.to_owned(),
+        },
+    }
+}
+
+/// A reqwest error whose text names the URL (`error sending request for url (…)`), with the
+/// URL's password hidden.
+pub fn redact_error(mut e: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = e.url_mut()
+        && url.password().is_some()
+    {
+        let _ = url.set_password(Some("***"));
+    }
+    e
 }
 
 /// `@file` / `@-` / literal, as curl reads `-d`, `--data-binary` and `--json`.
@@ -76,7 +147,10 @@ fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {
 pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
     let url = reqwest::Url::parse(&args.url).map_err(|e| crate::error::Failed {
         status: crate::exit::ExitStatus::UrlMalformed,
-        message: format!("malformed URL '{}': {e}", args.url),
+        message: format!(
+            "malformed URL '{}': {e}",
+            crate::output::untrusted(&safe_url_text(&args.url))
+        ),
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(crate::error::Failed {
@@ -139,10 +213,9 @@ pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
         (None, false, false) => Method::GET,
     };
     let client = http::client(&ClientOptions {
-        connect_timeout: seconds(args.connect_timeout, "--connect-timeout")?
-            .or(Some(DEFAULT_CONNECT_TIMEOUT)),
+        connect_timeout: args.connect_timeout.or(Some(DEFAULT_CONNECT_TIMEOUT)),
         read_timeout: Some(DEFAULT_READ_TIMEOUT),
-        timeout: seconds(args.max_time, "--max-time")?,
+        timeout: args.max_time,
         insecure: args.insecure,
         user_agent: args.user_agent.clone(),
     })?;
@@ -172,9 +245,16 @@ pub const MAX_402_BODY: usize = 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum ReceiveError {
     #[error("{0}")]
-    Http(#[from] reqwest::Error),
+    Http(#[source] reqwest::Error),
     #[error("the 402 response body is larger than {} KiB; not reading it", MAX_402_BODY / 1024)]
     TooLarge,
+}
+
+impl From<reqwest::Error> for ReceiveError {
+    /// The error's URL loses its password: reqwest's text embeds it.
+    fn from(e: reqwest::Error) -> Self {
+        ReceiveError::Http(redact_error(e))
+    }
 }
 
 impl ReceiveError {
@@ -199,13 +279,35 @@ impl Received {
         Ok(chunk)
     }
 
-    /// Reads the rest of the body into [`Received::body`], whatever its size: for `inspect`,
-    /// which reads a free answer whole to recognise an HTML paywall.
-    pub async fn read_rest(&mut self) -> Result<(), ReceiveError> {
+    /// Reads the rest of the body into [`Received::body`], up to `limit` bytes in all: for
+    /// `inspect`, which reads a free answer to recognise an HTML paywall (its first MiB is
+    /// enough) and must not buffer an unbounded body. Returns whether the body was cut there;
+    /// the rest is never read.
+    pub async fn read_rest_within(&mut self, limit: usize) -> Result<bool, ReceiveError> {
         while let Some(chunk) = self.chunk().await? {
+            let room = limit.saturating_sub(self.body.len());
+            if chunk.len() > room {
+                self.body.extend_from_slice(&chunk[..room]);
+                self.rest = None;
+                return Ok(true);
+            }
             self.body.extend_from_slice(&chunk);
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// The status line and headers for `-v`, each value escaped and cut as any text from a
+    /// server shown on the terminal ([`crate::output::untrusted`]).
+    pub fn trace(&self) -> Vec<String> {
+        let mut lines = vec![format!("< HTTP {} {}", self.status, self.reason)];
+        for (n, v) in &self.headers {
+            lines.push(format!(
+                "< {}: {}",
+                crate::output::untrusted(n),
+                crate::output::untrusted(v)
+            ));
+        }
+        lines
     }
 }
 
@@ -326,12 +428,18 @@ impl Prepared {
             })?;
         let url = hop.url.join(location).map_err(|e| crate::error::Failed {
             status: crate::exit::ExitStatus::UrlMalformed,
-            message: format!("the redirect to '{location}' is not a valid URL: {e}"),
+            message: format!(
+                "the redirect to '{}' is not a valid URL: {e}",
+                crate::output::untrusted(&safe_url_text(location))
+            ),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(crate::error::Failed {
                 status: crate::exit::ExitStatus::UrlMalformed,
-                message: format!("refusing to follow a redirect to '{url}' (http and https only)"),
+                message: format!(
+                    "refusing to follow a redirect to '{}' (http and https only)",
+                    crate::output::untrusted(&safe_url(&url))
+                ),
             }
             .into());
         }
@@ -354,13 +462,46 @@ impl Prepared {
 
     /// The request line and headers for `-v`, with payment headers redacted.
     pub fn trace(hop: &Hop, extra: Option<&str>) -> Vec<String> {
-        let mut lines = vec![format!("> {} {}", hop.method, hop.url)];
+        let mut lines = vec![format!("> {} {}", hop.method, SafeUrl(&hop.url))];
         for (n, v) in &hop.headers {
-            lines.push(format!("> {}: {}", n, v.to_str().unwrap_or("(binary)")));
+            let value = v.to_str().unwrap_or("(binary)");
+            lines.push(format!("> {}: {}", n, crate::output::untrusted(value)));
         }
         if let Some(n) = extra {
             lines.push(format!("> {n}: (redacted: a signed payment authorization)"));
         }
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_never_shown() {
+        let url = reqwest::Url::parse("http://alice:s3cret@host:8080/p?q=1").unwrap();
+        assert_eq!(safe_url(&url), "http://alice:***@host:8080/p?q=1");
+        let plain = reqwest::Url::parse("http://alice@host/p").unwrap();
+        assert_eq!(safe_url(&plain), "http://alice@host/p");
+        assert_eq!(
+            safe_url_text("http://bob:hunter2@exa mple/x"),
+            "http://bob:***@exa mple/x"
+        );
+        assert_eq!(safe_url_text("not a url"), "not a url");
+    }
+
+    #[test]
+    fn seconds_out_of_range_are_refused_not_panicked_on() {
+        assert_eq!(parse_seconds("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(
+            parse_seconds("31536000"),
+            Ok(Duration::from_secs(31_536_000))
+        );
+        for bad in [
+            "1e300", "-1", "0", "NaN", "nan", "inf", "-inf", "31536001", "", "x", "1e19",
+        ] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -58,6 +58,26 @@ impl Paths {
         })
     }
 
+    /// The files an output flag must never overwrite: the journal, config.toml and every file
+    /// in the keystore directories (and `X402_KEYSTORE`'s).
+    pub fn protected_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![
+            crate::journal::Journal::new(&self.home)
+                .path()
+                .to_path_buf(),
+            self.config.clone(),
+        ];
+        for (dir, _) in self.account_dirs() {
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                files.extend(entries.flatten().map(|e| e.path()));
+            }
+        }
+        if let Some(k) = std::env::var_os(env_vars::X402_KEYSTORE).filter(|v| !v.is_empty()) {
+            files.push(PathBuf::from(k));
+        }
+        files
+    }
+
     /// Where `--account NAME` looks, in order.
     pub fn account_dirs(&self) -> Vec<(PathBuf, Origin)> {
         let mut dirs = vec![(self.keystores.clone(), Origin::X402)];
@@ -82,6 +102,19 @@ impl<'p> Context<'p> {
         let config = Config::load(&paths.config, &mut networks)?;
         if config_flag.is_some() && config.path.is_none() {
             return Err(UsageError(format!("{}: no such file", paths.config.display())).into());
+        }
+        // Whoever can write the home can replace config.toml (and raise the caps), the journal
+        // or a keystore: said before anything else, on every command.
+        if let Some(why) = std::fs::metadata(&paths.home)
+            .ok()
+            .and_then(|m| crate::fsutil::writable_by_others(&m))
+        {
+            printer.warn(format!(
+                "OTHER USERS CAN CHANGE {} ({why}): they can replace config.toml and raise the \
+                 spending caps, or rewrite the payment journal; run: chmod 700 {}",
+                paths.home.display(),
+                paths.home.display()
+            ));
         }
         Ok(Self {
             printer,
@@ -132,6 +165,7 @@ impl<'p> Context<'p> {
     /// then a hidden prompt on the terminal.
     pub fn password(&self, args: &PasswordArgs, prompt: &str) -> Result<SecretString> {
         if let Some(path) = self.password_file(args) {
+            self.warn_if_readable(&path);
             return read_password_file(&path);
         }
         prompt_hidden(prompt)
@@ -140,6 +174,7 @@ impl<'p> Context<'p> {
     /// A new keystore's password: from the file, or typed twice at a hidden prompt.
     pub fn new_password(&self, args: &PasswordArgs) -> Result<SecretString> {
         if let Some(path) = self.password_file(args) {
+            self.warn_if_readable(&path);
             return read_password_file(&path);
         }
         let first = prompt_hidden("New keystore password: ")?;
@@ -183,6 +218,34 @@ impl<'p> Context<'p> {
                 }
                 other => return Ok(other?),
             }
+        }
+    }
+
+    /// A password file other users can read is warned about, as a keystore is.
+    fn warn_if_readable(&self, path: &Path) {
+        if std::fs::metadata(path).is_ok_and(|m| crate::fsutil::readable_by_others(&m)) {
+            self.printer.warn(format!(
+                "the password file {} can be read by other users; run: chmod 600 {}",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+
+    /// Refuses `path` as an output (`-o`, `--receipt`) when it is, by identity, the journal,
+    /// config.toml or a keystore: writing there would destroy it.
+    /// `keystore` is a `--keystore` file also to protect.
+    pub fn refuse_overwrite(&self, path: &Path, flag: &str, keystore: Option<&Path>) -> Result<()> {
+        let mut protected = self.paths.protected_files();
+        protected.extend(keystore.map(Path::to_path_buf));
+        match crate::fsutil::same_file_as(path, &protected) {
+            None => Ok(()),
+            Some(file) => Err(UsageError(format!(
+                "{flag} {}: that is {}; refusing to overwrite it",
+                path.display(),
+                file.display()
+            ))
+            .into()),
         }
     }
 

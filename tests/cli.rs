@@ -23,3 +23,7 @@ mod safety;
 
 // Hostile servers: what must not be paid is not paid, and nothing panics.
 mod hostile;
+
+// Hardening: passwords in URLs, server text on the terminal, bounded work, the tool's own
+// files, numbers from the command line.
+mod hardening;

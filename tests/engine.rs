@@ -364,8 +364,15 @@ fn exit_2_usage_errors_send_nothing() {
     let out = get(&env, &server.url("/v2"), &["-H", "no colon here"]);
     error_line(&out, 2, "header 'no colon here' is not 'Name: value'");
     no_stdout(&out);
+    // Seconds are parsed by clap, as --max-amount is: its usage error, exit 2.
     let out = get(&env, &server.url("/v2"), &["-m", "0"]);
-    error_line(&out, 2, "--max-time must be a positive number");
+    assert_eq!(out.status.code(), Some(2));
+    let err = support::stderr(&out);
+    assert!(
+        err.starts_with("error: invalid value '0' for '--max-time <SECONDS>'")
+            && err.contains("out of range"),
+        "{err}"
+    );
     assert_eq!(server.requests().len(), 0);
 }
 

@@ -19,12 +19,16 @@ use crate::exit::ExitStatus;
 use crate::fsutil::{Replacement, replace_file};
 use crate::journal::{self, Journal, Outcome as JournalOutcome, Signed, Status};
 use crate::output::Printer;
+use crate::output::untrusted;
 use crate::payment;
 use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
-use crate::request::{Hop, Prepared, ReceiveError, Received, count_redirect, is_redirect};
+use crate::request::{
+    Hop, Prepared, ReceiveError, Received, SafeUrl, count_redirect, is_redirect, safe_url,
+    safe_url_text,
+};
 use crate::rpc::Rpc;
 use crate::settings::Context;
 use anyhow::{Context as _, Result};
@@ -66,6 +70,12 @@ impl Outcome {
 }
 
 pub async fn run(ctx: &Context<'_>, args: GetArgs) -> Result<ExitStatus> {
+    // Before anything is sent: neither output may be the journal, config.toml or a keystore.
+    for (flag, out) in [("-o", &args.output), ("--receipt", &args.receipt)] {
+        if let Some(path) = out {
+            ctx.refuse_overwrite(path, flag, args.account.keystore.as_deref())?;
+        }
+    }
     let mut outcome = Outcome::default();
     let result = fetch(ctx, &args, &mut outcome).await;
     if let Some(path) = &args.receipt {
@@ -135,21 +145,25 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             Err(ReceiveError::TooLarge) => {
                 return Err(failed(
                     ExitStatus::TooLarge,
-                    format!("{}: {}", hop.url, ReceiveError::TooLarge),
+                    format!("{}: {}", SafeUrl(&hop.url), ReceiveError::TooLarge),
                 ));
             }
             Err(e) => {
-                return Err(receive_error(e).context(format!("request to {} failed", hop.url)));
+                return Err(
+                    receive_error(e).context(format!("request to {} failed", SafeUrl(&hop.url)))
+                );
             }
         };
-        p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+        for line in resp.trace() {
+            p.detail(line);
+        }
         let mut resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
                 return Err(failed(
                     ExitStatus::Rejected,
                     format!(
                         "{} asks for payment again after it was paid in this call; not paying twice",
-                        hop.url
+                        SafeUrl(&hop.url)
                     ),
                 ));
             }
@@ -183,7 +197,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             count_redirect(&mut redirects, args.redirects)?;
             // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
-            p.detail(format!("following the redirect to {}", next.url));
+            p.detail(format!("following the redirect to {}", SafeUrl(&next.url)));
             hop = next;
             continue;
         }
@@ -280,7 +294,7 @@ async fn answer_402(
         journal::open_payment_for(
             &contents.payments,
             hop.method.as_str(),
-            hop.url.as_str(),
+            &safe_url(&hop.url),
             &request_hash,
             unix_now(),
         )
@@ -318,7 +332,7 @@ async fn answer_402(
     if !paid_urls.is_empty() {
         p.warn(format!(
             "a redirect after the payment led to another 402 ({}): a second payment",
-            hop.url
+            SafeUrl(&hop.url)
         ));
         if !interactive {
             outcome.status = "declined";
@@ -327,7 +341,7 @@ async fn answer_402(
                 format!(
                     "not making a second payment in one call without a person to confirm it; \
                      run `x402 get {}` to pay it",
-                    hop.url
+                    SafeUrl(&hop.url)
                 ),
             ));
         }
@@ -390,7 +404,7 @@ async fn answer_402(
 
     locked.append_signed(Signed {
         time: Timestamp::now(),
-        url: hop.url.to_string(),
+        url: safe_url(&hop.url),
         method: hop.method.to_string(),
         body_sha256: request_hash,
         version: challenge.version,
@@ -446,7 +460,9 @@ async fn send_paid(
         drop(spinner);
         let err = match result {
             Ok(resp) => {
-                p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+                for line in resp.trace() {
+                    p.detail(line);
+                }
                 return Ok(resp);
             }
             Err(e) => e,
@@ -823,7 +839,7 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
     let p = ctx.printer;
     p.info(format!(
         "{} asks {} on {} (x402 v{})",
-        hop.url,
+        SafeUrl(&hop.url),
         q.price(),
         q.network,
         c.version
@@ -832,11 +848,11 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
     // The resource the server says is being sold, when it is not the URL asked for.
     let resource = c.resource.as_ref().and_then(|r| r.url.as_deref());
     if let Some(r) = resource.filter(|r| !r.is_empty() && *r != hop.url.as_str()) {
-        p.info(format!("  resource  {r}"));
+        p.info(format!("  resource  {}", untrusted(&safe_url_text(r))));
     }
     let description = c.resource.as_ref().and_then(|r| r.description.as_deref());
     if let Some(d) = description.filter(|d| !d.is_empty()) {
-        p.info(format!("  for       {d}"));
+        p.info(format!("  for       {}", untrusted(d)));
     }
 }
 
@@ -865,11 +881,9 @@ async fn deliver(
         out.write(&head)?;
         if with_body {
             out.write(&r.body)?;
-            while let Some(chunk) = r
-                .chunk()
-                .await
-                .map_err(|e| receive_error(e).context(format!("request to {} failed", hop.url)))?
-            {
+            while let Some(chunk) = r.chunk().await.map_err(|e| {
+                receive_error(e).context(format!("request to {} failed", SafeUrl(&hop.url)))
+            })? {
                 out.write(&chunk)?;
             }
         }
@@ -915,13 +929,14 @@ impl<'a> Sink<'a> {
         if special || std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
             return in_place();
         }
-        // A symbolic link is written through: the file it names is the one replaced.
+        // A symbolic link is written through: the file it names is the one replaced, once the
+        // kernel has let the link be opened as curl would open it.
         let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let target = if is_link {
-            match std::fs::canonicalize(path) {
-                Ok(t) => t,
+            match crate::fsutil::follow_link_as_open(path)? {
+                Some(t) => t,
                 // Dangling: opening it creates the file it names.
-                Err(_) => return in_place(),
+                None => return in_place(),
             }
         } else {
             path.to_path_buf()

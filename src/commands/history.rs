@@ -146,13 +146,13 @@ fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Resu
             pay.signed.network_name,
             pay.signed.pay_to,
             pay.signed.method,
-            pay.signed.url
+            crate::output::untrusted(&crate::request::safe_url_text(&pay.signed.url))
         );
         if let Some(tx) = &pay.transaction {
-            line.push_str(&format!("  tx {tx}"));
+            line.push_str(&format!("  tx {}", crate::output::untrusted(tx)));
         }
         if let Some(r) = &pay.reason {
-            line.push_str(&format!("  ({r})"));
+            line.push_str(&format!("  ({})", crate::output::untrusted(r)));
         }
         p.result(&line)?;
     }
@@ -237,7 +237,7 @@ async fn check(
         let data = json!({
             "checked": findings.iter().map(|f| json!({
                 "nonce": f.payment.signed.nonce,
-                "url": f.payment.signed.url,
+                "url": crate::request::safe_url_text(&f.payment.signed.url),
                 "network": f.payment.signed.network,
                 "before": f.payment.status,
                 "after": f.status.unwrap_or(f.payment.status),
@@ -341,7 +341,7 @@ async fn check_one(ctx: &Context<'_>, client: &reqwest::Client, payment: Payment
     };
     if let Err(e) = result {
         f.error = true;
-        f.note = format!("cannot ask {url}: {e}");
+        f.note = format!("cannot ask {}: {e}", crate::request::safe_url_text(&url));
     }
     f
 }

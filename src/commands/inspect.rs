@@ -19,7 +19,7 @@ use crate::payment::challenge::{
     self, Challenge, ChallengeError, PAYMENT_REQUIRED_HEADER, Problem, Requirement, Source,
 };
 use crate::payment::policy::{self, CapError, DEFAULT_MAX_AMOUNT, Quote};
-use crate::request::{self, Prepared, Received};
+use crate::request::{self, Prepared, Received, SafeUrl, safe_url};
 use crate::settings::Context;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -27,6 +27,9 @@ use serde_json::{Value, json};
 use std::error::Error as _;
 
 pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
+    if let Some(path) = &args.save_terms {
+        ctx.refuse_overwrite(path, "--save-terms", None)?;
+    }
     let mut prepared = request::prepare(&args.request)?;
     let preferred = preferred_networks(ctx, &args.networks)?;
     let mut hop = prepared.first_hop();
@@ -35,14 +38,14 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
         let resp = prepared
             .send_hop(&hop, None)
             .await
-            .with_context(|| format!("request to {} failed", hop.url))?;
+            .with_context(|| format!("request to {} failed", SafeUrl(&hop.url)))?;
         if !(args.redirects.location && request::is_redirect(resp.status)) {
             break resp;
         }
         request::count_redirect(&mut redirects, args.redirects)?;
         let next = prepared.redirect(&hop, &resp)?;
         ctx.printer
-            .detail(format!("following the redirect to {}", next.url));
+            .detail(format!("following the redirect to {}", SafeUrl(&next.url)));
         hop = next;
     };
     // The report is about the request that got this answer.
@@ -50,10 +53,19 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     prepared.url = hop.url;
     prepared.headers = hop.headers;
     prepared.body = hop.body;
-    // A free answer is read whole, to recognise an x402 paywall page served without a 402.
-    resp.read_rest()
+    // A free answer is read, to its first MiB, to recognise an x402 paywall page served
+    // without a 402 (a 402's body was read with its head, bounded the same way).
+    let cut = resp
+        .read_rest_within(request::MAX_402_BODY)
         .await
-        .with_context(|| format!("request to {} failed", prepared.url))?;
+        .with_context(|| format!("request to {} failed", SafeUrl(&prepared.url)))?;
+    if cut {
+        ctx.printer.detail(format!(
+            "read only the first {} KiB of the HTTP {} body",
+            request::MAX_402_BODY / 1024,
+            resp.status
+        ));
+    }
     let sent = Sent::of(&prepared, args.request.user_agent.as_deref());
     let has_header = resp.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER) && !value.trim().is_empty()
@@ -115,7 +127,7 @@ fn save_terms(
         }
         .into());
     };
-    let terms = crate::payment::terms::Terms::from_quote(prepared.url.as_str(), quote);
+    let terms = crate::payment::terms::Terms::from_quote(&safe_url(&prepared.url), quote);
     let text = serde_json::to_string_pretty(&terms)? + "\n";
     let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(d) => d.to_path_buf(),
@@ -244,10 +256,11 @@ fn free(
     let location = (300..400)
         .contains(&resp.status)
         .then(|| header(resp, "location"))
-        .flatten();
+        .flatten()
+        .map(request::safe_url_text);
     if args.json {
         ctx.printer.json(&json!({
-            "url": prepared.url.as_str(),
+            "url": safe_url(&prepared.url),
             "method": prepared.method.as_str(),
             "status": resp.status,
             "reason": resp.reason,
@@ -257,7 +270,9 @@ fn free(
     } else {
         let mut line = format!(
             "no payment needed: {} answered HTTP {} {}",
-            prepared.url, resp.status, resp.reason
+            SafeUrl(&prepared.url),
+            resp.status,
+            resp.reason
         );
         line = line.trim_end().to_owned();
         // Servers price a route per method: HEAD or POST may be free where GET is not.
@@ -265,7 +280,10 @@ fn free(
             line.push_str(&format!(" to a {} request", prepared.method));
         }
         if let Some(to) = location {
-            line.push_str(&format!(" (a redirect to {to}, not followed)"));
+            line.push_str(&format!(
+                " (a redirect to {}, not followed)",
+                crate::output::untrusted(&to)
+            ));
         }
         ctx.printer.result(&line)?;
     }
@@ -306,7 +324,7 @@ fn unreadable(
     };
     let message = format!(
         "cannot read {what} from {} (step: {step}): {error}",
-        prepared.url
+        SafeUrl(&prepared.url)
     );
     let mut causes = Vec::new();
     let mut source = error.source();
@@ -344,7 +362,7 @@ fn unreadable(
     };
     if args.json {
         let data = json!({
-            "url": prepared.url.as_str(),
+            "url": safe_url(&prepared.url),
             "status": resp.status,
             "payment_required": true,
             "readable": false,
@@ -607,12 +625,13 @@ impl Report {
         }
 
         let resource = c.resource.as_ref().map(|r| ResourceView {
-            url: r.url.clone(),
+            // A server may echo the URL it was asked, password and all.
+            url: r.url.as_deref().map(request::safe_url_text),
             description: r.description.clone(),
             mime_type: r.mime_type.clone(),
         });
         Report {
-            url: prepared.url.to_string(),
+            url: safe_url(&prepared.url),
             status: resp.status,
             payment_required: true,
             x402_version: c.version,
@@ -724,9 +743,15 @@ impl Report {
 /// Values start in this column, so labels and values line up at both levels.
 const VALUE_COLUMN: usize = 11;
 
-/// One `label  value` line; `indent` is "" or "  ".
+/// The most characters of one value shown in a row: enough for an `extra` or `extensions`
+/// object; a longer value from a server is cut with a marker.
+const MAX_ROW_VALUE_CHARS: usize = 1000;
+
+/// One `label  value` line; `indent` is "" or "  ". The value, which holds text from the
+/// server, cannot break the line or reorder it ([`crate::output::untrusted_within`]).
 fn row(out: &mut Vec<String>, indent: &str, label: &str, value: &str) {
     let width = VALUE_COLUMN.saturating_sub(indent.len() + 1);
+    let value = crate::output::untrusted_within(value, MAX_ROW_VALUE_CHARS);
     out.push(
         format!("{indent}{label:<width$} {value}")
             .trim_end()

@@ -437,7 +437,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             network: net.name.clone(),
             caip2: net.caip2(),
             chain_id: net.chain_id,
-            rpc_url: rpc_url.clone(),
+            rpc_url: rpc_url.as_deref().map(crate::request::safe_url_text),
             tokens: vec![],
             native: None,
             error: None,

@@ -11,8 +11,9 @@
 //! [`Challenge::problems`]), so `inspect` can show a broken offer and the signer can refuse it.
 //!
 //! Depends on nothing but `serde_json`, `alloy-primitives`, the lenient base64 decoder in
-//! [`super::header`] and, to compare an offer with its known token, the network table's types.
-//! No I/O, no printing; malformed input never panics.
+//! [`super::header`], to compare an offer with its known token, the network table's types, and
+//! [`crate::output::untrusted`] to quote a server's value in a departure (escaped and cut, so a
+//! message never grows with the input). No I/O, no printing; malformed input never panics.
 
 use std::fmt;
 
@@ -25,6 +26,15 @@ use crate::network::{Asset, Network, TransferMethod};
 
 /// Header carrying the v2 challenge (`specs/transports-v2/http.md`).
 pub const PAYMENT_REQUIRED_HEADER: &str = "PAYMENT-REQUIRED";
+
+/// The most `accepts` entries read from one 402; the rest are left out with a departure noted.
+pub const MAX_ACCEPTS: usize = 64;
+
+/// A JSON value from the server in an error line: escaped and cut, never the size of the input.
+fn shown_value(v: &Value) -> String {
+    let text = v.to_string();
+    crate::output::untrusted_within(&text, 80)
+}
 
 /// Largest number of decimal digits a uint256 can have (2^256 - 1 has 78).
 const MAX_UINT256_DIGITS: usize = 78;
@@ -123,7 +133,7 @@ pub enum ChallengeError {
     #[error("x402 document in the {0} is not a json object")]
     NotObject(Source),
     /// `x402Version` is neither 1 nor 2 (holds the value as sent).
-    #[error("unsupported x402Version {0}")]
+    #[error("unsupported x402Version {}", shown_value(.0))]
     UnsupportedVersion(Value),
     /// A structurally required top-level field is absent.
     #[error("x402 document is missing the required field {field}")]
@@ -485,7 +495,10 @@ fn differences(body: &[Requirement], header: &[Requirement]) -> String {
             header.len()
         );
     }
-    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "missing".to_owned());
+    let shown = |v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "missing".to_owned(), crate::output::untrusted)
+    };
     let mut found = Vec::new();
     for (b, h) in body.iter().zip(header) {
         let (nb, nh) = (term(b), term(h));
@@ -560,8 +573,20 @@ fn build(
             });
         }
     };
+    // A sane 402 offers a handful of options; more than MAX_ACCEPTS are not read, so a hostile
+    // one cannot make every later step (judging, showing, comparing) work through thousands.
+    if accepts.len() > MAX_ACCEPTS {
+        problems.push(Problem::new(
+            "accepts",
+            format!(
+                "has {} options; only the first {MAX_ACCEPTS} are read",
+                accepts.len()
+            ),
+        ));
+    }
     let accepts: Vec<Requirement> = accepts
         .iter()
+        .take(MAX_ACCEPTS)
         .enumerate()
         .map(|(i, raw)| Requirement::parse(i, raw, version))
         .collect();
@@ -1119,8 +1144,10 @@ impl Requirement {
                 out.push(Problem::new(
                     &format!("extra.{key}"),
                     format!(
-                        "is '{sent}', but {} on {} signs with eip-712 {key} '{expected}'",
-                        asset.symbol, network.name
+                        "is '{}', but {} on {} signs with eip-712 {key} '{expected}'",
+                        crate::output::untrusted(sent),
+                        asset.symbol,
+                        network.name
                     ),
                 ));
             }
@@ -1180,6 +1207,27 @@ mod tests {
 
     fn v2(doc: &str) -> Challenge {
         parse_payment_required(&header_doc(doc), b"{}").expect(doc)
+    }
+
+    #[test]
+    fn more_than_max_accepts_are_read_up_to_the_bound_with_a_departure() {
+        let many = vec![SPEC_V2_ACCEPTED_JSON; MAX_ACCEPTS * 100].join(",");
+        let c = v2(&format!(
+            r#"{{"x402Version":2,"resource":{{"url":"u"}},"accepts":[{many}]}}"#
+        ));
+        assert_eq!(c.accepts.len(), MAX_ACCEPTS);
+        let p = c.problems.iter().find(|p| p.field == "accepts").unwrap();
+        assert_eq!(p.message, "has 6400 options; only the first 64 are read");
+    }
+
+    #[test]
+    fn an_error_does_not_grow_with_the_input() {
+        let huge = "9".repeat(100_000);
+        let doc = format!(r#"{{"x402Version":"{huge}\n\u001b[2J","accepts":[{{}}]}}"#);
+        let e = parse_payment_required(&header_doc(&doc), b"").unwrap_err();
+        let text = e.to_string();
+        assert!(text.len() < 200, "{text}");
+        assert!(!text.contains('\n') && !text.contains('\u{1b}'), "{text}");
     }
 
     fn spec_v2() -> Challenge {

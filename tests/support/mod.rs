@@ -52,10 +52,13 @@ impl Env {
         self.dir.path().join(name)
     }
 
-    /// A file holding `password` on its first line.
+    /// A file holding `password` on its first line, readable by its owner only (as a password
+    /// file should be: one other users can read is warned about).
     pub fn password_file(&self, password: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
         let p = self.dir.path().join(format!("pw-{}", password.len()));
         std::fs::write(&p, format!("{password}\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         p
     }
 
