@@ -6,13 +6,15 @@ use crate::cli::{CheckArgs, HistoryArgs, HistoryCommand};
 use crate::error::{Failed, UsageError};
 use crate::exit::ExitStatus;
 use crate::journal::{Journal, Outcome, Payment, Status};
-use crate::rpc::{AUTHORIZATION_USED_TOPIC, Rpc, TRANSFER_TOPIC};
+use crate::rpc::{AUTHORIZATION_USED_TOPIC, Rpc, TRANSFER_TOPIC, topic_address};
 use crate::settings::Context;
 use alloy_primitives::{Address, B256, U256};
 use anyhow::Result;
+use colored::Colorize as _;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::io::IsTerminal as _;
 
 pub async fn run(ctx: &Context<'_>, args: HistoryArgs) -> Result<ExitStatus> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
@@ -79,28 +81,53 @@ fn payment_json(p: &Payment) -> Value {
     v
 }
 
-/// Totals of what moved or may still move, per UTC day, network and asset.
+/// Totals of what moved or may still move, per UTC day, network and asset: `amount` is all of
+/// it (what the daily budget counts), `settled` what the chain (or the server) says moved, and
+/// `open` what was signed and sent and may still move (pending, unknown, rejected, disputed).
 fn totals(payments: &[&Payment]) -> Vec<Value> {
-    let mut sums: BTreeMap<(String, String, Address), (U256, u32, &Payment)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Sum {
+        all: (U256, u32),
+        settled: (U256, u32),
+        open: (U256, u32),
+    }
+    let mut sums: BTreeMap<(String, String, Address), (Sum, &Payment)> = BTreeMap::new();
     for p in payments.iter().filter(|p| p.status.may_move_money()) {
         let day = p.signed.time.strftime("%Y-%m-%d").to_string();
-        let e = sums
+        let (sum, _) = sums
             .entry((day, p.signed.network.clone(), p.signed.asset))
-            .or_insert((U256::ZERO, 0, p));
-        e.0 = e.0.saturating_add(p.signed.amount);
-        e.1 += 1;
+            .or_insert((Sum::default(), p));
+        let add = |part: &mut (U256, u32)| {
+            part.0 = part.0.saturating_add(p.signed.amount);
+            part.1 += 1;
+        };
+        add(&mut sum.all);
+        if p.status == Status::Settled {
+            add(&mut sum.settled);
+        } else {
+            add(&mut sum.open);
+        }
     }
+    let part = |(sum, count): (U256, u32), p: &Payment| {
+        json!({
+            "amount": sum.to_string(),
+            "amountDecimal": amount::format_units(sum, p.signed.decimals),
+            "payments": count,
+        })
+    };
     sums.into_iter()
-        .map(|((day, network, asset), (sum, count, p))| {
+        .map(|((day, network, asset), (sum, p))| {
             json!({
                 "day": day,
                 "network": network,
                 "networkName": p.signed.network_name,
                 "asset": asset.to_checksum(None),
                 "symbol": p.signed.symbol,
-                "amount": sum.to_string(),
-                "amountDecimal": amount::format_units(sum, p.signed.decimals),
-                "payments": count,
+                "amount": sum.all.0.to_string(),
+                "amountDecimal": amount::format_units(sum.all.0, p.signed.decimals),
+                "payments": sum.all.1,
+                "settled": part(sum.settled, p),
+                "open": part(sum.open, p),
             })
         })
         .collect()
@@ -137,11 +164,13 @@ fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Resu
         p.info(format!("no payments in {}", journal.path().display()));
         return Ok(ExitStatus::Success);
     }
+    // `disputed` in red when stdout is a terminal that takes colour; the rest of the line is
+    // cleaned of control characters (server text) as every result line is.
+    let red =
+        std::io::stdout().is_terminal() && colored::control::SHOULD_COLORIZE.should_colorize();
     for pay in &shown {
-        let mut line = format!(
-            "{}  {:<9} {:>14}  {:<14} {}  {} {}",
-            pay.signed.time.strftime("%Y-%m-%d %H:%M:%S"),
-            pay.status.as_str(),
+        let mut rest = format!(
+            " {:>14}  {:<14} {}  {} {}",
             price(pay),
             pay.signed.network_name,
             pay.signed.pay_to,
@@ -149,24 +178,46 @@ fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Resu
             pay.signed.url
         );
         if let Some(tx) = &pay.transaction {
-            line.push_str(&format!("  tx {tx}"));
+            rest.push_str(&format!("  tx {tx}"));
         }
         if let Some(r) = &pay.reason {
-            line.push_str(&format!("  ({r})"));
+            rest.push_str(&format!("  ({r})"));
         }
-        p.result(&line)?;
+        let status = format!("{:<9}", pay.status.as_str());
+        let status = if red && pay.status == Status::Disputed {
+            status.red().bold().to_string()
+        } else {
+            status
+        };
+        let line = format!(
+            "{}  {status}{}\n",
+            pay.signed.time.strftime("%Y-%m-%d %H:%M:%S"),
+            crate::output::clean(&rest)
+        );
+        p.result_bytes(line.as_bytes())?;
     }
     p.info("");
-    p.info("totals (settled, pending and unknown payments, per UTC day):");
+    p.info(
+        "totals per UTC day (settled, and still open: signed and sent, not yet shown used, \
+         expired or cancelled on-chain; both count against the daily limit):",
+    );
     for t in &totals {
+        let s = |k: &str| t[k].as_str().unwrap_or("").to_string();
+        let count = |n: &Value| {
+            let n = n.as_u64().unwrap_or(0);
+            format!("{n} payment{}", if n == 1 { "" } else { "s" })
+        };
         p.info(format!(
-            "  {}  {:>14} {}  on {}  ({} payment{})",
-            t["day"].as_str().unwrap_or(""),
-            t["amountDecimal"].as_str().unwrap_or(""),
-            t["symbol"].as_str().unwrap_or(""),
-            t["networkName"].as_str().unwrap_or(""),
-            t["payments"],
-            if t["payments"] == 1 { "" } else { "s" }
+            "  {}  {:>14} {}  on {}  ({}: settled {} in {}, open {} in {})",
+            s("day"),
+            s("amountDecimal"),
+            s("symbol"),
+            s("networkName"),
+            count(&t["payments"]),
+            t["settled"]["amountDecimal"].as_str().unwrap_or(""),
+            count(&t["settled"]["payments"]),
+            t["open"]["amountDecimal"].as_str().unwrap_or(""),
+            count(&t["open"]["payments"]),
         ));
     }
     Ok(ExitStatus::Success)
@@ -198,10 +249,8 @@ async fn check(
     let todo: Vec<Payment> = selected(&contents.payments, args, since)
         .into_iter()
         .filter(|p| {
-            matches!(
-                p.status,
-                Status::Pending | Status::Unknown | Status::Settled | Status::Disputed
-            ) && !p.verified
+            (p.status.is_open() || matches!(p.status, Status::Settled | Status::Disputed))
+                && !p.verified
         })
         .cloned()
         .collect();
@@ -267,7 +316,7 @@ async fn check(
         return Ok(ExitStatus::Success);
     }
     if findings.is_empty() {
-        p.info("nothing to check: no pending, unknown or unverified settled payments");
+        p.info("nothing to check: no pending, unknown, rejected or unverified settled payments");
     }
     for f in &findings {
         let after = f.status.unwrap_or(f.payment.status);
@@ -356,8 +405,25 @@ async fn authorization_used(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
     let used = rpc.authorization_state(s.asset, s.payer, nonce).await?;
     let now = Timestamp::now().as_second() as u64;
     if used {
+        // authorizationState is true for a cancelled nonce too: the events tell which.
+        if f.payment.status != Status::Settled
+            && let Some(tx) = find_authorization_tx(
+                rpc,
+                s.asset,
+                s.payer,
+                nonce,
+                &crate::rpc::authorization_canceled_topic(),
+            )
+            .await
+        {
+            f.status = Some(Status::Cancelled);
+            f.note = format!("cancelled on-chain in {tx}: it can never move money");
+            f.transaction = Some(tx);
+            return Ok(());
+        }
         f.status = Some(Status::Settled);
-        f.transaction = find_authorization_tx(rpc, s.asset, s.payer, nonce).await;
+        f.transaction =
+            find_authorization_tx(rpc, s.asset, s.payer, nonce, AUTHORIZATION_USED_TOPIC).await;
         f.note = match &f.transaction {
             Some(tx) => format!("used on-chain in {tx}"),
             None => "used on-chain (authorizationState)".into(),
@@ -385,13 +451,14 @@ async fn authorization_used(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
     Ok(())
 }
 
-/// The transaction that used the authorization, from its `AuthorizationUsed` event, when the
-/// node can search its logs.
+/// The transaction that used (or cancelled) the authorization, from its `AuthorizationUsed`
+/// (`AuthorizationCanceled`) event, when the node can search its logs.
 async fn find_authorization_tx(
     rpc: &Rpc<'_>,
     token: Address,
     authorizer: Address,
     nonce: B256,
+    event: &str,
 ) -> Option<String> {
     let logs = rpc
         .call(
@@ -400,7 +467,7 @@ async fn find_authorization_tx(
                 "address": token,
                 "fromBlock": "earliest",
                 "toBlock": "latest",
-                "topics": [AUTHORIZATION_USED_TOPIC, topic_address(authorizer), nonce],
+                "topics": [event, topic_address(authorizer), nonce],
             }]),
         )
         .await
@@ -410,10 +477,6 @@ async fn find_authorization_tx(
         .get("transactionHash")?
         .as_str()
         .map(str::to_string)
-}
-
-fn topic_address(a: Address) -> String {
-    format!("0x{:0>64}", alloy_primitives::hex::encode(a))
 }
 
 /// For a settled payment: the receipt must succeed and hold a Transfer of exactly the amount
