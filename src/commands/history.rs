@@ -2,7 +2,7 @@
 //! `x402 history check`: what the chain says about them.
 
 use crate::amount;
-use crate::cli::{CheckArgs, HistoryArgs, HistoryCommand};
+use crate::cli::{CancelArgs, CheckArgs, HistoryArgs, HistoryCommand};
 use crate::error::{Failed, UsageError};
 use crate::exit::ExitStatus;
 use crate::journal::{Journal, Outcome, Payment, Status};
@@ -21,6 +21,7 @@ pub async fn run(ctx: &Context<'_>, args: HistoryArgs) -> Result<ExitStatus> {
     match &args.command {
         None => list(ctx, &args, since),
         Some(HistoryCommand::Check(check_args)) => check(ctx, &args, since, check_args).await,
+        Some(HistoryCommand::Cancel(cancel_args)) => cancel(ctx, &args, cancel_args).await,
     }
 }
 
@@ -554,4 +555,253 @@ async fn verify_transfer(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `x402 history cancel NONCE`: makes an open authorization worthless on-chain with EIP-3009
+/// `cancelAuthorization`, signed by the payer and sent as a transaction whose gas the payer pays.
+///
+/// Order: the record found and judged cancellable; the network's RPC asked for its chain id
+/// (it must be the record's) and `authorizationState` (an authorization already used or
+/// cancelled is refused); the plan shown and confirmed (`--yes` for scripts); only then the
+/// keystore unlocked, which must be the payer's; the call estimated (a token without
+/// `cancelAuthorization` refuses here, before any gas is spent); one EIP-1559 transaction
+/// signed and sent; its receipt awaited; `cancelled` recorded with the transaction.
+async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result<ExitStatus> {
+    use crate::payment::cancel::{TxParams, sign_cancel, signed_call};
+    use std::io::IsTerminal as _;
+    let p = ctx.printer;
+    let fail = |status: ExitStatus, message: String| -> anyhow::Error {
+        Failed { status, message }.into()
+    };
+    if !(c.timeout.is_finite() && c.timeout > 0.0 && c.timeout < 86_400.0) {
+        return Err(UsageError("--timeout must be a positive number of seconds".into()).into());
+    }
+    let nonce: B256 = c.nonce.trim().parse().map_err(|_| {
+        UsageError(format!(
+            "'{}' is not a nonce: expected 0x and 64 hex digits, as `x402 history` shows",
+            c.nonce
+        ))
+    })?;
+    let journal = Journal::new(&ctx.paths.home);
+    let contents = journal.read()?;
+    warn_bad_lines(ctx, &journal, &contents.bad_lines);
+    let Some(payment) = contents
+        .payments
+        .iter()
+        .find(|p| p.signed.nonce.parse::<B256>().ok() == Some(nonce))
+        .cloned()
+    else {
+        return Err(UsageError(format!(
+            "no payment with nonce {nonce:#x} in {}",
+            journal.path().display()
+        ))
+        .into());
+    };
+    let s = &payment.signed;
+    let refuse = |why: String| {
+        fail(
+            ExitStatus::Failure,
+            format!("not cancelling {}: {why}", s.nonce),
+        )
+    };
+    match payment.status {
+        Status::Settled => {
+            return Err(refuse(format!(
+                "it was already used (settled{})",
+                payment
+                    .transaction
+                    .as_deref()
+                    .map(|t| format!(" in {t}"))
+                    .unwrap_or_default()
+            )));
+        }
+        Status::Cancelled => return Err(refuse("it is already cancelled".into())),
+        Status::Expired => {
+            return Err(refuse(
+                "it expired unused: it can no longer move money".into(),
+            ));
+        }
+        Status::Unsent => {
+            return Err(refuse(
+                "it was never sent: its signature did not leave this machine".into(),
+            ));
+        }
+        Status::Pending | Status::Unknown | Status::Rejected | Status::Disputed => {}
+    }
+    let now = Timestamp::now().as_second() as u64;
+    if now >= s.valid_before {
+        return Err(refuse(
+            "it is past its validBefore: it can no longer be used (`x402 history check` records it)"
+                .into(),
+        ));
+    }
+    let Some(network) = ctx.networks.find(&s.network) else {
+        return Err(refuse(format!("{} is not a known network", s.network)));
+    };
+    let Some(url) = network.rpc_url.clone() else {
+        return Err(refuse(format!(
+            "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml",
+            s.network, s.network_name
+        )));
+    };
+    let Some(asset) = network.asset(&s.asset) else {
+        return Err(refuse(format!(
+            "{} is not a token this tool knows on {} (its EIP-712 domain is needed)",
+            s.asset, network.name
+        )));
+    };
+    let client = crate::http::client(&crate::http::ClientOptions {
+        timeout: Some(std::time::Duration::from_secs_f64(c.timeout)),
+        ..Default::default()
+    })?;
+    let rpc = Rpc::new(&client, &url);
+    let chain_id = rpc.chain_id().await?;
+    if chain_id != network.chain_id {
+        return Err(refuse(format!(
+            "{url} is chain {chain_id}, not {} ({})",
+            network.chain_id, network.name
+        )));
+    }
+    let used = rpc
+        .authorization_state(s.asset, s.payer, nonce)
+        .await
+        .map_err(|e| refuse(format!("the token has no EIP-3009 authorizationState: {e}")))?;
+    if used {
+        return Err(refuse(
+            "the chain shows it already used or cancelled (authorizationState); `x402 history \
+             check` records which"
+                .into(),
+        ));
+    }
+
+    p.info(format!(
+        "cancel the authorization of {} to {} on {} (nonce {}, valid until {})",
+        price(&payment),
+        s.pay_to,
+        network.name,
+        s.nonce,
+        Timestamp::from_second(s.valid_before as i64)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default()
+    ));
+    p.info(format!(
+        "  by a transaction to {} (cancelAuthorization) from {}, which pays its gas in {}",
+        s.asset, s.payer, network.native_symbol
+    ));
+    if !c.yes {
+        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if !interactive {
+            return Err(fail(
+                ExitStatus::Declined,
+                "not sending a transaction without confirmation: pass --yes to cancel from a \
+                 script"
+                    .into(),
+            ));
+        }
+        let yes = dialoguer::Confirm::new()
+            .with_prompt("Send the cancellation?")
+            .default(false)
+            .interact()
+            .unwrap_or(false);
+        if !yes {
+            return Err(fail(ExitStatus::Declined, "cancellation declined".into()));
+        }
+    }
+
+    let ks = ctx.account(None, &c.account)?;
+    let signer = ctx.unlock(&ks, &c.password)?;
+    if signer.address() != s.payer {
+        return Err(refuse(format!(
+            "it was signed by {}, and this account is {}: choose the payer's with --account",
+            s.payer,
+            signer.address()
+        )));
+    }
+    let domain = crate::payment::exact_evm::domain(
+        &asset.eip712_name,
+        &asset.eip712_version,
+        network.chain_id,
+        s.asset,
+    );
+    let signature = sign_cancel(&signer, nonce, &domain)?;
+    let data = Rpc::cancel_authorization_data(s.payer, nonce, &signature);
+    let estimate = rpc
+        .estimate_gas(s.payer, s.asset, &data)
+        .await
+        .map_err(|e| match e {
+            crate::rpc::RpcError::JsonRpc { message, .. } => refuse(format!(
+                "{} refused cancelAuthorization ({message}); a token without EIP-3009 \
+                 cancelAuthorization cannot cancel it: it stays open until {}",
+                s.asset,
+                Timestamp::from_second(s.valid_before as i64)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default()
+            )),
+            other => other.into(),
+        })?;
+    let (max_fee_per_gas, max_priority_fee_per_gas) = rpc.fees().await?;
+    let params = TxParams {
+        chain_id,
+        nonce: rpc.transaction_count(s.payer).await?,
+        // A margin over the estimate, as wallets add: state can change between the two.
+        gas_limit: estimate.saturating_add(estimate / 5),
+        max_fee_per_gas,
+        max_priority_fee_per_gas,
+    };
+    let (hash, raw) = signed_call(&signer, &params, s.asset, data)?;
+    drop(signer);
+    let tx = format!("{hash:#x}");
+    let sent = rpc.send_raw_transaction(&raw).await?;
+    if !sent.eq_ignore_ascii_case(&tx) {
+        p.warn(format!("the node names the transaction {sent}, not {tx}"));
+    }
+    let spinner = p.spinner(format!("waiting for {tx} on {}", network.name));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(c.timeout);
+    let receipt = rpc.wait_for_receipt(&tx, deadline).await;
+    drop(spinner);
+    let receipt = receipt?;
+    let Some(receipt) = receipt else {
+        return Err(fail(
+            ExitStatus::OutcomeUnknown,
+            format!(
+                "the cancellation {tx} was sent but not mined within {} s; `x402 history check` \
+                 tells later whether it took",
+                c.timeout
+            ),
+        ));
+    };
+    if receipt.get("status").and_then(Value::as_str) != Some("0x1") {
+        return Err(fail(
+            ExitStatus::Failure,
+            format!("the cancellation {tx} reverted: the authorization is still open"),
+        ));
+    }
+    journal.record_outcome(Outcome {
+        time: Timestamp::now(),
+        nonce: s.nonce.clone(),
+        status: Status::Cancelled,
+        transaction: Some(tx.clone()),
+        reason: Some(format!("cancelled on-chain in {tx}")),
+        verified: true,
+    })?;
+    if args.json {
+        p.json(&json!({
+            "nonce": s.nonce,
+            "status": Status::Cancelled,
+            "before": payment.status,
+            "transaction": tx,
+            "network": s.network,
+            "asset": s.asset.to_checksum(None),
+            "payer": s.payer.to_checksum(None),
+            "amount": s.amount.to_string(),
+            "amountDecimal": amount::format_units(s.amount, s.decimals),
+        }))?;
+    } else {
+        let mut line = format!("cancelled {} on {}  tx {tx}", s.nonce, network.name);
+        if let Some(link) = network.explorer_link(&tx) {
+            line.push_str(&format!("  {link}"));
+        }
+        p.result(&line)?;
+    }
+    Ok(ExitStatus::Success)
 }
