@@ -23,3 +23,6 @@ mod safety;
 
 // Hostile servers: what must not be paid is not paid, and nothing panics.
 mod hostile;
+
+// Money truth: a signed payment counts until the chain says otherwise; history cancel.
+mod money;

@@ -72,7 +72,6 @@ pub fn signed_call(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_consensus::transaction::SignerRecoverable;
     use alloy_eips::eip2718::Decodable2718;
 
     fn key() -> PrivateKeySigner {
@@ -119,11 +118,17 @@ mod tests {
         assert_eq!(raw[0], 2, "an EIP-1559 (type 2) transaction");
         assert_eq!(hash, alloy_primitives::keccak256(&raw));
         let back = TxEnvelope::decode_2718(&mut raw.as_slice()).unwrap();
-        assert_eq!(back.recover_signer().unwrap(), signer.address());
         let TxEnvelope::Eip1559(signed) = back else {
             panic!("not EIP-1559")
         };
         let tx = signed.tx();
+        assert_eq!(
+            signed
+                .signature()
+                .recover_address_from_prehash(&tx.signature_hash())
+                .unwrap(),
+            signer.address()
+        );
         assert_eq!(
             (
                 tx.chain_id,
