@@ -515,3 +515,90 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
         .unwrap();
     assert!(error_line(&out, 1).contains(&format!("it was already used (settled in {tx})")));
 }
+
+/// `extra.paymentFlow`: `upfront` is said in words in the quote before anything is signed and
+/// shown by `inspect` (text and JSON); an unknown flow is a departure and is not paid.
+#[test]
+fn payment_flows_are_shown_and_an_unknown_one_is_not_paid() {
+    let with_flow = |flow: &str| {
+        let mut o = crate::support::verifier::v2_option("1000");
+        o["extra"]["paymentFlow"] = json!(flow);
+        o
+    };
+    let server = Verifier::builder()
+        .paid("/upfront", Offer::v2().accepts(vec![with_flow("upfront")]))
+        .paid("/escrow", Offer::v2().accepts(vec![with_flow("escrow")]))
+        .paid("/default", Offer::v2())
+        .start();
+    let env = Env::new();
+    assert_eq!(env.import_key("payer", ANVIL1_KEY), ANVIL1_ADDRESS);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    let inspect = |path: &str, json: bool| {
+        let mut cmd = env.x402();
+        cmd.args(["inspect", &server.url(path)]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        out
+    };
+    let upfront_words = "upfront: the server settles before it runs the request: you are \
+                         charged even if the request then fails";
+    let text = support::stdout(&inspect("/upfront", false));
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("flow") && l.ends_with(upfront_words)),
+        "{text}"
+    );
+    let data = json_data(&inspect("/upfront", true));
+    assert_eq!(data["options"][0]["payment_flow"], "upfront");
+    assert_eq!(data["chosen"], 0);
+    let data = json_data(&inspect("/default", true));
+    assert_eq!(data["options"][0]["payment_flow"], "authorization");
+    // The text report names a flow when the server sends one.
+    let text = support::stdout(&inspect("/default", false));
+    assert!(!text.contains("  flow"), "{text}");
+    let text = support::stdout(&inspect("/escrow", false));
+    assert!(
+        text.contains(r#""escrow", not a payment flow this tool knows"#),
+        "{text}"
+    );
+
+    // An unknown flow: a departure, not payable, nothing signed.
+    let data = json_data(&inspect("/escrow", true));
+    assert_eq!(data["options"][0]["payment_flow"], Value::Null);
+    assert_eq!(data["chosen"], Value::Null);
+    let departure = data["departures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["field"] == "extra.paymentFlow")
+        .unwrap_or_else(|| panic!("no paymentFlow departure: {data:#}"));
+    assert_eq!(departure["option"], 0);
+    assert!(
+        departure["message"]
+            .as_str()
+            .unwrap()
+            .contains("is 'escrow', a payment flow this tool does not know"),
+        "{departure}"
+    );
+    let out = pay(&env, &pw, &server.url("/escrow"));
+    assert!(error_line(&out, 112).contains("extra.paymentFlow is 'escrow'"));
+    assert_eq!(server.payment_headers(), 0);
+
+    // upfront: the quote says so in words, before the payment; then it pays.
+    let out = pay(&env, &pw, &server.url("/upfront"));
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let err = support::stderr(&out);
+    let said = err
+        .find(&format!("flow      {upfront_words}"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(said < err.find("paid 0.001 USDC").unwrap(), "{err}");
+    assert_eq!(server.payment_headers(), 1);
+    // The default flow adds nothing to the quote.
+    let out = pay(&env, &pw, &server.url("/default"));
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert!(!support::stderr(&out).contains("flow "));
+}

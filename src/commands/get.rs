@@ -21,6 +21,7 @@ use crate::journal::{self, Journal, Outcome as JournalOutcome, Signed, Status};
 use crate::output::Printer;
 use crate::payment;
 use crate::payment::challenge::{Challenge, parse_payment_required};
+use crate::payment::flow::PaymentFlow;
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
@@ -348,8 +349,15 @@ async fn answer_402(
             };
             return Err(failed(ExitStatus::Declined, why));
         }
+        let prompt = match flow_of(&challenge, &quote) {
+            PaymentFlow::Upfront => format!(
+                "Pay {} up front (charged even if the request then fails)?",
+                quote.price()
+            ),
+            PaymentFlow::Authorization => format!("Pay {}?", quote.price()),
+        };
         let yes = dialoguer::Confirm::new()
-            .with_prompt(format!("Pay {}?", quote.price()))
+            .with_prompt(prompt)
             .default(false)
             .interact()
             .unwrap_or(false);
@@ -1057,6 +1065,20 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
     if let Some(d) = description.filter(|d| !d.is_empty()) {
         p.info(format!("  for       {d}"));
     }
+    if flow_of(c, q) == PaymentFlow::Upfront {
+        p.info(format!(
+            "  flow      upfront: {}",
+            PaymentFlow::Upfront.meaning()
+        ));
+    }
+}
+
+/// The chosen option's `extra.paymentFlow` (an unknown one never gets this far: not payable).
+fn flow_of(c: &Challenge, q: &Quote) -> PaymentFlow {
+    c.accepts
+        .get(q.index)
+        .and_then(|r| payment::flow::payment_flow(r).ok())
+        .unwrap_or_default()
 }
 
 /// The response as curl shows it: headers with -i, the body to stdout or -o, and -f's exit.

@@ -1029,6 +1029,10 @@ impl Requirement {
                 }
             }
         }
+        // `extra.paymentFlow`: an unknown flow is a departure, and the option is not paid.
+        if let Err(problem) = super::flow::payment_flow(&req) {
+            req.problems.push(problem);
+        }
         req
     }
 

@@ -13,6 +13,7 @@
 pub mod cancel;
 pub mod challenge;
 pub mod exact_evm;
+pub mod flow;
 pub mod header;
 pub mod receipt;
 
