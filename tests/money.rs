@@ -602,3 +602,40 @@ fn payment_flows_are_shown_and_an_unknown_one_is_not_paid() {
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     assert!(!support::stderr(&out).contains("flow "));
 }
+
+/// The server names a settlement transaction that reverted on-chain: with the chain asked,
+/// 114 and `rejected` with that transaction, and still counted (the signature can be used by
+/// another transaction until it expires); `history check` keeps it open.
+#[test]
+fn a_reverted_settlement_moved_nothing_but_the_authorization_stays_open() {
+    let net = localnet::get();
+    let server = Verifier::builder()
+        .paid(
+            "/reverted",
+            Offer::v2().answer(Answer::Reverted).settle_on(chain(net)),
+        )
+        .paid("/other", Offer::v2())
+        .start();
+    let (env, pw) = payer(net, true);
+    let out = pay(&env, &pw, &server.url("/reverted"));
+    let tx = server.settled().pop().unwrap();
+    assert_eq!(receipt_status(net, &tx).as_deref(), Some("0x0"));
+    let nonce = server.only_payment().verdict.nonce.unwrap();
+    let line = error_line(&out, 114);
+    assert!(
+        line.contains(&format!(
+            "the settlement failed: transaction {tx} reverted (settlement_pending); it moved \
+             nothing, but the signed authorization (nonce {nonce}) can still be used"
+        )),
+        "{line}"
+    );
+    let r = only_record(&env);
+    assert_eq!(r["status"], "rejected");
+    assert_eq!(r["transaction"], tx.as_str());
+    assert!(budget_counts_it(&env, &server.url("/other")));
+    let (code, data) = check(&env);
+    assert_eq!(code, Some(0), "{data:#}");
+    assert_eq!(data["checked"][0]["after"], "rejected");
+    assert!(!authorization_used(net, &nonce));
+    assert!(budget_counts_it(&env, &server.url("/other")));
+}

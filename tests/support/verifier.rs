@@ -102,6 +102,9 @@ pub enum Answer {
     /// Settle the payment on the offer's [`Chain`], then answer 402 again with this reason and
     /// no receipt: a server that took the money and says it did not.
     TakeAndRefuse(String),
+    /// Send a transaction to the offer's [`Chain`] that reverts (a call the token refuses), and
+    /// answer 402 `settlement_pending` naming it: a settlement that failed on-chain.
+    Reverted,
 }
 
 /// The transaction a lying server names without sending anything.
@@ -993,6 +996,41 @@ fn paid(
                 ],
                 body.as_bytes(),
             )
+        }
+        Answer::Reverted if verdict.ok() => {
+            let chain = offer
+                .chain
+                .as_ref()
+                .expect("Answer::Reverted needs Offer::settle_on");
+            let asset = &offer.accepts[verdict.option.unwrap_or(0)]["asset"];
+            // An explicit gas limit, so the node mines the failing call instead of refusing
+            // to estimate it.
+            let tx = rpc_call(
+                &chain.rpc_url,
+                "eth_sendTransaction",
+                json!([{"from": chain.relayer, "to": asset, "data": "0xdeadbeef", "gas": "0x186a0"}]),
+            );
+            let tx = tx.as_str().expect("a transaction hash").to_string();
+            settled.lock().unwrap().push(tx.clone());
+            let receipt = json!({
+                "success": false,
+                "errorReason": "settlement_pending",
+                "transaction": tx,
+                "network": network,
+                "payer": payer,
+            });
+            respond(
+                402,
+                vec![
+                    ("content-type".into(), "application/json".into()),
+                    (receipt_name.into(), b64(&receipt)),
+                ],
+                b"{}",
+            )
+        }
+        Answer::Reverted => {
+            let reason = format!("verifier: {}", verdict.failures.join("; "));
+            challenge(offer, Some(&reason), &respond)
         }
         Answer::TakeAndRefuse(reason) => {
             let tx = settle_on_chain(offer, verdict.option, document.as_ref());
