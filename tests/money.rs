@@ -503,6 +503,10 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
     assert_eq!(data["checked"][0]["before"], "rejected");
     assert_eq!(data["checked"][0]["after"], "settled");
     assert_eq!(data["checked"][0]["transaction"], tx.as_str());
+    assert_eq!(
+        data["checked"][0]["note"],
+        format!("the server refused it, but it was used on-chain in {tx}").as_str()
+    );
     let r = only_record(&env);
     assert_eq!(r["status"], "settled");
     assert_eq!(r["totals"][0]["settled"]["amount"], "1000");

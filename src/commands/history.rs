@@ -429,6 +429,9 @@ async fn authorization_used(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
             Some(tx) => format!("used on-chain in {tx}"),
             None => "used on-chain (authorizationState)".into(),
         };
+        if f.payment.status == Status::Rejected {
+            f.note = format!("the server refused it, but it was {}", f.note);
+        }
         if f.payment.status == Status::Settled {
             f.verified = f.transaction.is_some();
         }
