@@ -643,3 +643,47 @@ fn a_reverted_settlement_moved_nothing_but_the_authorization_stays_open() {
     assert!(!authorization_used(net, &nonce));
     assert!(budget_counts_it(&env, &server.url("/other")));
 }
+
+/// `disputed` is shown in red at a terminal that takes colour, and never coloured into a pipe.
+#[test]
+fn disputed_is_red_at_a_terminal() {
+    let env = Env::new();
+    let now = jiff::Timestamp::now();
+    let mut journal = String::new();
+    for (byte, status) in [(0x0a, "settled"), (0x0b, "disputed")] {
+        let nonce = format!("0x{}", format!("{byte:02x}").repeat(32));
+        let signed = json!({
+            "event": "signed", "time": now.to_string(), "url": "http://127.0.0.1:9/item",
+            "method": "GET", "bodySha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "version": 2, "network": "eip155:84532", "networkName": "base-sepolia",
+            "asset": BASE_SEPOLIA_USDC, "symbol": "USDC", "decimals": 6, "amount": "1000",
+            "payTo": PAY_TO, "payer": ANVIL1_ADDRESS, "nonce": nonce,
+            "validAfter": 0, "validBefore": now.as_second() + 300,
+        });
+        let outcome = json!({"event": "outcome", "time": now.to_string(), "nonce": nonce,
+            "status": status, "transaction": MADE_UP_TX});
+        journal.push_str(&format!("{signed}\n{outcome}\n"));
+    }
+    std::fs::create_dir_all(env.x402_home()).unwrap();
+    std::fs::write(env.x402_home().join("journal.jsonl"), journal).unwrap();
+    let red = "\u{1b}[1;31mdisputed";
+    let t = env.terminal(&["history"], |c| {
+        c.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+    });
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains(red), "{shown:?}");
+    assert!(!shown.contains("\u{1b}[1;31msettled"), "{shown:?}");
+    // Into a pipe, even when colour is forced on stderr: plain text.
+    let out = env
+        .x402()
+        .args(["history", "--color", "always"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let listing = support::stdout(&out);
+    assert!(
+        listing.contains("disputed") && !listing.contains('\u{1b}'),
+        "{listing:?}"
+    );
+}

@@ -8,7 +8,7 @@
 //! Any other value is a flow this tool does not know how a charge relates to the answer for
 //! (`escrow` included): a departure, and the option is not paid. No I/O, no printing.
 
-use super::challenge::{Problem, Requirement};
+use super::challenge::{Problem, Requirement, json_type};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -60,16 +60,5 @@ pub fn payment_flow(req: &Requirement) -> Result<PaymentFlow, Problem> {
             field,
             format!("must be a string, not {}", json_type(other)),
         )),
-    }
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
