@@ -687,3 +687,59 @@ fn disputed_is_red_at_a_terminal() {
         "{listing:?}"
     );
 }
+
+/// At a terminal `history cancel` asks (default no) and sends nothing on "n"; on "y" it cancels
+/// a payment the server refused, which until then still counted.
+#[test]
+fn history_cancel_asks_at_a_terminal() {
+    let net = localnet::get();
+    let server = Verifier::builder()
+        .paid(
+            "/refused",
+            Offer::v2().answer(Answer::Reject("invalid_exact_evm_payload".into())),
+        )
+        .paid("/other", Offer::v2())
+        .start();
+    let (env, pw) = payer(net, true);
+    let out = pay(&env, &pw, &server.url("/refused"));
+    error_line(&out, 114);
+    let nonce = server.only_payment().verdict.nonce.unwrap();
+    assert_eq!(only_record(&env)["status"], "rejected");
+    assert!(budget_counts_it(&env, &server.url("/other")));
+    let prompt = "Send the cancellation? [y/N]";
+    let args = [
+        "history",
+        "cancel",
+        &nonce,
+        "--password-file",
+        pw.to_str().unwrap(),
+    ];
+    let mut t = env.terminal(&args, |_| {});
+    t.expect(&format!(
+        "cancel the authorization of 0.001 USDC to {PAY_TO} on base-sepolia"
+    ));
+    t.expect(prompt);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    t.type_line("n");
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(110), "{shown}");
+    assert!(shown.contains("cancellation declined"), "{shown}");
+    assert_eq!(only_record(&env)["status"], "rejected");
+    assert!(!authorization_used(net, &nonce));
+
+    let _guard = localnet::chain_lock();
+    let mut t = env.terminal(&args, |_| {});
+    t.expect(prompt);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    t.type_line("y");
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(
+        shown.contains(&format!("cancelled {nonce} on base-sepolia  tx 0x")),
+        "{shown}"
+    );
+    let r = only_record(&env);
+    assert_eq!(r["status"], "cancelled");
+    assert!(authorization_used(net, &nonce));
+    assert!(!budget_counts_it(&env, &server.url("/other")));
+}
