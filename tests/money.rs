@@ -743,3 +743,68 @@ fn history_cancel_asks_at_a_terminal() {
     assert!(authorization_used(net, &nonce));
     assert!(!budget_counts_it(&env, &server.url("/other")));
 }
+
+/// A token with EIP-3009 `authorizationState` but no `cancelAuthorization`: the cancellation is
+/// refused before any transaction is sent, and the payment stays open.
+#[test]
+fn history_cancel_refuses_a_token_without_cancel_authorization() {
+    let net = localnet::get();
+    // Runtime code: `authorizationState(address,bytes32)` (0xe94a0102) returns false; any
+    // other call reverts.
+    let token = "0x00000000000000000000000000000000000c0dE5";
+    let code = "0x60003560e01c63e94a01021460145760006000fd5b60206000f3";
+    rpc_call(
+        &net.rpc("baseSepolia"),
+        "anvil_setCode",
+        json!([token, code]),
+    );
+    let env = Env::new();
+    assert_eq!(env.import_key("payer", ANVIL1_KEY), ANVIL1_ADDRESS);
+    env.write_config(&format!(
+        "default_account = \"payer\"\n\n[rpc]\nbase-sepolia = \"{}\"\n\n[[assets]]\n\
+         network = \"eip155:84532\"\naddress = \"{token}\"\nsymbol = \"NOCAN\"\ndecimals = 6\n\
+         eip712_name = \"NoCancel\"\neip712_version = \"1\"\n",
+        net.rpc("baseSepolia")
+    ));
+    let pw = env.password_file("pw");
+    let now = jiff::Timestamp::now();
+    let nonce = format!("0x{}", "5a".repeat(32));
+    let signed = json!({
+        "event": "signed", "time": now.to_string(), "url": "http://127.0.0.1:9/item",
+        "method": "GET", "bodySha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "version": 2, "network": "eip155:84532", "networkName": "base-sepolia",
+        "asset": token, "symbol": "NOCAN", "decimals": 6, "amount": "1000",
+        "payTo": PAY_TO, "payer": ANVIL1_ADDRESS, "nonce": nonce,
+        "validAfter": 0, "validBefore": now.as_second() + 300,
+    });
+    let outcome = json!({"event": "outcome", "time": now.to_string(), "nonce": nonce,
+        "status": "rejected", "reason": "invalid_payment"});
+    std::fs::write(
+        env.x402_home().join("journal.jsonl"),
+        format!("{signed}\n{outcome}\n"),
+    )
+    .unwrap();
+    let count = || {
+        rpc_call(
+            &net.rpc("baseSepolia"),
+            "eth_getTransactionCount",
+            json!([ANVIL1_ADDRESS, "latest"]),
+        )
+    };
+    let _guard = localnet::chain_lock();
+    let sent_before = count();
+    let out = env
+        .x402()
+        .args(["history", "cancel", &nonce, "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    let line = error_line(&out, 1);
+    assert!(
+        line.contains(&format!("{token} refused cancelAuthorization"))
+            && line.contains("a token without EIP-3009 cancelAuthorization cannot cancel it"),
+        "{line}"
+    );
+    assert_eq!(count(), sent_before, "no transaction was sent");
+    assert_eq!(only_record(&env)["status"], "rejected");
+}

@@ -779,6 +779,17 @@ async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result
             format!("the cancellation {tx} reverted: the authorization is still open"),
         ));
     }
+    // A contract that accepts any call would mine "successfully" without cancelling: only the
+    // token's own state says the nonce can no longer be used.
+    if !rpc.authorization_state(s.asset, s.payer, nonce).await? {
+        return Err(fail(
+            ExitStatus::Failure,
+            format!(
+                "{tx} was mined, but {} still shows the authorization unused: it is still open",
+                s.asset
+            ),
+        ));
+    }
     journal.record_outcome(Outcome {
         time: Timestamp::now(),
         nonce: s.nonce.clone(),
