@@ -706,6 +706,19 @@ fn history_cancel_asks_at_a_terminal() {
     let nonce = server.only_payment().verdict.nonce.unwrap();
     assert_eq!(only_record(&env)["status"], "rejected");
     assert!(budget_counts_it(&env, &server.url("/other")));
+    // The refused payment is still open: the same request again asks first.
+    let out = env
+        .x402()
+        .args(["get", &server.url("/refused"), "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert!(error_line(&out, 110).contains("an earlier payment for this request may still settle"));
+    assert!(
+        support::stderr(&out).contains("status rejected"),
+        "{}",
+        support::stderr(&out)
+    );
     let prompt = "Send the cancellation? [y/N]";
     let args = [
         "history",
