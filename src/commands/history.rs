@@ -571,7 +571,6 @@ async fn verify_transfer(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
 /// signed and sent; its receipt awaited; `cancelled` recorded with the transaction.
 async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result<ExitStatus> {
     use crate::payment::cancel::{TxParams, sign_cancel, signed_call};
-    use std::io::IsTerminal as _;
     let p = ctx.printer;
     let fail = |status: ExitStatus, message: String| -> anyhow::Error {
         Failed { status, message }.into()
