@@ -344,3 +344,73 @@ impl<'a> Rpc<'a> {
         Ok(if v.is_null() { None } else { Some(v) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_tokens_authorization_used_event_for_this_payer_and_nonce_counts() {
+        let token = Address::repeat_byte(0x11);
+        let payer = Address::repeat_byte(0x22);
+        let nonce = format!("0x{}", "ab".repeat(32));
+        let log = |address: Address, topic0: &str, who: Address, n: &str| {
+            json!({
+                "address": format!("{address:#x}"),
+                "topics": [topic0, topic_address(who), n],
+                "data": "0x",
+            })
+        };
+        let receipt = |logs: Vec<Value>| json!({"status": "0x1", "logs": logs});
+        let good = log(token, AUTHORIZATION_USED_TOPIC, payer, &nonce);
+        assert!(authorization_used_in(
+            &receipt(vec![good.clone()]),
+            token,
+            payer,
+            &nonce.to_uppercase().replace("0X", "0x")
+        ));
+        let other_nonce = format!("0x{}", "cd".repeat(32));
+        for wrong in [
+            log(
+                Address::repeat_byte(0x99),
+                AUTHORIZATION_USED_TOPIC,
+                payer,
+                &nonce,
+            ),
+            log(token, &authorization_canceled_topic(), payer, &nonce),
+            log(
+                token,
+                AUTHORIZATION_USED_TOPIC,
+                Address::repeat_byte(0x33),
+                &nonce,
+            ),
+            log(token, AUTHORIZATION_USED_TOPIC, payer, &other_nonce),
+        ] {
+            assert!(
+                !authorization_used_in(&receipt(vec![wrong.clone()]), token, payer, &nonce),
+                "{wrong}"
+            );
+        }
+        assert!(!authorization_used_in(
+            &json!({"status": "0x1"}),
+            token,
+            payer,
+            &nonce
+        ));
+    }
+
+    #[test]
+    fn the_event_topics_are_eip_3009s() {
+        assert_eq!(
+            authorization_canceled_topic(),
+            "0x1cdd46ff242716cdaa72d159d339a485b3438398348d68f09d7c8c0a59353d81"
+        );
+        assert_eq!(
+            format!(
+                "{:#x}",
+                alloy_primitives::keccak256("AuthorizationUsed(address,bytes32)")
+            ),
+            AUTHORIZATION_USED_TOPIC
+        );
+    }
+}
