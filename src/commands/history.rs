@@ -763,6 +763,16 @@ async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result
     drop(spinner);
     let receipt = receipt?;
     let Some(receipt) = receipt else {
+        // The status stays what it was; the reason keeps the transaction for whoever looks,
+        // and `history check` recognises the cancellation once it is mined.
+        journal.record_outcome(Outcome {
+            time: Timestamp::now(),
+            nonce: s.nonce.clone(),
+            status: payment.status,
+            transaction: None,
+            reason: Some(format!("cancellation {tx} sent, not yet mined")),
+            verified: false,
+        })?;
         return Err(fail(
             ExitStatus::OutcomeUnknown,
             format!(
