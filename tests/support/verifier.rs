@@ -21,7 +21,8 @@
 //!   none did when none was due.
 //!
 //! * A route can settle the payments it takes on a local anvil chain ([`Chain`]) before it
-//!   answers, truthfully or not ([`Answer::Unconfirmed`], [`Answer::TakeAndRefuse`]): the
+//!   answers, truthfully or not ([`Answer::Unconfirmed`], [`Answer::TakeAndRefuse`],
+//!   [`Answer::Reverted`]): the
 //!   hostile servers whose word the client must not trust, with real money moved.
 //!
 //! * A body can be generated as it is sent ([`Generated`]): tens of MiB that are never stored,
@@ -227,7 +228,8 @@ pub struct Offer {
     pub body: String,
     /// When set, the body of a successful paid answer instead of `body`.
     pub generated: Option<Generated>,
-    /// Where [`Answer::Unconfirmed`] and [`Answer::TakeAndRefuse`] settle.
+    /// Where [`Answer::Unconfirmed`], [`Answer::TakeAndRefuse`] and [`Answer::Reverted`] send
+    /// their transactions.
     pub chain: Option<Chain>,
 }
 
@@ -960,7 +962,9 @@ fn paid(
                 body.to_string().as_bytes(),
             )
         }
-        Answer::Unconfirmed { .. } | Answer::TakeAndRefuse(_) if !verdict.ok() => {
+        Answer::Unconfirmed { .. } | Answer::TakeAndRefuse(_) | Answer::Reverted
+            if !verdict.ok() =>
+        {
             let reason = format!("verifier: {}", verdict.failures.join("; "));
             challenge(offer, Some(&reason), &respond)
         }
@@ -997,7 +1001,7 @@ fn paid(
                 body.as_bytes(),
             )
         }
-        Answer::Reverted if verdict.ok() => {
+        Answer::Reverted => {
             let chain = offer
                 .chain
                 .as_ref()
@@ -1027,10 +1031,6 @@ fn paid(
                 ],
                 b"{}",
             )
-        }
-        Answer::Reverted => {
-            let reason = format!("verifier: {}", verdict.failures.join("; "));
-            challenge(offer, Some(&reason), &respond)
         }
         Answer::TakeAndRefuse(reason) => {
             let tx = settle_on_chain(offer, verdict.option, document.as_ref());
