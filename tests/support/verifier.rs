@@ -22,8 +22,8 @@
 //!
 //! * A route can settle the payments it takes on a local anvil chain ([`Chain`]) before it
 //!   answers, truthfully or not ([`Answer::Unconfirmed`], [`Answer::TakeAndRefuse`],
-//!   [`Answer::Reverted`]): the
-//!   hostile servers whose word the client must not trust, with real money moved.
+//!   [`Answer::Reverted`]): the hostile servers whose word the client must not trust, with
+//!   real money moved.
 //!
 //! * A body can be generated as it is sent ([`Generated`]): tens of MiB that are never stored,
 //!   whole, cut short by a close, or stalled, with [`pattern_sha256`] to check what arrived.
