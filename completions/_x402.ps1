@@ -339,6 +339,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -359,12 +360,38 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'x402;history;cancel' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each RPC call, and for the transaction to be mined')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Use this v3 keystore file [env: X402_KEYSTORE]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only payments with this status (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Send without asking (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Send without asking (for scripts)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (never changes stdout)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'x402;history;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'x402;history;help;check' {
+            break
+        }
+        'x402;history;help;cancel' {
             break
         }
         'x402;history;help;help' {
@@ -423,9 +450,13 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
         }
         'x402;help;history' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money')
             break
         }
         'x402;help;history;check' {
+            break
+        }
+        'x402;help;history;cancel' {
             break
         }
         'x402;help;completions' {

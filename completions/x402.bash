@@ -52,6 +52,9 @@ _x402() {
             x402__subcmd__help,wallet)
                 cmd="x402__subcmd__help__subcmd__wallet"
                 ;;
+            x402__subcmd__help__subcmd__history,cancel)
+                cmd="x402__subcmd__help__subcmd__history__subcmd__cancel"
+                ;;
             x402__subcmd__help__subcmd__history,check)
                 cmd="x402__subcmd__help__subcmd__history__subcmd__check"
                 ;;
@@ -70,11 +73,17 @@ _x402() {
             x402__subcmd__help__subcmd__wallet,new)
                 cmd="x402__subcmd__help__subcmd__wallet__subcmd__new"
                 ;;
+            x402__subcmd__history,cancel)
+                cmd="x402__subcmd__history__subcmd__cancel"
+                ;;
             x402__subcmd__history,check)
                 cmd="x402__subcmd__history__subcmd__check"
                 ;;
             x402__subcmd__history,help)
                 cmd="x402__subcmd__history__subcmd__help"
+                ;;
+            x402__subcmd__history__subcmd__help,cancel)
+                cmd="x402__subcmd__history__subcmd__help__subcmd__cancel"
                 ;;
             x402__subcmd__history__subcmd__help,check)
                 cmd="x402__subcmd__history__subcmd__help__subcmd__check"
@@ -364,8 +373,22 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help__subcmd__history)
-            opts="check"
+            opts="check cancel"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__help__subcmd__history__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -490,7 +513,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__history)
-            opts="-q -v -h -V --since --status --json --color --quiet --verbose --config --help --version check help"
+            opts="-q -v -h -V --since --status --json --color --quiet --verbose --config --help --version check cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,7 +524,53 @@ _x402() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -W "pending settled rejected unknown unsent expired disputed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pending settled rejected unknown unsent expired disputed cancelled" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__history__subcmd__cancel)
+            opts="-y -q -v -h -V --yes --timeout --account --keystore --password-file --since --status --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "pending settled rejected unknown unsent expired disputed cancelled" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -535,7 +604,7 @@ _x402() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -W "pending settled rejected unknown unsent expired disputed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pending settled rejected unknown unsent expired disputed cancelled" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -554,8 +623,22 @@ _x402() {
             return 0
             ;;
         x402__subcmd__history__subcmd__help)
-            opts="check help"
+            opts="check cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__history__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -317,6 +317,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'x402;history;check'= {
@@ -335,11 +336,35 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'x402;history;cancel'= {
+            cand --timeout 'Seconds to wait for each RPC call, and for the transaction to be mined'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --since 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d'
+            cand --status 'Only payments with this status (repeatable)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand -y 'Send without asking (for scripts)'
+            cand --yes 'Send without asking (for scripts)'
+            cand --json 'Print as one JSON document'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'x402;history;help'= {
             cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'x402;history;help;check'= {
+        }
+        &'x402;history;help;cancel'= {
         }
         &'x402;history;help;help'= {
         }
@@ -386,8 +411,11 @@ set edit:completion:arg-completer[x402] = {|@words|
         }
         &'x402;help;history'= {
             cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
         }
         &'x402;help;history;check'= {
+        }
+        &'x402;help;history;cancel'= {
         }
         &'x402;help;completions'= {
         }

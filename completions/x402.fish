@@ -225,34 +225,37 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "address" -d 'Print an account\'s address'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
 settled\t'The server reported a settlement (or the chain shows the authorization used)'
-rejected\t'The server or its facilitator refused it; no money moved'
+rejected\t'The server or its facilitator refused it after the header was sent. The server\'s word proves nothing: whoever holds the signature can still use it until `validBefore`, so it counts as money that may move until `history check` shows it expired (or used)'
 unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
 unsent\t'Signed but never delivered (the connection failed before the request was sent)'
 expired\t'Never used on-chain and past its `validBefore`: it can no longer move money'
-disputed\t'The chain disagrees with the record (`history check`)'"
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+disputed\t'The chain disagrees with the record (`history check`)'
+cancelled\t'Cancelled on-chain with `cancelAuthorization` (`history cancel`): it can never move money'"
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -l json -d 'Print as one JSON document'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l json -d 'Print as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -f -a "cancel" -d 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds to wait for each RPC call' -r
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
 settled\t'The server reported a settlement (or the chain shows the authorization used)'
-rejected\t'The server or its facilitator refused it; no money moved'
+rejected\t'The server or its facilitator refused it after the header was sent. The server\'s word proves nothing: whoever holds the signature can still use it until `validBefore`, so it counts as money that may move until `history check` shows it expired (or used)'
 unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
 unsent\t'Signed but never delivered (the connection failed before the request was sent)'
 expired\t'Never used on-chain and past its `validBefore`: it can no longer move money'
-disputed\t'The chain disagrees with the record (`history check`)'"
+disputed\t'The chain disagrees with the record (`history check`)'
+cancelled\t'Cancelled on-chain with `cancelAuthorization` (`history cancel`): it can never move money'"
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -262,7 +265,31 @@ complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subco
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l timeout -d 'Seconds to wait for each RPC call, and for the transaction to be mined' -r
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
+settled\t'The server reported a settlement (or the chain shows the authorization used)'
+rejected\t'The server or its facilitator refused it after the header was sent. The server\'s word proves nothing: whoever holds the signature can still use it until `validBefore`, so it counts as money that may move until `history check` shows it expired (or used)'
+unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
+unsent\t'Signed but never delivered (the connection failed before the request was sent)'
+expired\t'Never used on-chain and past its `validBefore`: it can no longer move money'
+disputed\t'The chain disagrees with the record (`history check`)'
+cancelled\t'Cancelled on-chain with `cancelAuthorization` (`history cancel`): it can never move money'"
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s y -l yes -d 'Send without asking (for scripts)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l json -d 'Print as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
@@ -284,3 +311,4 @@ complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcomma
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "address" -d 'Print an account\'s address'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "cancel" -d 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'

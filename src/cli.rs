@@ -347,6 +347,26 @@ pub enum HistoryCommand {
     /// Ask the chain what became of pending, unknown and settled payments, and update the
     /// journal (authorizationState for open ones; the Transfer in the receipt for settled ones)
     Check(CheckArgs),
+    /// Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer,
+    /// sent as a transaction whose gas the payer pays), so it can never move money
+    Cancel(CancelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The payment's nonce (0x and 64 hex digits), as `x402 history` shows it
+    #[arg(value_name = "NONCE")]
+    pub nonce: String,
+    /// Send without asking (for scripts)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Seconds to wait for each RPC call, and for the transaction to be mined
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 #[derive(Debug, Args)]

@@ -47,9 +47,13 @@ pub enum ExitStatus {
     NoAcceptableOption,
     /// 113: the wallet does not hold enough of the asset.
     InsufficientFunds,
-    /// 114: the server or its facilitator rejected the payment; no money moved.
+    /// 114: the server or its facilitator refused the payment (or its settlement transaction
+    /// reverted). That is the server's word: the signed authorization can still be used until it
+    /// expires, so it counts as spent until `history check` shows it expired (or `history
+    /// cancel` cancels it).
     Rejected,
-    /// 115: the payment was sent and may have settled: check before retrying.
+    /// 115: the payment was sent and may have settled (no answer, no receipt, or a receipt that
+    /// names a transaction the server could not confirm): check before retrying.
     OutcomeUnknown,
     /// 116: wallet or keystore problem (wrong password, missing or existing account, corrupt file).
     Wallet,

@@ -31,7 +31,9 @@ pub enum Status {
     Pending,
     /// The server reported a settlement (or the chain shows the authorization used).
     Settled,
-    /// The server or its facilitator refused it; no money moved.
+    /// The server or its facilitator refused it after the header was sent. The server's word
+    /// proves nothing: whoever holds the signature can still use it until `validBefore`, so it
+    /// counts as money that may move until `history check` shows it expired (or used).
     Rejected,
     /// Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt).
     Unknown,
@@ -41,6 +43,8 @@ pub enum Status {
     Expired,
     /// The chain disagrees with the record (`history check`).
     Disputed,
+    /// Cancelled on-chain with `cancelAuthorization` (`history cancel`): it can never move money.
+    Cancelled,
 }
 
 impl Status {
@@ -53,16 +57,22 @@ impl Status {
             Status::Unsent => "unsent",
             Status::Expired => "expired",
             Status::Disputed => "disputed",
+            Status::Cancelled => "cancelled",
         }
     }
 
     /// Whether the money may have moved, or still may: these count against the daily budget
-    /// and make a repeated request ask first.
+    /// and in `history` totals. Only the chain ends that: `settled` (used), `expired` (unused
+    /// past `validBefore`), `cancelled`; and `unsent` never left the machine.
     pub fn may_move_money(self) -> bool {
-        matches!(
-            self,
-            Status::Pending | Status::Settled | Status::Unknown | Status::Disputed
-        )
+        !matches!(self, Status::Expired | Status::Cancelled | Status::Unsent)
+    }
+
+    /// A sent authorization the chain has not (yet) been seen to use, which its holder can
+    /// still use until `validBefore`: a repeated request asks first, `history check` asks the
+    /// chain, `history cancel` can end it.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Pending | Status::Unknown | Status::Rejected)
     }
 }
 
@@ -445,7 +455,7 @@ pub fn open_payment_for<'a>(
     now: u64,
 ) -> Option<&'a Payment> {
     payments.iter().rev().find(|p| {
-        matches!(p.status, Status::Pending | Status::Unknown)
+        p.status.is_open()
             && p.still_valid(now)
             && p.signed.method == method
             && p.signed.url == url
@@ -583,6 +593,9 @@ mod tests {
             ("0x02", 2000, now),
             ("0x03", 4000, old),
             ("0x04", 8000, now),
+            ("0x05", 16000, now),
+            ("0x06", 32000, now),
+            ("0x07", 64000, now),
         ] {
             apply(
                 &mut c,
@@ -590,14 +603,23 @@ mod tests {
                     .unwrap(),
             );
         }
-        apply(
-            &mut c,
-            &serde_json::to_string(&Event::Outcome(outcome("0x04", Status::Rejected))).unwrap(),
-        );
+        // A refusal is the server's word: the signature can still be used, so it counts.
+        // Expired, cancelled and unsent authorizations can no longer move money.
+        for (nonce, status) in [
+            ("0x04", Status::Rejected),
+            ("0x05", Status::Expired),
+            ("0x06", Status::Cancelled),
+            ("0x07", Status::Unsent),
+        ] {
+            apply(
+                &mut c,
+                &serde_json::to_string(&Event::Outcome(outcome(nonce, status))).unwrap(),
+            );
+        }
         let asset = Address::repeat_byte(0x11);
         assert_eq!(
             spent_last_day(&c.payments, "eip155:84532", asset, now),
-            U256::from(3000)
+            U256::from(11000)
         );
         assert_eq!(
             spent_last_day(&c.payments, "eip155:8453", asset, now),
@@ -620,5 +642,16 @@ mod tests {
         assert!(open_payment_for(&c.payments, "POST", url, &hash, secs).is_none());
         assert!(open_payment_for(&c.payments, "GET", url, &body_hash(Some(b"x")), secs).is_none());
         assert!(open_payment_for(&c.payments, "GET", url, &hash, secs + 61).is_none());
+        // A refusal after the header left keeps it open; a cancellation ends it.
+        apply(
+            &mut c,
+            &serde_json::to_string(&Event::Outcome(outcome("0x01", Status::Rejected))).unwrap(),
+        );
+        assert!(open_payment_for(&c.payments, "GET", url, &hash, secs).is_some());
+        apply(
+            &mut c,
+            &serde_json::to_string(&Event::Outcome(outcome("0x01", Status::Cancelled))).unwrap(),
+        );
+        assert!(open_payment_for(&c.payments, "GET", url, &hash, secs).is_none());
     }
 }

@@ -1,6 +1,8 @@
-//! Minimal EVM JSON-RPC: the few read calls the tool needs (`eth_call` of `balanceOf`,
-//! `eth_getBalance`, `eth_chainId`), over the tool's own HTTP client rather than a provider
-//! stack, so there is one HTTP/TLS configuration and a test server is a few lines.
+//! Minimal EVM JSON-RPC: the few calls the tool needs (`eth_call` of `balanceOf` and
+//! `authorizationState`, `eth_getBalance`, `eth_chainId`, receipts, and what sending one
+//! transaction takes: nonce, fees, gas estimate, `eth_sendRawTransaction`), over the tool's own
+//! HTTP client rather than a provider stack, so there is one HTTP/TLS configuration and a test
+//! server is a few lines.
 
 use alloy_primitives::{Address, U256, hex};
 use alloy_sol_types::{SolCall, sol};
@@ -9,6 +11,7 @@ use serde_json::{Value, json};
 sol! {
     function balanceOf(address account) external view returns (uint256);
     function authorizationState(address authorizer, bytes32 nonce) external view returns (bool);
+    function cancelAuthorization(address authorizer, bytes32 nonce, uint8 v, bytes32 r, bytes32 s) external;
 }
 
 /// `keccak256("Transfer(address,address,uint256)")`.
@@ -17,6 +20,49 @@ pub const TRANSFER_TOPIC: &str =
 /// `keccak256("AuthorizationUsed(address,bytes32)")` (EIP-3009).
 pub const AUTHORIZATION_USED_TOPIC: &str =
     "0x98de503528ee59b575ef0c0a2576a82497bfc029a5685b209e9ec333479b10a5";
+
+/// `keccak256("AuthorizationCanceled(address,bytes32)")` (EIP-3009).
+pub fn authorization_canceled_topic() -> String {
+    format!(
+        "{:#x}",
+        alloy_primitives::keccak256("AuthorizationCanceled(address,bytes32)")
+    )
+}
+
+/// An address as a 32-byte log topic.
+pub fn topic_address(a: Address) -> String {
+    format!("0x{:0>64}", hex::encode(a))
+}
+
+/// Whether a transaction receipt holds the token's `AuthorizationUsed(authorizer, nonce)`:
+/// the proof that this transaction, and not another, used the authorization.
+pub fn authorization_used_in(
+    receipt: &Value,
+    token: Address,
+    authorizer: Address,
+    nonce: &str,
+) -> bool {
+    let token = format!("{token:#x}");
+    let who = topic_address(authorizer);
+    receipt
+        .get("logs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|l| {
+            let topic = |i: usize| {
+                l.pointer(&format!("/topics/{i}"))
+                    .and_then(Value::as_str)
+                    .map(str::to_ascii_lowercase)
+            };
+            l.get("address")
+                .and_then(Value::as_str)
+                .is_some_and(|a| a.eq_ignore_ascii_case(&token))
+                && topic(0).as_deref() == Some(AUTHORIZATION_USED_TOPIC)
+                && topic(1).as_deref() == Some(who.as_str())
+                && topic(2).is_some_and(|n| n.eq_ignore_ascii_case(nonce))
+        })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RpcError {
@@ -152,6 +198,22 @@ impl<'a> Rpc<'a> {
         })
     }
 
+    /// The calldata of EIP-3009 `cancelAuthorization(authorizer, nonce, v, r, s)`.
+    pub fn cancel_authorization_data(
+        authorizer: Address,
+        nonce: alloy_primitives::B256,
+        signature: &alloy_primitives::Signature,
+    ) -> Vec<u8> {
+        cancelAuthorizationCall {
+            authorizer,
+            nonce,
+            v: 27 + u8::from(signature.v()),
+            r: signature.r().into(),
+            s: signature.s().into(),
+        }
+        .abi_encode()
+    }
+
     /// EIP-3009 `authorizationState(authorizer, nonce)`: whether the nonce was used (or
     /// cancelled) on-chain.
     pub async fn authorization_state(
@@ -175,11 +237,181 @@ impl<'a> Rpc<'a> {
         })
     }
 
+    /// `eth_getTransactionCount(address, "pending")`: the nonce of the account's next
+    /// transaction.
+    pub async fn transaction_count(&self, owner: Address) -> Result<u64, RpcError> {
+        let v = self
+            .call(
+                "eth_getTransactionCount",
+                json!([owner.to_checksum(None), "pending"]),
+            )
+            .await?;
+        self.small_quantity(&v)
+    }
+
+    /// EIP-1559 fees for a transaction sent now: `(max_fee_per_gas, max_priority_fee_per_gas)`.
+    /// The tip is the node's suggestion (`eth_maxPriorityFeePerGas`, or 0 when it has none);
+    /// the cap allows the base fee to double before the transaction is mined, as wallets do.
+    pub async fn fees(&self) -> Result<(u128, u128), RpcError> {
+        let block = self
+            .call("eth_getBlockByNumber", json!(["latest", false]))
+            .await?;
+        let base = block
+            .get("baseFeePerGas")
+            .ok_or_else(|| RpcError::BadResponse {
+                url: self.url.to_string(),
+                detail: "the latest block has no baseFeePerGas (no EIP-1559 on this chain?)".into(),
+            })
+            .and_then(|v| self.small_quantity(v))?;
+        let tip = match self.call("eth_maxPriorityFeePerGas", json!([])).await {
+            Ok(v) => self.small_quantity(&v)?,
+            Err(RpcError::JsonRpc { .. }) => 0,
+            Err(e) => return Err(e),
+        };
+        let base = u128::from(base);
+        let tip = u128::from(tip);
+        Ok((base.saturating_mul(2).saturating_add(tip), tip))
+    }
+
+    /// `eth_estimateGas` of a call from `from`; a revert is a `JsonRpc` error carrying the
+    /// node's message (the revert reason).
+    pub async fn estimate_gas(
+        &self,
+        from: Address,
+        to: Address,
+        data: &[u8],
+    ) -> Result<u64, RpcError> {
+        let v = self
+            .call(
+                "eth_estimateGas",
+                json!([{
+                    "from": from.to_checksum(None),
+                    "to": to.to_checksum(None),
+                    "data": format!("0x{}", hex::encode(data)),
+                }]),
+            )
+            .await?;
+        self.small_quantity(&v)
+    }
+
+    /// `eth_sendRawTransaction`: the transaction's hash.
+    pub async fn send_raw_transaction(&self, raw: &[u8]) -> Result<String, RpcError> {
+        let v = self
+            .call(
+                "eth_sendRawTransaction",
+                json!([format!("0x{}", hex::encode(raw))]),
+            )
+            .await?;
+        v.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| RpcError::BadResponse {
+                url: self.url.to_string(),
+                detail: format!("not a transaction hash: {v}"),
+            })
+    }
+
+    /// Polls for a transaction's receipt until `deadline`; `None` when none came by then.
+    pub async fn wait_for_receipt(
+        &self,
+        hash: &str,
+        deadline: std::time::Instant,
+    ) -> Result<Option<Value>, RpcError> {
+        loop {
+            if let Some(r) = self.transaction_receipt(hash).await? {
+                return Ok(Some(r));
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            let pause = std::time::Duration::from_millis(250).min(deadline - now);
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    fn small_quantity(&self, v: &Value) -> Result<u64, RpcError> {
+        let q = self.quantity(v)?;
+        u64::try_from(q).map_err(|_| RpcError::BadResponse {
+            url: self.url.to_string(),
+            detail: format!("{q} is out of range"),
+        })
+    }
+
     /// The receipt of a transaction, or `None` while it is unknown to the node.
     pub async fn transaction_receipt(&self, hash: &str) -> Result<Option<Value>, RpcError> {
         let v = self
             .call("eth_getTransactionReceipt", json!([hash]))
             .await?;
         Ok(if v.is_null() { None } else { Some(v) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_tokens_authorization_used_event_for_this_payer_and_nonce_counts() {
+        let token = Address::repeat_byte(0x11);
+        let payer = Address::repeat_byte(0x22);
+        let nonce = format!("0x{}", "ab".repeat(32));
+        let log = |address: Address, topic0: &str, who: Address, n: &str| {
+            json!({
+                "address": format!("{address:#x}"),
+                "topics": [topic0, topic_address(who), n],
+                "data": "0x",
+            })
+        };
+        let receipt = |logs: Vec<Value>| json!({"status": "0x1", "logs": logs});
+        let good = log(token, AUTHORIZATION_USED_TOPIC, payer, &nonce);
+        assert!(authorization_used_in(
+            &receipt(vec![good.clone()]),
+            token,
+            payer,
+            &nonce.to_uppercase().replace("0X", "0x")
+        ));
+        let other_nonce = format!("0x{}", "cd".repeat(32));
+        for wrong in [
+            log(
+                Address::repeat_byte(0x99),
+                AUTHORIZATION_USED_TOPIC,
+                payer,
+                &nonce,
+            ),
+            log(token, &authorization_canceled_topic(), payer, &nonce),
+            log(
+                token,
+                AUTHORIZATION_USED_TOPIC,
+                Address::repeat_byte(0x33),
+                &nonce,
+            ),
+            log(token, AUTHORIZATION_USED_TOPIC, payer, &other_nonce),
+        ] {
+            assert!(
+                !authorization_used_in(&receipt(vec![wrong.clone()]), token, payer, &nonce),
+                "{wrong}"
+            );
+        }
+        assert!(!authorization_used_in(
+            &json!({"status": "0x1"}),
+            token,
+            payer,
+            &nonce
+        ));
+    }
+
+    #[test]
+    fn the_event_topics_are_eip_3009s() {
+        assert_eq!(
+            authorization_canceled_topic(),
+            "0x1cdd46ff242716cdaa72d159d339a485b3438398348d68f09d7c8c0a59353d81"
+        );
+        assert_eq!(
+            format!(
+                "{:#x}",
+                alloy_primitives::keccak256("AuthorizationUsed(address,bytes32)")
+            ),
+            AUTHORIZATION_USED_TOPIC
+        );
     }
 }

@@ -27,3 +27,5 @@ mod hostile;
 // Hardening: passwords in URLs, server text on the terminal, bounded work, the tool's own
 // files, numbers from the command line.
 mod hardening;
+// Money truth: a signed payment counts until the chain says otherwise; history cancel.
+mod money;

@@ -1079,7 +1079,8 @@ fn history_filters_by_time_and_status() {
         let (got, _) = listed(&args);
         assert_eq!(got, amounts, "{args:?}");
     }
-    // Totals count what was selected, and only what moved or may move money.
+    // Totals count what was selected, and only what moved or may move money: a refusal is
+    // the server's word, so the rejected payment counts (as open, not settled).
     let (_, totals) = listed(&["--since", "11d"]);
     let totals: Vec<(String, String)> = totals
         .as_array()
@@ -1095,6 +1096,7 @@ fn history_filters_by_time_and_status() {
     assert_eq!(
         totals,
         [
+            (day(10 * D), "3000".to_string()),
             (day(3 * D), "4000".to_string()),
             (day(30 * H), "2000".to_string()),
             (day(2 * H), "1000".to_string()),
@@ -1120,7 +1122,8 @@ fn history_filters_by_time_and_status() {
 }
 
 /// `[limits] daily` refuses a payment that would take the last 24 hours' spending past it,
-/// counting settled, pending and unknown payments only, and `--daily-limit` (or
+/// counting what moved or may still move money (settled, pending, unknown, rejected) and not
+/// what no longer can (expired, cancelled, unsent), and `--daily-limit` (or
 /// `X402_DAILY_LIMIT`) replaces the configured limit, up or down.
 #[test]
 fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
@@ -1135,8 +1138,10 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
             // Counted: 0.0015 in the last 24 hours that moved or may move money.
             journal_lines(now, 2 * 3600, 0x01, "1000", "settled"),
             journal_lines(now, 3 * 3600, 0x02, "500", "unknown"),
-            // Not counted: refused, or older than 24 hours.
-            journal_lines(now, 3600, 0x03, "5000", "rejected"),
+            // Not counted: expired, cancelled or never sent, or older than 24 hours.
+            journal_lines(now, 3600, 0x03, "5000", "expired"),
+            journal_lines(now, 3600, 0x05, "5000", "cancelled"),
+            journal_lines(now, 3600, 0x06, "5000", "unsent"),
             journal_lines(now, 25 * 3600, 0x04, "9000", "settled"),
         ]
         .concat(),
@@ -1166,13 +1171,13 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     assert_eq!(r["status"], "over_budget");
     assert_eq!(r["nonce"], Value::Null);
     assert!(server.payments().is_empty());
-    assert_eq!(journaled(&env), 4);
+    assert_eq!(journaled(&env), 6);
 
     // --daily-limit raises it: 0.0015 + 0.001 = 0.0025 is within 0.0025.
     let out = pay(&env, &pw, &url, &["--daily-limit", "0.0025"]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(server.payments().len(), 1);
-    assert_eq!(journaled(&env), 5);
+    assert_eq!(journaled(&env), 7);
     // Now 0.0025 is spent: the same limit refuses the next one.
     let out = pay(
         &env,
@@ -1200,7 +1205,7 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
         .unwrap();
     refused(&out, "0.003 USDC", "0.0025 USDC");
     assert_eq!(server.payments().len(), 1);
-    assert_eq!(journaled(&env), 5);
+    assert_eq!(journaled(&env), 7);
     // Under config.toml's 5.00 alone, it pays.
     let out = pay(&env, &pw, &server.at("/daily5"), &[]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));

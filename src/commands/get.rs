@@ -22,6 +22,7 @@ use crate::output::Printer;
 use crate::output::untrusted;
 use crate::payment;
 use crate::payment::challenge::{Challenge, parse_payment_required};
+use crate::payment::flow::PaymentFlow;
 use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
@@ -97,6 +98,7 @@ struct Payment {
     header_name: &'static str,
     header_value: String,
     nonce: String,
+    payer: alloy_primitives::Address,
     valid_before: u64,
     quote: Quote,
 }
@@ -361,8 +363,15 @@ async fn answer_402(
             };
             return Err(failed(ExitStatus::Declined, why));
         }
+        let prompt = match flow_of(&challenge, &quote) {
+            PaymentFlow::Upfront => format!(
+                "Pay {} up front (charged even if the request then fails)?",
+                quote.price()
+            ),
+            PaymentFlow::Authorization => format!("Pay {}?", quote.price()),
+        };
         let yes = dialoguer::Confirm::new()
-            .with_prompt(format!("Pay {}?", quote.price()))
+            .with_prompt(prompt)
             .default(false)
             .interact()
             .unwrap_or(false);
@@ -428,6 +437,7 @@ async fn answer_402(
         valid_before: auth.valid_before,
         header_value: signed.header_value,
         nonce: signed.nonce,
+        payer: auth.from,
         quote,
     })))
 }
@@ -541,8 +551,12 @@ fn record(
 }
 
 /// Reads the answer to the paid request: reports the settlement, records the outcome, and
-/// fails for a rejection (402 again) or an unknown outcome (5xx without a receipt). All of it
-/// comes from the response head, so it is said and recorded before the body is streamed.
+/// fails for a refusal (402 again), a settlement the server could not confirm, or an unknown
+/// outcome (5xx without a receipt). All of it comes from the response head, so it is said and
+/// recorded before the body is streamed.
+///
+/// The server's word never proves that money did not move: a refused authorization is
+/// recorded as `rejected` and still counts until the chain shows it used, expired or cancelled.
 async fn settle(
     ctx: &Context<'_>,
     args: &GetArgs,
@@ -563,6 +577,18 @@ async fn settle(
         }
         None => None,
     };
+    // `success: false` with a transaction (`settlement_pending` from @x402/core 2.24+, or any
+    // other reason): a transaction was sent, so the outcome is the chain's to tell.
+    if let Some(s) = &settlement
+        && !s.success
+        && let Some(tx) = s.transaction.as_deref().map(untrusted)
+    {
+        let reason = reason_of(s);
+        return unconfirmed(
+            ctx, args, hop, payment, paid, journal, outcome, &tx, &reason,
+        )
+        .await;
+    }
     if paid.status == 402 {
         outcome.status = "rejected";
         let reason = settlement
@@ -573,7 +599,7 @@ async fn settle(
                     .ok()
                     .and_then(|c| c.error)
             })
-            .unwrap_or_else(|| "no reason given".into());
+            .map_or_else(|| "no reason given".into(), |r| untrusted(&r));
         outcome.error = Some(reason.clone());
         record(
             ctx,
@@ -583,6 +609,7 @@ async fn settle(
             None,
             Some(reason.clone()),
         );
+        let still_open = still_open(payment);
         let insufficient =
             reason.contains("insufficient_funds") || reason.contains("insufficient_balance");
         if insufficient {
@@ -590,14 +617,14 @@ async fn settle(
             return Err(failed(
                 ExitStatus::InsufficientFunds,
                 format!(
-                    "the wallet does not hold {}: the payment was refused ({reason})",
+                    "the wallet does not hold {}: the payment was refused ({reason}); {still_open}",
                     quote.price()
                 ),
             ));
         }
         return Err(failed(
             ExitStatus::Rejected,
-            format!("the server rejected the payment: {reason}"),
+            format!("the server rejected the payment: {reason}; {still_open}"),
         ));
     }
     match &settlement {
@@ -612,25 +639,12 @@ async fn settle(
                 s.transaction.clone(),
                 None,
             );
-            let tx = s.transaction.clone().unwrap_or_default();
-            let mut line = format!(
-                "paid {} on {} to {}  tx {tx}",
-                quote.price(),
-                quote.network.name,
-                quote.pay_to.to_checksum(None)
-            );
-            if let Some(link) = quote.network.explorer_link(&tx) {
-                line.push_str(&format!("  {link}"));
-            }
-            p.info(line);
+            report_paid(ctx, quote, s.transaction.as_deref().unwrap_or_default());
         }
         Some(s) => {
+            // A failure without a transaction on a non-402 answer: the server's word only.
             outcome.status = "rejected";
-            let reason = s
-                .error_reason
-                .clone()
-                .or_else(|| s.error_message.clone())
-                .unwrap_or_else(|| "no reason given".into());
+            let reason = reason_of(s);
             outcome.error = Some(reason.clone());
             record(
                 ctx,
@@ -640,7 +654,10 @@ async fn settle(
                 None,
                 Some(reason.clone()),
             );
-            p.warn(format!("the settlement failed: {reason}; nothing was paid"));
+            p.warn(format!(
+                "the server says the settlement failed ({reason}) but names no transaction; {}",
+                still_open(payment)
+            ));
         }
         None if paid.status >= 500 => {
             outcome.status = "unknown";
@@ -688,6 +705,217 @@ async fn settle(
         }
     }
     Ok(())
+}
+
+/// The server's reason for a failed settlement, escaped and cut as any server text shown.
+fn reason_of(s: &Settlement) -> String {
+    s.error_reason
+        .as_deref()
+        .or(s.error_message.as_deref())
+        .map_or_else(|| "no reason given".into(), untrusted)
+}
+
+fn report_paid(ctx: &Context<'_>, quote: &Quote, tx: &str) {
+    let mut line = format!(
+        "paid {} on {} to {}  tx {tx}",
+        quote.price(),
+        quote.network.name,
+        quote.pay_to.to_checksum(None)
+    );
+    if let Some(link) = quote.network.explorer_link(tx) {
+        line.push_str(&format!("  {link}"));
+    }
+    ctx.printer.info(line);
+}
+
+/// What a refused payment still is: a signature its holder can use until it expires.
+fn still_open(payment: &Payment) -> String {
+    format!(
+        "the signed authorization (nonce {}) can still be used until {}, so it counts as spent \
+         until `x402 history check` shows it unused and expired (`x402 history cancel {}` \
+         makes it worthless sooner)",
+        payment.nonce,
+        utc_time(payment.valid_before),
+        payment.nonce
+    )
+}
+
+fn utc_time(unix: u64) -> String {
+    Timestamp::from_second(i64::try_from(unix).unwrap_or(i64::MAX))
+        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|_| unix.to_string())
+}
+
+/// How long `get` waits for the receipt of a transaction a server named but did not confirm.
+/// Long enough for a local or fast chain to mine it, short enough that a script is not held up;
+/// `history check` tells the rest later.
+const RECEIPT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What the chain says about a transaction a server named.
+enum OnChain {
+    /// Mined, successful, and it used this authorization (`AuthorizationUsed(payer, nonce)`).
+    Settled,
+    /// Mined and reverted: it moved nothing.
+    Reverted,
+    /// Mined, but it did not use this authorization.
+    Unrelated,
+    /// Not mined (or unknown to the node) within the wait.
+    NotYet,
+}
+
+/// A receipt with `success: false` that names a transaction: recorded `unknown` with it, and,
+/// when the user configured an RPC URL for the network, the chain asked (briefly) what that
+/// transaction did.
+#[allow(clippy::too_many_arguments, reason = "one step of one conversation")]
+async fn unconfirmed(
+    ctx: &Context<'_>,
+    args: &GetArgs,
+    hop: &Hop,
+    payment: &Payment,
+    paid: &mut Received,
+    journal: &Journal,
+    outcome: &mut Outcome,
+    tx: &str,
+    reason: &str,
+) -> Result<()> {
+    let p = ctx.printer;
+    let quote = &payment.quote;
+    let nonce = &payment.nonce;
+    outcome.transaction = Some(tx.to_string());
+    outcome.error = Some(reason.to_string());
+    record(
+        ctx,
+        journal,
+        nonce,
+        Status::Unknown,
+        Some(tx.to_string()),
+        Some(reason.to_string()),
+    );
+    p.warn(format!(
+        "the server could not confirm the settlement ({reason}) but sent transaction {tx}: \
+         the payment may have moved"
+    ));
+    let asked = match quote
+        .network
+        .rpc_url
+        .as_deref()
+        .filter(|_| quote.network.rpc_configured)
+    {
+        Some(url) => {
+            let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name));
+            let said = ask_chain(url, quote, payment, tx).await;
+            drop(spinner);
+            match said {
+                Ok(said) => Some(said),
+                Err(e) => {
+                    p.warn(format!("the chain could not be asked: {e:#}"));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    // The body of a 402 is not the resource: only another answer's body is delivered.
+    let deliver_body = paid.status != 402;
+    match asked {
+        Some(OnChain::Settled) => {
+            outcome.status = "paid";
+            outcome.error = None;
+            record(
+                ctx,
+                journal,
+                nonce,
+                Status::Settled,
+                Some(tx.to_string()),
+                Some(format!(
+                    "the server said {reason}; the chain shows it settled"
+                )),
+            );
+            report_paid(ctx, quote, tx);
+            if paid.status >= 400 {
+                p.warn(format!(
+                    "the payment settled, but the server answered HTTP {} {} instead of the \
+                     resource",
+                    paid.status, paid.reason
+                ));
+            }
+            Ok(())
+        }
+        Some(OnChain::Reverted) => {
+            outcome.status = "rejected";
+            let why = format!("transaction {tx} reverted ({reason})");
+            record(
+                ctx,
+                journal,
+                nonce,
+                Status::Rejected,
+                Some(tx.to_string()),
+                Some(why.clone()),
+            );
+            if deliver_body {
+                deliver(ctx, args, hop, paid).await?;
+            }
+            Err(failed(
+                ExitStatus::Rejected,
+                format!(
+                    "the settlement failed: {why}; it moved nothing, but {}",
+                    still_open(payment)
+                ),
+            ))
+        }
+        other => {
+            outcome.status = "unknown";
+            if deliver_body {
+                deliver(ctx, args, hop, paid).await?;
+            }
+            let chain = match other {
+                Some(OnChain::Unrelated) => format!(
+                    "; the chain shows {tx} mined, but it did not use this payment's authorization"
+                ),
+                Some(_) => format!(
+                    "; {tx} was not on {} after {} s",
+                    quote.network.name,
+                    RECEIPT_WAIT.as_secs()
+                ),
+                None => String::new(),
+            };
+            Err(failed(
+                ExitStatus::OutcomeUnknown,
+                format!(
+                    "the outcome is unknown: the server answered {reason} with transaction \
+                     {tx}{chain}; it may have settled (nonce {nonce}); check with `x402 history \
+                     check` before paying again"
+                ),
+            ))
+        }
+    }
+}
+
+/// Waits (at most [`RECEIPT_WAIT`]) for `tx`'s receipt and reads what it did.
+async fn ask_chain(url: &str, quote: &Quote, payment: &Payment, tx: &str) -> Result<OnChain> {
+    let client = crate::http::client(&crate::http::ClientOptions {
+        timeout: Some(RECEIPT_WAIT),
+        ..Default::default()
+    })?;
+    let rpc = Rpc::new(&client, url);
+    let deadline = std::time::Instant::now() + RECEIPT_WAIT;
+    let Some(receipt) = rpc.wait_for_receipt(tx, deadline).await? else {
+        return Ok(OnChain::NotYet);
+    };
+    if receipt.get("status").and_then(Value::as_str) != Some("0x1") {
+        return Ok(OnChain::Reverted);
+    }
+    let used = crate::rpc::authorization_used_in(
+        &receipt,
+        quote.asset.address,
+        payment.payer,
+        &payment.nonce,
+    );
+    Ok(if used {
+        OnChain::Settled
+    } else {
+        OnChain::Unrelated
+    })
 }
 
 fn pins(args: &GetArgs) -> Result<Pins> {
@@ -854,6 +1082,20 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
     if let Some(d) = description.filter(|d| !d.is_empty()) {
         p.info(format!("  for       {}", untrusted(d)));
     }
+    if flow_of(c, q) == PaymentFlow::Upfront {
+        p.info(format!(
+            "  flow      upfront: {}",
+            PaymentFlow::Upfront.meaning()
+        ));
+    }
+}
+
+/// The chosen option's `extra.paymentFlow` (an unknown one never gets this far: not payable).
+fn flow_of(c: &Challenge, q: &Quote) -> PaymentFlow {
+    c.accepts
+        .get(q.index)
+        .and_then(|r| payment::flow::payment_flow(r).ok())
+        .unwrap_or_default()
 }
 
 /// The response as curl shows it: headers with -i, the body to stdout or -o, and -f's exit.

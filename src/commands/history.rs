@@ -2,23 +2,26 @@
 //! `x402 history check`: what the chain says about them.
 
 use crate::amount;
-use crate::cli::{CheckArgs, HistoryArgs, HistoryCommand};
+use crate::cli::{CancelArgs, CheckArgs, HistoryArgs, HistoryCommand};
 use crate::error::{Failed, UsageError};
 use crate::exit::ExitStatus;
 use crate::journal::{Journal, Outcome, Payment, Status};
-use crate::rpc::{AUTHORIZATION_USED_TOPIC, Rpc, TRANSFER_TOPIC};
+use crate::rpc::{AUTHORIZATION_USED_TOPIC, Rpc, TRANSFER_TOPIC, topic_address};
 use crate::settings::Context;
 use alloy_primitives::{Address, B256, U256};
 use anyhow::Result;
+use colored::Colorize as _;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::io::IsTerminal as _;
 
 pub async fn run(ctx: &Context<'_>, args: HistoryArgs) -> Result<ExitStatus> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
     match &args.command {
         None => list(ctx, &args, since),
         Some(HistoryCommand::Check(check_args)) => check(ctx, &args, since, check_args).await,
+        Some(HistoryCommand::Cancel(cancel_args)) => cancel(ctx, &args, cancel_args).await,
     }
 }
 
@@ -79,28 +82,53 @@ fn payment_json(p: &Payment) -> Value {
     v
 }
 
-/// Totals of what moved or may still move, per UTC day, network and asset.
+/// Totals of what moved or may still move, per UTC day, network and asset: `amount` is all of
+/// it (what the daily budget counts), `settled` what the chain (or the server) says moved, and
+/// `open` what was signed and sent and may still move (pending, unknown, rejected, disputed).
 fn totals(payments: &[&Payment]) -> Vec<Value> {
-    let mut sums: BTreeMap<(String, String, Address), (U256, u32, &Payment)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Sum {
+        all: (U256, u32),
+        settled: (U256, u32),
+        open: (U256, u32),
+    }
+    let mut sums: BTreeMap<(String, String, Address), (Sum, &Payment)> = BTreeMap::new();
     for p in payments.iter().filter(|p| p.status.may_move_money()) {
         let day = p.signed.time.strftime("%Y-%m-%d").to_string();
-        let e = sums
+        let (sum, _) = sums
             .entry((day, p.signed.network.clone(), p.signed.asset))
-            .or_insert((U256::ZERO, 0, p));
-        e.0 = e.0.saturating_add(p.signed.amount);
-        e.1 += 1;
+            .or_insert((Sum::default(), p));
+        let add = |part: &mut (U256, u32)| {
+            part.0 = part.0.saturating_add(p.signed.amount);
+            part.1 += 1;
+        };
+        add(&mut sum.all);
+        if p.status == Status::Settled {
+            add(&mut sum.settled);
+        } else {
+            add(&mut sum.open);
+        }
     }
+    let part = |(sum, count): (U256, u32), p: &Payment| {
+        json!({
+            "amount": sum.to_string(),
+            "amountDecimal": amount::format_units(sum, p.signed.decimals),
+            "payments": count,
+        })
+    };
     sums.into_iter()
-        .map(|((day, network, asset), (sum, count, p))| {
+        .map(|((day, network, asset), (sum, p))| {
             json!({
                 "day": day,
                 "network": network,
                 "networkName": p.signed.network_name,
                 "asset": asset.to_checksum(None),
                 "symbol": p.signed.symbol,
-                "amount": sum.to_string(),
-                "amountDecimal": amount::format_units(sum, p.signed.decimals),
-                "payments": count,
+                "amount": sum.all.0.to_string(),
+                "amountDecimal": amount::format_units(sum.all.0, p.signed.decimals),
+                "payments": sum.all.1,
+                "settled": part(sum.settled, p),
+                "open": part(sum.open, p),
             })
         })
         .collect()
@@ -137,11 +165,13 @@ fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Resu
         p.info(format!("no payments in {}", journal.path().display()));
         return Ok(ExitStatus::Success);
     }
+    // `disputed` in red when stdout is a terminal that takes colour; the rest of the line is
+    // cleaned of control characters (server text) as every result line is.
+    let red =
+        std::io::stdout().is_terminal() && colored::control::SHOULD_COLORIZE.should_colorize();
     for pay in &shown {
-        let mut line = format!(
-            "{}  {:<9} {:>14}  {:<14} {}  {} {}",
-            pay.signed.time.strftime("%Y-%m-%d %H:%M:%S"),
-            pay.status.as_str(),
+        let mut rest = format!(
+            " {:>14}  {:<14} {}  {} {}",
             price(pay),
             pay.signed.network_name,
             pay.signed.pay_to,
@@ -149,24 +179,46 @@ fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Resu
             crate::output::untrusted(&crate::request::safe_url_text(&pay.signed.url))
         );
         if let Some(tx) = &pay.transaction {
-            line.push_str(&format!("  tx {}", crate::output::untrusted(tx)));
+            rest.push_str(&format!("  tx {}", crate::output::untrusted(tx)));
         }
         if let Some(r) = &pay.reason {
-            line.push_str(&format!("  ({})", crate::output::untrusted(r)));
+            rest.push_str(&format!("  ({})", crate::output::untrusted(r)));
         }
-        p.result(&line)?;
+        let status = format!("{:<9}", pay.status.as_str());
+        let status = if red && pay.status == Status::Disputed {
+            status.red().bold().to_string()
+        } else {
+            status
+        };
+        let line = format!(
+            "{}  {status}{}\n",
+            pay.signed.time.strftime("%Y-%m-%d %H:%M:%S"),
+            crate::output::clean(&rest)
+        );
+        p.result_bytes(line.as_bytes())?;
     }
     p.info("");
-    p.info("totals (settled, pending and unknown payments, per UTC day):");
+    p.info(
+        "totals per UTC day (settled, and still open: signed and sent, not yet shown used, \
+         expired or cancelled on-chain; both count against the daily limit):",
+    );
     for t in &totals {
+        let s = |k: &str| t[k].as_str().unwrap_or("").to_string();
+        let count = |n: &Value| {
+            let n = n.as_u64().unwrap_or(0);
+            format!("{n} payment{}", if n == 1 { "" } else { "s" })
+        };
         p.info(format!(
-            "  {}  {:>14} {}  on {}  ({} payment{})",
-            t["day"].as_str().unwrap_or(""),
-            t["amountDecimal"].as_str().unwrap_or(""),
-            t["symbol"].as_str().unwrap_or(""),
-            t["networkName"].as_str().unwrap_or(""),
-            t["payments"],
-            if t["payments"] == 1 { "" } else { "s" }
+            "  {}  {:>14} {}  on {}  ({}: settled {} in {}, open {} in {})",
+            s("day"),
+            s("amountDecimal"),
+            s("symbol"),
+            s("networkName"),
+            count(&t["payments"]),
+            t["settled"]["amountDecimal"].as_str().unwrap_or(""),
+            count(&t["settled"]["payments"]),
+            t["open"]["amountDecimal"].as_str().unwrap_or(""),
+            count(&t["open"]["payments"]),
         ));
     }
     Ok(ExitStatus::Success)
@@ -198,10 +250,8 @@ async fn check(
     let todo: Vec<Payment> = selected(&contents.payments, args, since)
         .into_iter()
         .filter(|p| {
-            matches!(
-                p.status,
-                Status::Pending | Status::Unknown | Status::Settled | Status::Disputed
-            ) && !p.verified
+            (p.status.is_open() || matches!(p.status, Status::Settled | Status::Disputed))
+                && !p.verified
         })
         .cloned()
         .collect();
@@ -267,7 +317,7 @@ async fn check(
         return Ok(ExitStatus::Success);
     }
     if findings.is_empty() {
-        p.info("nothing to check: no pending, unknown or unverified settled payments");
+        p.info("nothing to check: no pending, unknown, rejected or unverified settled payments");
     }
     for f in &findings {
         let after = f.status.unwrap_or(f.payment.status);
@@ -356,12 +406,32 @@ async fn authorization_used(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
     let used = rpc.authorization_state(s.asset, s.payer, nonce).await?;
     let now = Timestamp::now().as_second() as u64;
     if used {
+        // authorizationState is true for a cancelled nonce too: the events tell which.
+        if f.payment.status != Status::Settled
+            && let Some(tx) = find_authorization_tx(
+                rpc,
+                s.asset,
+                s.payer,
+                nonce,
+                &crate::rpc::authorization_canceled_topic(),
+            )
+            .await
+        {
+            f.status = Some(Status::Cancelled);
+            f.note = format!("cancelled on-chain in {tx}: it can never move money");
+            f.transaction = Some(tx);
+            return Ok(());
+        }
         f.status = Some(Status::Settled);
-        f.transaction = find_authorization_tx(rpc, s.asset, s.payer, nonce).await;
+        f.transaction =
+            find_authorization_tx(rpc, s.asset, s.payer, nonce, AUTHORIZATION_USED_TOPIC).await;
         f.note = match &f.transaction {
             Some(tx) => format!("used on-chain in {tx}"),
             None => "used on-chain (authorizationState)".into(),
         };
+        if f.payment.status == Status::Rejected {
+            f.note = format!("the server refused it, but it was {}", f.note);
+        }
         if f.payment.status == Status::Settled {
             f.verified = f.transaction.is_some();
         }
@@ -385,13 +455,14 @@ async fn authorization_used(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
     Ok(())
 }
 
-/// The transaction that used the authorization, from its `AuthorizationUsed` event, when the
-/// node can search its logs.
+/// The transaction that used (or cancelled) the authorization, from its `AuthorizationUsed`
+/// (`AuthorizationCanceled`) event, when the node can search its logs.
 async fn find_authorization_tx(
     rpc: &Rpc<'_>,
     token: Address,
     authorizer: Address,
     nonce: B256,
+    event: &str,
 ) -> Option<String> {
     let logs = rpc
         .call(
@@ -400,7 +471,7 @@ async fn find_authorization_tx(
                 "address": token,
                 "fromBlock": "earliest",
                 "toBlock": "latest",
-                "topics": [AUTHORIZATION_USED_TOPIC, topic_address(authorizer), nonce],
+                "topics": [event, topic_address(authorizer), nonce],
             }]),
         )
         .await
@@ -410,10 +481,6 @@ async fn find_authorization_tx(
         .get("transactionHash")?
         .as_str()
         .map(str::to_string)
-}
-
-fn topic_address(a: Address) -> String {
-    format!("0x{:0>64}", alloy_primitives::hex::encode(a))
 }
 
 /// For a settled payment: the receipt must succeed and hold a Transfer of exactly the amount
@@ -491,4 +558,273 @@ async fn verify_transfer(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `x402 history cancel NONCE`: makes an open authorization worthless on-chain with EIP-3009
+/// `cancelAuthorization`, signed by the payer and sent as a transaction whose gas the payer pays.
+///
+/// Order: the record found and judged cancellable; the network's RPC asked for its chain id
+/// (it must be the record's) and `authorizationState` (an authorization already used or
+/// cancelled is refused); the plan shown and confirmed (`--yes` for scripts); only then the
+/// keystore unlocked, which must be the payer's; the call estimated (a token without
+/// `cancelAuthorization` refuses here, before any gas is spent); one EIP-1559 transaction
+/// signed and sent; its receipt awaited; `cancelled` recorded with the transaction.
+async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result<ExitStatus> {
+    use crate::payment::cancel::{TxParams, sign_cancel, signed_call};
+    let p = ctx.printer;
+    let fail = |status: ExitStatus, message: String| -> anyhow::Error {
+        Failed { status, message }.into()
+    };
+    if !(c.timeout.is_finite() && c.timeout > 0.0 && c.timeout < 86_400.0) {
+        return Err(UsageError("--timeout must be a positive number of seconds".into()).into());
+    }
+    let nonce: B256 = c.nonce.trim().parse().map_err(|_| {
+        UsageError(format!(
+            "'{}' is not a nonce: expected 0x and 64 hex digits, as `x402 history` shows",
+            c.nonce
+        ))
+    })?;
+    let journal = Journal::new(&ctx.paths.home);
+    let contents = journal.read()?;
+    warn_bad_lines(ctx, &journal, &contents.bad_lines);
+    let Some(payment) = contents
+        .payments
+        .iter()
+        .find(|p| p.signed.nonce.parse::<B256>().ok() == Some(nonce))
+        .cloned()
+    else {
+        return Err(UsageError(format!(
+            "no payment with nonce {nonce:#x} in {}",
+            journal.path().display()
+        ))
+        .into());
+    };
+    let s = &payment.signed;
+    let refuse = |why: String| {
+        fail(
+            ExitStatus::Failure,
+            format!("not cancelling {}: {why}", s.nonce),
+        )
+    };
+    match payment.status {
+        Status::Settled => {
+            return Err(refuse(format!(
+                "it was already used (settled{})",
+                payment
+                    .transaction
+                    .as_deref()
+                    .map(|t| format!(" in {t}"))
+                    .unwrap_or_default()
+            )));
+        }
+        Status::Cancelled => return Err(refuse("it is already cancelled".into())),
+        Status::Expired => {
+            return Err(refuse(
+                "it expired unused: it can no longer move money".into(),
+            ));
+        }
+        Status::Unsent => {
+            return Err(refuse(
+                "it was never sent: its signature did not leave this machine".into(),
+            ));
+        }
+        Status::Pending | Status::Unknown | Status::Rejected | Status::Disputed => {}
+    }
+    let now = Timestamp::now().as_second() as u64;
+    if now >= s.valid_before {
+        return Err(refuse(
+            "it is past its validBefore: it can no longer be used (`x402 history check` records it)"
+                .into(),
+        ));
+    }
+    let Some(network) = ctx.networks.find(&s.network) else {
+        return Err(refuse(format!("{} is not a known network", s.network)));
+    };
+    let Some(url) = network.rpc_url.clone() else {
+        return Err(refuse(format!(
+            "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml",
+            s.network, s.network_name
+        )));
+    };
+    let Some(asset) = network.asset(&s.asset) else {
+        return Err(refuse(format!(
+            "{} is not a token this tool knows on {} (its EIP-712 domain is needed)",
+            s.asset, network.name
+        )));
+    };
+    let client = crate::http::client(&crate::http::ClientOptions {
+        timeout: Some(std::time::Duration::from_secs_f64(c.timeout)),
+        ..Default::default()
+    })?;
+    let rpc = Rpc::new(&client, &url);
+    let chain_id = rpc.chain_id().await?;
+    if chain_id != network.chain_id {
+        return Err(refuse(format!(
+            "{url} is chain {chain_id}, not {} ({})",
+            network.chain_id, network.name
+        )));
+    }
+    let used = rpc
+        .authorization_state(s.asset, s.payer, nonce)
+        .await
+        .map_err(|e| refuse(format!("the token has no EIP-3009 authorizationState: {e}")))?;
+    if used {
+        return Err(refuse(
+            "the chain shows it already used or cancelled (authorizationState); `x402 history \
+             check` records which"
+                .into(),
+        ));
+    }
+
+    p.info(format!(
+        "cancel the authorization of {} to {} on {} (nonce {}, valid until {})",
+        price(&payment),
+        s.pay_to,
+        network.name,
+        s.nonce,
+        Timestamp::from_second(s.valid_before as i64)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default()
+    ));
+    p.info(format!(
+        "  by a transaction to {} (cancelAuthorization) from {}, which pays its gas in {}",
+        s.asset, s.payer, network.native_symbol
+    ));
+    if !c.yes {
+        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if !interactive {
+            return Err(fail(
+                ExitStatus::Declined,
+                "not sending a transaction without confirmation: pass --yes to cancel from a \
+                 script"
+                    .into(),
+            ));
+        }
+        let yes = dialoguer::Confirm::new()
+            .with_prompt("Send the cancellation?")
+            .default(false)
+            .interact()
+            .unwrap_or(false);
+        if !yes {
+            return Err(fail(ExitStatus::Declined, "cancellation declined".into()));
+        }
+    }
+
+    let ks = ctx.account(None, &c.account)?;
+    let signer = ctx.unlock(&ks, &c.password)?;
+    if signer.address() != s.payer {
+        return Err(refuse(format!(
+            "it was signed by {}, and this account is {}: choose the payer's with --account",
+            s.payer,
+            signer.address()
+        )));
+    }
+    let domain = crate::payment::exact_evm::domain(
+        &asset.eip712_name,
+        &asset.eip712_version,
+        network.chain_id,
+        s.asset,
+    );
+    let signature = sign_cancel(&signer, nonce, &domain)?;
+    let data = Rpc::cancel_authorization_data(s.payer, nonce, &signature);
+    let estimate = rpc
+        .estimate_gas(s.payer, s.asset, &data)
+        .await
+        .map_err(|e| match e {
+            crate::rpc::RpcError::JsonRpc { message, .. } => refuse(format!(
+                "{} refused cancelAuthorization ({message}); a token without EIP-3009 \
+                 cancelAuthorization cannot cancel it: it stays open until {}",
+                s.asset,
+                Timestamp::from_second(s.valid_before as i64)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default()
+            )),
+            other => other.into(),
+        })?;
+    let (max_fee_per_gas, max_priority_fee_per_gas) = rpc.fees().await?;
+    let params = TxParams {
+        chain_id,
+        nonce: rpc.transaction_count(s.payer).await?,
+        // A margin over the estimate, as wallets add: state can change between the two.
+        gas_limit: estimate.saturating_add(estimate / 5),
+        max_fee_per_gas,
+        max_priority_fee_per_gas,
+    };
+    let (hash, raw) = signed_call(&signer, &params, s.asset, data)?;
+    drop(signer);
+    let tx = format!("{hash:#x}");
+    let sent = rpc.send_raw_transaction(&raw).await?;
+    if !sent.eq_ignore_ascii_case(&tx) {
+        p.warn(format!("the node names the transaction {sent}, not {tx}"));
+    }
+    let spinner = p.spinner(format!("waiting for {tx} on {}", network.name));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(c.timeout);
+    let receipt = rpc.wait_for_receipt(&tx, deadline).await;
+    drop(spinner);
+    let receipt = receipt?;
+    let Some(receipt) = receipt else {
+        // The status stays what it was; the reason keeps the transaction for whoever looks,
+        // and `history check` recognises the cancellation once it is mined.
+        journal.record_outcome(Outcome {
+            time: Timestamp::now(),
+            nonce: s.nonce.clone(),
+            status: payment.status,
+            transaction: None,
+            reason: Some(format!("cancellation {tx} sent, not yet mined")),
+            verified: false,
+        })?;
+        return Err(fail(
+            ExitStatus::OutcomeUnknown,
+            format!(
+                "the cancellation {tx} was sent but not mined within {} s; `x402 history check` \
+                 tells later whether it took",
+                c.timeout
+            ),
+        ));
+    };
+    if receipt.get("status").and_then(Value::as_str) != Some("0x1") {
+        return Err(fail(
+            ExitStatus::Failure,
+            format!("the cancellation {tx} reverted: the authorization is still open"),
+        ));
+    }
+    // A contract that accepts any call would mine "successfully" without cancelling: only the
+    // token's own state says the nonce can no longer be used.
+    if !rpc.authorization_state(s.asset, s.payer, nonce).await? {
+        return Err(fail(
+            ExitStatus::Failure,
+            format!(
+                "{tx} was mined, but {} still shows the authorization unused: it is still open",
+                s.asset
+            ),
+        ));
+    }
+    journal.record_outcome(Outcome {
+        time: Timestamp::now(),
+        nonce: s.nonce.clone(),
+        status: Status::Cancelled,
+        transaction: Some(tx.clone()),
+        reason: Some(format!("cancelled on-chain in {tx}")),
+        verified: true,
+    })?;
+    if args.json {
+        p.json(&json!({
+            "nonce": s.nonce,
+            "status": Status::Cancelled,
+            "before": payment.status,
+            "transaction": tx,
+            "network": s.network,
+            "asset": s.asset.to_checksum(None),
+            "payer": s.payer.to_checksum(None),
+            "amount": s.amount.to_string(),
+            "amountDecimal": amount::format_units(s.amount, s.decimals),
+        }))?;
+    } else {
+        let mut line = format!("cancelled {} on {}  tx {tx}", s.nonce, network.name);
+        if let Some(link) = network.explorer_link(&tx) {
+            line.push_str(&format!("  {link}"));
+        }
+        p.result(&line)?;
+    }
+    Ok(ExitStatus::Success)
 }

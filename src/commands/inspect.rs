@@ -454,6 +454,9 @@ struct OptionView {
     asset_symbol: Option<String>,
     pay_to: Option<String>,
     max_timeout_seconds: Option<u64>,
+    /// `extra.paymentFlow` as this tool reads it (`authorization` when absent), or `null` when
+    /// it is not a flow the tool knows (a departure; the option is not paid).
+    payment_flow: Option<crate::payment::flow::PaymentFlow>,
     extra: Option<Value>,
     payable: bool,
     chosen: bool,
@@ -478,6 +481,8 @@ struct Labels {
     asset: String,
     pay_to: String,
     timeout: String,
+    /// Shown when the server named a flow (`--json` always has it).
+    flow: Option<String>,
     extra: Option<String>,
 }
 
@@ -706,6 +711,9 @@ impl Report {
             row(&mut out, "  ", "asset", &l.asset);
             row(&mut out, "  ", "pay to", &l.pay_to);
             row(&mut out, "  ", "timeout", &l.timeout);
+            if let Some(flow) = &l.flow {
+                row(&mut out, "  ", "flow", flow);
+            }
             if let Some(extra) = &l.extra {
                 row(&mut out, "  ", "extra", extra);
             }
@@ -802,7 +810,12 @@ impl OptionView {
         } else {
             "amount"
         };
+        let flow = crate::payment::flow::payment_flow(r);
         let labels = Labels {
+            flow: r.raw.pointer("/extra/paymentFlow").map(|sent| match &flow {
+                Ok(f) => format!("{}: {}", f.as_str(), f.meaning()),
+                Err(_) => format!("{sent}, not a payment flow this tool knows"),
+            }),
             scheme: r.scheme.clone().unwrap_or_else(|| absent("scheme")),
             network: match (network, &r.network) {
                 (Some(net), _) => net.to_string(),
@@ -851,6 +864,7 @@ impl OptionView {
             asset_symbol: asset.map(|a| a.symbol.clone()),
             pay_to: r.pay_to.clone(),
             max_timeout_seconds: r.max_timeout_seconds,
+            payment_flow: flow.ok(),
             extra: r.extra.clone(),
             payable: judgement.is_ok(),
             chosen: false,

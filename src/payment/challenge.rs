@@ -740,7 +740,7 @@ enum Family {
     Other,
 }
 
-fn json_type(v: &Value) -> &'static str {
+pub(crate) fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -1053,6 +1053,10 @@ impl Requirement {
                     )),
                 }
             }
+        }
+        // `extra.paymentFlow`: an unknown flow is a departure, and the option is not paid.
+        if let Err(problem) = super::flow::payment_flow(&req) {
+            req.problems.push(problem);
         }
         req
     }

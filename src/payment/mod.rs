@@ -10,8 +10,10 @@
 //! and `specs/transports-v{1,2}/http.md` for the wire shapes; EIP-3009, EIP-712 and
 //! `specs/schemes/exact/scheme_exact_evm.md` for signing. Test vectors: `test_vectors.rs`.
 
+pub mod cancel;
 pub mod challenge;
 pub mod exact_evm;
+pub mod flow;
 pub mod header;
 pub mod receipt;
 

@@ -20,6 +20,11 @@
 //!   document and the verdict), so a test can assert how many payment headers arrived, and that
 //!   none did when none was due.
 //!
+//! * A route can settle the payments it takes on a local anvil chain ([`Chain`]) before it
+//!   answers, truthfully or not ([`Answer::Unconfirmed`], [`Answer::TakeAndRefuse`],
+//!   [`Answer::Reverted`]): the hostile servers whose word the client must not trust, with
+//!   real money moved.
+//!
 //! * A body can be generated as it is sent ([`Generated`]): tens of MiB that are never stored,
 //!   whole, cut short by a close, or stalled, with [`pattern_sha256`] to check what arrived.
 //!
@@ -86,6 +91,32 @@ pub enum Answer {
     Drop,
     /// Read the whole paid request and never answer (until the client leaves).
     Stall,
+    /// Settle the payment on the offer's [`Chain`] when `settle` (else settle nothing), then
+    /// answer `status` with a receipt `success: false`, `errorReason: reason` and the
+    /// transaction: the real one, or (not settling) a made-up [`MADE_UP_TX`]. As `@x402/core`
+    /// 2.24+ answers `settlement_pending` when confirmation did not come in time.
+    Unconfirmed {
+        status: u16,
+        reason: String,
+        settle: bool,
+    },
+    /// Settle the payment on the offer's [`Chain`], then answer 402 again with this reason and
+    /// no receipt: a server that took the money and says it did not.
+    TakeAndRefuse(String),
+    /// Send a transaction to the offer's [`Chain`] that reverts (a call the token refuses), and
+    /// answer 402 `settlement_pending` naming it: a settlement that failed on-chain.
+    Reverted,
+}
+
+/// The transaction a lying server names without sending anything.
+pub const MADE_UP_TX: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+/// A local chain a route settles on: anvil's JSON-RPC URL and one of anvil's own (unlocked)
+/// accounts, which sends `transferWithAuthorization` with `eth_sendTransaction` and pays its gas.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    pub rpc_url: String,
+    pub relayer: String,
 }
 
 /// Byte-level misbehaviour, whatever the request.
@@ -197,6 +228,9 @@ pub struct Offer {
     pub body: String,
     /// When set, the body of a successful paid answer instead of `body`.
     pub generated: Option<Generated>,
+    /// Where [`Answer::Unconfirmed`], [`Answer::TakeAndRefuse`] and [`Answer::Reverted`] send
+    /// their transactions.
+    pub chain: Option<Chain>,
 }
 
 /// A v2 `exact` option on Base Sepolia USDC for `amount` atomic units (6 decimals), in the
@@ -249,7 +283,14 @@ impl Offer {
             answer: Answer::Success,
             body: r#"{"paid":true}"#.into(),
             generated: None,
+            chain: None,
         }
+    }
+
+    /// Settles on this chain (for the answers that settle).
+    pub fn settle_on(mut self, chain: Chain) -> Self {
+        self.chain = Some(chain);
+        self
     }
 
     pub fn answer(mut self, answer: Answer) -> Self {
@@ -412,6 +453,7 @@ impl Builder {
         let shared = Arc::new(Shared {
             routes,
             seen: Mutex::new(Vec::new()),
+            settled: Mutex::new(Vec::new()),
         });
         let s = shared.clone();
         runtime.spawn(async move {
@@ -491,6 +533,11 @@ impl Verifier {
         self.payments().len()
     }
 
+    /// The transactions this server sent to a chain to settle payments, in order.
+    pub fn settled(&self) -> Vec<String> {
+        self.shared.settled.lock().unwrap().clone()
+    }
+
     /// The one payment received; panics unless exactly one arrived.
     pub fn only_payment(&self) -> Payment {
         let mut p = self.payments();
@@ -502,6 +549,8 @@ impl Verifier {
 struct Shared {
     routes: Vec<(String, Handler)>,
     seen: Mutex<Vec<Seen>>,
+    /// Transactions this server sent to a chain, in order.
+    settled: Mutex<Vec<String>>,
 }
 
 struct Request {
@@ -767,7 +816,7 @@ impl Shared {
                     close,
                 },
                 Some(Handler::Paid(offer)) => {
-                    let (action, payment) = paid(&offer, sig, xp, close);
+                    let (action, payment) = paid(&offer, sig, xp, close, &self.settled);
                     seen.payment = payment;
                     action
                 }
@@ -802,6 +851,7 @@ fn paid(
     sig: Option<String>,
     xp: Option<String>,
     close: bool,
+    settled: &Mutex<Vec<String>>,
 ) -> (Action, Option<Payment>) {
     let respond = move |status: u16, headers: Vec<(String, String)>, body: &[u8]| Action::Respond {
         bytes: response(status, &headers, body, close),
@@ -911,6 +961,81 @@ fn paid(
                 ],
                 body.to_string().as_bytes(),
             )
+        }
+        Answer::Unconfirmed { .. } | Answer::TakeAndRefuse(_) | Answer::Reverted
+            if !verdict.ok() =>
+        {
+            let reason = format!("verifier: {}", verdict.failures.join("; "));
+            challenge(offer, Some(&reason), &respond)
+        }
+        Answer::Unconfirmed {
+            status,
+            reason,
+            settle,
+        } => {
+            let tx = if *settle {
+                let tx = settle_on_chain(offer, verdict.option, document.as_ref());
+                settled.lock().unwrap().push(tx.clone());
+                tx
+            } else {
+                MADE_UP_TX.to_string()
+            };
+            let receipt = json!({
+                "success": false,
+                "errorReason": reason,
+                "transaction": tx,
+                "network": network,
+                "payer": payer,
+            });
+            let body = if *status == 402 {
+                "{}"
+            } else {
+                offer.body.as_str()
+            };
+            respond(
+                *status,
+                vec![
+                    ("content-type".into(), "application/json".into()),
+                    (receipt_name.into(), b64(&receipt)),
+                ],
+                body.as_bytes(),
+            )
+        }
+        Answer::Reverted => {
+            let chain = offer
+                .chain
+                .as_ref()
+                .expect("Answer::Reverted needs Offer::settle_on");
+            let asset = &offer.accepts[verdict.option.unwrap_or(0)]["asset"];
+            // An explicit gas limit, so the node mines the failing call instead of refusing
+            // to estimate it.
+            let tx = rpc_call(
+                &chain.rpc_url,
+                "eth_sendTransaction",
+                json!([{"from": chain.relayer, "to": asset, "data": "0xdeadbeef", "gas": "0x186a0"}]),
+            );
+            let tx = tx.as_str().expect("a transaction hash").to_string();
+            settled.lock().unwrap().push(tx.clone());
+            let receipt = json!({
+                "success": false,
+                "errorReason": "settlement_pending",
+                "transaction": tx,
+                "network": network,
+                "payer": payer,
+            });
+            respond(
+                402,
+                vec![
+                    ("content-type".into(), "application/json".into()),
+                    (receipt_name.into(), b64(&receipt)),
+                ],
+                b"{}",
+            )
+        }
+        Answer::TakeAndRefuse(reason) => {
+            let tx = settle_on_chain(offer, verdict.option, document.as_ref());
+            settled.lock().unwrap().push(tx);
+            challenge(offer, Some(reason), &respond)
         }
         Answer::ServerError => respond(
             500,
@@ -1264,4 +1389,84 @@ fn check_authorization(
         }
         Err(e) => v.fail(format!("the signature does not recover: {e}")),
     }
+}
+
+sol! {
+    function transferWithAuthorization(
+        address from,
+        address to,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 nonce,
+        bytes signature
+    ) external;
+}
+
+/// Sends the payment's `transferWithAuthorization` to the offer's chain from its relayer and
+/// returns the transaction hash (anvil mines it at once). Panics when the chain refuses: the
+/// test set this route up to settle.
+fn settle_on_chain(offer: &Offer, option: Option<usize>, document: Option<&Value>) -> String {
+    use alloy_sol_types::SolCall as _;
+    let chain = offer
+        .chain
+        .as_ref()
+        .expect("a route that settles needs Offer::settle_on");
+    let option = &offer.accepts[option.expect("a verified payment matched an option")];
+    let doc = document.expect("a verified payment decoded");
+    let auth = &doc["payload"]["authorization"];
+    let text = |k: &str| auth[k].as_str().unwrap_or_default().to_string();
+    let number = |k: &str| U256::from_str_radix(&text(k), 10).unwrap();
+    let signature =
+        alloy_primitives::hex::decode(doc["payload"]["signature"].as_str().unwrap()).unwrap();
+    let call = transferWithAuthorizationCall {
+        from: text("from").parse().unwrap(),
+        to: text("to").parse().unwrap(),
+        value: number("value"),
+        validAfter: number("validAfter"),
+        validBefore: number("validBefore"),
+        nonce: text("nonce").parse().unwrap(),
+        signature: signature.into(),
+    };
+    let tx = rpc_call(
+        &chain.rpc_url,
+        "eth_sendTransaction",
+        json!([{
+            "from": chain.relayer,
+            "to": option["asset"],
+            "data": format!("0x{}", alloy_primitives::hex::encode(call.abi_encode())),
+        }]),
+    );
+    tx.as_str().expect("a transaction hash").to_string()
+}
+
+/// One blocking JSON-RPC call over a fresh HTTP/1.1 connection (the server's handlers are
+/// synchronous; anvil on 127.0.0.1 answers in milliseconds).
+pub fn rpc_call(url: &str, method: &str, params: Value) -> Value {
+    use std::io::{Read as _, Write as _};
+    let addr = url
+        .strip_prefix("http://")
+        .expect("an http:// RPC URL")
+        .trim_end_matches('/');
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the chain");
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: \
+         {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    let (_, json_text) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    let doc: Value = serde_json::from_str(json_text.trim())
+        .unwrap_or_else(|e| panic!("{method}: not JSON ({e}): {json_text}"));
+    assert!(
+        doc.get("error").is_none_or(Value::is_null),
+        "{method}: {}",
+        doc["error"]
+    );
+    doc["result"].clone()
 }
