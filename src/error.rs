@@ -15,6 +15,11 @@ use std::error::Error as _;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A `--network` value that names no network this tool knows (built in or in config.toml).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown network '{0}'")]
+pub struct UnknownNetwork(pub String);
+
 /// An error whose exit status was decided where it happened.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -161,6 +166,10 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
             return (f.status, vec![]);
         }
         if let Some(e) = cause.downcast_ref::<keystore::Error>() {
+            // A name that can never be an account is bad input, not a wallet problem.
+            if let keystore::Error::InvalidName(_) = e {
+                return (ExitStatus::Usage, vec![]);
+            }
             let hints = match e {
                 keystore::Error::NotFound { searched, .. } => vec![
                     format!(
@@ -195,6 +204,16 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         }
         if cause.downcast_ref::<ConfigError>().is_some() {
             return (ExitStatus::Usage, vec![]);
+        }
+        if cause.downcast_ref::<UnknownNetwork>().is_some() {
+            return (
+                ExitStatus::Usage,
+                vec![
+                    "`x402 networks` lists the names and CAIP-2 ids this tool knows (built in and \
+                     from config.toml)"
+                        .into(),
+                ],
+            );
         }
         if cause.downcast_ref::<UsageError>().is_some() {
             return (ExitStatus::Usage, vec![]);

@@ -71,10 +71,21 @@ fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// curl's habit for a URL given without a scheme (`127.0.0.1:4021/paid`, `api.example.com`):
+/// it is taken as `http://`. Without this, `host:port` would parse as a URL whose scheme is the
+/// host.
+pub fn with_scheme(url: &str) -> std::borrow::Cow<'_, str> {
+    if url.contains("://") {
+        std::borrow::Cow::Borrowed(url)
+    } else {
+        std::borrow::Cow::Owned(format!("http://{url}"))
+    }
+}
+
 /// The request `args` describe. Its body is `args.body`: the `-d`, `--data-binary` and (`get`
 /// only) `--json` values in command-line order, joined as curl joins them.
 pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
-    let url = reqwest::Url::parse(&args.url).map_err(|e| crate::error::Failed {
+    let url = reqwest::Url::parse(&with_scheme(&args.url)).map_err(|e| crate::error::Failed {
         status: crate::exit::ExitStatus::UrlMalformed,
         message: format!("malformed URL '{}': {e}", args.url),
     })?;

@@ -23,3 +23,6 @@ mod safety;
 
 // Hostile servers: what must not be paid is not paid, and nothing panics.
 mod hostile;
+
+// The tool as a person meets it: URLs without a scheme, early flag checks, the demo.
+mod ux;

@@ -122,6 +122,9 @@ fn receive_error(e: ReceiveError) -> anyhow::Error {
 async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result<ExitStatus> {
     let p = ctx.printer;
     let prepared = crate::request::prepare(&args.request)?;
+    // Every flag value is checked before the first byte is sent.
+    super::inspect::preferred_networks(ctx, &args.networks)?;
+    pins(args)?;
     let journal = Journal::new(&ctx.paths.home);
     let mut hop = prepared.first_hop();
     let mut redirects = 0u32;

@@ -5,7 +5,8 @@
 //!
 //! The report, in text or as one `--json` document, is the result and goes to stdout; hints go
 //! to stderr. Exit 0 whenever the terms could be shown (departures or not) and for a URL that
-//! asks no payment; when a 402, or an x402 paywall page, cannot be read, the error names the
+//! asks no payment with a 2xx or 3xx answer (an error status without terms exits 22, as
+//! `get -f`); when a 402, or an x402 paywall page, cannot be read, the error names the
 //! step that failed ([`ChallengeError::step`]) and the exit status is the one
 //! [`crate::error::classify`] gives any unreadable 402.
 
@@ -157,7 +158,7 @@ pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<Str
             ctx.networks
                 .find(n)
                 .map(|net| net.name.clone())
-                .ok_or_else(|| crate::error::UsageError(format!("unknown network '{n}'")).into())
+                .ok_or_else(|| crate::error::UnknownNetwork(n.clone()).into())
         })
         .collect()
 }
@@ -245,15 +246,35 @@ fn free(
         .contains(&resp.status)
         .then(|| header(resp, "location"))
         .flatten();
+    let data = json!({
+        "url": prepared.url.as_str(),
+        "method": prepared.method.as_str(),
+        "status": resp.status,
+        "reason": resp.reason,
+        "payment_required": false,
+        "location": location,
+    });
+    // An error status is not a free resource: curl's -f exit, as `get -f` gives.
+    if resp.status >= 400 {
+        let error = JsonError {
+            code: ExitStatus::HttpError.code(),
+            message: format!(
+                "{} answered HTTP {} with no x402 terms",
+                prepared.url,
+                format!("{} {}", resp.status, resp.reason).trim_end()
+            ),
+            causes: vec![],
+            hints: vec![],
+        };
+        if args.json {
+            ctx.printer
+                .json_with_errors(&data, std::slice::from_ref(&error))?;
+        }
+        ctx.printer.error(&error);
+        return Ok(ExitStatus::HttpError);
+    }
     if args.json {
-        ctx.printer.json(&json!({
-            "url": prepared.url.as_str(),
-            "method": prepared.method.as_str(),
-            "status": resp.status,
-            "reason": resp.reason,
-            "payment_required": false,
-            "location": location,
-        }))?;
+        ctx.printer.json(&data)?;
     } else {
         let mut line = format!(
             "no payment needed: {} answered HTTP {} {}",

@@ -1,0 +1,286 @@
+//! The tool as a person meets it: URLs typed without a scheme, flag values checked before any
+//! traffic, a body that leaves the terminal line open, empty passwords, the demo and the local
+//! network's clean-up.
+
+use crate::support::{self, Env, server};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+/// A URL without a scheme is taken as http://, as curl takes it.
+#[test]
+fn a_url_without_a_scheme_is_taken_as_http() {
+    let srv = server::fixed(200, r#"{"free":true}"#);
+    let env = Env::new();
+    let bare = srv.addr.to_string();
+    let out = env
+        .x402()
+        .args(["inspect", &format!("{bare}/x")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(
+        support::stdout(&out),
+        format!("no payment needed: http://{bare}/x answered HTTP 200 OK\n")
+    );
+    let out = env.x402().args(["get", &bare]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), r#"{"free":true}"#);
+    let port = srv.addr.port();
+    let out = env
+        .x402()
+        .args(["get", &format!("localhost:{port}/y")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(srv.hits(), 3);
+    // A scheme given is kept: https to a plain-http server fails the TLS handshake (35).
+    let out = env
+        .x402()
+        .args(["get", &format!("https://{bare}/")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(35), "{}", support::stderr(&out));
+    // And one that is not http or https stays refused as a malformed URL (curl 3).
+    let out = env
+        .x402()
+        .args(["get", &format!("ftp://{bare}/")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", support::stderr(&out));
+}
+
+/// A bad `--network` or `--terms` is a usage error before any request, whether or not the
+/// server is up, and the error says where the names are listed.
+#[test]
+fn flag_values_are_checked_before_any_traffic() {
+    let srv = server::fixed(200, "{}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let env = Env::new();
+    for url in [srv.url(), format!("http://{closed}/")] {
+        for command in ["get", "inspect"] {
+            let out = env
+                .x402()
+                .args([command, &url, "--network", "nosuchnet"])
+                .output()
+                .unwrap();
+            let err = support::stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{command} {url}: {err}");
+            assert!(
+                err.starts_with("x402: error: unknown network 'nosuchnet'\n"),
+                "{err}"
+            );
+            assert!(
+                err.contains("hint: `x402 networks` lists the names"),
+                "{err}"
+            );
+        }
+        let out = env
+            .x402()
+            .args(["get", &url, "--terms", "/nonexistent/terms.json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+        assert!(support::stderr(&out).contains("cannot read the terms"));
+    }
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "--address"])
+        .arg(support::ANVIL0_ADDRESS)
+        .args(["--network", "nosuchnet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::stderr(&out).contains("`x402 networks`"));
+    assert_eq!(srv.hits(), 0, "nothing was sent");
+}
+
+/// `x402 get` writes the body byte for byte; at a terminal, what stderr says after a body that
+/// did not end its line starts on a new line.
+#[test]
+fn stderr_after_an_open_body_line_starts_a_new_line() {
+    let srv = server::fixed(404, "not here");
+    let env = Env::new();
+    let url = srv.url();
+    let args = ["get", url.as_str(), "--fail-with-body"];
+    let out = env.x402().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(22));
+    assert_eq!(support::stdout(&out), "not here");
+    assert!(
+        support::stderr(&out).starts_with("x402: error: "),
+        "{}",
+        support::stderr(&out)
+    );
+    let t = env.terminal(&args, |_| {});
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(22), "{shown}");
+    assert!(
+        shown.contains("not here\r\nx402: error: ") || shown.contains("not here\nx402: error: "),
+        "{shown:?}"
+    );
+}
+
+/// An empty password for a new keystore: warned about from a file, and at a terminal also
+/// asked about (default no, and then nothing is written).
+#[test]
+fn an_empty_password_is_warned_about_and_confirmed() {
+    let env = Env::new();
+    let empty = env.path("empty-password");
+    std::fs::write(&empty, "\n").unwrap();
+    let out = env
+        .x402()
+        .args(["wallet", "new", "filed", "--password-file"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("x402: warning: the password is empty"),
+        "{}",
+        support::stderr(&out)
+    );
+    // A real password: no warning.
+    let out = env
+        .x402()
+        .args(["wallet", "new", "fine", "--password-file"])
+        .arg(env.password_file("pw"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!support::stderr(&out).contains("warning"));
+    for (answer, code) in [("n", 2), ("y", 0)] {
+        let mut t = env.terminal(&["wallet", "new", "typed"], |_| {});
+        t.answer("New keystore password: ", "");
+        t.answer("Repeat the password: ", "");
+        t.expect("the password is empty");
+        t.answer("Keep the empty password? [y/N]", answer);
+        let (got, shown) = t.finish();
+        assert_eq!(got, Some(code), "{answer}: {shown}");
+        assert_eq!(
+            env.keystores().join("typed").exists(),
+            code == 0,
+            "{answer}: {shown}"
+        );
+        if code == 2 {
+            assert!(
+                shown.contains("the empty password was not confirmed"),
+                "{shown}"
+            );
+        }
+    }
+}
+
+fn localnet_dirs(tmp: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("x402-localnet-"))
+        .collect()
+}
+
+/// The demo announces each step, echoes each x402 command exactly as it runs, ends the body's
+/// line, and leaves no log folder of the local network behind after its clean stop.
+#[test]
+fn the_demo_says_what_it_does_and_cleans_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .arg(support::root().join("tests/demo.sh"))
+        .env("X402_BIN", env!("CARGO_BIN_EXE_x402"))
+        .env("TMPDIR", tmp.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = support::stderr(&out);
+    let stdout = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}\n{stdout}");
+    for step in [
+        "== installing the local network's npm packages",
+        "== starting the local x402 network",
+        "== paying for it",
+        "== the journal's record, verified against the chain",
+    ] {
+        assert!(err.contains(step), "{step:?} not in: {err}");
+    }
+    let echoed: Vec<&str> = err.lines().filter(|l| l.starts_with("+ ")).collect();
+    assert_eq!(echoed.len(), 5, "{err}");
+    assert_eq!(echoed[0], "+ x402 wallet import payer");
+    assert_eq!(
+        echoed[1],
+        "+ x402 wallet balance --account payer --network base-sepolia"
+    );
+    assert!(
+        echoed[2].starts_with("+ x402 inspect http://127.0.0.1:") && echoed[2].ends_with("/cheap"),
+        "{}",
+        echoed[2]
+    );
+    assert!(
+        echoed[3].starts_with("+ x402 get http://127.0.0.1:")
+            && echoed[3].ends_with("/cheap --yes --account payer"),
+        "{}",
+        echoed[3]
+    );
+    assert_eq!(echoed[4], "+ x402 history check");
+    // The paid body is a line of its own on stdout, and history check's lines follow it.
+    let lines: Vec<&str> = stdout.lines().collect();
+    let body = lines
+        .iter()
+        .position(|l| l.starts_with('{') && l.contains("cheap"))
+        .unwrap_or_else(|| panic!("no body line in: {stdout}"));
+    assert!(lines[body].ends_with('}'), "{stdout}");
+    assert!(
+        lines[body + 1..].iter().any(|l| l.contains("settled")),
+        "{stdout}"
+    );
+    assert_eq!(localnet_dirs(tmp.path()), Vec::<String>::new(), "{err}");
+}
+
+/// The local network's temp log folder stays after a failed bring-up and with --keep-logs.
+#[test]
+fn the_local_network_keeps_its_logs_only_after_a_failure_or_when_asked() {
+    let start = support::root().join("tests/localnet/start.mjs");
+    // A bring-up that cannot finish in time: a failure, so the logs stay.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new("node")
+        .arg(&start)
+        .args(["--timeout", "0.001", "--no-stdin-watch"])
+        .env("TMPDIR", tmp.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
+    assert_eq!(
+        localnet_dirs(tmp.path()).len(),
+        1,
+        "{}",
+        support::stderr(&out)
+    );
+    // A clean stop with --keep-logs: the folder stays, with the logs in it.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new("node")
+        .arg(&start)
+        .arg("--keep-logs")
+        .env("TMPDIR", tmp.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_str(line.trim()).expect("state line");
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let dirs = localnet_dirs(tmp.path());
+    assert_eq!(dirs.len(), 1);
+    assert!(
+        state["logDir"].as_str().unwrap().ends_with(&dirs[0]),
+        "{state}"
+    );
+    assert!(tmp.path().join(&dirs[0]).join("v2-server.log").exists());
+}
