@@ -284,3 +284,92 @@ fn the_local_network_keeps_its_logs_only_after_a_failure_or_when_asked() {
     );
     assert!(tmp.path().join(&dirs[0]).join("v2-server.log").exists());
 }
+
+/// `x402 networks`: the built-in table and config.toml's networks, with the RPC URL in use and
+/// where it came from; `--json` has every field.
+#[test]
+fn networks_lists_built_in_and_configured_networks() {
+    let env = Env::new();
+    let out = env.x402().arg("networks").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let text = support::stdout(&out);
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "NAME",
+            "CAIP-2",
+            "V1",
+            "CHAIN",
+            "KIND",
+            "STABLECOIN",
+            "RPC",
+            "EXPLORER"
+        ]
+    );
+    let row = |text: &str, name: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} row in {text}"))
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        row(&text, "base-sepolia"),
+        [
+            "base-sepolia",
+            "eip155:84532",
+            "yes",
+            "Base Sepolia",
+            "testnet",
+            "USDC",
+            "https://sepolia.base.org",
+            "sepolia.basescan.org"
+        ]
+    );
+    assert_eq!(row(&text, "arbitrum")[2], "-", "no v1 name");
+    let built_in = text.lines().count() - 1;
+
+    env.write_config(
+        "[rpc]\nbase-sepolia = \"http://127.0.0.1:8545\"\n\n\
+         [networks.devchain]\nchain_id = 31337\nrpc_url = \"http://127.0.0.1:9545\"\n",
+    );
+    let text = support::stdout(&env.x402().arg("networks").output().unwrap());
+    assert_eq!(text.lines().count() - 1, built_in + 1, "{text}");
+    assert_eq!(
+        row(&text, "base-sepolia")[6],
+        "http://127.0.0.1:8545 (config)"
+    );
+    let devchain = row(&text, "devchain");
+    assert_eq!(devchain[1], "eip155:31337");
+    assert_eq!(devchain[5], "-", "no stablecoin: {devchain:?}");
+    assert_eq!(devchain[6], "http://127.0.0.1:9545 (config)");
+    assert_eq!(devchain[7], "-", "no explorer: {devchain:?}");
+
+    let out = env.x402().args(["networks", "--json"]).output().unwrap();
+    let data = support::json_data(&out);
+    let nets = data["networks"].as_array().unwrap();
+    assert_eq!(nets.len(), built_in + 1);
+    let find = |name: &str| nets.iter().find(|n| n["name"] == name).unwrap().clone();
+    let bs = find("base-sepolia");
+    assert_eq!(bs["caip2"], "eip155:84532");
+    assert_eq!(bs["chain_id"], 84532);
+    assert_eq!(bs["v1_name"], "base-sepolia");
+    assert_eq!(bs["rpc_url"], "http://127.0.0.1:8545");
+    assert_eq!(bs["rpc_source"], "config");
+    assert_eq!(bs["explorer_tx"], "https://sepolia.basescan.org/tx/{tx}");
+    assert_eq!(bs["assets"][0]["symbol"], "USDC");
+    assert_eq!(bs["assets"][0]["decimals"], 6);
+    assert_eq!(
+        bs["assets"][0]["address"],
+        "0x036CbD53842c5426634e7929541eC2318f3dCF7e"
+    );
+    assert_eq!(find("base")["rpc_source"], "default");
+    let dev = find("devchain");
+    assert_eq!(dev["custom"], true);
+    assert_eq!(dev["v1_name"], serde_json::Value::Null);
+    assert_eq!(dev["explorer_tx"], serde_json::Value::Null);
+}
