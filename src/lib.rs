@@ -62,7 +62,11 @@ pub fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let (status, shown) = error::render(&err);
+            let (status, shown) = if verbosity == Verbosity::Verbose {
+                error::render_verbose(&err)
+            } else {
+                error::render(&err)
+            };
             if json {
                 let _ = printer.json_error(std::slice::from_ref(&shown));
             }

@@ -373,3 +373,70 @@ fn networks_lists_built_in_and_configured_networks() {
     assert_eq!(dev["v1_name"], serde_json::Value::Null);
     assert_eq!(dev["explorer_tx"], serde_json::Value::Null);
 }
+
+/// A connection error is one line a person understands; the chain of library layers under it
+/// only with -v.
+#[test]
+fn connection_errors_are_one_line_and_their_causes_come_with_v() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = Env::new();
+    let line = format!("x402: error: could not connect to 127.0.0.1:{port}: connection refused\n");
+    for command in ["get", "inspect"] {
+        let out = env
+            .x402()
+            .args([command, &format!("127.0.0.1:{port}")])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7));
+        assert_eq!(support::stderr(&out), line, "{command}");
+    }
+    let out = env
+        .x402()
+        .args(["get", "-v", &format!("http://127.0.0.1:{port}/x")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let err = support::stderr(&out);
+    assert!(err.contains(&line), "{err}");
+    assert!(
+        err.contains(&format!(
+            "caused by: request to http://127.0.0.1:{port}/x failed"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("caused by: tcp connect error"), "{err}");
+    // A balance over a dead RPC: the same line, after the network's name.
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "--address", support::ANVIL0_ADDRESS])
+        .args(["--network", "base-sepolia", "--rpc-url"])
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let err = support::stderr(&out);
+    assert!(
+        err.ends_with(&format!(
+            "\nx402: error: base-sepolia: could not connect to 127.0.0.1:{port}: connection \
+             refused\n"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("caused by"), "{err}");
+    // With --json, the document's error is the same one line.
+    let out = env
+        .x402()
+        .args(["inspect", "--json", &format!("127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["errors"][0]["message"],
+        format!("could not connect to 127.0.0.1:{port}: connection refused")
+    );
+    assert!(doc["errors"][0].get("causes").is_none(), "{doc}");
+}
