@@ -440,3 +440,74 @@ fn connection_errors_are_one_line_and_their_causes_come_with_v() {
     );
     assert!(doc["errors"][0].get("causes").is_none(), "{doc}");
 }
+
+/// The settlement line links a public explorer only for a chain that is not a local one: a
+/// network reached over a loopback RPC gets no link, even where the table has an explorer.
+#[test]
+fn the_explorer_link_is_shown_only_for_a_public_chain() {
+    use crate::support::verifier::{FAKE_TX, Offer, PAY_TO, Verifier, v2_option};
+    let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    let mut linked = v2_option("1000");
+    linked["network"] = serde_json::json!("eip155:31338");
+    linked["asset"] = serde_json::json!(token);
+    let server = Verifier::builder()
+        .paid("/base-sepolia", Offer::v2())
+        .paid("/linked", Offer::v2().accepts(vec![linked]))
+        .start();
+    let env = Env::new();
+    env.import_key("payer", support::ANVIL1_KEY);
+    let pw = env.password_file("pw");
+    // Nothing listens on the RPC port: the balance check before paying is skipped (with -v it
+    // says so), and the payment goes ahead as without an RPC.
+    let rpc = format!(
+        "http://127.0.0.1:{}",
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    );
+    let config = |rpc_lines: &str| {
+        format!(
+            "default_account = \"payer\"\n{rpc_lines}\n[networks.linked]\nchain_id = 31338\n\
+             explorer_tx = \"https://explorer.test/tx/{{tx}}\"\nrpc_url = \"{rpc}\"\n\n\
+             [[assets]]\nnetwork = \"linked\"\naddress = \"{token}\"\nsymbol = \"USDC\"\n\
+             decimals = 6\neip712_name = \"USDC\"\neip712_version = \"2\"\n"
+        )
+    };
+    let paid_line = |path: &str| {
+        let out = env
+            .x402()
+            .args(["get", &server.url(path), "--yes", "--password-file"])
+            .arg(&pw)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::stderr(&out)
+            .lines()
+            .find(|l| l.starts_with("paid "))
+            .unwrap_or_else(|| panic!("no settlement line: {}", support::stderr(&out)))
+            .to_string()
+    };
+    // Base Sepolia over its public RPC: the public explorer.
+    env.write_config(&config(""));
+    assert_eq!(
+        paid_line("/base-sepolia"),
+        format!(
+            "paid 0.001 USDC on base-sepolia to {PAY_TO}  tx {FAKE_TX}  \
+             https://sepolia.basescan.org/tx/{FAKE_TX}"
+        )
+    );
+    // Base Sepolia over a loopback RPC (a local fork): no link.
+    env.write_config(&config(&format!("[rpc]\nbase-sepolia = \"{rpc}\"\n")));
+    assert_eq!(
+        paid_line("/base-sepolia"),
+        format!("paid 0.001 USDC on base-sepolia to {PAY_TO}  tx {FAKE_TX}")
+    );
+    // A custom network with explorer_tx but a loopback RPC: no link either.
+    assert_eq!(
+        paid_line("/linked"),
+        format!("paid 0.001 USDC on linked to {PAY_TO}  tx {FAKE_TX}")
+    );
+    assert_eq!(server.payment_headers(), 3);
+}

@@ -606,7 +606,15 @@ async fn settle(
                 quote.network.name,
                 quote.pay_to.to_checksum(None)
             );
-            if let Some(link) = quote.network.explorer_link(&tx) {
+            // A chain reached over a loopback RPC is a local one (a fork, anvil): a public
+            // explorer has never seen its transactions.
+            let local = quote
+                .network
+                .rpc_url
+                .as_deref()
+                .and_then(|u| reqwest::Url::parse(u).ok())
+                .is_some_and(|u| is_loopback(&u));
+            if let Some(link) = quote.network.explorer_link(&tx).filter(|_| !local) {
                 line.push_str(&format!("  {link}"));
             }
             p.info(line);
