@@ -211,10 +211,9 @@ fn transport_line(status: ExitStatus, err: &reqwest::Error) -> Option<String> {
             err.url().and_then(|u| u.host_str()).unwrap_or("of the URL")
         ),
         ExitStatus::UrlMalformed | ExitStatus::TooManyRedirects => summary.to_string(),
-        // Timeouts and replies that are not HTTP carry no better word than the summary's.
-        ExitStatus::Timeout | ExitStatus::BadReply | ExitStatus::TooLarge => {
-            format!("{who}: {summary}")
-        }
+        ExitStatus::Timeout => format!("timed out waiting for {who}"),
+        // Replies that are not HTTP carry no better word than the summary's.
+        ExitStatus::BadReply | ExitStatus::TooLarge => format!("{who}: {summary}"),
         _ => format!("{who}: {summary}{reason}"),
     })
 }

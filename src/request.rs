@@ -27,6 +27,10 @@ pub struct Prepared {
 pub struct Received {
     pub status: u16,
     pub reason: String,
+    /// The HTTP version of the answer (`HTTP/1.1`), for `-v`.
+    pub version: String,
+    /// The address that answered, when known, for `-v`.
+    pub remote: Option<std::net::SocketAddr>,
     pub headers: Vec<(String, String)>,
     /// What has been read of the body: a 402's, whole; of any other, nothing until
     /// [`Received::read_rest`].
@@ -293,6 +297,8 @@ impl Prepared {
         let mut received = Received {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
+            version: format!("{:?}", resp.version()),
+            remote: resp.remote_addr(),
             body: Vec::new(),
             rest: None,
             headers,

@@ -248,3 +248,34 @@ fn colour_at_a_terminal() {
             .args(["--color", "never"]);
     }));
 }
+
+/// Every `x402 …` command in README's "First payment in five minutes" is one the tool
+/// accepts, so the walkthrough cannot drift from the command line.
+#[test]
+fn the_readme_walkthrough_uses_real_commands() {
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let section = readme
+        .split("## First payment in five minutes")
+        .nth(1)
+        .expect("README.md has the walkthrough")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let commands: Vec<Vec<&str>> = section
+        .lines()
+        .map(|l| l.trim_start_matches('#').trim())
+        .filter(|l| l.starts_with("x402 "))
+        .map(|l| {
+            let l = l.split("  #").next().unwrap();
+            l.split_whitespace().collect()
+        })
+        .collect();
+    assert!(commands.len() >= 8, "{commands:?}");
+    for argv in &commands {
+        assert!(
+            x402::cli::Cli::try_parse_ordered_from(argv).is_ok(),
+            "README walkthrough: `{}` is not a valid command",
+            argv.join(" ")
+        );
+    }
+}

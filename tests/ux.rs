@@ -511,3 +511,103 @@ fn the_explorer_link_is_shown_only_for_a_public_chain() {
     );
     assert_eq!(server.payment_headers(), 3);
 }
+
+/// `-v` is curl's: `* ` steps (connection, terms chosen, signing, the journal, settlement),
+/// `> ` the request line and headers, `< ` the status line and headers; the payment header and
+/// Authorization are redacted, and stdout is the same as without `-v`.
+#[test]
+fn verbose_is_curls_trace_with_secrets_redacted() {
+    use crate::support::verifier::{FAKE_TX, Offer, Verifier};
+    let server = Verifier::builder().paid("/paid", Offer::v2()).start();
+    let env = Env::new();
+    env.import_key("payer", support::ANVIL1_KEY);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    let url = server.url("/paid");
+    let run = |extra: &[&str]| {
+        env.x402()
+            .args([
+                "get",
+                &url,
+                "--yes",
+                "-H",
+                "Authorization: Bearer t0ken-s3cret",
+            ])
+            .arg("--password-file")
+            .arg(&pw)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let quiet = run(&[]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", support::stderr(&quiet));
+    assert!(
+        !support::stderr(&quiet).contains("> "),
+        "no trace without -v"
+    );
+    let out = run(&["-v"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(out.stdout, quiet.stdout, "-v never changes stdout");
+    let err = support::stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    let port = server.addr.port();
+    let at = |line: &str| {
+        lines
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| panic!("{line:?} not in:\n{err}"))
+    };
+    let first = at(&format!("* Trying 127.0.0.1:{port} (http)..."));
+    let request = at("> GET /paid HTTP/1.1");
+    assert!(first < request);
+    assert_eq!(lines[request + 1], format!("> Host: 127.0.0.1:{port}"));
+    assert!(lines.contains(&"> authorization: (redacted)"), "{err}");
+    let status = at("< HTTP/1.1 402 Payment Required");
+    assert!(
+        lines[status..]
+            .iter()
+            .any(|l| l.starts_with("< payment-required: "))
+    );
+    let chosen = lines
+        .iter()
+        .position(|l| l.starts_with("* x402 v2 terms with 1 option(s); chosen: option 1, 0.001 USDC on base-sepolia to 0x"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let signing = lines
+        .iter()
+        .position(|l| {
+            *l == format!(
+                "* signing an EIP-3009 authorization of 0.001 USDC from {}",
+                support::ANVIL1_ADDRESS
+            )
+        })
+        .unwrap_or_else(|| panic!("{err}"));
+    let pending = lines
+        .iter()
+        .position(|l| l.starts_with("* recorded as pending in ") && l.ends_with(") before sending"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let header = at("> PAYMENT-SIGNATURE: (redacted: a signed payment authorization)");
+    let settled = at(&format!(
+        "* settlement receipt: success, transaction {FAKE_TX}"
+    ));
+    assert!(status < chosen && chosen < signing && signing < pending && pending < header);
+    assert!(header < settled, "{err}");
+    assert_eq!(
+        lines.iter().filter(|l| **l == "< HTTP/1.1 200 OK").count(),
+        1
+    );
+    // The secrets themselves never appear.
+    assert!(!err.contains("t0ken-s3cret"), "{err}");
+    let sent = server.requests();
+    let signature = sent
+        .iter()
+        .find_map(|s| s.header("payment-signature"))
+        .expect("the paid request carried PAYMENT-SIGNATURE");
+    assert!(!err.contains(signature), "the payment header leaked: {err}");
+    // Its start is the base64 of `{"x402Version":2,` like the 402's header; its end is not.
+    assert!(!err.contains(&signature[signature.len() - 24..]), "{err}");
+    // inspect traces its request too.
+    let out = env.x402().args(["inspect", &url, "-v"]).output().unwrap();
+    let err = support::stderr(&out);
+    assert!(err.contains("> GET /paid HTTP/1.1\n"), "{err}");
+    assert!(err.contains("< HTTP/1.1 402 Payment Required\n"), "{err}");
+}

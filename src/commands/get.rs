@@ -27,6 +27,7 @@ use crate::payment::terms::{Pins, Terms};
 use crate::request::{Hop, Prepared, ReceiveError, Received, count_redirect, is_redirect};
 use crate::rpc::Rpc;
 use crate::settings::Context;
+use crate::trace;
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -130,9 +131,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
     let mut redirects = 0u32;
     let mut paid_urls: Vec<reqwest::Url> = Vec::new();
     loop {
-        for line in Prepared::trace(&hop, None) {
-            p.detail(line);
-        }
+        trace::request(p, &hop, args.request.user_agent.as_deref(), None);
         let resp = match prepared.send_hop(&hop, None).await {
             Ok(resp) => resp,
             Err(ReceiveError::TooLarge) => {
@@ -145,7 +144,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                 return Err(receive_error(e).context(format!("request to {} failed", hop.url)));
             }
         };
-        p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+        trace::response(p, &hop.url, &resp);
         let mut resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
                 return Err(failed(
@@ -186,7 +185,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             count_redirect(&mut redirects, args.redirects)?;
             // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
-            p.detail(format!("following the redirect to {}", next.url));
+            trace::step(p, format!("following the redirect to {}", next.url));
             hop = next;
             continue;
         }
@@ -247,6 +246,18 @@ async fn answer_402(
         .clone()
         .map_err(|why| anyhow::anyhow!("the chosen option is not payable: {why}"))?;
     outcome.quote = Some(quote.clone());
+    trace::step(
+        p,
+        format!(
+            "x402 v{} terms with {} option(s); chosen: option {}, {} on {} to {}",
+            challenge.version,
+            challenge.accepts.len(),
+            quote.index + 1,
+            quote.price(),
+            quote.network.name,
+            quote.pay_to.to_checksum(None)
+        ),
+    );
     if !crate::request::same_origin(asked, &hop.url) {
         p.warn(format!(
             "the 402 comes from {}, where a redirect from {} led; paying there",
@@ -387,6 +398,14 @@ async fn answer_402(
             "the option changed before signing; nothing was signed",
         ));
     }
+    trace::step(
+        p,
+        format!(
+            "signing an EIP-3009 authorization of {} from {}",
+            quote.price(),
+            signer.address().to_checksum(None)
+        ),
+    );
     let signed = payment::sign_payment(&challenge, &quote, &signer, unix_now())?;
     drop(signer);
     let auth = &signed.authorization;
@@ -411,6 +430,14 @@ async fn answer_402(
         payment_id: signed.payment_id.clone(),
     })?;
     drop(locked);
+    trace::step(
+        p,
+        format!(
+            "recorded as pending in {} (nonce {}) before sending",
+            journal.path().display(),
+            signed.nonce
+        ),
+    );
     outcome.nonce = Some(signed.nonce.clone());
     Ok(Step::Pay(Box::new(Payment {
         header_name: signed.header_name,
@@ -436,9 +463,12 @@ async fn send_paid(
     let mut attempt = 0u32;
     let mut delivered = false;
     loop {
-        for line in Prepared::trace(hop, Some(payment.header_name)) {
-            p.detail(line);
-        }
+        trace::request(
+            p,
+            hop,
+            args.request.user_agent.as_deref(),
+            Some(payment.header_name),
+        );
         let spinner = p.spinner(format!(
             "paying {} and waiting for settlement",
             payment.quote.price()
@@ -449,7 +479,7 @@ async fn send_paid(
         drop(spinner);
         let err = match result {
             Ok(resp) => {
-                p.detail(format!("< HTTP {} {}", resp.status, resp.reason));
+                trace::response(p, &hop.url, &resp);
                 return Ok(resp);
             }
             Err(e) => e,
@@ -550,6 +580,17 @@ async fn settle(
         }
         None => None,
     };
+    trace::step(
+        p,
+        match &settlement {
+            Some(s) if s.success => format!(
+                "settlement receipt: success, transaction {}",
+                s.transaction.as_deref().unwrap_or("(none given)")
+            ),
+            Some(_) => "settlement receipt: the settlement failed".to_string(),
+            None => "no settlement receipt in the answer".to_string(),
+        },
+    );
     if paid.status == 402 {
         outcome.status = "rejected";
         let reason = settlement

@@ -33,17 +33,21 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
     let mut resp = loop {
+        crate::trace::request(ctx.printer, &hop, args.request.user_agent.as_deref(), None);
         let resp = prepared
             .send_hop(&hop, None)
             .await
             .with_context(|| format!("request to {} failed", hop.url))?;
+        crate::trace::response(ctx.printer, &hop.url, &resp);
         if !(args.redirects.location && request::is_redirect(resp.status)) {
             break resp;
         }
         request::count_redirect(&mut redirects, args.redirects)?;
         let next = prepared.redirect(&hop, &resp)?;
-        ctx.printer
-            .detail(format!("following the redirect to {}", next.url));
+        crate::trace::step(
+            ctx.printer,
+            format!("following the redirect to {}", next.url),
+        );
         hop = next;
     };
     // The report is about the request that got this answer.
