@@ -79,7 +79,15 @@ fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {
 /// it is taken as `http://`. Without this, `host:port` would parse as a URL whose scheme is the
 /// host.
 pub fn with_scheme(url: &str) -> std::borrow::Cow<'_, str> {
-    if url.contains("://") {
+    // A scheme is RFC 3986's `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` before `://`; a
+    // `://` later on (`host/?next=http://…`) is not one.
+    let has_scheme = url.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if has_scheme {
         std::borrow::Cow::Borrowed(url)
     } else {
         std::borrow::Cow::Owned(format!("http://{url}"))

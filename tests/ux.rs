@@ -32,7 +32,14 @@ fn a_url_without_a_scheme_is_taken_as_http() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
-    assert_eq!(srv.hits(), 3);
+    // A `://` in the query is not a scheme.
+    let out = env
+        .x402()
+        .args(["get", &format!("{bare}/?next=http://elsewhere/")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(srv.hits(), 4);
     // A scheme given is kept: https to a plain-http server fails the TLS handshake (35).
     let out = env
         .x402()
