@@ -91,6 +91,16 @@ fn flag_values_are_checked_before_any_traffic() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
         assert!(support::stderr(&out).contains("cannot read the terms"));
+        let existing = env.path("saved.terms");
+        std::fs::write(&existing, "{}").unwrap();
+        let out = env
+            .x402()
+            .args(["inspect", &url, "--save-terms"])
+            .arg(&existing)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+        assert!(support::stderr(&out).contains("exists; pass --force"));
     }
     let out = env
         .x402()

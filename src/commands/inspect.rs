@@ -30,6 +30,18 @@ use std::error::Error as _;
 pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     let mut prepared = request::prepare(&args.request)?;
     let preferred = preferred_networks(ctx, &args.networks)?;
+    // Refused before any request, as every flag value is; written only at the end (atomically).
+    if let Some(path) = args
+        .save_terms
+        .as_ref()
+        .filter(|p| !args.force && p.exists())
+    {
+        return Err(crate::error::UsageError(format!(
+            "{} exists; pass --force to replace it",
+            path.display()
+        ))
+        .into());
+    }
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
     let mut resp = loop {
