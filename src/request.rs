@@ -376,16 +376,4 @@ impl Prepared {
         next.url = url;
         Ok(next)
     }
-
-    /// The request line and headers for `-v`, with payment headers redacted.
-    pub fn trace(hop: &Hop, extra: Option<&str>) -> Vec<String> {
-        let mut lines = vec![format!("> {} {}", hop.method, hop.url)];
-        for (n, v) in &hop.headers {
-            lines.push(format!("> {}: {}", n, v.to_str().unwrap_or("(binary)")));
-        }
-        if let Some(n) = extra {
-            lines.push(format!("> {n}: (redacted: a signed payment authorization)"));
-        }
-        lines
-    }
 }
