@@ -31,6 +31,9 @@ _x402() {
             x402,inspect)
                 cmd="x402__subcmd__inspect"
                 ;;
+            x402,networks)
+                cmd="x402__subcmd__networks"
+                ;;
             x402,wallet)
                 cmd="x402__subcmd__wallet"
                 ;;
@@ -48,6 +51,9 @@ _x402() {
                 ;;
             x402__subcmd__help,inspect)
                 cmd="x402__subcmd__help__subcmd__inspect"
+                ;;
+            x402__subcmd__help,networks)
+                cmd="x402__subcmd__help__subcmd__networks"
                 ;;
             x402__subcmd__help,wallet)
                 cmd="x402__subcmd__help__subcmd__wallet"
@@ -143,7 +149,7 @@ _x402() {
 
     case "${cmd}" in
         x402)
-            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet history completions help"
+            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet history networks completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,7 +193,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__get)
-            opts="-X -H -d -I -A -m -k -o -i -s -S -f -y -L -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --json --output --include --silent --show-error --fail --fail-with-body --receipt --yes --max-amount --dry-run --network --daily-limit --expect-amount --expect-pay-to --terms --retry --location --max-redirs --account --keystore --password-file --color --quiet --verbose --config --help --version"
+            opts="-X -H -d -I -A -m -k -L -y -o -i -s -S -f -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --json --location --max-redirs --receipt --yes --max-amount --dry-run --network --daily-limit --expect-amount --expect-pay-to --terms --retry --account --keystore --password-file --output --include --silent --show-error --fail --fail-with-body --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,11 +251,7 @@ _x402() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
+                --max-redirs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -285,10 +287,6 @@ _x402() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --max-redirs)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -298,6 +296,14 @@ _x402() {
                     return 0
                     ;;
                 --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -317,7 +323,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help)
-            opts="get inspect wallet history completions help"
+            opts="get inspect wallet history networks completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +421,20 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__help__subcmd__networks)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -764,6 +784,28 @@ _x402() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        x402__subcmd__networks)
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         x402__subcmd__wallet)
             opts="-q -v -h -V --color --quiet --verbose --config --help --version new import list ls address addr balance bal help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -821,12 +863,24 @@ _x402() {
             return 0
             ;;
         x402__subcmd__wallet__subcmd__balance)
-            opts="-q -v -h -V --address --account --keystore --password-file --network --all --rpc-url --timeout --json --color --quiet --verbose --config --help --version"
+            opts="-q -v -h -V --network --all --rpc-url --timeout --address --account --keystore --password-file --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -840,18 +894,6 @@ _x402() {
                     return 0
                     ;;
                 --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --network)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --rpc-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

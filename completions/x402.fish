@@ -29,13 +29,14 @@ always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_needs_command" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_needs_command" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_needs_command" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_needs_command" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_needs_command" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_needs_command" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "networks" -d 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s X -l request -d 'HTTP method [default: GET, or POST with a body]' -r
@@ -46,35 +47,35 @@ complete -c x402 -n "__fish_x402_using_subcommand get" -s A -l user-agent -d 'Us
 complete -c x402 -n "__fish_x402_using_subcommand get" -s m -l max-time -d 'Maximum time for the whole operation, in seconds' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l connect-timeout -d 'Maximum time to connect, in seconds' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l json -d 'JSON request body (sets Content-Type and Accept to application/json); @FILE, @-' -r
-complete -c x402 -n "__fish_x402_using_subcommand get" -s o -l output -d 'Write the body to FILE instead of stdout' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -l max-redirs -d 'Most redirects to follow with -L' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l receipt -d 'Write the payment outcome as one JSON document to FILE' -r -F
-complete -c x402 -n "__fish_x402_using_subcommand get" -l max-amount -d 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]' -r
-complete -c x402 -n "__fish_x402_using_subcommand get" -l network -d 'Pay only on these networks, in order of preference (repeatable)' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l max-amount -d 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l network -d 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l daily-limit -d 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-amount -d 'Pay only if the server asks exactly this amount (token units)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-pay-to -d 'Pay only this payee' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l terms -d 'Pay only the terms saved by `x402 inspect --save-terms FILE`' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l retry -d 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)' -r
-complete -c x402 -n "__fish_x402_using_subcommand get" -l max-redirs -d 'Most redirects to follow with -L' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand get" -s o -l output -d 'Write the body to FILE instead of stdout' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand get" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -s I -l head -d 'Send a HEAD request and show the headers'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s k -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s L -l location -d 'Follow redirects (a payment header never goes to another origin)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s y -l yes -d 'Pay without asking (needed off a terminal)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -l dry-run -d 'Show the quote and stop: sign nothing, pay nothing'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s i -l include -d 'Include the response status line and headers in the output'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s s -l silent -d 'Silent: no conversation on stderr (errors too, unless -S)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s S -l show-error -d 'With -s, still show errors'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s f -l fail -d 'Exit 22 without the body on HTTP status >= 400'
 complete -c x402 -n "__fish_x402_using_subcommand get" -l fail-with-body -d 'Exit 22 on HTTP status >= 400, keeping the body'
-complete -c x402 -n "__fish_x402_using_subcommand get" -s y -l yes -d 'Pay without asking (needed off a terminal)'
-complete -c x402 -n "__fish_x402_using_subcommand get" -l dry-run -d 'Show the quote and stop: sign nothing, pay nothing'
-complete -c x402 -n "__fish_x402_using_subcommand get" -s L -l location -d 'Follow redirects (a payment header never goes to another origin)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand get" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand get" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s X -l request -d 'HTTP method [default: GET, or POST with a body]' -r
@@ -85,8 +86,8 @@ complete -c x402 -n "__fish_x402_using_subcommand inspect" -s A -l user-agent -d
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s m -l max-time -d 'Maximum time for the whole operation, in seconds' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l connect-timeout -d 'Maximum time to connect, in seconds' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l max-redirs -d 'Most redirects to follow with -L' -r
-complete -c x402 -n "__fish_x402_using_subcommand inspect" -l network -d 'Networks to prefer, in order, when marking the option `get` would choose' -r
-complete -c x402 -n "__fish_x402_using_subcommand inspect" -l max-amount -d 'The per-payment cap to judge against, as `get --max-amount` [default: [limits] per_payment, else 0.10]' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l network -d 'Networks to prefer, in order, when marking the option `get` would choose (repeatable; `x402 networks` lists them)' -r
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -l max-amount -d 'The per-payment cap to judge against, as `get --max-amount`: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]' -r
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l save-terms -d 'Save the option `get` would pay to FILE, for `x402 get --terms FILE`' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
@@ -98,7 +99,7 @@ complete -c x402 -n "__fish_x402_using_subcommand inspect" -s L -l location -d '
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l json -d 'Print the terms as one JSON document'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -l force -d 'Replace an existing --save-terms file'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand inspect" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand inspect" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
@@ -106,7 +107,7 @@ always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "new" -d 'Create a new account from the OS random source'
@@ -126,7 +127,7 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l force -d 'Replace an existing account of the same name'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l json -d 'Print name, address and path as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l mnemonic-index -d 'Account index for --mnemonic' -r
@@ -140,7 +141,7 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing account of the same name'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l json -d 'Print name, address and path as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
@@ -149,7 +150,7 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -l json -d 'Print the accounts as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
@@ -158,7 +159,7 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -l json -d 'Print the accounts as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
@@ -170,7 +171,7 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -l json -d 'Print name and address as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from address" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
@@ -182,16 +183,16 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -l json -d 'Print name and address as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from addr" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l network -d 'Network by name or CAIP-2 id (repeatable; `x402 networks` lists them) [default: the first of [payment] networks, else base]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l timeout -d 'Seconds to wait for each network' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l address -d 'Any address instead of an account' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l network -d 'Network by name or CAIP-2 id (repeatable) [default: base]' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l timeout -d 'Seconds to wait for each network' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -199,16 +200,16 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l all -d 'Every known network with an RPC URL'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -l json -d 'Print balances as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from balance" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l network -d 'Network by name or CAIP-2 id (repeatable; `x402 networks` lists them) [default: the first of [payment] networks, else base]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l timeout -d 'Seconds to wait for each network' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l address -d 'Any address instead of an account' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l network -d 'Network by name or CAIP-2 id (repeatable) [default: base]' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l rpc-url -d 'JSON-RPC endpoint (with one network)' -r
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l timeout -d 'Seconds to wait for each network' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -216,7 +217,7 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l all -d 'Every known network with an RPC URL'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -l json -d 'Print balances as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "new" -d 'Create a new account from the OS random source'
@@ -226,7 +227,7 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l status -d 'Only payments with this status (repeatable): pending, settled, rejected, unknown, unsent, expired, cancelled, disputed' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
 settled\t'The server reported a settlement (or the chain shows the authorization used)'
 rejected\t'The server or its facilitator refused it after the header was sent. The server\'s word proves nothing: whoever holds the signature can still use it until `validBefore`, so it counts as money that may move until `history check` shows it expired (or used)'
 unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
@@ -240,15 +241,15 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l json -d 'Print as one JSON document'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
-complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -f -a "cancel" -d 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds to wait for each RPC call' -r
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
-complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l status -d 'Only payments with this status (repeatable): pending, settled, rejected, unknown, unsent, expired, cancelled, disputed' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
 settled\t'The server reported a settlement (or the chain shows the authorization used)'
 rejected\t'The server or its facilitator refused it after the header was sent. The server\'s word proves nothing: whoever holds the signature can still use it until `validBefore`, so it counts as money that may move until `history check` shows it expired (or used)'
 unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
@@ -262,15 +263,15 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l json -d 'Print as one JSON document'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
-complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l timeout -d 'Seconds to wait for each RPC call, and for the transaction to be mined' -r
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
-complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l status -d 'Only payments with this status (repeatable)' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l status -d 'Only payments with this status (repeatable): pending, settled, rejected, unknown, unsent, expired, cancelled, disputed' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
 settled\t'The server reported a settlement (or the chain shows the authorization used)'
 rejected\t'The server or its facilitator refused it after the header was sent. The server\'s word proves nothing: whoever holds the signature can still use it until `validBefore`, so it counts as money that may move until `history check` shows it expired (or used)'
 unknown\t'Sent, but whether it settled is not known (timeout, reset, 5xx without a receipt)'
@@ -285,26 +286,36 @@ complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subco
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s y -l yes -d 'Send without asking (for scripts)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l json -d 'Print as one JSON document'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
-complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand networks" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand networks" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand networks" -l json -d 'Print the networks as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand networks" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand networks" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand networks" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand networks" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand completions" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand completions" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "networks" -d 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "new" -d 'Create a new account from the OS random source'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'

@@ -29,16 +29,43 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// When to use colour on stderr
-    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        default_value = "auto",
+        global = true,
+        help_heading = "Output",
+        display_order = 900
+    )]
     pub color: ColorChoice,
     /// Say nothing on stderr but errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Output",
+        display_order = 901
+    )]
     pub quiet: bool,
-    /// Say more on stderr (never changes stdout)
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    /// Say more on stderr, curl's -v trace for requests (never changes stdout)
+    #[arg(
+        short,
+        long,
+        global = true,
+        action = ArgAction::Count,
+        help_heading = "Output",
+        display_order = 902
+    )]
     pub verbose: u8,
     /// Settings file [default: $X402_HOME/config.toml]
-    #[arg(long, value_name = "PATH", env = "X402_CONFIG", global = true)]
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "X402_CONFIG",
+        hide_env_values = true,
+        global = true
+    )]
     pub config: Option<PathBuf>,
 }
 
@@ -54,6 +81,8 @@ pub enum Command {
     Wallet(WalletCommand),
     /// The payments made, from the journal, with totals; `check` verifies them on-chain
     History(HistoryArgs),
+    /// The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer
+    Networks(NetworksArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -81,7 +110,13 @@ pub enum WalletCommand {
 pub struct PasswordArgs {
     /// Read the keystore password from the first line of this file instead of prompting
     /// (Foundry's ETH_PASSWORD, a file path, is honoured too)
-    #[arg(long, value_name = "PATH", env = "X402_PASSWORD_FILE")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "X402_PASSWORD_FILE",
+        hide_env_values = true,
+        help_heading = "Account"
+    )]
     pub password_file: Option<PathBuf>,
 }
 
@@ -93,10 +128,15 @@ pub struct AccountArgs {
     // instead of the flag winning.
     /// Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores
     /// [env: X402_ACCOUNT]
-    #[arg(long, value_name = "NAME", conflicts_with = "keystore")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "keystore",
+        help_heading = "Account"
+    )]
     pub account: Option<String>,
     /// Use this v3 keystore file [env: X402_KEYSTORE]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Account")]
     pub keystore: Option<PathBuf>,
 }
 
@@ -108,10 +148,10 @@ pub struct NewArgs {
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Replace an existing account of the same name
-    #[arg(long)]
+    #[arg(long, help_heading = "Account")]
     pub force: bool,
     /// Print name, address and path as JSON
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
 
@@ -121,28 +161,34 @@ pub struct ImportArgs {
     #[arg(value_name = "NAME")]
     pub name: String,
     /// The secret is a BIP-39 mnemonic phrase (path m/44'/60'/0'/0/INDEX)
-    #[arg(long, conflicts_with = "keystore_file")]
+    #[arg(long, conflicts_with = "keystore_file", help_heading = "Account")]
     pub mnemonic: bool,
     /// Account index for --mnemonic
-    #[arg(long, value_name = "INDEX", default_value_t = 0, requires = "mnemonic")]
+    #[arg(
+        long,
+        value_name = "INDEX",
+        default_value_t = 0,
+        requires = "mnemonic",
+        help_heading = "Account"
+    )]
     pub mnemonic_index: u32,
     /// Import an existing v3 keystore file (it is decrypted first to check it)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Account")]
     pub keystore_file: Option<PathBuf>,
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Replace an existing account of the same name
-    #[arg(long)]
+    #[arg(long, help_heading = "Account")]
     pub force: bool,
     /// Print name, address and path as JSON
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    #[arg(long)]
     /// Print the accounts as JSON
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
 
@@ -156,7 +202,7 @@ pub struct AddressArgs {
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Print name and address as JSON
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
 
@@ -165,28 +211,40 @@ pub struct BalanceArgs {
     /// Account name [default: --account, then the default account]
     #[arg(value_name = "NAME", conflicts_with = "address")]
     pub name: Option<String>,
+    /// Network by name or CAIP-2 id (repeatable; `x402 networks` lists them) [default: the
+    /// first of [payment] networks, else base]
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Request")]
+    pub networks: Vec<String>,
+    /// Every known network with an RPC URL
+    #[arg(long, conflicts_with = "networks", help_heading = "Request")]
+    pub all: bool,
+    /// JSON-RPC endpoint (with one network)
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "X402_RPC_URL",
+        hide_env_values = true,
+        help_heading = "Request"
+    )]
+    pub rpc_url: Option<String>,
+    /// Seconds to wait for each network
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        value_parser = crate::request::parse_seconds_number,
+        help_heading = "Request"
+    )]
+    pub timeout: f64,
     /// Any address instead of an account
-    #[arg(long, value_name = "ADDRESS")]
+    #[arg(long, value_name = "ADDRESS", help_heading = "Account")]
     pub address: Option<Address>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]
     pub password: PasswordArgs,
-    /// Network by name or CAIP-2 id (repeatable) [default: base]
-    #[arg(long = "network", value_name = "NETWORK")]
-    pub networks: Vec<String>,
-    /// Every known network with an RPC URL
-    #[arg(long, conflicts_with = "networks")]
-    pub all: bool,
-    /// JSON-RPC endpoint (with one network)
-    #[arg(long, value_name = "URL", env = "X402_RPC_URL")]
-    pub rpc_url: Option<String>,
-    /// Seconds to wait for each network
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0,
-        value_parser = crate::request::parse_seconds_number)]
-    pub timeout: f64,
     /// Print balances as JSON
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
 
@@ -254,6 +312,57 @@ pub struct GetArgs {
     /// JSON request body (sets Content-Type and Accept to application/json); @FILE, @-
     #[arg(long = "json", value_name = "BODY", help_heading = "Request")]
     pub json_body: Vec<String>,
+    #[command(flatten)]
+    pub redirects: RedirectArgs,
+    /// Write the payment outcome as one JSON document to FILE
+    #[arg(long, value_name = "FILE", help_heading = "Payment")]
+    pub receipt: Option<std::path::PathBuf>,
+    /// Pay without asking (needed off a terminal)
+    #[arg(short = 'y', long, help_heading = "Payment")]
+    pub yes: bool,
+    /// Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: [limits]
+    /// per_payment, else 0.10]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_MAX_AMOUNT",
+        hide_env_values = true,
+        help_heading = "Payment"
+    )]
+    pub max_amount: Option<crate::amount::UserAmount>,
+    /// Show the quote and stop: sign nothing, pay nothing
+    #[arg(long, help_heading = "Payment")]
+    pub dry_run: bool,
+    /// Pay only on these networks, in order of preference (repeatable; `x402 networks` lists
+    /// them)
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
+    pub networks: Vec<String>,
+    /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_DAILY_LIMIT",
+        hide_env_values = true,
+        help_heading = "Payment"
+    )]
+    pub daily_limit: Option<crate::amount::UserAmount>,
+    /// Pay only if the server asks exactly this amount (token units)
+    #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
+    pub expect_amount: Option<crate::amount::UserAmount>,
+    /// Pay only this payee
+    #[arg(long, value_name = "ADDRESS", help_heading = "Payment")]
+    pub expect_pay_to: Option<Address>,
+    /// Pay only the terms saved by `x402 inspect --save-terms FILE`
+    #[arg(long, value_name = "FILE", help_heading = "Payment")]
+    pub terms: Option<PathBuf>,
+    /// On a network error after paying, resend the SAME signed payment up to N times while it
+    /// is valid (it can settle at most once)
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Payment")]
+    pub retry: u32,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
     /// Write the body to FILE instead of stdout
     #[arg(short = 'o', long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<std::path::PathBuf>,
@@ -277,53 +386,6 @@ pub struct GetArgs {
     /// Exit 22 on HTTP status >= 400, keeping the body
     #[arg(long, help_heading = "Output")]
     pub fail_with_body: bool,
-    /// Write the payment outcome as one JSON document to FILE
-    #[arg(long, value_name = "FILE", help_heading = "Payment")]
-    pub receipt: Option<std::path::PathBuf>,
-    /// Pay without asking (needed off a terminal)
-    #[arg(short = 'y', long, help_heading = "Payment")]
-    pub yes: bool,
-    /// Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: 0.10]
-    #[arg(
-        long,
-        value_name = "AMOUNT",
-        env = "X402_MAX_AMOUNT",
-        help_heading = "Payment"
-    )]
-    pub max_amount: Option<crate::amount::UserAmount>,
-    /// Show the quote and stop: sign nothing, pay nothing
-    #[arg(long, help_heading = "Payment")]
-    pub dry_run: bool,
-    /// Pay only on these networks, in order of preference (repeatable)
-    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
-    pub networks: Vec<String>,
-    /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
-    #[arg(
-        long,
-        value_name = "AMOUNT",
-        env = "X402_DAILY_LIMIT",
-        help_heading = "Payment"
-    )]
-    pub daily_limit: Option<crate::amount::UserAmount>,
-    /// Pay only if the server asks exactly this amount (token units)
-    #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
-    pub expect_amount: Option<crate::amount::UserAmount>,
-    /// Pay only this payee
-    #[arg(long, value_name = "ADDRESS", help_heading = "Payment")]
-    pub expect_pay_to: Option<Address>,
-    /// Pay only the terms saved by `x402 inspect --save-terms FILE`
-    #[arg(long, value_name = "FILE", help_heading = "Payment")]
-    pub terms: Option<PathBuf>,
-    /// On a network error after paying, resend the SAME signed payment up to N times while it
-    /// is valid (it can settle at most once)
-    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Payment")]
-    pub retry: u32,
-    #[command(flatten)]
-    pub redirects: RedirectArgs,
-    #[command(flatten)]
-    pub account: AccountArgs,
-    #[command(flatten)]
-    pub password: PasswordArgs,
 }
 
 #[derive(Debug, Args)]
@@ -334,11 +396,17 @@ pub struct HistoryArgs {
     /// age such as 24h or 7d
     #[arg(long, value_name = "DATE", global = true)]
     pub since: Option<String>,
-    /// Only payments with this status (repeatable)
-    #[arg(long, value_name = "STATUS", global = true)]
+    /// Only payments with this status (repeatable): pending, settled, rejected, unknown,
+    /// unsent, expired, cancelled, disputed
+    #[arg(
+        long,
+        value_name = "STATUS",
+        global = true,
+        hide_possible_values = true
+    )]
     pub status: Vec<crate::journal::Status>,
     /// Print as one JSON document
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Output")]
     pub json: bool,
 }
 
@@ -383,22 +451,36 @@ pub struct InspectArgs {
     pub request: RequestArgs,
     #[command(flatten)]
     pub redirects: RedirectArgs,
-    /// Networks to prefer, in order, when marking the option `get` would choose
-    #[arg(long = "network", value_name = "NETWORK")]
+    /// Networks to prefer, in order, when marking the option `get` would choose (repeatable;
+    /// `x402 networks` lists them)
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
     pub networks: Vec<String>,
     /// Print the terms as one JSON document
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
-    /// The per-payment cap to judge against, as `get --max-amount` [default: [limits]
-    /// per_payment, else 0.10]
-    #[arg(long, value_name = "AMOUNT", env = "X402_MAX_AMOUNT")]
+    /// The per-payment cap to judge against, as `get --max-amount`: 0.05, $0.05, 0.05usdc
+    /// [default: [limits] per_payment, else 0.10]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_MAX_AMOUNT",
+        hide_env_values = true,
+        help_heading = "Payment"
+    )]
     pub max_amount: Option<crate::amount::UserAmount>,
     /// Save the option `get` would pay to FILE, for `x402 get --terms FILE`
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub save_terms: Option<PathBuf>,
     /// Replace an existing --save-terms file
-    #[arg(long, requires = "save_terms")]
+    #[arg(long, requires = "save_terms", help_heading = "Output")]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NetworksArgs {
+    /// Print the networks as one JSON document
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -506,6 +588,7 @@ impl Cli {
             },
             Command::Inspect(a) => a.json,
             Command::History(a) => a.json,
+            Command::Networks(a) => a.json,
             Command::Get(_) | Command::Completions(_) => false,
         }
     }

@@ -15,6 +15,11 @@ use std::error::Error as _;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A `--network` value that names no network this tool knows (built in or in config.toml).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown network '{0}'")]
+pub struct UnknownNetwork(pub String);
+
 /// An error whose exit status was decided where it happened.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -125,6 +130,94 @@ fn transport_summary(status: ExitStatus) -> Option<&'static str> {
     })
 }
 
+/// The transport error under `err`: a request's, or a JSON-RPC call's.
+fn transport_error(err: &anyhow::Error) -> Option<&reqwest::Error> {
+    err.chain().find_map(|c| {
+        c.downcast_ref::<reqwest::Error>()
+            .or(match c.downcast_ref::<RpcError>() {
+                Some(RpcError::Transport { source, .. }) => Some(source),
+                _ => None,
+            })
+    })
+}
+
+/// `host:port` of the URL a transport error is about: never its user info, path or query.
+fn target(err: &reqwest::Error) -> Option<String> {
+    let url = err.url()?;
+    let host = url.host_str()?;
+    Some(match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
+}
+
+/// The operating system's or the TLS library's word for what failed, found under the layers of
+/// reqwest, hyper and tokio (the same walk as [`transport_status`]).
+fn root_reason(err: &reqwest::Error) -> Option<String> {
+    let mut found = None;
+    let mut source = err.source();
+    while let Some(s) = source {
+        let mut io_link = s.downcast_ref::<std::io::Error>();
+        while let Some(io) = io_link {
+            found = Some(io_words(io));
+            let carried = io.get_ref();
+            if let Some(tls) = carried.and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                return Some(tls.to_string());
+            }
+            io_link = carried.and_then(|e| e.downcast_ref::<std::io::Error>());
+        }
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        source = s.source();
+    }
+    found
+}
+
+fn io_words(io: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match io.kind() {
+        K::ConnectionRefused => "connection refused",
+        K::ConnectionReset => "connection reset by peer",
+        K::ConnectionAborted => "connection aborted",
+        K::TimedOut => "timed out",
+        K::NetworkUnreachable => "network unreachable",
+        K::HostUnreachable => "host unreachable",
+        K::AddrNotAvailable => "address not available",
+        K::UnexpectedEof => "the connection closed early",
+        _ => {
+            let text = io.to_string();
+            return match text.find(" (os error") {
+                Some(at) => text[..at].to_lowercase(),
+                None => text,
+            };
+        }
+    };
+    words.to_string()
+}
+
+/// One line a person understands for a transport failure: what failed, with whom, and the
+/// system's reason (`could not connect to 127.0.0.1:9: connection refused`).
+fn transport_line(status: ExitStatus, err: &reqwest::Error) -> Option<String> {
+    let summary = transport_summary(status)?;
+    let who = target(err).unwrap_or_else(|| "the server".into());
+    let reason = root_reason(err)
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    Some(match status {
+        ExitStatus::Connect => format!("could not connect to {who}{reason}"),
+        ExitStatus::ResolveHost => format!(
+            "could not resolve the host {}",
+            err.url().and_then(|u| u.host_str()).unwrap_or("of the URL")
+        ),
+        ExitStatus::UrlMalformed | ExitStatus::TooManyRedirects => summary.to_string(),
+        ExitStatus::Timeout => format!("timed out waiting for {who}"),
+        // Replies that are not HTTP carry no better word than the summary's.
+        ExitStatus::BadReply | ExitStatus::TooLarge => format!("{who}: {summary}"),
+        _ => format!("{who}: {summary}{reason}"),
+    })
+}
+
 pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
     let (status, hints, _) = classify_with_summary(err);
     (status, hints)
@@ -161,6 +254,10 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
             return (f.status, vec![]);
         }
         if let Some(e) = cause.downcast_ref::<keystore::Error>() {
+            // A name that can never be an account is bad input, not a wallet problem.
+            if let keystore::Error::InvalidName(_) = e {
+                return (ExitStatus::Usage, vec![]);
+            }
             let hints = match e {
                 keystore::Error::NotFound { searched, .. } => vec![
                     format!(
@@ -196,6 +293,16 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         if cause.downcast_ref::<ConfigError>().is_some() {
             return (ExitStatus::Usage, vec![]);
         }
+        if cause.downcast_ref::<UnknownNetwork>().is_some() {
+            return (
+                ExitStatus::Usage,
+                vec![
+                    "`x402 networks` lists the names and CAIP-2 ids this tool knows (built in and \
+                     from config.toml)"
+                        .into(),
+                ],
+            );
+        }
         if cause.downcast_ref::<UsageError>().is_some() {
             return (ExitStatus::Usage, vec![]);
         }
@@ -220,11 +327,23 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
     (ExitStatus::Failure, vec![])
 }
 
-/// The error as shown: message, causes, hints, and the exit code.
+/// The error as shown: message, causes, hints, and the exit code. A transport failure is one
+/// line a person understands (`could not connect to 127.0.0.1:9: connection refused`), without
+/// the chain of library layers under it, which [`render_verbose`] adds.
 pub fn render(err: &anyhow::Error) -> (ExitStatus, JsonError) {
+    render_with(err, false)
+}
+
+/// [`render`] with every cause, as `-v` shows it.
+pub fn render_verbose(err: &anyhow::Error) -> (ExitStatus, JsonError) {
+    render_with(err, true)
+}
+
+fn render_with(err: &anyhow::Error, verbose: bool) -> (ExitStatus, JsonError) {
     let (status, hints, summary) = classify_with_summary(err);
     let mut chain = err.chain().map(ToString::to_string);
-    let mut message = chain.next().unwrap_or_default();
+    let top = chain.next().unwrap_or_default();
+    let mut message = top.clone();
     let mut causes: Vec<String> = Vec::new();
     for c in chain {
         // Skip causes already spelled out in the message above them.
@@ -232,8 +351,27 @@ pub fn render(err: &anyhow::Error) -> (ExitStatus, JsonError) {
             causes.push(c);
         }
     }
-    if let Some(summary) = summary {
-        message = format!("{message}: {summary}");
+    let human = transport_error(err).and_then(|t| transport_line(transport_status(t), t));
+    match (human, summary) {
+        // The status was decided where it happened ("the payment was sent but …"): that
+        // message stays, and the transport's line is its one cause.
+        (Some(line), None) => {
+            if verbose {
+                causes.insert(0, line);
+            } else {
+                causes = vec![line];
+            }
+        }
+        (Some(line), Some(_)) => {
+            message = line;
+            causes = if verbose {
+                std::iter::once(top).chain(causes).collect()
+            } else {
+                vec![]
+            };
+        }
+        (None, Some(summary)) => message = format!("{message}: {summary}"),
+        (None, None) => {}
     }
     (
         status,

@@ -24,6 +24,7 @@ pub mod request;
 pub mod rpc;
 pub mod secret;
 pub mod settings;
+pub mod trace;
 
 use output::{Printer, Verbosity};
 use std::process::ExitCode;
@@ -62,7 +63,11 @@ pub fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let (status, shown) = error::render(&err);
+            let (status, shown) = if verbosity == Verbosity::Verbose {
+                error::render_verbose(&err)
+            } else {
+                error::render(&err)
+            };
             if json {
                 let _ = printer.json_error(std::slice::from_ref(&shown));
             }

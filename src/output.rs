@@ -35,6 +35,11 @@ pub struct Printer {
     pub verbosity: Verbosity,
     /// `get -s` without `-S` hides errors too (the exit status still tells).
     pub show_errors: bool,
+    /// stdout and stderr are both the terminal: what is said on stderr after a body that did
+    /// not end its line starts on a line of its own.
+    shared_terminal: bool,
+    /// The last byte written to stdout was not a newline.
+    open_line: std::sync::atomic::AtomicBool,
 }
 
 /// The `--json` envelope: one document on stdout, on success and on failure alike.
@@ -191,6 +196,19 @@ impl Printer {
         Self {
             verbosity,
             show_errors: true,
+            shared_terminal: stderr_tty && io::stdout().is_terminal(),
+            open_line: Default::default(),
+        }
+    }
+
+    /// Before a line on stderr: ends a body line left open on the shared terminal (stdout
+    /// itself stays byte for byte what the server sent).
+    fn start_line(&self) {
+        if self
+            .open_line
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
+            eprintln!();
         }
     }
 
@@ -222,6 +240,12 @@ impl Printer {
     pub fn result_bytes(&self, bytes: &[u8]) -> io::Result<()> {
         let mut out = io::stdout().lock();
         out.write_all(bytes)?;
+        if let Some(&last) = bytes.last() {
+            self.open_line.store(
+                self.shared_terminal && last != b'\n',
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
         out.flush()
     }
 
@@ -257,6 +281,7 @@ impl Printer {
     /// Said to the human, unless `-q`.
     pub fn info(&self, msg: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
+            self.start_line();
             eprintln!("{}", one_line(msg.as_ref()));
         }
     }
@@ -264,6 +289,7 @@ impl Printer {
     /// Only with `-v`.
     pub fn detail(&self, msg: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Verbose {
+            self.start_line();
             eprintln!("{}", one_line(msg.as_ref()).dimmed());
         }
     }
@@ -271,6 +297,7 @@ impl Printer {
     /// `x402: warning: …`, unless `-q`.
     pub fn warn(&self, msg: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
+            self.start_line();
             eprintln!(
                 "{} {}",
                 "x402: warning:".yellow().bold(),
@@ -285,6 +312,7 @@ impl Printer {
         if !self.show_errors {
             return;
         }
+        self.start_line();
         eprintln!("{} {}", "x402: error:".red().bold(), one_line(&err.message));
         for cause in &err.causes {
             eprintln!("  {} {}", "caused by:".dimmed(), one_line(cause));

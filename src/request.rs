@@ -27,6 +27,10 @@ pub struct Prepared {
 pub struct Received {
     pub status: u16,
     pub reason: String,
+    /// The HTTP version of the answer (`HTTP/1.1`), for `-v`.
+    pub version: String,
+    /// The address that answered, when known, for `-v`.
+    pub remote: Option<std::net::SocketAddr>,
     pub headers: Vec<(String, String)>,
     /// What has been read of the body: a 402's, whole; of any other, nothing until
     /// [`Received::read_rest`].
@@ -142,10 +146,29 @@ fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// curl's habit for a URL given without a scheme (`127.0.0.1:4021/paid`, `api.example.com`):
+/// it is taken as `http://`. Without this, `host:port` would parse as a URL whose scheme is the
+/// host.
+pub fn with_scheme(url: &str) -> std::borrow::Cow<'_, str> {
+    // A scheme is RFC 3986's `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` before `://`; a
+    // `://` later on (`host/?next=http://…`) is not one.
+    let has_scheme = url.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if has_scheme {
+        std::borrow::Cow::Borrowed(url)
+    } else {
+        std::borrow::Cow::Owned(format!("http://{url}"))
+    }
+}
+
 /// The request `args` describe. Its body is `args.body`: the `-d`, `--data-binary` and (`get`
 /// only) `--json` values in command-line order, joined as curl joins them.
 pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
-    let url = reqwest::Url::parse(&args.url).map_err(|e| crate::error::Failed {
+    let url = reqwest::Url::parse(&with_scheme(&args.url)).map_err(|e| crate::error::Failed {
         status: crate::exit::ExitStatus::UrlMalformed,
         message: format!(
             "malformed URL '{}': {e}",
@@ -384,6 +407,8 @@ impl Prepared {
         let mut received = Received {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
+            version: format!("{:?}", resp.version()),
+            remote: resp.remote_addr(),
             body: Vec::new(),
             rest: None,
             headers,
@@ -458,19 +483,6 @@ impl Prepared {
         }
         next.url = url;
         Ok(next)
-    }
-
-    /// The request line and headers for `-v`, with payment headers redacted.
-    pub fn trace(hop: &Hop, extra: Option<&str>) -> Vec<String> {
-        let mut lines = vec![format!("> {} {}", hop.method, SafeUrl(&hop.url))];
-        for (n, v) in &hop.headers {
-            let value = v.to_str().unwrap_or("(binary)");
-            lines.push(format!("> {}: {}", n, crate::output::untrusted(value)));
-        }
-        if let Some(n) = extra {
-            lines.push(format!("> {n}: (redacted: a signed payment authorization)"));
-        }
-        lines
     }
 }
 

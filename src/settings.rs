@@ -172,10 +172,20 @@ impl<'p> Context<'p> {
     }
 
     /// A new keystore's password: from the file, or typed twice at a hidden prompt.
+    /// An empty password is warned about; typed at a terminal, it must also be confirmed.
     pub fn new_password(&self, args: &PasswordArgs) -> Result<SecretString> {
+        const EMPTY: &str = "the password is empty: anyone who can read the keystore file can use \
+                             the key";
         if let Some(path) = self.password_file(args) {
             self.warn_if_readable(&path);
-            return read_password_file(&path);
+            let password = read_password_file(&path)?;
+            if password.is_empty() {
+                self.printer.warn(format!(
+                    "{EMPTY} ({} has an empty first line)",
+                    path.display()
+                ));
+            }
+            return Ok(password);
         }
         let first = prompt_hidden("New keystore password: ")?;
         let second = prompt_hidden("Repeat the password: ")?;
@@ -183,7 +193,18 @@ impl<'p> Context<'p> {
             return Err(UsageError("the two passwords differ".into()).into());
         }
         if first.is_empty() {
-            self.printer.warn("the keystore has an empty password");
+            self.printer.warn(EMPTY);
+            let keep = dialoguer::Confirm::new()
+                .with_prompt("Keep the empty password?")
+                .default(false)
+                .interact()
+                .unwrap_or(false);
+            if !keep {
+                return Err(UsageError(
+                    "no keystore written: the empty password was not confirmed".into(),
+                )
+                .into());
+            }
         }
         Ok(first)
     }

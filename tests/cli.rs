@@ -29,3 +29,5 @@ mod hostile;
 mod hardening;
 // Money truth: a signed payment counts until the chain says otherwise; history cancel.
 mod money;
+// The tool as a person meets it: URLs without a scheme, early flag checks, the demo.
+mod ux;

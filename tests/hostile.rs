@@ -360,7 +360,7 @@ fn hostile_402s_get_no_payment() {
             server: unpaid((0, vec![], vec![])),
             args: vec![],
             code: 28,
-            message: "request to",
+            message: "timed out waiting for 127.0.0.1:",
             payments: 0,
             journal: &[],
         },

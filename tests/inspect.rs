@@ -692,16 +692,29 @@ fn free_urls_say_so() {
             .route("/moved", fixed(302, &[("location", "/free")], "")),
     );
     let env = Env::new();
-    for (path, status) in [("/free", "200 OK"), ("/missing", "404 Not Found")] {
-        let url = server.url(path);
-        let out = inspect(&env, &[&url]);
-        assert_code(&out, 0);
-        assert_eq!(
-            lines(&out),
-            [format!("no payment needed: {url} answered HTTP {status}")]
-        );
-        assert_eq!(support::stderr(&out), "");
-    }
+    let url = server.url("/free");
+    let out = inspect(&env, &[&url]);
+    assert_code(&out, 0);
+    assert_eq!(
+        lines(&out),
+        [format!("no payment needed: {url} answered HTTP 200 OK")]
+    );
+    assert_eq!(support::stderr(&out), "");
+    // An error status without terms is not a free resource: exit 22, as `get -f`.
+    let missing = server.url("/missing");
+    let out = inspect(&env, &[&missing]);
+    assert_code(&out, 22);
+    assert!(out.stdout.is_empty(), "{}", support::stdout(&out));
+    assert_eq!(
+        support::stderr(&out),
+        format!("x402: error: {missing} answered HTTP 404 Not Found with no x402 terms\n")
+    );
+    let out = inspect(&env, &[&missing, "--json"]);
+    assert_code(&out, 22);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["success"], false);
+    assert_eq!(doc["data"]["status"], 404);
+    assert_eq!(doc["errors"][0]["code"], 22);
     let url = server.url("/moved");
     assert_eq!(
         lines(&inspect(&env, &[&url])),

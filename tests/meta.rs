@@ -41,6 +41,109 @@ fn committed_completions_are_up_to_date() {
     }
 }
 
+/// Every command path (`["wallet", "new"]`), from the same clap definition the binary uses.
+fn command_paths() -> Vec<Vec<String>> {
+    fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(path.clone());
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            walk(sub, p, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &<x402::cli::Cli as clap::CommandFactory>::command(),
+        vec![],
+        &mut out,
+    );
+    out
+}
+
+/// The `--help` of every command, as snapshots (tests/snapshots/): a change of wording shows
+/// in review. One style everywhere: `-h` is the same text as `--help` (no command switches to
+/// the long format), env variables are named without a value (`[env: X402_CONFIG]`), and the
+/// options are grouped under the same headings in the same order.
+#[test]
+fn help_of_every_command() {
+    let env = Env::new();
+    let headings = ["Request:", "Payment:", "Account:", "Output:"];
+    let paths = command_paths();
+    assert!(paths.len() > 10, "{paths:?}");
+    for path in paths {
+        let help = |flag: &str| {
+            let out = env.x402().args(&path).arg(flag).output().unwrap();
+            assert!(out.status.success(), "{path:?} {flag}");
+            support::stdout(&out)
+        };
+        let long = help("--help");
+        assert_eq!(help("-h"), long, "{path:?}: -h and --help differ");
+        assert!(!long.contains("=]"), "{path:?}: an env value shown: {long}");
+        assert!(!long.contains("see more with"), "{path:?}: {long}");
+        let order: Vec<usize> = long
+            .lines()
+            .filter_map(|l| headings.iter().position(|h| l == *h))
+            .collect();
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "{path:?}: headings out of order: {long}"
+        );
+        let name = if path.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help_{}", path.join("_"))
+        };
+        insta::assert_snapshot!(name, long);
+    }
+}
+
+#[test]
+fn committed_man_pages_are_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    clap_mangen::generate_to(
+        <x402::cli::Cli as clap::CommandFactory>::command(),
+        dir.path(),
+    )
+    .unwrap();
+    let names = |d: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .map(|r| {
+                r.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let committed = support::root().join("man");
+    let fresh = names(dir.path());
+    assert!(fresh.contains(&"x402.1".to_string()), "{fresh:?}");
+    assert!(fresh.contains(&"x402-networks.1".to_string()), "{fresh:?}");
+    let stale = "run `cargo run --example man` to regenerate man/";
+    assert_eq!(names(&committed), fresh, "{stale}");
+    for name in fresh {
+        assert!(
+            std::fs::read(committed.join(&name)).unwrap()
+                == std::fs::read(dir.path().join(&name)).unwrap(),
+            "man/{name} is stale: {stale}"
+        );
+    }
+    // The page is real roff that man(1) can render, when man is installed.
+    let rendered = std::process::Command::new("man")
+        .arg("-l")
+        .arg(committed.join("x402-get.1"))
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output();
+    if let Ok(out) = rendered
+        && out.status.success()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("max-amount"), "{text}");
+    }
+}
+
 /// `--color`, `NO_COLOR`, `CLICOLOR_FORCE` and `FORCE_COLOR`: colour goes to stderr only (the
 /// warning and error prefixes), never into stdout's result.
 #[test]
@@ -144,4 +247,35 @@ fn colour_at_a_terminal() {
             .env("TERM", "xterm-256color")
             .args(["--color", "never"]);
     }));
+}
+
+/// Every `x402 …` command in README's "First payment in five minutes" is one the tool
+/// accepts, so the walkthrough cannot drift from the command line.
+#[test]
+fn the_readme_walkthrough_uses_real_commands() {
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let section = readme
+        .split("## First payment in five minutes")
+        .nth(1)
+        .expect("README.md has the walkthrough")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let commands: Vec<Vec<&str>> = section
+        .lines()
+        .map(|l| l.trim_start_matches('#').trim())
+        .filter(|l| l.starts_with("x402 "))
+        .map(|l| {
+            let l = l.split("  #").next().unwrap();
+            l.split_whitespace().collect()
+        })
+        .collect();
+    assert!(commands.len() >= 8, "{commands:?}");
+    for argv in &commands {
+        assert!(
+            x402::cli::Cli::try_parse_ordered_from(argv).is_ok(),
+            "README walkthrough: `{}` is not a valid command",
+            argv.join(" ")
+        );
+    }
 }

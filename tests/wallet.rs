@@ -197,12 +197,24 @@ fn bad_input_exit_codes() {
         .args(["wallet", "address"])
         .assert()
         .code(116);
-    // Invalid name.
+    // An invalid name is a usage error (2), for new, import and lookups alike.
     env.x402()
         .args(["wallet", "new", "../evil", "--password-file"])
         .arg(env.password_file("pw"))
         .assert()
-        .code(116);
+        .code(2)
+        .stderr(predicates::str::contains(
+            "'../evil' is not a valid account name",
+        ));
+    env.x402()
+        .args(["wallet", "import", "a/b"])
+        .write_stdin(ANVIL0_KEY)
+        .assert()
+        .code(2);
+    env.x402()
+        .args(["wallet", "address", "--account", ".hidden"])
+        .assert()
+        .code(2);
     // Unreadable password file.
     env.x402()
         .args(["wallet", "new", "bob", "--password-file", "/nonexistent/pw"])

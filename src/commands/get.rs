@@ -32,6 +32,7 @@ use crate::request::{
 };
 use crate::rpc::Rpc;
 use crate::settings::Context;
+use crate::trace;
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -134,14 +135,15 @@ fn receive_error(e: ReceiveError) -> anyhow::Error {
 async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Result<ExitStatus> {
     let p = ctx.printer;
     let prepared = crate::request::prepare(&args.request)?;
+    // Every flag value is checked before the first byte is sent.
+    super::inspect::preferred_networks(ctx, &args.networks)?;
+    pins(args)?;
     let journal = Journal::new(&ctx.paths.home);
     let mut hop = prepared.first_hop();
     let mut redirects = 0u32;
     let mut paid_urls: Vec<reqwest::Url> = Vec::new();
     loop {
-        for line in Prepared::trace(&hop, None) {
-            p.detail(line);
-        }
+        trace::request(p, &hop, args.request.user_agent.as_deref(), None);
         let resp = match prepared.send_hop(&hop, None).await {
             Ok(resp) => resp,
             Err(ReceiveError::TooLarge) => {
@@ -156,9 +158,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
                 );
             }
         };
-        for line in resp.trace() {
-            p.detail(line);
-        }
+        trace::response(p, &hop.url, &resp);
         let mut resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
                 return Err(failed(
@@ -199,7 +199,10 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             count_redirect(&mut redirects, args.redirects)?;
             // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
-            p.detail(format!("following the redirect to {}", SafeUrl(&next.url)));
+            trace::step(
+                p,
+                format!("following the redirect to {}", SafeUrl(&next.url)),
+            );
             hop = next;
             continue;
         }
@@ -260,6 +263,18 @@ async fn answer_402(
         .clone()
         .map_err(|why| anyhow::anyhow!("the chosen option is not payable: {why}"))?;
     outcome.quote = Some(quote.clone());
+    trace::step(
+        p,
+        format!(
+            "x402 v{} terms with {} option(s); chosen: option {}, {} on {} to {}",
+            challenge.version,
+            challenge.accepts.len(),
+            quote.index + 1,
+            quote.price(),
+            quote.network.name,
+            quote.pay_to.to_checksum(None)
+        ),
+    );
     if !crate::request::same_origin(asked, &hop.url) {
         p.warn(format!(
             "the 402 comes from {}, where a redirect from {} led; paying there",
@@ -407,6 +422,14 @@ async fn answer_402(
             "the option changed before signing; nothing was signed",
         ));
     }
+    trace::step(
+        p,
+        format!(
+            "signing an EIP-3009 authorization of {} from {}",
+            quote.price(),
+            signer.address().to_checksum(None)
+        ),
+    );
     let signed = payment::sign_payment(&challenge, &quote, &signer, unix_now())?;
     drop(signer);
     let auth = &signed.authorization;
@@ -431,6 +454,14 @@ async fn answer_402(
         payment_id: signed.payment_id.clone(),
     })?;
     drop(locked);
+    trace::step(
+        p,
+        format!(
+            "recorded as pending in {} (nonce {}) before sending",
+            journal.path().display(),
+            signed.nonce
+        ),
+    );
     outcome.nonce = Some(signed.nonce.clone());
     Ok(Step::Pay(Box::new(Payment {
         header_name: signed.header_name,
@@ -457,9 +488,12 @@ async fn send_paid(
     let mut attempt = 0u32;
     let mut delivered = false;
     loop {
-        for line in Prepared::trace(hop, Some(payment.header_name)) {
-            p.detail(line);
-        }
+        trace::request(
+            p,
+            hop,
+            args.request.user_agent.as_deref(),
+            Some(payment.header_name),
+        );
         let spinner = p.spinner(format!(
             "paying {} and waiting for settlement",
             payment.quote.price()
@@ -470,9 +504,7 @@ async fn send_paid(
         drop(spinner);
         let err = match result {
             Ok(resp) => {
-                for line in resp.trace() {
-                    p.detail(line);
-                }
+                trace::response(p, &hop.url, &resp);
                 return Ok(resp);
             }
             Err(e) => e,
@@ -577,6 +609,19 @@ async fn settle(
         }
         None => None,
     };
+    trace::step(
+        p,
+        match &settlement {
+            Some(s) if s.success => format!(
+                "settlement receipt: success, transaction {}",
+                s.transaction
+                    .as_deref()
+                    .map_or("(none given)".into(), untrusted)
+            ),
+            Some(_) => "settlement receipt: the settlement failed".to_string(),
+            None => "no settlement receipt in the answer".to_string(),
+        },
+    );
     // `success: false` with a transaction (`settlement_pending` from @x402/core 2.24+, or any
     // other reason): a transaction was sent, so the outcome is the chain's to tell.
     if let Some(s) = &settlement
@@ -722,7 +767,15 @@ fn report_paid(ctx: &Context<'_>, quote: &Quote, tx: &str) {
         quote.network.name,
         quote.pay_to.to_checksum(None)
     );
-    if let Some(link) = quote.network.explorer_link(tx) {
+    // A chain reached over a loopback RPC is a local one (a fork, anvil): a public explorer has
+    // never seen its transactions.
+    let local = quote
+        .network
+        .rpc_url
+        .as_deref()
+        .and_then(|u| reqwest::Url::parse(u).ok())
+        .is_some_and(|u| is_loopback(&u));
+    if let Some(link) = quote.network.explorer_link(tx).filter(|_| !local) {
         line.push_str(&format!("  {link}"));
     }
     ctx.printer.info(line);

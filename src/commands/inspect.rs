@@ -5,7 +5,8 @@
 //!
 //! The report, in text or as one `--json` document, is the result and goes to stdout; hints go
 //! to stderr. Exit 0 whenever the terms could be shown (departures or not) and for a URL that
-//! asks no payment; when a 402, or an x402 paywall page, cannot be read, the error names the
+//! asks no payment with a 2xx or 3xx answer (an error status without terms exits 22, as
+//! `get -f`); when a 402, or an x402 paywall page, cannot be read, the error names the
 //! step that failed ([`ChallengeError::step`]) and the exit status is the one
 //! [`crate::error::classify`] gives any unreadable 402.
 
@@ -32,20 +33,36 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     }
     let mut prepared = request::prepare(&args.request)?;
     let preferred = preferred_networks(ctx, &args.networks)?;
+    // Refused before any request, as every flag value is; written only at the end (atomically).
+    if let Some(path) = args
+        .save_terms
+        .as_ref()
+        .filter(|p| !args.force && p.exists())
+    {
+        return Err(crate::error::UsageError(format!(
+            "{} exists; pass --force to replace it",
+            path.display()
+        ))
+        .into());
+    }
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
     let mut resp = loop {
+        crate::trace::request(ctx.printer, &hop, args.request.user_agent.as_deref(), None);
         let resp = prepared
             .send_hop(&hop, None)
             .await
             .with_context(|| format!("request to {} failed", SafeUrl(&hop.url)))?;
+        crate::trace::response(ctx.printer, &hop.url, &resp);
         if !(args.redirects.location && request::is_redirect(resp.status)) {
             break resp;
         }
         request::count_redirect(&mut redirects, args.redirects)?;
         let next = prepared.redirect(&hop, &resp)?;
-        ctx.printer
-            .detail(format!("following the redirect to {}", SafeUrl(&next.url)));
+        crate::trace::step(
+            ctx.printer,
+            format!("following the redirect to {}", SafeUrl(&next.url)),
+        );
         hop = next;
     };
     // The report is about the request that got this answer.
@@ -169,7 +186,7 @@ pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<Str
             ctx.networks
                 .find(n)
                 .map(|net| net.name.clone())
-                .ok_or_else(|| crate::error::UsageError(format!("unknown network '{n}'")).into())
+                .ok_or_else(|| crate::error::UnknownNetwork(n.clone()).into())
         })
         .collect()
 }
@@ -258,15 +275,35 @@ fn free(
         .then(|| header(resp, "location"))
         .flatten()
         .map(request::safe_url_text);
+    let data = json!({
+        "url": safe_url(&prepared.url),
+        "method": prepared.method.as_str(),
+        "status": resp.status,
+        "reason": resp.reason,
+        "payment_required": false,
+        "location": location,
+    });
+    // An error status is not a free resource: curl's -f exit, as `get -f` gives.
+    if resp.status >= 400 {
+        let error = JsonError {
+            code: ExitStatus::HttpError.code(),
+            message: format!(
+                "{} answered HTTP {} with no x402 terms",
+                SafeUrl(&prepared.url),
+                format!("{} {}", resp.status, resp.reason).trim_end()
+            ),
+            causes: vec![],
+            hints: vec![],
+        };
+        if args.json {
+            ctx.printer
+                .json_with_errors(&data, std::slice::from_ref(&error))?;
+        }
+        ctx.printer.error(&error);
+        return Ok(ExitStatus::HttpError);
+    }
     if args.json {
-        ctx.printer.json(&json!({
-            "url": safe_url(&prepared.url),
-            "method": prepared.method.as_str(),
-            "status": resp.status,
-            "reason": resp.reason,
-            "payment_required": false,
-            "location": location,
-        }))?;
+        ctx.printer.json(&data)?;
     } else {
         let mut line = format!(
             "no payment needed: {} answered HTTP {} {}",

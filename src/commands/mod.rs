@@ -5,6 +5,7 @@ pub mod completions;
 pub mod get;
 pub mod history;
 pub mod inspect;
+pub mod networks;
 pub mod wallet;
 
 use crate::cli::{Cli, Command};
@@ -27,6 +28,10 @@ pub async fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::History(args) => {
             let ctx = Context::load(printer, cli.global.config.as_deref())?;
             history::run(&ctx, args).await
+        }
+        Command::Networks(args) => {
+            let ctx = Context::load(printer, cli.global.config.as_deref())?;
+            networks::run(&ctx, &args)
         }
         Command::Wallet(cmd) => {
             let ctx = Context::load(printer, cli.global.config.as_deref())?;

@@ -375,7 +375,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
         let net = ctx.networks.find(name);
         vec![
             net.cloned()
-                .ok_or_else(|| UsageError(format!("unknown network '{name}'")))?,
+                .ok_or_else(|| crate::error::UnknownNetwork(name.to_string()))?,
         ]
     } else {
         let mut v = Vec::new();
@@ -383,7 +383,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             let net = ctx
                 .networks
                 .find(n)
-                .ok_or_else(|| UsageError(format!("unknown network '{n}'")))?;
+                .ok_or_else(|| crate::error::UnknownNetwork(n.clone()))?;
             v.push(net.clone());
         }
         v

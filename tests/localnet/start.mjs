@@ -15,7 +15,8 @@
 //
 // Options:
 //   --state-file PATH           where to write the state JSON
-//   --log-dir DIR               log directory (default: a new temp dir)
+//   --log-dir DIR               log directory (default: a new temp dir, removed on a clean stop)
+//   --keep-logs                 keep the temp log directory after a clean stop too
 //   --base-sepolia-port N       anvil 84532 port (default: free port)
 //   --devchain-port N           anvil 31337 port
 //   --v2-facilitator-port N, --v2-server-port N, --v1-facilitator-port N, --v1-server-port N
@@ -25,7 +26,7 @@
 import "./guard.mjs";
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, fstatSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, fstatSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -38,7 +39,7 @@ import { permit2Accounts, setupPermit2 } from "./permit2/setup.mjs";
 
 const t0 = performance.now();
 const log = makeLog("localnet");
-const args = parseArgs(process.argv.slice(2), { booleans: ["stdinWatch", "noStdinWatch", "help"] });
+const args = parseArgs(process.argv.slice(2), { booleans: ["stdinWatch", "noStdinWatch", "keepLogs", "help"] });
 if (args.help) {
   process.stderr.write(readFileSync(new URL(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).map((l) => l.slice(3)).join("\n") + "\n");
   process.exit(0);
@@ -284,7 +285,17 @@ async function shutdown(reason, code = 0) {
       }
     }
   }
-  log(`stopped; logs in ${logDir}`);
+  // A temp log directory goes with a clean stop; after a failure, or when asked, it stays.
+  if (code === 0 && !args.logDir && !args.keepLogs) {
+    try {
+      rmSync(logDir, { recursive: true, force: true });
+      log("stopped");
+    } catch (err) {
+      log(`stopped; could not remove ${logDir}: ${err.message}`);
+    }
+  } else {
+    log(`stopped; logs in ${logDir}`);
+  }
   process.exit(code);
 }
 
