@@ -1,0 +1,418 @@
+//! Sending an EIP-1559 transaction from a local key over plain JSON-RPC: chain id check, nonce
+//! (`eth_getTransactionCount … "pending"`), fees (`eth_feeHistory` base fee and
+//! `eth_maxPriorityFeePerGas`), gas (`eth_estimateGas`), a gas-balance check, signing,
+//! `eth_sendRawTransaction`, and a bounded wait for the receipt.
+//!
+//! The transaction type, its RLP and EIP-2718 encoding and its signing hash are
+//! `alloy-consensus`'s (`TxEip1559`, `SignableTransaction`, `Signed`), the same crates
+//! `alloy-signer-local` already builds on; the RPC calls go through [`crate::rpc::Rpc`], so
+//! there is one HTTP client and no provider stack. Used by `x402 wallet approve`; anything
+//! else that sends a transaction (an `approve`, a `cancelAuthorization`) calls [`send`].
+
+use alloy_consensus::{SignableTransaction, TxEip1559};
+use alloy_eips::eip2718::Encodable2718;
+use alloy_primitives::{Address, B256, Bytes, TxKind, U256, hex};
+use alloy_signer_local::PrivateKeySigner;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+use crate::exit::ExitStatus;
+use crate::rpc::{Rpc, RpcError};
+
+/// EIP-1559 fee caps, in wei per gas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fees {
+    pub max_fee_per_gas: u128,
+    pub max_priority_fee_per_gas: u128,
+}
+
+/// What to call: `to`, calldata and value in wei.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub to: Address,
+    pub data: Vec<u8>,
+    pub value: U256,
+}
+
+/// A signed transaction: its EIP-2718 bytes (what `eth_sendRawTransaction` takes) and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedTx {
+    pub raw: Vec<u8>,
+    pub hash: B256,
+}
+
+/// A mined transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub hash: B256,
+    pub block_number: u64,
+    pub gas_used: u64,
+    pub effective_gas_price: u128,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TxError {
+    #[error(transparent)]
+    Rpc(#[from] RpcError),
+    #[error("{url} serves chain {actual}, not chain {expected}")]
+    WrongChain {
+        url: String,
+        expected: u64,
+        actual: u64,
+    },
+    #[error(
+        "{account} has {have} wei of gas money, and this transaction may cost up to {need} wei \
+         ({gas} gas at {max_fee} wei): send it some of the network's native token first"
+    )]
+    NoGas {
+        account: Address,
+        have: U256,
+        need: U256,
+        gas: u64,
+        max_fee: u128,
+    },
+    #[error("the node would not estimate gas for the transaction: it would fail ({message})")]
+    WouldRevert { message: String },
+    #[error("transaction {hash} failed on-chain (reverted in block {block})")]
+    Reverted { hash: B256, block: u64 },
+    #[error(
+        "transaction {hash} was sent but is not mined after {waited:?}; it may still be: check it \
+         before sending again"
+    )]
+    NotMined { hash: B256, waited: Duration },
+    #[error("signing the transaction failed")]
+    Signing {
+        #[source]
+        source: alloy_signer::Error,
+    },
+}
+
+impl TxError {
+    /// The exit status this error ends the process with.
+    pub fn status(&self) -> ExitStatus {
+        match self {
+            TxError::Rpc(RpcError::Transport { source, .. }) => {
+                crate::error::transport_status(source)
+            }
+            TxError::Rpc(_) | TxError::Reverted { .. } | TxError::Signing { .. } => {
+                ExitStatus::Failure
+            }
+            TxError::WrongChain { .. } => ExitStatus::Usage,
+            TxError::NoGas { .. } => ExitStatus::InsufficientFunds,
+            TxError::WouldRevert { .. } => ExitStatus::Failure,
+            TxError::NotMined { .. } => ExitStatus::OutcomeUnknown,
+        }
+    }
+}
+
+/// Signs `tx` (chain id, nonce, fees and gas already set) with `signer`.
+pub fn sign_eip1559(signer: &PrivateKeySigner, tx: TxEip1559) -> Result<SignedTx, TxError> {
+    use alloy_signer::SignerSync;
+    let signature = signer
+        .sign_hash_sync(&tx.signature_hash())
+        .map_err(|source| TxError::Signing { source })?;
+    let signed = tx.into_signed(signature);
+    Ok(SignedTx {
+        raw: signed.encoded_2718(),
+        hash: *signed.hash(),
+    })
+}
+
+fn bad(url: &str, detail: String) -> TxError {
+    TxError::Rpc(RpcError::BadResponse {
+        url: url.to_owned(),
+        detail,
+    })
+}
+
+fn quantity(url: &str, what: &str, v: &Value) -> Result<U256, TxError> {
+    v.as_str()
+        .and_then(|s| s.strip_prefix("0x"))
+        .filter(|s| !s.is_empty())
+        .and_then(|s| U256::from_str_radix(s, 16).ok())
+        .ok_or_else(|| bad(url, format!("{what} is not a quantity: {v}")))
+}
+
+fn small<T: TryFrom<U256>>(url: &str, what: &str, v: U256) -> Result<T, TxError> {
+    T::try_from(v).map_err(|_| bad(url, format!("{what} {v} is out of range")))
+}
+
+/// The JSON-RPC endpoint a transaction goes through, and the chain it must be on.
+pub struct Chain<'a> {
+    pub rpc: Rpc<'a>,
+    pub url: &'a str,
+    pub chain_id: u64,
+}
+
+impl<'a> Chain<'a> {
+    pub fn new(client: &'a reqwest::Client, url: &'a str, chain_id: u64) -> Self {
+        Chain {
+            rpc: Rpc::new(client, url),
+            url,
+            chain_id,
+        }
+    }
+
+    /// `eth_chainId` equals the chain the network table names: a transaction signed for one
+    /// chain is never sent through a node of another.
+    pub async fn check_chain(&self) -> Result<(), TxError> {
+        let actual = self.rpc.chain_id().await?;
+        if actual != self.chain_id {
+            return Err(TxError::WrongChain {
+                url: self.url.to_owned(),
+                expected: self.chain_id,
+                actual,
+            });
+        }
+        Ok(())
+    }
+
+    /// The account's next nonce, counting its transactions still in the mempool.
+    pub async fn pending_nonce(&self, account: Address) -> Result<u64, TxError> {
+        let v = self
+            .rpc
+            .call(
+                "eth_getTransactionCount",
+                json!([account.to_checksum(None), "pending"]),
+            )
+            .await?;
+        small(self.url, "nonce", quantity(self.url, "nonce", &v)?)
+    }
+
+    /// Current EIP-1559 fees: the tip from `eth_maxPriorityFeePerGas` (1 gwei when the node has
+    /// no such method), and a fee cap of twice the next block's base fee plus the tip, so the
+    /// transaction survives several full blocks of base-fee rises (ethers' and alloy's rule).
+    pub async fn fees(&self) -> Result<Fees, TxError> {
+        let history = self
+            .rpc
+            .call("eth_feeHistory", json!(["0x1", "latest", []]))
+            .await?;
+        let base = history
+            .get("baseFeePerGas")
+            .and_then(Value::as_array)
+            .and_then(|a| a.last())
+            .ok_or_else(|| {
+                bad(
+                    self.url,
+                    format!("eth_feeHistory has no baseFeePerGas: {history}"),
+                )
+            })?;
+        let base: u128 = small(self.url, "base fee", quantity(self.url, "base fee", base)?)?;
+        let tip: u128 = match self.rpc.call("eth_maxPriorityFeePerGas", json!([])).await {
+            Ok(v) => small(
+                self.url,
+                "priority fee",
+                quantity(self.url, "priority fee", &v)?,
+            )?,
+            Err(RpcError::JsonRpc { .. }) => 1_000_000_000,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Fees {
+            max_fee_per_gas: base.saturating_mul(2).saturating_add(tip),
+            max_priority_fee_per_gas: tip,
+        })
+    }
+
+    /// `eth_estimateGas` of the call from `from`, with a fifth more as margin. A node that
+    /// refuses to estimate says the call would fail; that is reported, not sent.
+    pub async fn estimate_gas(&self, from: Address, call: &Call) -> Result<u64, TxError> {
+        let request = json!({
+            "from": from.to_checksum(None),
+            "to": call.to.to_checksum(None),
+            "data": hex::encode_prefixed(&call.data),
+            "value": format!("{:#x}", call.value),
+        });
+        let v = match self.rpc.call("eth_estimateGas", json!([request])).await {
+            Ok(v) => v,
+            Err(RpcError::JsonRpc { message, .. }) => {
+                return Err(TxError::WouldRevert { message });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let gas: u64 = small(self.url, "gas", quantity(self.url, "gas", &v)?)?;
+        Ok(gas.saturating_add(gas / 5))
+    }
+
+    /// Sends the signed bytes; the hash the node answers must be the one we computed.
+    pub async fn send_raw(&self, signed: &SignedTx) -> Result<B256, TxError> {
+        let v = self
+            .rpc
+            .call(
+                "eth_sendRawTransaction",
+                json!([hex::encode_prefixed(&signed.raw)]),
+            )
+            .await?;
+        let answered: B256 = v
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad(self.url, format!("not a transaction hash: {v}")))?;
+        if answered != signed.hash {
+            return Err(bad(
+                self.url,
+                format!(
+                    "the node named transaction {answered}, but {} was sent",
+                    signed.hash
+                ),
+            ));
+        }
+        Ok(answered)
+    }
+
+    /// Polls for the receipt until `wait` has passed. A receipt with status 0 is
+    /// [`TxError::Reverted`]; none in time is [`TxError::NotMined`].
+    pub async fn wait_for_receipt(&self, hash: B256, wait: Duration) -> Result<Receipt, TxError> {
+        let start = tokio::time::Instant::now();
+        let mut pause = Duration::from_millis(100);
+        loop {
+            if let Some(r) = self.rpc.transaction_receipt(&hash.to_string()).await? {
+                let field = |k: &str| -> Result<U256, TxError> {
+                    quantity(self.url, k, r.get(k).unwrap_or(&Value::Null))
+                };
+                let block: u64 = small(self.url, "blockNumber", field("blockNumber")?)?;
+                if field("status")? != U256::from(1) {
+                    return Err(TxError::Reverted { hash, block });
+                }
+                return Ok(Receipt {
+                    hash,
+                    block_number: block,
+                    gas_used: small(self.url, "gasUsed", field("gasUsed")?)?,
+                    effective_gas_price: small(
+                        self.url,
+                        "effectiveGasPrice",
+                        field("effectiveGasPrice").unwrap_or(U256::ZERO),
+                    )?,
+                });
+            }
+            if start.elapsed() >= wait {
+                return Err(TxError::NotMined { hash, waited: wait });
+            }
+            tokio::time::sleep(pause.min(wait.saturating_sub(start.elapsed()))).await;
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+    }
+
+    /// Everything before signing: chain id checked, nonce, fees and gas filled in, and the
+    /// account's gas balance covering `gas × maxFeePerGas + value`.
+    pub async fn prepare(&self, from: Address, call: &Call) -> Result<TxEip1559, TxError> {
+        self.check_chain().await?;
+        let nonce = self.pending_nonce(from).await?;
+        let fees = self.fees().await?;
+        let have = self.rpc.native_balance(from).await?;
+        let gas = match self.estimate_gas(from, call).await {
+            Ok(gas) => gas,
+            // Some nodes refuse to estimate for an account that cannot pay for gas at all.
+            Err(TxError::WouldRevert { message })
+                if message.to_ascii_lowercase().contains("insufficient funds") =>
+            {
+                return Err(TxError::NoGas {
+                    account: from,
+                    have,
+                    need: U256::from(fees.max_fee_per_gas) * U256::from(21_000u64) + call.value,
+                    gas: 21_000,
+                    max_fee: fees.max_fee_per_gas,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let need = U256::from(fees.max_fee_per_gas) * U256::from(gas) + call.value;
+        if have < need {
+            return Err(TxError::NoGas {
+                account: from,
+                have,
+                need,
+                gas,
+                max_fee: fees.max_fee_per_gas,
+            });
+        }
+        Ok(TxEip1559 {
+            chain_id: self.chain_id,
+            nonce,
+            gas_limit: gas,
+            max_fee_per_gas: fees.max_fee_per_gas,
+            max_priority_fee_per_gas: fees.max_priority_fee_per_gas,
+            to: TxKind::Call(call.to),
+            value: call.value,
+            access_list: Default::default(),
+            input: Bytes::from(call.data.clone()),
+        })
+    }
+}
+
+/// Prepares, signs and sends `call` from `signer`, then waits up to `wait` for the receipt.
+/// `on_sent` runs once the node has accepted the transaction (to show its hash before the
+/// wait).
+pub async fn send(
+    chain: &Chain<'_>,
+    signer: &PrivateKeySigner,
+    call: &Call,
+    wait: Duration,
+    on_sent: impl FnOnce(B256),
+) -> Result<Receipt, TxError> {
+    let tx = chain.prepare(signer.address(), call).await?;
+    let signed = sign_eip1559(signer, tx)?;
+    let hash = chain.send_raw(&signed).await?;
+    on_sent(hash);
+    chain.wait_for_receipt(hash, wait).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+
+    #[test]
+    fn signs_byte_exactly_what_viem_signs() {
+        // viem 2.57 `signTransaction` of the same fields with anvil key #1.
+        let signer: PrivateKeySigner =
+            "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+                .parse()
+                .unwrap();
+        let tx = TxEip1559 {
+            chain_id: 84532,
+            nonce: 7,
+            gas_limit: 70_000,
+            max_fee_per_gas: 1_151_207_075,
+            max_priority_fee_per_gas: 1_000_000_000,
+            to: TxKind::Call(address!("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9")),
+            value: U256::ZERO,
+            access_list: Default::default(),
+            input: Bytes::from(
+                hex::decode(
+                    "095ea7b3000000000000000000000000000000000022d473030f116ddee9f6b43ac78ba3\
+                     ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                )
+                .unwrap(),
+            ),
+        };
+        let signed = sign_eip1559(&signer, tx).unwrap();
+        assert_eq!(
+            hex::encode_prefixed(&signed.raw),
+            "0x02f8b383014a3407843b9aca0084449e06a38301117094dc64a140aa3e981100a9beca4e685f962f0cf6c980b844095ea7b3000000000000000000000000000000000022d473030f116ddee9f6b43ac78ba3ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc080a048a9294b405e9e0c1056d87c2b63f3ab71d8e2b2ecf4e05f50d774724f8e8898a023f0eaeff2a1aa2cf00490cf8a84a0aede6c4ab82ee0afe113ff7579017f6385"
+        );
+        assert_eq!(signed.hash, alloy_primitives::keccak256(&signed.raw));
+    }
+
+    #[test]
+    fn errors_have_their_exit_status() {
+        let no_gas = TxError::NoGas {
+            account: Address::ZERO,
+            have: U256::ZERO,
+            need: U256::from(1u8),
+            gas: 1,
+            max_fee: 1,
+        };
+        assert_eq!(no_gas.status(), ExitStatus::InsufficientFunds);
+        assert!(no_gas.to_string().contains("native token"), "{no_gas}");
+        let unmined = TxError::NotMined {
+            hash: B256::ZERO,
+            waited: Duration::from_secs(1),
+        };
+        assert_eq!(unmined.status(), ExitStatus::OutcomeUnknown);
+        let wrong = TxError::WrongChain {
+            url: "u".into(),
+            expected: 1,
+            actual: 2,
+        };
+        assert_eq!(wrong.status(), ExitStatus::Usage);
+    }
+}
