@@ -74,6 +74,9 @@ pub enum WalletCommand {
     /// USDC and gas balances over JSON-RPC
     #[command(visible_alias = "bal")]
     Balance(BalanceArgs),
+    /// Let Permit2 move a token of the account (sends an `approve` transaction; the account
+    /// pays its gas), or take that back with --revoke
+    Approve(ApproveArgs),
 }
 
 /// How the password of a keystore is given.
@@ -185,6 +188,56 @@ pub struct BalanceArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
     /// Print balances as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Who `wallet approve` approves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Spender {
+    /// Uniswap's canonical Permit2 (0x000000000022D473030F116dDEE9F6B43aC78BA3), which x402
+    /// Permit2 and upto payments move tokens through
+    Permit2,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("how_much").required(true).args(["amount", "unlimited", "revoke"])))]
+pub struct ApproveArgs {
+    /// Account name [default: --account, then the default account]
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Network by name or CAIP-2 id
+    #[arg(long, value_name = "NETWORK")]
+    pub network: String,
+    /// The token: its address, or its symbol in the network table (USDC)
+    #[arg(long, value_name = "ADDRESS|SYMBOL")]
+    pub asset: String,
+    /// Allow this much, in token units (25.00, 0.5usdc)
+    #[arg(long, value_name = "AMOUNT")]
+    pub amount: Option<crate::amount::UserAmount>,
+    /// Allow any amount (2^256-1), as the official x402 clients' approval does
+    #[arg(long)]
+    pub unlimited: bool,
+    /// Set the allowance back to 0
+    #[arg(long)]
+    pub revoke: bool,
+    /// Who may move the token
+    #[arg(long, value_name = "SPENDER", default_value = "permit2")]
+    pub spender: Spender,
+    /// JSON-RPC endpoint [default: the network's]
+    #[arg(long, value_name = "URL", env = "X402_RPC_URL")]
+    pub rpc_url: Option<String>,
+    /// Seconds to wait for the transaction to be mined
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub timeout: f64,
+    /// Send without asking (needed off a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Print the outcome as JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -479,6 +532,7 @@ impl Cli {
                 WalletCommand::List(a) => a.json,
                 WalletCommand::Address(a) => a.json,
                 WalletCommand::Balance(a) => a.json,
+                WalletCommand::Approve(a) => a.json,
             },
             Command::Inspect(a) => a.json,
             Command::History(a) => a.json,
