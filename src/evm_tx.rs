@@ -61,8 +61,11 @@ pub enum TxError {
         actual: u64,
     },
     #[error(
-        "{account} has {have} wei of gas money, and this transaction may cost up to {need} wei \
-         ({gas} gas at {max_fee} wei): send it some of the network's native token first"
+        "{account} has {} {symbol} for gas, and this transaction may cost up to {} {symbol} \
+         ({gas} gas at {} gwei): send the account some {symbol} first",
+        crate::amount::format_units(*.have, 18),
+        crate::amount::format_units(*.need, 18),
+        crate::amount::format_units(U256::from(*.max_fee), 9)
     )]
     NoGas {
         account: Address,
@@ -70,6 +73,8 @@ pub enum TxError {
         need: U256,
         gas: u64,
         max_fee: u128,
+        /// The network's native token (ETH, POL, …).
+        symbol: String,
     },
     #[error("the node would not estimate gas for the transaction: it would fail ({message})")]
     WouldRevert { message: String },
@@ -142,6 +147,8 @@ pub struct Chain<'a> {
     pub rpc: Rpc<'a>,
     pub url: &'a str,
     pub chain_id: u64,
+    /// The native token gas is paid in, for messages.
+    pub native_symbol: String,
 }
 
 impl<'a> Chain<'a> {
@@ -150,6 +157,19 @@ impl<'a> Chain<'a> {
             rpc: Rpc::new(client, url),
             url,
             chain_id,
+            native_symbol: "ETH".to_owned(),
+        }
+    }
+
+    /// The chain of a network of the table, its native token named in messages.
+    pub fn for_network(
+        client: &'a reqwest::Client,
+        url: &'a str,
+        network: &crate::network::Network,
+    ) -> Self {
+        Chain {
+            native_symbol: network.native_symbol.clone(),
+            ..Chain::new(client, url, network.chain_id)
         }
     }
 
@@ -310,6 +330,7 @@ impl<'a> Chain<'a> {
                     need: U256::from(fees.max_fee_per_gas) * U256::from(21_000u64) + call.value,
                     gas: 21_000,
                     max_fee: fees.max_fee_per_gas,
+                    symbol: self.native_symbol.clone(),
                 });
             }
             Err(e) => return Err(e),
@@ -322,6 +343,7 @@ impl<'a> Chain<'a> {
                 need,
                 gas,
                 max_fee: fees.max_fee_per_gas,
+                symbol: self.native_symbol.clone(),
             });
         }
         Ok(TxEip1559 {
@@ -399,10 +421,16 @@ mod tests {
             have: U256::ZERO,
             need: U256::from(1u8),
             gas: 1,
-            max_fee: 1,
+            max_fee: 1_500_000_000,
+            symbol: "POL".into(),
         };
         assert_eq!(no_gas.status(), ExitStatus::InsufficientFunds);
-        assert!(no_gas.to_string().contains("native token"), "{no_gas}");
+        assert_eq!(
+            no_gas.to_string(),
+            "0x0000000000000000000000000000000000000000 has 0.00 POL for gas, and this \
+             transaction may cost up to 0.000000000000000001 POL (1 gas at 1.50 gwei): send the \
+             account some POL first"
+        );
         let unmined = TxError::NotMined {
             hash: B256::ZERO,
             waited: Duration::from_secs(1),

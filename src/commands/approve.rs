@@ -153,7 +153,7 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
         timeout: Some(Duration::from_secs(30)),
         ..ClientOptions::default()
     })?;
-    let chain = Chain::new(&client, &url, net.chain_id);
+    let chain = Chain::for_network(&client, &url, &net);
     chain.check_chain().await?;
     let token = resolve_token(&net, &args.asset, &chain.rpc, &url).await?;
     let target = if args.revoke {

@@ -93,3 +93,116 @@ pub async fn nonce_used(
     })?;
     Ok(bitmap.bit(bit))
 }
+
+/// A Permit2 payment ready to send: the signed authorization, how the allowance is covered,
+/// and the `extensions` to put in the payment header (the server's, echoed, with the
+/// sponsoring extension's `info` filled in when one is used).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub signed: super::Signed,
+    pub approval: super::Approval,
+    pub extensions: Option<serde_json::Value>,
+}
+
+/// Why [`prepare`] stopped. Each variant shows its cause's text and keeps the cause in the
+/// error chain, where the exit status is read from.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("{0}")]
+    AllowanceRequired(#[source] super::AllowanceRequired),
+    #[error("{0}")]
+    Tx(#[source] crate::evm_tx::TxError),
+    #[error("{0}")]
+    Sign(#[source] super::SignError),
+}
+
+impl From<super::AllowanceRequired> for PrepareError {
+    fn from(e: super::AllowanceRequired) -> Self {
+        PrepareError::AllowanceRequired(e)
+    }
+}
+
+impl From<crate::evm_tx::TxError> for PrepareError {
+    fn from(e: crate::evm_tx::TxError) -> Self {
+        PrepareError::Tx(e)
+    }
+}
+
+impl From<super::SignError> for PrepareError {
+    fn from(e: super::SignError) -> Self {
+        PrepareError::Sign(e)
+    }
+}
+
+impl From<RpcError> for PrepareError {
+    fn from(e: RpcError) -> Self {
+        PrepareError::Tx(e.into())
+    }
+}
+
+/// Everything between a judged Permit2 option and its payment header: checks the node's chain,
+/// reads `allowance(payer, Permit2)`, [`super::decide`]s, signs the authorization for `now`,
+/// and when the allowance is short signs the sponsoring extension the server offers (the
+/// EIP-2612 permit with the token's current `nonces(payer)` and the authorization's deadline,
+/// or the approve transaction with the payer's pending nonce and current fees). Refuses with
+/// [`super::AllowanceRequired`] before signing anything when nothing covers the allowance.
+pub async fn prepare(
+    chain: &crate::evm_tx::Chain<'_>,
+    signer: &alloy_signer_local::PrivateKeySigner,
+    terms: &super::Terms,
+    challenge_extensions: Option<&serde_json::Value>,
+    now: u64,
+) -> Result<Prepared, PrepareError> {
+    use super::extensions::{EIP2612_KEY, ERC20_APPROVAL_KEY, Eip2612Permit, sign_erc20_approval};
+    use super::{Approval, Sponsoring};
+    if chain.chain_id != terms.chain_id {
+        return Err(crate::evm_tx::TxError::WrongChain {
+            url: chain.url.to_owned(),
+            expected: terms.chain_id,
+            actual: chain.chain_id,
+        }
+        .into());
+    }
+    chain.check_chain().await?;
+    let owner = signer.address();
+    let current = permit2_allowance(&chain.rpc, chain.url, terms.token, owner).await?;
+    let approval = super::decide(terms, current, Sponsoring::offered(challenge_extensions))?;
+    let signed = super::authorize(signer, terms, now)?;
+    // `decide` only picks an extension the server declared, so `with_info` finds it; an `info`
+    // that is not an object is the server's mistake, and the payment then goes without it.
+    let fill = |key: &str, info| {
+        challenge_extensions
+            .map(|ext| super::extensions::with_info(ext, key, info).unwrap_or_else(|| ext.clone()))
+    };
+    let extensions = match approval {
+        Approval::Sufficient => challenge_extensions.cloned(),
+        Approval::Eip2612 => {
+            let nonce = token_nonce(&chain.rpc, chain.url, terms.token, owner).await?;
+            // `decide` picks eip2612 only when `extra` names the token's domain.
+            let permit =
+                Eip2612Permit::for_payment(owner, terms, nonce, signed.authorization.deadline)
+                    .ok_or(super::AllowanceRequired {
+                        chain_id: terms.chain_id,
+                        token: terms.token,
+                        allowance: Some(current),
+                        needed: terms.amount,
+                        server_said: false,
+                    })?;
+            let signature = permit.sign(signer)?;
+            fill(EIP2612_KEY, permit.info(&signature))
+        }
+        Approval::Erc20Approval => {
+            let nonce = chain.pending_nonce(owner).await?;
+            let fees = chain.fees().await?;
+            fill(
+                ERC20_APPROVAL_KEY,
+                sign_erc20_approval(signer, terms, nonce, fees)?,
+            )
+        }
+    };
+    Ok(Prepared {
+        signed,
+        approval,
+        extensions,
+    })
+}
