@@ -34,6 +34,28 @@ pub struct Call {
     pub value: U256,
 }
 
+/// The account cannot pay for the transaction's gas.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{account} has {} {symbol} for gas, and this transaction may cost up to {} {symbol} \
+     ({gas} gas at {} gwei): send the account some {symbol} first",
+    crate::amount::format_units(*.have, 18),
+    crate::amount::format_units(*.need, 18),
+    crate::amount::format_units(U256::from(*.max_fee), 9)
+)]
+pub struct GasShortfall {
+    pub account: Address,
+    /// Wei.
+    pub have: U256,
+    /// Wei: gas × maxFeePerGas + value.
+    pub need: U256,
+    pub gas: u64,
+    /// Wei per gas.
+    pub max_fee: u128,
+    /// The network's native token (ETH, POL, …).
+    pub symbol: String,
+}
+
 /// A signed transaction: its EIP-2718 bytes (what `eth_sendRawTransaction` takes) and hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedTx {
@@ -60,22 +82,8 @@ pub enum TxError {
         expected: u64,
         actual: u64,
     },
-    #[error(
-        "{account} has {} {symbol} for gas, and this transaction may cost up to {} {symbol} \
-         ({gas} gas at {} gwei): send the account some {symbol} first",
-        crate::amount::format_units(*.have, 18),
-        crate::amount::format_units(*.need, 18),
-        crate::amount::format_units(U256::from(*.max_fee), 9)
-    )]
-    NoGas {
-        account: Address,
-        have: U256,
-        need: U256,
-        gas: u64,
-        max_fee: u128,
-        /// The network's native token (ETH, POL, …).
-        symbol: String,
-    },
+    #[error("{0}")]
+    NoGas(Box<GasShortfall>),
     #[error("the node would not estimate gas for the transaction: it would fail ({message})")]
     WouldRevert { message: String },
     #[error("transaction {hash} failed on-chain (reverted in block {block})")]
@@ -103,7 +111,7 @@ impl TxError {
                 ExitStatus::Failure
             }
             TxError::WrongChain { .. } => ExitStatus::Usage,
-            TxError::NoGas { .. } => ExitStatus::InsufficientFunds,
+            TxError::NoGas(_) => ExitStatus::InsufficientFunds,
             TxError::WouldRevert { .. } => ExitStatus::Failure,
             TxError::NotMined { .. } => ExitStatus::OutcomeUnknown,
         }
@@ -324,27 +332,27 @@ impl<'a> Chain<'a> {
             Err(TxError::WouldRevert { message })
                 if message.to_ascii_lowercase().contains("insufficient funds") =>
             {
-                return Err(TxError::NoGas {
+                return Err(TxError::NoGas(Box::new(GasShortfall {
                     account: from,
                     have,
                     need: U256::from(fees.max_fee_per_gas) * U256::from(21_000u64) + call.value,
                     gas: 21_000,
                     max_fee: fees.max_fee_per_gas,
                     symbol: self.native_symbol.clone(),
-                });
+                })));
             }
             Err(e) => return Err(e),
         };
         let need = U256::from(fees.max_fee_per_gas) * U256::from(gas) + call.value;
         if have < need {
-            return Err(TxError::NoGas {
+            return Err(TxError::NoGas(Box::new(GasShortfall {
                 account: from,
                 have,
                 need,
                 gas,
                 max_fee: fees.max_fee_per_gas,
                 symbol: self.native_symbol.clone(),
-            });
+            })));
         }
         Ok(TxEip1559 {
             chain_id: self.chain_id,
@@ -414,16 +422,197 @@ mod tests {
         assert_eq!(signed.hash, alloy_primitives::keccak256(&signed.raw));
     }
 
+    /// A scripted JSON-RPC node on 127.0.0.1, for what a shared anvil must not be made to do
+    /// (never mine, revert a mined approve): fixed answers, the transaction's hash computed
+    /// from the bytes it receives, `receipt` for every receipt query, and every method called
+    /// recorded.
+    async fn node(
+        balance: &'static str,
+        receipt: Value,
+    ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        use std::sync::{Arc, Mutex};
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::post(move |axum::Json(req): axum::Json<Value>| {
+                let (log, receipt) = (log.clone(), receipt.clone());
+                async move {
+                    let method = req["method"].as_str().unwrap_or_default().to_owned();
+                    log.lock().unwrap().push(method.clone());
+                    let result = match method.as_str() {
+                        "eth_chainId" => json!("0x14a34"),
+                        "eth_getTransactionCount" => json!("0x5"),
+                        "eth_feeHistory" => json!({"baseFeePerGas": ["0x3b9aca00", "0x3b9aca00"]}),
+                        "eth_maxPriorityFeePerGas" => {
+                            return axum::Json(json!({"jsonrpc": "2.0", "id": 1,
+                                "error": {"code": -32601, "message": "method not found"}}));
+                        }
+                        "eth_getBalance" => json!(balance),
+                        "eth_estimateGas" => json!("0xc350"),
+                        "eth_sendRawTransaction" => {
+                            let raw = hex::decode(req["params"][0].as_str().unwrap()).unwrap();
+                            json!(alloy_primitives::keccak256(raw).to_string())
+                        }
+                        "eth_getTransactionReceipt" => receipt,
+                        _ => Value::Null,
+                    };
+                    axum::Json(json!({"jsonrpc": "2.0", "id": 1, "result": result}))
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, seen)
+    }
+
+    fn approve_call() -> Call {
+        Call {
+            to: address!("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"),
+            data: vec![0x09, 0x5e, 0xa7, 0xb3],
+            value: U256::ZERO,
+        }
+    }
+
+    fn anvil1() -> PrivateKeySigner {
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+            .parse()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn prepares_from_the_node_and_falls_back_to_a_one_gwei_tip() {
+        let (url, _) = node("0xde0b6b3a7640000", Value::Null).await;
+        let client = crate::http::client(&Default::default()).unwrap();
+        let chain = Chain::new(&client, &url, 84532);
+        let fees = chain.fees().await.unwrap();
+        assert_eq!(
+            fees,
+            Fees {
+                max_fee_per_gas: 3_000_000_000,
+                max_priority_fee_per_gas: 1_000_000_000
+            }
+        );
+        let tx = chain
+            .prepare(anvil1().address(), &approve_call())
+            .await
+            .unwrap();
+        assert_eq!((tx.chain_id, tx.nonce, tx.gas_limit), (84532, 5, 60_000));
+        assert_eq!(tx.to, TxKind::Call(approve_call().to));
+        // The wrong chain is refused before anything else is asked.
+        let other = Chain::new(&client, &url, 8453);
+        assert!(matches!(
+            other.prepare(anvil1().address(), &approve_call()).await,
+            Err(TxError::WrongChain {
+                expected: 8453,
+                actual: 84532,
+                ..
+            })
+        ));
+    }
+
+    #[tokio::test]
+    async fn no_gas_sends_nothing() {
+        let (url, seen) = node("0x0", Value::Null).await;
+        let client = crate::http::client(&Default::default()).unwrap();
+        let chain = Chain::new(&client, &url, 84532);
+        let r = send(
+            &chain,
+            &anvil1(),
+            &approve_call(),
+            Duration::from_secs(5),
+            |_| panic!("nothing may be sent"),
+        )
+        .await;
+        assert!(
+            matches!(&r, Err(TxError::NoGas(s)) if s.gas == 60_000),
+            "{r:?}"
+        );
+        assert!(
+            !seen
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|m| m == "eth_sendRawTransaction")
+        );
+    }
+
+    #[tokio::test]
+    async fn the_wait_for_the_receipt_is_bounded() {
+        let (url, seen) = node("0xde0b6b3a7640000", Value::Null).await;
+        let client = crate::http::client(&Default::default()).unwrap();
+        let chain = Chain::new(&client, &url, 84532);
+        let mut sent = None;
+        let r = send(
+            &chain,
+            &anvil1(),
+            &approve_call(),
+            Duration::from_millis(300),
+            |h| sent = Some(h),
+        )
+        .await;
+        let Err(TxError::NotMined { hash, .. }) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(Some(hash), sent);
+        assert!(
+            seen.lock()
+                .unwrap()
+                .iter()
+                .filter(|m| *m == "eth_getTransactionReceipt")
+                .count()
+                >= 2
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_receipt_is_an_error() {
+        let receipt = json!({"status": "0x0", "blockNumber": "0x7", "gasUsed": "0x5208"});
+        let (url, _) = node("0xde0b6b3a7640000", receipt).await;
+        let client = crate::http::client(&Default::default()).unwrap();
+        let chain = Chain::new(&client, &url, 84532);
+        let r = send(
+            &chain,
+            &anvil1(),
+            &approve_call(),
+            Duration::from_secs(5),
+            |_| {},
+        )
+        .await;
+        assert!(
+            matches!(r, Err(TxError::Reverted { block: 7, .. })),
+            "{r:?}"
+        );
+        let ok = json!({"status": "0x1", "blockNumber": "0x8", "gasUsed": "0xb411",
+                        "effectiveGasPrice": "0x77359400"});
+        let (url, _) = node("0xde0b6b3a7640000", ok).await;
+        let chain = Chain::new(&client, &url, 84532);
+        let r = send(
+            &chain,
+            &anvil1(),
+            &approve_call(),
+            Duration::from_secs(5),
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (r.block_number, r.gas_used, r.effective_gas_price),
+            (8, 46_097, 2_000_000_000)
+        );
+    }
+
     #[test]
     fn errors_have_their_exit_status() {
-        let no_gas = TxError::NoGas {
+        let no_gas = TxError::NoGas(Box::new(GasShortfall {
             account: Address::ZERO,
             have: U256::ZERO,
             need: U256::from(1u8),
             gas: 1,
             max_fee: 1_500_000_000,
             symbol: "POL".into(),
-        };
+        }));
         assert_eq!(no_gas.status(), ExitStatus::InsufficientFunds);
         assert_eq!(
             no_gas.to_string(),

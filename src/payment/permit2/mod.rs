@@ -550,15 +550,15 @@ pub fn allowance_required_answer(
     answer: &Challenge,
     terms: &Terms,
 ) -> Option<AllowanceRequired> {
-    (status == 412 && answer.error.as_deref() == Some(ALLOWANCE_REQUIRED_REASON)).then(|| {
+    (status == 412 && answer.error.as_deref() == Some(ALLOWANCE_REQUIRED_REASON)).then_some(
         AllowanceRequired {
             chain_id: terms.chain_id,
             token: terms.token,
             allowance: None,
             needed: terms.amount,
             server_said: true,
-        }
-    })
+        },
+    )
 }
 
 #[cfg(test)]
