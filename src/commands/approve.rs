@@ -279,7 +279,18 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
     })
     .await;
     drop(spinner.take());
-    let receipt = receipt?;
+    let receipt = match receipt {
+        // USDT and tokens like it refuse to change an allowance that is not 0.
+        Err(e @ evm_tx::TxError::WouldRevert { .. }) if !before.is_zero() && !target.is_zero() => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "the token refused to change the allowance from {} to {}; some tokens (USDT \
+                 among them) only change it from 0: run this again with --revoke first",
+                token.show(before),
+                token.show(target)
+            )));
+        }
+        other => other?,
+    };
     let after = chain::allowance(&chain.rpc, &url, token.address, owner, spender).await?;
     p.info(format!(
         "mined in block {} ({} gas); {spender_name} may now move {}",

@@ -206,3 +206,69 @@ pub async fn prepare(
         extensions,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// A node whose every `eth_call` answers `answer`; the calls it got are recorded.
+    async fn node(answer: String) -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::post(move |axum::Json(req): axum::Json<Value>| {
+                let (log, answer) = (log.clone(), answer.clone());
+                async move {
+                    log.lock().unwrap().push(req["params"][0].clone());
+                    axum::Json(json!({"jsonrpc": "2.0", "id": 1, "result": answer}))
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, seen)
+    }
+
+    #[tokio::test]
+    async fn nonce_bitmap_word_and_bit() {
+        let owner: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+            .parse()
+            .unwrap();
+        // Word 0x12 with bit 0x34 set (and bit 0).
+        let bitmap = (U256::from(1u8) << 0x34) | U256::from(1u8);
+        let (url, seen) = node(format!("0x{:064x}", bitmap)).await;
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = Rpc::new(&client, &url);
+        assert!(
+            nonce_used(&rpc, &url, owner, U256::from(0x1234u64))
+                .await
+                .unwrap()
+        );
+        assert!(
+            nonce_used(&rpc, &url, owner, U256::from(0x1200u64))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !nonce_used(&rpc, &url, owner, U256::from(0x1235u64))
+                .await
+                .unwrap()
+        );
+        let call = &seen.lock().unwrap()[0];
+        assert_eq!(call["to"], PERMIT2_ADDRESS.to_checksum(None));
+        let data = alloy_primitives::hex::decode(call["data"].as_str().unwrap()).unwrap();
+        let decoded = nonceBitmapCall::abi_decode(&data).unwrap();
+        assert_eq!(
+            (decoded.owner, decoded.wordPos),
+            (owner, U256::from(0x12u64))
+        );
+        // No contract there: an error, never "unused".
+        let (url, _) = node("0x".into()).await;
+        let rpc = Rpc::new(&client, &url);
+        assert!(nonce_used(&rpc, &url, owner, U256::ZERO).await.is_err());
+        assert!(permit2_allowance(&rpc, &url, owner, owner).await.is_err());
+    }
+}

@@ -645,3 +645,132 @@ fn new_authorizations_have_fresh_nonces_and_the_window() {
     };
     assert_eq!(n.nonce_word_and_bit(), (U256::from(0x12u64), 0x34));
 }
+
+#[test]
+fn the_official_approval_calldata() {
+    let doc: Value = serde_json::from_str(include_str!(
+        "../../../tests/fixtures/permit2-wire/approve-tx.json"
+    ))
+    .unwrap();
+    // `createPermit2ApprovalTx` of @x402/evm for the test token.
+    assert_eq!(
+        doc["data"],
+        hex::encode_prefixed(approve_permit2_calldata())
+    );
+}
+
+/// Thousands of requirements with one or more fields of the captured ones replaced by odd
+/// values, or removed, through the reader, the decision and the signer: nothing panics, and
+/// whatever is accepted is signed for exactly what the requirement says.
+#[test]
+fn mutated_requirements_never_panic_and_sign_only_what_they_say() {
+    use crate::payment::test_vectors::Prng;
+    let odd = [
+        Value::Null,
+        Value::from(""),
+        Value::from("0x"),
+        Value::from(0),
+        Value::from(-1),
+        Value::from(u64::MAX),
+        Value::from(1.5),
+        Value::from("1e3"),
+        Value::from("01000"),
+        Value::from(U256::MAX.to_string()),
+        Value::from(format!("{}0", U256::MAX)),
+        serde_json::json!({}),
+        serde_json::json!([]),
+        Value::from("0x0000000000000000000000000000000000000000"),
+        Value::from("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"),
+        Value::from("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293bc"),
+        Value::from("permit2"),
+        Value::from("eip3009"),
+        Value::from("upto"),
+        Value::from("exact"),
+        Value::from("eip155:0"),
+        Value::from("eip155:18446744073709551616"),
+        Value::from("eip155:84532"),
+        Value::from("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),
+    ];
+    let keys: [&[&str]; 11] = [
+        &["scheme"],
+        &["network"],
+        &["amount"],
+        &["asset"],
+        &["payTo"],
+        &["maxTimeoutSeconds"],
+        &["extra"],
+        &["extra", "assetTransferMethod"],
+        &["extra", "facilitatorAddress"],
+        &["extra", "name"],
+        &["extra", "version"],
+    ];
+    let signer: PrivateKeySigner = ANVIL1_KEY.parse().unwrap();
+    let seeds: Vec<Value> = runs().iter().map(|r| r.challenge.raw.clone()).collect();
+    let mut rng = Prng::new(0x9e37_79b9_7f4a_7c15);
+    let mut signed = 0;
+    for _ in 0..1500 {
+        let mut doc = seeds[rng.below(seeds.len())].clone();
+        for _ in 0..=rng.below(3) {
+            let path = keys[rng.below(keys.len())];
+            let mut at = &mut doc["accepts"][0];
+            for k in &path[..path.len() - 1] {
+                if !at.is_object() {
+                    break;
+                }
+                at = &mut at[*k];
+            }
+            let Some(obj) = at.as_object_mut() else {
+                continue;
+            };
+            let last = path[path.len() - 1];
+            if rng.below(5) == 0 {
+                obj.remove(last);
+            } else {
+                obj.insert(last.to_owned(), odd[rng.below(odd.len())].clone());
+            }
+        }
+        let Ok(c) = parse_payment_required(
+            &[hdr(
+                "PAYMENT-REQUIRED",
+                &base64::engine::general_purpose::STANDARD.encode(doc.to_string()),
+            )],
+            b"{}",
+        ) else {
+            continue;
+        };
+        for req in &c.accepts {
+            let Ok(terms) = read_requirement(req) else {
+                continue;
+            };
+            assert!(is_permit2(req), "{}", req.raw);
+            assert_eq!(Some(terms.amount), req.amount_u256());
+            assert_eq!(Some(terms.token), req.asset_address());
+            assert_eq!(Some(terms.pay_to), req.pay_to_address());
+            assert_eq!(Some(terms.chain_id), req.chain_id());
+            assert!(terms.max_timeout_seconds > 0);
+            if let Kind::Upto { facilitator } = terms.kind {
+                assert!(!facilitator.is_zero());
+                assert_eq!(req.scheme.as_deref(), Some("upto"));
+            }
+            let allowance = U256::from(rng.next());
+            let _ = decide(
+                &terms,
+                allowance,
+                Sponsoring::offered(c.extensions.as_ref()),
+            );
+            let s = authorize(&signer, &terms, rng.next() >> 1).unwrap();
+            assert_eq!(
+                recover(&s.authorization, terms.chain_id, &s.signature).unwrap(),
+                signer.address()
+            );
+            let a = &s.payload["permit2Authorization"];
+            assert_eq!(a["permitted"]["amount"], terms.amount.to_string());
+            assert_eq!(a["spender"], terms.kind.spender().to_checksum(None));
+            signed += 1;
+        }
+    }
+    assert!(
+        signed > 150,
+        "the mutations still leave payable requirements: {signed}"
+    );
+}
