@@ -257,7 +257,7 @@ mod tests {
                 .await
                 .unwrap()
         );
-        let call = &seen.lock().unwrap()[0];
+        let call = seen.lock().unwrap()[0].clone();
         assert_eq!(call["to"], PERMIT2_ADDRESS.to_checksum(None));
         let data = alloy_primitives::hex::decode(call["data"].as_str().unwrap()).unwrap();
         let decoded = nonceBitmapCall::abi_decode(&data).unwrap();
