@@ -208,24 +208,35 @@ impl<'a> Chain<'a> {
     }
 
     /// Current EIP-1559 fees: the tip from `eth_maxPriorityFeePerGas` (1 gwei when the node has
-    /// no such method), and a fee cap of twice the next block's base fee plus the tip, so the
-    /// transaction survives several full blocks of base-fee rises (ethers' and alloy's rule).
+    /// no such method), and a fee cap of twice the next block's base fee (`eth_feeHistory`, or
+    /// `eth_gasPrice` without it) plus the tip, so the transaction survives several full blocks
+    /// of base-fee rises (ethers' and alloy's rule).
     pub async fn fees(&self) -> Result<Fees, TxError> {
-        let history = self
+        let base: u128 = match self
             .rpc
             .call("eth_feeHistory", json!(["0x1", "latest", []]))
-            .await?;
-        let base = history
-            .get("baseFeePerGas")
-            .and_then(Value::as_array)
-            .and_then(|a| a.last())
-            .ok_or_else(|| {
-                bad(
-                    self.url,
-                    format!("eth_feeHistory has no baseFeePerGas: {history}"),
-                )
-            })?;
-        let base: u128 = small(self.url, "base fee", quantity(self.url, "base fee", base)?)?;
+            .await
+        {
+            Ok(history) => {
+                let base = history
+                    .get("baseFeePerGas")
+                    .and_then(Value::as_array)
+                    .and_then(|a| a.last())
+                    .ok_or_else(|| {
+                        bad(
+                            self.url,
+                            format!("eth_feeHistory has no baseFeePerGas: {history}"),
+                        )
+                    })?;
+                small(self.url, "base fee", quantity(self.url, "base fee", base)?)?
+            }
+            // A node without fee history: its gas price stands in for the base fee.
+            Err(RpcError::JsonRpc { .. }) => {
+                let v = self.rpc.call("eth_gasPrice", json!([])).await?;
+                small(self.url, "gas price", quantity(self.url, "gas price", &v)?)?
+            }
+            Err(e) => return Err(e.into()),
+        };
         let tip: u128 = match self.rpc.call("eth_maxPriorityFeePerGas", json!([])).await {
             Ok(v) => small(
                 self.url,
@@ -430,6 +441,14 @@ mod tests {
         balance: &'static str,
         receipt: Value,
     ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        node_with(balance, receipt, true).await
+    }
+
+    async fn node_with(
+        balance: &'static str,
+        receipt: Value,
+        fee_history: bool,
+    ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
         use std::sync::{Arc, Mutex};
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
@@ -443,8 +462,11 @@ mod tests {
                     let result = match method.as_str() {
                         "eth_chainId" => json!("0x14a34"),
                         "eth_getTransactionCount" => json!("0x5"),
-                        "eth_feeHistory" => json!({"baseFeePerGas": ["0x3b9aca00", "0x3b9aca00"]}),
-                        "eth_maxPriorityFeePerGas" => {
+                        "eth_feeHistory" if fee_history => {
+                            json!({"baseFeePerGas": ["0x3b9aca00", "0x3b9aca00"]})
+                        }
+                        "eth_gasPrice" => json!("0x77359400"),
+                        "eth_feeHistory" | "eth_maxPriorityFeePerGas" => {
                             return axum::Json(json!({"jsonrpc": "2.0", "id": 1,
                                 "error": {"code": -32601, "message": "method not found"}}));
                         }
