@@ -408,12 +408,26 @@ mod prepare {
         assert_eq!(refusal.allowance, Some(alloy_primitives::U256::ZERO));
         assert!(err.to_string().contains("x402 wallet approve"), "{err}");
 
-        // Approved by the account itself (it needs gas for that), then it is a plain payment.
+        // The command the refusal names, run as it says (it needs gas), makes it a plain payment.
+        let text = err.to_string();
+        let named = text.split('`').nth(1).expect("a command in backticks");
+        let argv: Vec<&str> = named
+            .split_whitespace()
+            .map(|w| if w == "AMOUNT" { "1.50" } else { w })
+            .collect();
+        assert_eq!(argv[..3], ["x402", "wallet", "approve"], "{named}");
         cast(
             f.net,
             &["rpc", "anvil_setBalance", &f.address, &format!("{ETH:#x}")],
         );
-        let out = f.approve(&["--asset", "USDC", "--amount", "1.50", "--yes"]);
+        let out = f
+            .env
+            .x402()
+            .args(&argv[1..])
+            .args(["--yes", "--password-file"])
+            .arg(&f.pw)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
         let ready = run_prepare(&key, &terms, ext.as_ref(), &f.net.rpc("baseSepolia")).unwrap();
         assert_eq!(ready.approval, Approval::Sufficient);

@@ -500,8 +500,12 @@ pub enum Approval {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "the wallet has not approved Permit2 to move {token} on chain {chain_id} ({})\
-     {}; approve it once with `x402 wallet approve --network eip155:{chain_id} --asset {token}`",
-    match .allowance { Some(a) => format!("allowance {a}, {needed} needed"), None => "the server says the allowance is missing".to_owned() },
+     {}; nothing was signed. Approve it once with `x402 wallet approve --network \
+     eip155:{chain_id} --asset {token} --amount AMOUNT` (or `--unlimited`), then pay again",
+    match .allowance {
+        Some(a) => format!("allowance {a}, {needed} needed, in base units"),
+        None => "the server answered permit2_allowance_required".to_owned(),
+    },
     if *.server_said { "" } else { ", and the server offers no gas-sponsored approval" }
 )]
 pub struct AllowanceRequired {

@@ -571,10 +571,17 @@ fn decide_uses_the_allowance_then_the_offered_extensions() {
     let err = decide(&plain_token, U256::ZERO, none).unwrap_err();
     let text = err.to_string();
     assert!(
-        text.contains("x402 wallet approve --network eip155:84532 --asset 0xDc64"),
+        text.contains(
+            "`x402 wallet approve --network eip155:84532 --asset \
+             0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9 --amount AMOUNT` (or `--unlimited`)"
+        ),
         "{text}"
     );
-    assert!(text.contains("allowance 0, 1000 needed"), "{text}");
+    assert!(
+        text.contains("allowance 0, 1000 needed, in base units"),
+        "{text}"
+    );
+    assert!(text.contains("nothing was signed"), "{text}");
     assert!(text.contains("no gas-sponsored approval"), "{text}");
 }
 
