@@ -154,6 +154,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('addr', 'addr', [CompletionResultType]::ParameterValue, 'Print an account''s address')
             [CompletionResult]::new('balance', 'balance', [CompletionResultType]::ParameterValue, 'USDC and gas balances over JSON-RPC')
             [CompletionResult]::new('bal', 'bal', [CompletionResultType]::ParameterValue, 'USDC and gas balances over JSON-RPC')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -298,12 +299,40 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'x402;wallet;approve' {
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network by name or CAIP-2 id (`x402 networks` lists them)')
+            [CompletionResult]::new('--rpc-url', '--rpc-url', [CompletionResultType]::ParameterName, 'JSON-RPC endpoint [default: the network''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the transaction to be mined')
+            [CompletionResult]::new('--asset', '--asset', [CompletionResultType]::ParameterName, 'The token: its address, or its symbol in the network table (USDC)')
+            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'Allow this much, in token units (25.00, 0.5usdc)')
+            [CompletionResult]::new('--spender', '--spender', [CompletionResultType]::ParameterName, 'Who may move the token: permit2 is Uniswap''s canonical Permit2 (0x000000000022D473030F116dDEE9F6B43aC78BA3), which x402 Permit2 and upto payments use')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Use this v3 keystore file [env: X402_KEYSTORE]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
+            [CompletionResult]::new('--unlimited', '--unlimited', [CompletionResultType]::ParameterName, 'Allow any amount (2^256-1), as the official x402 clients'' approval does')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Set the allowance back to 0')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Send without asking (needed off a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Send without asking (needed off a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr, curl''s -v trace for requests (never changes stdout)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr, curl''s -v trace for requests (never changes stdout)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'x402;wallet;help' {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a new account from the OS random source')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts (this tool''s and Foundry''s); no password needed')
             [CompletionResult]::new('address', 'address', [CompletionResultType]::ParameterValue, 'Print an account''s address')
             [CompletionResult]::new('balance', 'balance', [CompletionResultType]::ParameterValue, 'USDC and gas balances over JSON-RPC')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -320,6 +349,9 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;wallet;help;balance' {
+            break
+        }
+        'x402;wallet;help;approve' {
             break
         }
         'x402;wallet;help;help' {
@@ -447,6 +479,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts (this tool''s and Foundry''s); no password needed')
             [CompletionResult]::new('address', 'address', [CompletionResultType]::ParameterValue, 'Print an account''s address')
             [CompletionResult]::new('balance', 'balance', [CompletionResultType]::ParameterValue, 'USDC and gas balances over JSON-RPC')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke')
             break
         }
         'x402;help;wallet;new' {
@@ -462,6 +495,9 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;help;wallet;balance' {
+            break
+        }
+        'x402;help;wallet;approve' {
             break
         }
         'x402;help;history' {

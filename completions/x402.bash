@@ -67,6 +67,9 @@ _x402() {
             x402__subcmd__help__subcmd__wallet,address)
                 cmd="x402__subcmd__help__subcmd__wallet__subcmd__address"
                 ;;
+            x402__subcmd__help__subcmd__wallet,approve)
+                cmd="x402__subcmd__help__subcmd__wallet__subcmd__approve"
+                ;;
             x402__subcmd__help__subcmd__wallet,balance)
                 cmd="x402__subcmd__help__subcmd__wallet__subcmd__balance"
                 ;;
@@ -103,6 +106,9 @@ _x402() {
             x402__subcmd__wallet,address)
                 cmd="x402__subcmd__wallet__subcmd__address"
                 ;;
+            x402__subcmd__wallet,approve)
+                cmd="x402__subcmd__wallet__subcmd__approve"
+                ;;
             x402__subcmd__wallet,bal)
                 cmd="x402__subcmd__wallet__subcmd__balance"
                 ;;
@@ -126,6 +132,9 @@ _x402() {
                 ;;
             x402__subcmd__wallet__subcmd__help,address)
                 cmd="x402__subcmd__wallet__subcmd__help__subcmd__address"
+                ;;
+            x402__subcmd__wallet__subcmd__help,approve)
+                cmd="x402__subcmd__wallet__subcmd__help__subcmd__approve"
                 ;;
             x402__subcmd__wallet__subcmd__help,balance)
                 cmd="x402__subcmd__wallet__subcmd__help__subcmd__balance"
@@ -449,7 +458,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help__subcmd__wallet)
-            opts="new import list address balance"
+            opts="new import list address balance approve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,6 +472,20 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help__subcmd__wallet__subcmd__address)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__help__subcmd__wallet__subcmd__approve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -807,7 +830,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__wallet)
-            opts="-q -v -h -V --color --quiet --verbose --config --help --version new import list ls address addr balance bal help"
+            opts="-q -v -h -V --color --quiet --verbose --config --help --version new import list ls address addr balance bal approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,6 +858,64 @@ _x402() {
                 return 0
             fi
             case "${prev}" in
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__wallet__subcmd__approve)
+            opts="-y -q -v -h -V --network --rpc-url --timeout --asset --amount --unlimited --revoke --spender --yes --account --keystore --password-file --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --asset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spender)
+                    COMPREPLY=($(compgen -W "permit2" -- "${cur}"))
+                    return 0
+                    ;;
                 --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -913,7 +994,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__wallet__subcmd__help)
-            opts="new import list address balance help"
+            opts="new import list address balance approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,6 +1008,20 @@ _x402() {
             return 0
             ;;
         x402__subcmd__wallet__subcmd__help__subcmd__address)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__wallet__subcmd__help__subcmd__approve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

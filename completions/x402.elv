@@ -148,6 +148,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand addr 'Print an account''s address'
             cand balance 'USDC and gas balances over JSON-RPC'
             cand bal 'USDC and gas balances over JSON-RPC'
+            cand approve 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'x402;wallet;new'= {
@@ -283,12 +284,39 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'x402;wallet;approve'= {
+            cand --network 'Network by name or CAIP-2 id (`x402 networks` lists them)'
+            cand --rpc-url 'JSON-RPC endpoint [default: the network''s]'
+            cand --timeout 'Seconds to wait for the transaction to be mined'
+            cand --asset 'The token: its address, or its symbol in the network table (USDC)'
+            cand --amount 'Allow this much, in token units (25.00, 0.5usdc)'
+            cand --spender 'Who may move the token: permit2 is Uniswap''s canonical Permit2 (0x000000000022D473030F116dDEE9F6B43aC78BA3), which x402 Permit2 and upto payments use'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand --unlimited 'Allow any amount (2^256-1), as the official x402 clients'' approval does'
+            cand --revoke 'Set the allowance back to 0'
+            cand -y 'Send without asking (needed off a terminal)'
+            cand --yes 'Send without asking (needed off a terminal)'
+            cand --json 'Print the outcome as JSON'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr, curl''s -v trace for requests (never changes stdout)'
+            cand --verbose 'Say more on stderr, curl''s -v trace for requests (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'x402;wallet;help'= {
             cand new 'Create a new account from the OS random source'
             cand import 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
             cand list 'List accounts (this tool''s and Foundry''s); no password needed'
             cand address 'Print an account''s address'
             cand balance 'USDC and gas balances over JSON-RPC'
+            cand approve 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'x402;wallet;help;new'= {
@@ -300,6 +328,8 @@ set edit:completion:arg-completer[x402] = {|@words|
         &'x402;wallet;help;address'= {
         }
         &'x402;wallet;help;balance'= {
+        }
+        &'x402;wallet;help;approve'= {
         }
         &'x402;wallet;help;help'= {
         }
@@ -413,6 +443,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand list 'List accounts (this tool''s and Foundry''s); no password needed'
             cand address 'Print an account''s address'
             cand balance 'USDC and gas balances over JSON-RPC'
+            cand approve 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke'
         }
         &'x402;help;wallet;new'= {
         }
@@ -423,6 +454,8 @@ set edit:completion:arg-completer[x402] = {|@words|
         &'x402;help;wallet;address'= {
         }
         &'x402;help;wallet;balance'= {
+        }
+        &'x402;help;wallet;approve'= {
         }
         &'x402;help;history'= {
             cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'

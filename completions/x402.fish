@@ -102,23 +102,24 @@ complete -c x402 -n "__fish_x402_using_subcommand inspect" -s q -l quiet -d 'Say
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s h -l help -d 'Print help'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "new" -d 'Create a new account from the OS random source'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "ls" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "address" -d 'Print an account\'s address'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "addr" -d 'Print an account\'s address'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "bal" -d 'USDC and gas balances over JSON-RPC'
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "new" -d 'Create a new account from the OS random source'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "ls" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "address" -d 'Print an account\'s address'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "addr" -d 'Print an account\'s address'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "bal" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "approve" -d 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and not __fish_seen_subcommand_from new import list ls address addr balance bal approve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
@@ -220,11 +221,33 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from bal" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l network -d 'Network by name or CAIP-2 id (`x402 networks` lists them)' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l rpc-url -d 'JSON-RPC endpoint [default: the network\'s]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l timeout -d 'Seconds to wait for the transaction to be mined' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l asset -d 'The token: its address, or its symbol in the network table (USDC)' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l amount -d 'Allow this much, in token units (25.00, 0.5usdc)' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l spender -d 'Who may move the token: permit2 is Uniswap\'s canonical Permit2 (0x000000000022D473030F116dDEE9F6B43aC78BA3), which x402 Permit2 and upto payments use' -r -f -a "permit2\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l unlimited -d 'Allow any amount (2^256-1), as the official x402 clients\' approval does'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l revoke -d 'Set the allowance back to 0'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -s y -l yes -d 'Send without asking (needed off a terminal)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -l json -d 'Print the outcome as JSON'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "new" -d 'Create a new account from the OS random source'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "address" -d 'Print an account\'s address'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l since -d 'Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an age such as 24h or 7d' -r
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l status -d 'Only payments with this status (repeatable): pending, settled, rejected, unknown, unsent, expired, cancelled, disputed' -r -f -a "pending\t'Signed and (about to be) sent; no answer yet'
@@ -321,5 +344,6 @@ complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcomma
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "address" -d 'Print an account\'s address'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "balance" -d 'USDC and gas balances over JSON-RPC'
+complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "approve" -d 'Let Permit2 move a token of the account (sends an `approve` transaction; the account pays its gas), or take that back with --revoke'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "check" -d 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "cancel" -d 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'

@@ -103,6 +103,9 @@ pub enum WalletCommand {
     /// USDC and gas balances over JSON-RPC
     #[command(visible_alias = "bal")]
     Balance(BalanceArgs),
+    /// Let Permit2 move a token of the account (sends an `approve` transaction; the account
+    /// pays its gas), or take that back with --revoke
+    Approve(ApproveArgs),
 }
 
 /// How the password of a keystore is given.
@@ -244,6 +247,74 @@ pub struct BalanceArgs {
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Print balances as JSON
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+}
+
+/// Who `wallet approve` approves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Spender {
+    // No doc comment: clap would switch `--help` to the long format for it.
+    Permit2,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("how_much").required(true).args(["amount", "unlimited", "revoke"])))]
+pub struct ApproveArgs {
+    /// Account name [default: --account, then the default account]
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// Network by name or CAIP-2 id (`x402 networks` lists them)
+    #[arg(long, value_name = "NETWORK", help_heading = "Request")]
+    pub network: String,
+    /// JSON-RPC endpoint [default: the network's]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "X402_RPC_URL",
+        hide_env_values = true,
+        help_heading = "Request"
+    )]
+    pub rpc_url: Option<String>,
+    /// Seconds to wait for the transaction to be mined
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 120.0,
+        value_parser = crate::request::parse_seconds_number,
+        help_heading = "Request"
+    )]
+    pub timeout: f64,
+    /// The token: its address, or its symbol in the network table (USDC)
+    #[arg(long, value_name = "ADDRESS|SYMBOL", help_heading = "Payment")]
+    pub asset: String,
+    /// Allow this much, in token units (25.00, 0.5usdc)
+    #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
+    pub amount: Option<crate::amount::UserAmount>,
+    /// Allow any amount (2^256-1), as the official x402 clients' approval does
+    #[arg(long, help_heading = "Payment")]
+    pub unlimited: bool,
+    /// Set the allowance back to 0
+    #[arg(long, help_heading = "Payment")]
+    pub revoke: bool,
+    /// Who may move the token: permit2 is Uniswap's canonical Permit2
+    /// (0x000000000022D473030F116dDEE9F6B43aC78BA3), which x402 Permit2 and upto payments use
+    #[arg(
+        long,
+        value_name = "SPENDER",
+        default_value = "permit2",
+        hide_possible_values = true,
+        help_heading = "Payment"
+    )]
+    pub spender: Spender,
+    /// Send without asking (needed off a terminal)
+    #[arg(short = 'y', long, help_heading = "Payment")]
+    pub yes: bool,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Print the outcome as JSON
     #[arg(long, help_heading = "Output")]
     pub json: bool,
 }
@@ -585,6 +656,7 @@ impl Cli {
                 WalletCommand::List(a) => a.json,
                 WalletCommand::Address(a) => a.json,
                 WalletCommand::Balance(a) => a.json,
+                WalletCommand::Approve(a) => a.json,
             },
             Command::Inspect(a) => a.json,
             Command::History(a) => a.json,

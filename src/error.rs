@@ -306,6 +306,15 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         if cause.downcast_ref::<UsageError>().is_some() {
             return (ExitStatus::Usage, vec![]);
         }
+        if let Some(e) = cause.downcast_ref::<crate::evm_tx::TxError>() {
+            return (e.status(), vec![]);
+        }
+        if cause
+            .downcast_ref::<crate::payment::permit2::AllowanceRequired>()
+            .is_some()
+        {
+            return (ExitStatus::AllowanceRequired, vec![]);
+        }
         if let Some(RpcError::Transport { source, .. }) = cause.downcast_ref::<RpcError>() {
             return (transport_status(source), vec![]);
         }

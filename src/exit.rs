@@ -57,10 +57,13 @@ pub enum ExitStatus {
     OutcomeUnknown,
     /// 116: wallet or keystore problem (wrong password, missing or existing account, corrupt file).
     Wallet,
+    /// 117: a Permit2 payment needs the token's allowance to Permit2 first (`x402 wallet
+    /// approve`), and the server offers no gas-sponsored way around it. Nothing was signed.
+    AllowanceRequired,
 }
 
 impl ExitStatus {
-    pub const ALL: [ExitStatus; 23] = [
+    pub const ALL: [ExitStatus; 24] = [
         Self::Success,
         Self::Failure,
         Self::Usage,
@@ -84,6 +87,7 @@ impl ExitStatus {
         Self::Rejected,
         Self::OutcomeUnknown,
         Self::Wallet,
+        Self::AllowanceRequired,
     ];
 
     pub fn code(self) -> u8 {
@@ -111,6 +115,7 @@ impl ExitStatus {
             Self::Rejected => 114,
             Self::OutcomeUnknown => 115,
             Self::Wallet => 116,
+            Self::AllowanceRequired => 117,
         }
     }
 }

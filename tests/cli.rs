@@ -7,6 +7,9 @@ mod support;
 // `x402 wallet …`: keystores, Foundry interoperability, balances on a local chain.
 mod wallet;
 
+// `x402 wallet approve`: Permit2 allowances sent and read back on the local chain.
+mod permit2;
+
 // `x402 get` and `x402 inspect` against the official x402 servers.
 mod pay;
 

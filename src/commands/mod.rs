@@ -1,6 +1,7 @@
 //! The commands. Each takes resolved settings (`Context`) and the `Printer`, never clap's
 //! whole `Cli`, and returns the exit status of a run that did its job.
 
+pub mod approve;
 pub mod completions;
 pub mod get;
 pub mod history;

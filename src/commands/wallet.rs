@@ -34,6 +34,7 @@ pub async fn run(ctx: &Context<'_>, cmd: WalletCommand) -> Result<ExitStatus> {
         WalletCommand::List(args) => list(ctx, args),
         WalletCommand::Address(args) => address(ctx, args),
         WalletCommand::Balance(args) => balance(ctx, args).await,
+        WalletCommand::Approve(args) => super::approve::run(ctx, args).await,
     }
 }
 

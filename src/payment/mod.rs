@@ -15,6 +15,7 @@ pub mod challenge;
 pub mod exact_evm;
 pub mod flow;
 pub mod header;
+pub mod permit2;
 pub mod receipt;
 
 #[cfg(test)]
