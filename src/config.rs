@@ -17,6 +17,8 @@ use toml::Spanned;
 pub struct ConfigFile {
     /// The account used when no `--account` / `--keystore` is given.
     pub default_account: Option<String>,
+    /// The same for Solana options and commands.
+    pub default_solana_account: Option<String>,
     /// RPC URL per network, by any name `--network` accepts.
     #[serde(default)]
     rpc: BTreeMap<String, Spanned<String>>,
@@ -94,6 +96,7 @@ pub struct ConfigError {
 pub struct Config {
     pub path: Option<PathBuf>,
     pub default_account: Option<String>,
+    pub default_solana_account: Option<String>,
     pub limits: Limits,
     pub preferred_networks: Vec<String>,
 }
@@ -198,6 +201,11 @@ impl Config {
             });
         }
         for (name, url) in &file.rpc {
+            if let Some(net) = networks.find_svm_mut(name) {
+                net.rpc_url = Some(url.get_ref().clone());
+                net.rpc_configured = true;
+                continue;
+            }
             let Some(net) = networks.find_mut(name) else {
                 return Err(src.error(Some(url.span()), format!("rpc.{name}: unknown network")));
             };
@@ -283,6 +291,7 @@ impl Config {
         Ok(Config {
             path: Some(path.to_path_buf()),
             default_account: file.default_account,
+            default_solana_account: file.default_solana_account,
             limits,
             preferred_networks,
         })
@@ -377,6 +386,20 @@ daily = "5.00"
         assert_eq!(n.find("devchain").unwrap().chain_id, 31337);
         assert_eq!(n.find("eip155:31337").unwrap().name, "devchain");
         assert_eq!(c.limits.daily.unwrap().to_string(), "5.00");
+    }
+
+    #[test]
+    fn solana_rpc_override_and_default_account() {
+        let text =
+            "default_solana_account = \"sol\"\n[rpc]\nsolana-devnet = \"http://127.0.0.1:8899\"\n";
+        let (c, n) = parse(text).unwrap();
+        assert_eq!(c.default_solana_account.as_deref(), Some("sol"));
+        let dev = n
+            .find_svm("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1")
+            .unwrap();
+        assert_eq!(dev.rpc_url.as_deref(), Some("http://127.0.0.1:8899"));
+        assert!(dev.rpc_configured);
+        assert!(!n.find_svm("solana").unwrap().rpc_configured);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod request;
 pub mod rpc;
 pub mod secret;
 pub mod settings;
+pub mod svm;
 
 use output::{Printer, Verbosity};
 use std::process::ExitCode;

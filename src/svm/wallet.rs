@@ -1,0 +1,1 @@
+//! The Solana side of `x402 wallet`.
