@@ -7,6 +7,9 @@ mod support;
 // `x402 wallet …`: keystores, Foundry interoperability, balances on a local chain.
 mod wallet;
 
+// Solana accounts: keys, keystores, per-family defaults, balances over Solana JSON-RPC.
+mod solana;
+
 // `x402 get` and `x402 inspect` against the official x402 servers.
 mod pay;
 
