@@ -535,3 +535,116 @@ fn solana_networks_take_rpc_urls_from_config() {
     assert_eq!(data["networks"][0]["native"]["base_units"], "42");
     assert_eq!(node.seen.lock().unwrap().len(), 2);
 }
+
+/// The official client's transaction for given inputs (JSON on stdin, base64 lines out).
+/// One script per repository is enough: point this at whichever builds the official
+/// `@x402/svm` client's transaction with the same input shape.
+const OFFICIAL_TX_SCRIPT: &str = "tests/localnet/lib/svm-client-tx.mjs";
+
+/// The transaction x402 builds equals, byte for byte, the one `@x402/svm` 2.27's own client
+/// builds for the same keys, mint, blockhash and memo: both token programs, several decimals
+/// and amounts, ASCII, multi-byte and 256-byte memos, and enough different keys that the
+/// account order (`@solana/kit`'s base58 collation) is exercised in every position.
+#[test]
+fn transaction_equals_the_official_clients() {
+    use x402::svm::address::TokenProgram;
+    use x402::svm::transaction::{PaymentTerms, build};
+    // Seeds sha256("<role> <case>"): base58 keys of 32 bytes almost always start with one of
+    // 1-9 or A-J, so telling kit's collation from byte order takes two keys of one role with
+    // the same first character and letters of different case after it; a few hundred cases
+    // give several.
+    let seed = |role: &str, i: u16| -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(format!("{role} {i}")).into()
+    };
+    let pubkey = |role: &str, i: u16| {
+        solana_signer::Signer::pubkey(&solana_keypair::Keypair::new_from_array(seed(role, i)))
+    };
+    let memos = [
+        "pi_3abc123def456".to_string(),
+        "żółć ✓ 支払い".to_string(),
+        "m".repeat(256),
+        "00112233445566778899aabbccddeeff".to_string(),
+    ];
+    let mut cases = Vec::new();
+    let mut ours = Vec::new();
+    for i in 0..300u16 {
+        let program = if i % 2 == 0 {
+            TokenProgram::Token
+        } else {
+            TokenProgram::Token2022
+        };
+        let decimals = [6u8, 9, 0, 2][usize::from(i % 4)];
+        let amount = [1u64, 1000, 123_456_789, u64::MAX][usize::from(i / 2 % 4)];
+        let blockhash = solana_hash::Hash::new_from_array(seed("blockhash", i));
+        let terms = PaymentTerms {
+            fee_payer: pubkey("fee payer", i),
+            mint: pubkey("mint", i),
+            program,
+            decimals,
+            pay_to: pubkey("pay to", i),
+            amount,
+            memo: memos[usize::from(i % 4)].clone(),
+            blockhash: blockhash.clone(),
+        };
+        let payer = solana_keypair::Keypair::new_from_array(seed("payer", i));
+        ours.push(build(&payer, &terms).unwrap().payload()["transaction"].clone());
+        cases.push(json!({
+            "seed": alloy_primitives::hex::encode(seed("payer", i)),
+            "mint": terms.mint.to_string(),
+            "tokenProgram": program.id().to_string(),
+            "decimals": decimals,
+            "payTo": terms.pay_to.to_string(),
+            "feePayer": terms.fee_payer.to_string(),
+            "amount": amount.to_string(),
+            "blockhash": blockhash.to_string(),
+            "memo": terms.memo,
+        }));
+    }
+    let mut child = std::process::Command::new("node")
+        .arg(support::root().join(OFFICIAL_TX_SCRIPT))
+        .current_dir(support::root().join("tests/localnet"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node (tests/localnet/install.sh)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(Value::Array(cases.clone()).to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let theirs: Vec<String> = support::stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(theirs.len(), cases.len());
+    for ((case, ours), theirs) in cases.iter().zip(&ours).zip(&theirs) {
+        assert_eq!(ours, theirs, "inputs: {case}");
+    }
+    // The cases are worth something only if the collation and plain byte order disagree in
+    // some of them (an uppercase and a lowercase key in one role).
+    let reordered = ours
+        .iter()
+        .filter(|tx| {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(tx.as_str().unwrap())
+                .unwrap();
+            let tx = x402::svm::transaction::decode(&bytes).unwrap();
+            let keys: Vec<String> = tx
+                .message
+                .static_account_keys()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            let readonly = usize::from(tx.message.header().num_readonly_unsigned_accounts);
+            let (writable, readonly) = keys[2..].split_at(keys.len() - 2 - readonly);
+            !writable.is_sorted() || !readonly.is_sorted()
+        })
+        .count();
+    assert!(
+        reordered > 0,
+        "no case orders accounts differently from byte order"
+    );
+}
