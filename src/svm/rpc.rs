@@ -14,10 +14,24 @@ use serde_json::{Value, json};
 use solana_hash::Hash;
 use solana_pubkey::Pubkey;
 
-/// Size of an SPL mint's base state; Token-2022 mints may carry extensions after it.
+/// Size of an SPL mint's base state.
 const MINT_LEN: usize = 82;
 /// Size of an SPL token account's base state.
 const TOKEN_ACCOUNT_LEN: usize = 165;
+/// Token-2022 accounts with extensions: the base state padded to 165 bytes, then this
+/// account-type byte (1 = mint, 2 = token account), then the extensions.
+const ACCOUNT_TYPE_MINT: u8 = 1;
+const ACCOUNT_TYPE_ACCOUNT: u8 = 2;
+
+/// Whether `data` has the length of an SPL account of `kind`: exactly `base` bytes, or for
+/// Token-2022, extended with the matching account-type byte. Guards against reading a token
+/// account as a mint or the other way round.
+fn is_kind(program: TokenProgram, data: &[u8], base: usize, kind: u8) -> bool {
+    data.len() == base
+        || (program == TokenProgram::Token2022
+            && data.len() > TOKEN_ACCOUNT_LEN
+            && data[TOKEN_ACCOUNT_LEN] == kind)
+}
 
 /// An account as `getAccountInfo` returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,7 +151,7 @@ impl<'a> SvmRpc<'a> {
             ))
         })?;
         // Base state: mint authority (36), supply (8), decimals (1), is_initialized (1), ...
-        if info.data.len() < MINT_LEN || info.data[45] != 1 {
+        if !is_kind(program, &info.data, MINT_LEN, ACCOUNT_TYPE_MINT) || info.data[45] != 1 {
             return Err(self.bad(format!("{mint} is not an initialised mint")));
         }
         Ok(Mint {
@@ -160,7 +174,7 @@ impl<'a> SvmRpc<'a> {
         })?;
         let d = &info.data;
         // Base state: mint (32), owner (32), amount (8), delegate (36), state (1), ...
-        if d.len() < TOKEN_ACCOUNT_LEN || d[108] == 0 {
+        if !is_kind(program, d, TOKEN_ACCOUNT_LEN, ACCOUNT_TYPE_ACCOUNT) || d[108] == 0 {
             return Err(self.bad(format!("{key} is not an initialised token account")));
         }
         let key_at =
@@ -259,5 +273,293 @@ impl<'a> SvmRpc<'a> {
             .call("getBlockHeight", json!([{"commitment": "confirmed"}]))
             .await?;
         self.u64_at(&v, "getBlockHeight")
+    }
+}
+
+/// A JSON-RPC 2.0 responder on 127.0.0.1 for unit tests: `answer(method, params)` gives the
+/// `result`, or as `Err` the `error` object. Requests are recorded.
+#[cfg(test)]
+pub(crate) mod test_node {
+    use serde_json::{Value, json};
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::{Arc, Mutex};
+
+    pub type Answer = Box<dyn Fn(&str, &Value) -> Result<Value, Value> + Send + Sync>;
+
+    pub struct Node {
+        pub url: String,
+        pub seen: Arc<Mutex<Vec<Value>>>,
+    }
+
+    impl Node {
+        pub fn methods(&self) -> Vec<String> {
+            self.seen
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|r| r["method"].as_str().unwrap_or("").to_string())
+                .collect()
+        }
+    }
+
+    pub fn start(answer: Answer) -> Node {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                log.lock().unwrap().push(request.clone());
+                let method = request["method"].as_str().unwrap_or("");
+                let reply = match answer(method, &request["params"]) {
+                    Ok(result) => json!({"jsonrpc": "2.0", "id": request["id"], "result": result}),
+                    Err(error) => json!({"jsonrpc": "2.0", "id": request["id"], "error": error}),
+                }
+                .to_string();
+                let mut stream = stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+            }
+        });
+        Node { url, seen }
+    }
+
+    pub fn context(value: Value) -> Value {
+        json!({"context": {"slot": 7}, "value": value})
+    }
+
+    /// `getAccountInfo`'s value for an account of `owner` holding `data`.
+    pub fn account(owner: &str, data: &[u8]) -> Value {
+        use base64::Engine as _;
+        json!({
+            "owner": owner,
+            "lamports": 2039280,
+            "executable": false,
+            "rentEpoch": 0,
+            "space": data.len(),
+            "data": [base64::engine::general_purpose::STANDARD.encode(data), "base64"],
+        })
+    }
+
+    /// An initialised mint's base state with `decimals`.
+    pub fn mint_data(decimals: u8) -> Vec<u8> {
+        let mut d = vec![0u8; 82];
+        d[44] = decimals;
+        d[45] = 1;
+        d
+    }
+
+    /// An initialised token account's base state.
+    pub fn token_account_data(
+        mint: &solana_pubkey::Pubkey,
+        owner: &solana_pubkey::Pubkey,
+        amount: u64,
+    ) -> Vec<u8> {
+        let mut d = vec![0u8; 165];
+        d[..32].copy_from_slice(mint.as_ref());
+        d[32..64].copy_from_slice(owner.as_ref());
+        d[64..72].copy_from_slice(&amount.to_le_bytes());
+        d[108] = 1;
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_node::{self, account, context, mint_data, token_account_data};
+    use super::*;
+    use crate::svm::address::{TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
+
+    const MINT: &str = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
+    const OWNER: &str = "AKnL4NNf3DGWZJS6cPknBuEGnVsV4A4m5tgebLHaRSZ9";
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn mint_and_token_accounts() {
+        let node = test_node::start(Box::new(|method, params| {
+            let key = params[0].as_str().unwrap_or("");
+            assert_eq!(params[1]["encoding"], "base64");
+            assert_eq!(params[1]["commitment"], "confirmed");
+            match (method, key) {
+                ("getAccountInfo", MINT) => Ok(context(account(
+                    TOKEN_2022_PROGRAM.to_string().as_str(),
+                    // Token-2022 with an extension: padded to 165, account type 1, then TLV.
+                    &[mint_data(9), vec![0; 83], vec![1], vec![7; 12]].concat(),
+                ))),
+                ("getAccountInfo", OWNER) => Ok(context(account(
+                    TOKEN_PROGRAM.to_string().as_str(),
+                    &token_account_data(&MINT.parse().unwrap(), &OWNER.parse().unwrap(), 77),
+                ))),
+                // A system account: not a mint.
+                ("getAccountInfo", "11111111111111111111111111111111") => {
+                    Ok(context(account("11111111111111111111111111111111", &[])))
+                }
+                ("getAccountInfo", _) => Ok(context(Value::Null)),
+                _ => Err(json!({"code": -32601, "message": "no"})),
+            }
+        }));
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = SvmRpc::new(&client, &node.url);
+        rt().block_on(async {
+            let mint = rpc.mint(&MINT.parse().unwrap()).await.unwrap();
+            assert_eq!(
+                mint,
+                Mint {
+                    program: TokenProgram::Token2022,
+                    decimals: 9
+                }
+            );
+            let acct = rpc
+                .token_account(&OWNER.parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(acct.amount, 77);
+            assert_eq!(acct.mint.to_string(), MINT);
+            assert_eq!(acct.owner.to_string(), OWNER);
+            assert_eq!(acct.program, TokenProgram::Token);
+            // Absent: None for a token account, an error for a mint.
+            let absent: Pubkey = "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4"
+                .parse()
+                .unwrap();
+            assert_eq!(rpc.token_account(&absent).await.unwrap(), None);
+            let err = rpc.mint(&absent).await.unwrap_err().to_string();
+            assert!(err.contains("does not exist"), "{err}");
+            let err = rpc.mint(&Pubkey::default()).await.unwrap_err().to_string();
+            assert!(err.contains("not by a token program"), "{err}");
+            // A token account is not a mint.
+            let err = rpc
+                .mint(&OWNER.parse().unwrap())
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("not an initialised mint"), "{err}");
+        });
+    }
+
+    #[test]
+    fn blockhash_balances_statuses_and_height() {
+        let node = test_node::start(Box::new(|method, params| match method {
+            "getLatestBlockhash" => Ok(context(json!({
+                "blockhash": "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k",
+                "lastValidBlockHeight": 3090
+            }))),
+            "getBalance" => Ok(context(json!(5_000_000_000u64))),
+            "getTokenAccountBalance" => Ok(context(json!({
+                "amount": "1000000", "decimals": 6, "uiAmount": 1.0, "uiAmountString": "1"
+            }))),
+            "getSignatureStatuses" => {
+                assert_eq!(params[1]["searchTransactionHistory"], true);
+                Ok(context(json!([
+                    {"slot": 12, "confirmations": null, "err": null, "confirmationStatus": "finalized"},
+                    null,
+                    {"slot": 13, "confirmations": 0, "err": {"InstructionError": [2, {"Custom": 1}]}, "confirmationStatus": "confirmed"}
+                ])))
+            }
+            "getBlockHeight" => Ok(json!(3000)),
+            _ => Err(json!({"code": -32601, "message": "no"})),
+        }));
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = SvmRpc::new(&client, &node.url);
+        let key: Pubkey = OWNER.parse().unwrap();
+        rt().block_on(async {
+            let (hash, last) = rpc.latest_blockhash().await.unwrap();
+            assert_eq!(
+                hash.to_string(),
+                "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k"
+            );
+            assert_eq!(last, 3090);
+            assert_eq!(rpc.balance(&key).await.unwrap(), 5_000_000_000);
+            assert_eq!(rpc.token_account_balance(&key).await.unwrap(), 1_000_000);
+            let statuses = rpc.signature_statuses(&["a", "b", "c"]).await.unwrap();
+            assert_eq!(
+                statuses[0].as_ref().unwrap().confirmation_status.as_deref(),
+                Some("finalized")
+            );
+            assert_eq!(statuses[0].as_ref().unwrap().err, None);
+            assert_eq!(statuses[1], None);
+            assert!(statuses[2].as_ref().unwrap().err.is_some());
+            // A count that does not match the question is an error.
+            assert!(rpc.signature_statuses(&["a"]).await.is_err());
+            assert_eq!(rpc.block_height().await.unwrap(), 3000);
+        });
+        assert_eq!(
+            node.methods(),
+            [
+                "getLatestBlockhash",
+                "getBalance",
+                "getTokenAccountBalance",
+                "getSignatureStatuses",
+                "getSignatureStatuses",
+                "getBlockHeight"
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_and_nonsense_are_errors_never_zero() {
+        let node = test_node::start(Box::new(|method, _| match method {
+            "getBalance" => Ok(context(json!("5"))),
+            "getLatestBlockhash" => Ok(context(
+                json!({"blockhash": "short", "lastValidBlockHeight": 1}),
+            )),
+            "getAccountInfo" => Ok(context(
+                json!({"owner": TOKEN_PROGRAM.to_string(), "lamports": 1, "data": ["", "base58"]}),
+            )),
+            "getTokenAccountBalance" => {
+                Err(json!({"code": -32602, "message": "Invalid param: could not find account"}))
+            }
+            _ => Ok(json!({"no": "value"})),
+        }));
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = SvmRpc::new(&client, &node.url);
+        let key: Pubkey = OWNER.parse().unwrap();
+        rt().block_on(async {
+            assert!(matches!(
+                rpc.balance(&key).await,
+                Err(RpcError::BadResponse { .. })
+            ));
+            assert!(matches!(
+                rpc.latest_blockhash().await,
+                Err(RpcError::BadResponse { .. })
+            ));
+            assert!(matches!(
+                rpc.token_account(&key).await,
+                Err(RpcError::BadResponse { .. })
+            ));
+            assert!(matches!(
+                rpc.token_account_balance(&key).await,
+                Err(RpcError::JsonRpc { code: -32602, .. })
+            ));
+            assert!(matches!(
+                rpc.signature_statuses(&["a"]).await,
+                Err(RpcError::BadResponse { .. })
+            ));
+        });
     }
 }
