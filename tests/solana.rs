@@ -534,6 +534,39 @@ fn solana_networks_take_rpc_urls_from_config() {
     assert_eq!(data["networks"][0]["rpc_url"], node.url.as_str());
     assert_eq!(data["networks"][0]["native"]["base_units"], "42");
     assert_eq!(node.seen.lock().unwrap().len(), 2);
+    // --all: every Solana network (each pointed at the responder), none of the EVM ones.
+    env.write_config(&format!(
+        "{config}[rpc]\nsolana = \"{url}\"\nsolana-devnet = \"{url}\"\nsolana-testnet = \"{url}\"\n",
+        url = node.url
+    ));
+    let out = env
+        .x402()
+        .args(["wallet", "balance", "sol", "--all", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let data = json_data(&out);
+    let names: Vec<&str> = data["networks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["network"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["solana", "solana-devnet", "solana-testnet"]);
+    let mints: Vec<&str> = data["networks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["tokens"][0]["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mints,
+        [
+            "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+            DEVNET_USDC,
+            DEVNET_USDC
+        ]
+    );
 }
 
 /// The official client's transaction for given inputs (JSON on stdin, base64 lines out).
