@@ -180,7 +180,7 @@ impl Config {
 
         for (name, spanned) in &file.networks {
             let net = spanned.get_ref();
-            if networks.find(name).is_some_and(|n| !n.custom) {
+            if networks.find(name).is_some_and(|n| !n.custom) || networks.find_svm(name).is_some() {
                 return Err(src.error(
                     Some(spanned.span()),
                     format!("networks.{name}: a built-in network already has this name"),
@@ -400,6 +400,12 @@ daily = "5.00"
         assert_eq!(dev.rpc_url.as_deref(), Some("http://127.0.0.1:8899"));
         assert!(dev.rpc_configured);
         assert!(!n.find_svm("solana").unwrap().rpc_configured);
+        let e = parse("[networks.solana-devnet]\nchain_id = 1\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("a built-in network already has this name"),
+            "{e}"
+        );
     }
 
     #[test]
