@@ -3,12 +3,12 @@
 //! `wallet balance` against a JSON-RPC responder on 127.0.0.1 for the absent-account and
 //! failure paths.
 
+use crate::support::server::json_rpc;
 use crate::support::{self, Env, json_data};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
-use std::sync::{Arc, Mutex};
 
 /// The ed25519 seed 32 × 0x01 (x402-protocol.md §9.2) and what it gives.
 const SEED1_PUBKEY: &str = "AKnL4NNf3DGWZJS6cPknBuEGnVsV4A4m5tgebLHaRSZ9";
@@ -42,6 +42,17 @@ fn import(env: &Env, name: &str, extra: &[&str], stdin: &str) -> std::process::O
         .arg(env.password_file("pw"))
         .args(extra)
         .write_stdin(stdin.to_string())
+        .output()
+        .unwrap()
+}
+
+/// `wallet import NAME --keypair-file FILE`.
+fn import_file(env: &Env, name: &str, file: &std::path::Path) -> std::process::Output {
+    env.x402()
+        .args(["wallet", "import", name, "--keypair-file"])
+        .arg(file)
+        .arg("--password-file")
+        .arg(env.password_file("pw"))
         .output()
         .unwrap()
 }
@@ -137,14 +148,7 @@ fn imports_base58_json_arrays_keypair_files_and_mnemonics() {
     // A keypair file (implies --solana); the file itself is left alone.
     let file = env.path("id.json");
     std::fs::write(&file, cli_json(&seed1_bytes())).unwrap();
-    let out = env
-        .x402()
-        .args(["wallet", "import", "file", "--keypair-file"])
-        .arg(&file)
-        .arg("--password-file")
-        .arg(env.password_file("pw"))
-        .output()
-        .unwrap();
+    let out = import_file(&env, "file", &file);
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     assert_eq!(support::stdout(&out), format!("{SEED1_PUBKEY}\n"));
     assert!(file.exists());
@@ -221,14 +225,7 @@ fn bad_secrets_are_refused_and_nothing_is_written() {
     // A keypair file that is not one.
     let file = env.path("id.json");
     std::fs::write(&file, seed1_base58()).unwrap();
-    let out = env
-        .x402()
-        .args(["wallet", "import", "bad", "--keypair-file"])
-        .arg(&file)
-        .arg("--password-file")
-        .arg(env.password_file("pw"))
-        .output()
-        .unwrap();
+    let out = import_file(&env, "bad", &file);
     assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
     assert!(!env.keystores().join("bad").exists());
     assert!(!env.x402_home().join("config.toml").exists());
@@ -301,54 +298,6 @@ fn each_family_has_its_own_default_and_accounts_stay_in_their_family() {
     );
 }
 
-/// A JSON-RPC 2.0 responder on 127.0.0.1: `answer(method, params)` gives the `result` (or, as
-/// `Err`, the `error` object). Every request is recorded.
-struct Rpc {
-    url: String,
-    seen: Arc<Mutex<Vec<Value>>>,
-}
-
-fn rpc(answer: fn(&str, &Value) -> Result<Value, Value>) -> Rpc {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; len];
-            if reader.read_exact(&mut body).is_err() {
-                continue;
-            }
-            let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            log.lock().unwrap().push(request.clone());
-            let method = request["method"].as_str().unwrap_or("");
-            let reply = match answer(method, &request["params"]) {
-                Ok(result) => json!({"jsonrpc": "2.0", "id": request["id"], "result": result}),
-                Err(error) => json!({"jsonrpc": "2.0", "id": request["id"], "error": error}),
-            };
-            let reply = reply.to_string();
-            let mut stream = stream;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
-        }
-    });
-    Rpc { url, seen }
-}
-
 fn context(value: Value) -> Value {
     json!({"context": {"slot": 1, "apiVersion": "2.2.0"}, "value": value})
 }
@@ -394,7 +343,7 @@ fn balance_reads_sol_and_the_usdc_token_account() {
     let env = Env::new();
     import(&env, "sol", &[], &seed1_base58());
     // The payer's token account exists and holds 1.234567 USDC; 1.5 SOL.
-    let node = rpc(|method, params| match method {
+    let node = json_rpc(|method, params| match method {
         "getAccountInfo" if params[0] == SEED1_USDC_ATA => {
             Ok(context(token_account(DEVNET_USDC, SEED1_PUBKEY, 1_234_567)))
         }
@@ -443,7 +392,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
     let env = Env::new();
     import(&env, "sol", &[], &seed1_base58());
     // No token account yet: a zero balance, not an error.
-    let node = rpc(|method, _| match method {
+    let node = json_rpc(|method, _| match method {
         "getAccountInfo" => Ok(context(Value::Null)),
         "getBalance" => Ok(context(json!(0))),
         _ => Err(json!({"code": -32601, "message": "Method not found"})),
@@ -455,7 +404,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
         "solana-devnet  0.00 USDC  0.00 SOL\n"
     );
     // A JSON-RPC error is an error, never a zero.
-    let node = rpc(|_, _| Err(json!({"code": -32005, "message": "node is behind"})));
+    let node = json_rpc(|_, _| Err(json!({"code": -32005, "message": "node is behind"})));
     let out = balance(&env, &node.url, &["sol", "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -476,7 +425,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
     );
     // A token account that is not the payer's (wrong mint), or an answer that does not
     // parse: errors too.
-    let node = rpc(|method, _| match method {
+    let node = json_rpc(|method, _| match method {
         "getAccountInfo" => Ok(context(token_account(
             "So11111111111111111111111111111111111111112",
             SEED1_PUBKEY,
@@ -487,7 +436,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
     let out = balance(&env, &node.url, &["sol"]);
     assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
     assert!(support::stdout(&out).is_empty());
-    let node = rpc(|method, _| match method {
+    let node = json_rpc(|method, _| match method {
         "getAccountInfo" => Ok(context(Value::Null)),
         _ => Ok(context(json!("lots"))),
     });
@@ -507,7 +456,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
 fn solana_networks_take_rpc_urls_from_config() {
     let env = Env::new();
     import(&env, "sol", &[], &seed1_base58());
-    let node = rpc(|method, _| match method {
+    let node = json_rpc(|method, _| match method {
         "getAccountInfo" => Ok(context(Value::Null)),
         "getBalance" => Ok(context(json!(42))),
         _ => Err(json!({"code": -32601, "message": "Method not found"})),
