@@ -55,8 +55,9 @@ pub struct PaymentTerms {
 pub struct SignedTransaction {
     /// The wire transaction (what `payload.transaction` carries, base64-encoded).
     pub bytes: Vec<u8>,
-    /// The payer's signature, which is also the transaction's id once the fee payer signs
-    /// second (`signatures[0]` is the fee payer's). Base58.
+    /// The payer's signature (base58): fixed once signed, so it identifies this payment in
+    /// the journal before anything is sent. The transaction's id on chain is `signatures[0]`,
+    /// the fee payer's, which the facilitator adds (the settlement's `transaction`).
     pub payer_signature: String,
     pub source: Pubkey,
     pub destination: Pubkey,
