@@ -1106,7 +1106,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__wallet__subcmd__import)
-            opts="-q -v -h -V --mnemonic --mnemonic-index --keystore-file --password-file --force --json --color --quiet --verbose --config --help --version"
+            opts="-q -v -h -V --mnemonic --mnemonic-index --keystore-file --solana --keypair-file --password-file --force --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1117,6 +1117,10 @@ _x402() {
                     return 0
                     ;;
                 --keystore-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keypair-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1162,7 +1166,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__wallet__subcmd__new)
-            opts="-q -v -h -V --password-file --force --json --color --quiet --verbose --config --help --version"
+            opts="-q -v -h -V --solana --password-file --force --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -125,6 +125,7 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l solana -d 'A Solana (ed25519) account instead of an EVM one'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l force -d 'Replace an existing account of the same name'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -l json -d 'Print name, address and path as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -133,12 +134,14 @@ complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcom
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from new" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l mnemonic-index -d 'Account index for --mnemonic' -r
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l keystore-file -d 'Import an existing v3 keystore file (it is decrypted first to check it)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l keypair-file -d 'Import a Solana CLI keypair file (implies --solana; stored encrypted, the file is left as it is)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
-complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l mnemonic -d 'The secret is a BIP-39 mnemonic phrase (path m/44\'/60\'/0\'/0/INDEX)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l mnemonic -d 'The secret is a BIP-39 mnemonic phrase (path m/44\'/60\'/0\'/0/INDEX, or m/44\'/501\'/INDEX\'/0\' with --solana)'
+complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l solana -d 'A Solana account: the secret is a base58 secret key (as Phantom and Solflare export it) or the Solana CLI\'s JSON array of 64 numbers'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing account of the same name'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -l json -d 'Print name, address and path as JSON'
 complete -c x402 -n "__fish_x402_using_subcommand wallet; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Say nothing on stderr but errors'

@@ -196,10 +196,39 @@ def journal():
     yield "orphan-outcome", line(settled)
 
 
+def svm_requirement():
+    """SVM `exact` options (x402-protocol.md section 3): [mode][accepts[i] JSON]; mode 1 = v1."""
+    devnet = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"
+    usdc = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"
+    v2 = {
+        "scheme": "exact",
+        "network": devnet,
+        "amount": "1000",
+        "asset": usdc,
+        "payTo": "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4",
+        "maxTimeoutSeconds": 60,
+        "extra": {"feePayer": "EwWqGE4ZFKLofuestmU4LDdK7XM1N4ALgdZccwYugwGd"},
+    }
+    doc = lambda mode, d: bytes([mode]) + json.dumps(d, separators=(",", ":"), ensure_ascii=False).encode()
+    yield "v2", doc(0, v2)
+    yield "v2-memo-blockhash", doc(0, dict(v2, extra=dict(
+        v2["extra"], memo="pi_3abc123def456",
+        recentBlockhash="EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k", lastValidBlockHeight="150")))
+    yield "v2-memo-256", doc(0, dict(v2, extra=dict(v2["extra"], memo="\u00e9" * 128)))
+    yield "v2-other-mint", doc(0, dict(v2, asset="9TrebetynnVZWoLS3BzZVPEgsrRGyTy6Fj7GuQY4ReRb",
+                                       amount="18446744073709551615"))
+    yield "v2-mainnet", doc(0, dict(v2, network="solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp",
+                                    asset="EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"))
+    v1 = {k: v for k, v in v2.items() if k != "amount"}
+    yield "v1", doc(1, dict(v1, network="solana-devnet", maxAmountRequired="2500",
+                            resource="http://127.0.0.1/x"))
+    yield "no-fee-payer", doc(0, dict(v2, extra={}))
+
+
 def main():
     if ROOT.exists():
         shutil.rmtree(ROOT)
-    for target in (payment_required, settlement, config, journal):
+    for target in (payment_required, settlement, config, journal, svm_requirement):
         folder = ROOT / target.__name__
         folder.mkdir(parents=True)
         for name, data in target():

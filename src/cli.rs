@@ -148,6 +148,9 @@ pub struct NewArgs {
     /// Account name [default: "default"]
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    /// A Solana (ed25519) account instead of an EVM one
+    #[arg(long, help_heading = "Account")]
+    pub solana: bool,
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Replace an existing account of the same name
@@ -163,8 +166,13 @@ pub struct ImportArgs {
     /// Account name
     #[arg(value_name = "NAME")]
     pub name: String,
-    /// The secret is a BIP-39 mnemonic phrase (path m/44'/60'/0'/0/INDEX)
-    #[arg(long, conflicts_with = "keystore_file", help_heading = "Account")]
+    /// The secret is a BIP-39 mnemonic phrase (path m/44'/60'/0'/0/INDEX, or m/44'/501'/INDEX'/0'
+    /// with --solana)
+    #[arg(
+        long,
+        conflicts_with_all = ["keystore_file", "keypair_file"],
+        help_heading = "Account"
+    )]
     pub mnemonic: bool,
     /// Account index for --mnemonic
     #[arg(
@@ -176,8 +184,21 @@ pub struct ImportArgs {
     )]
     pub mnemonic_index: u32,
     /// Import an existing v3 keystore file (it is decrypted first to check it)
-    #[arg(long, value_name = "PATH", help_heading = "Account")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with_all = ["solana", "keypair_file"],
+        help_heading = "Account"
+    )]
     pub keystore_file: Option<PathBuf>,
+    /// A Solana account: the secret is a base58 secret key (as Phantom and Solflare export
+    /// it) or the Solana CLI's JSON array of 64 numbers
+    #[arg(long, help_heading = "Account")]
+    pub solana: bool,
+    /// Import a Solana CLI keypair file (implies --solana; stored encrypted, the file is left
+    /// as it is)
+    #[arg(long, value_name = "PATH", help_heading = "Account")]
+    pub keypair_file: Option<PathBuf>,
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Replace an existing account of the same name

@@ -17,6 +17,8 @@ use toml::Spanned;
 pub struct ConfigFile {
     /// The account used when no `--account` / `--keystore` is given.
     pub default_account: Option<String>,
+    /// The same for Solana options and commands.
+    pub default_solana_account: Option<String>,
     /// RPC URL per network, by any name `--network` accepts.
     #[serde(default)]
     rpc: BTreeMap<String, Spanned<String>>,
@@ -103,6 +105,7 @@ fn position(line: usize, column: usize) -> String {
 pub struct Config {
     pub path: Option<PathBuf>,
     pub default_account: Option<String>,
+    pub default_solana_account: Option<String>,
     pub limits: Limits,
     pub preferred_networks: Vec<String>,
 }
@@ -211,7 +214,7 @@ impl Config {
 
         for (name, spanned) in &file.networks {
             let net = spanned.get_ref();
-            if networks.find(name).is_some_and(|n| !n.custom) {
+            if networks.find(name).is_some_and(|n| !n.custom) || networks.find_svm(name).is_some() {
                 return Err(src.error(
                     Some(spanned.span()),
                     format!("networks.{name}: a built-in network already has this name"),
@@ -232,6 +235,11 @@ impl Config {
             });
         }
         for (name, url) in &file.rpc {
+            if let Some(net) = networks.find_svm_mut(name) {
+                net.rpc_url = Some(url.get_ref().clone());
+                net.rpc_configured = true;
+                continue;
+            }
             let Some(net) = networks.find_mut(name) else {
                 return Err(src.error(Some(url.span()), format!("rpc.{name}: unknown network")));
             };
@@ -317,6 +325,7 @@ impl Config {
         Ok(Config {
             path: Some(path.to_path_buf()),
             default_account: file.default_account,
+            default_solana_account: file.default_solana_account,
             limits,
             preferred_networks,
         })
@@ -411,6 +420,26 @@ daily = "5.00"
         assert_eq!(n.find("devchain").unwrap().chain_id, 31337);
         assert_eq!(n.find("eip155:31337").unwrap().name, "devchain");
         assert_eq!(c.limits.daily.unwrap().to_string(), "5.00");
+    }
+
+    #[test]
+    fn solana_rpc_override_and_default_account() {
+        let text =
+            "default_solana_account = \"sol\"\n[rpc]\nsolana-devnet = \"http://127.0.0.1:8899\"\n";
+        let (c, n) = parse(text).unwrap();
+        assert_eq!(c.default_solana_account.as_deref(), Some("sol"));
+        let dev = n
+            .find_svm("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1")
+            .unwrap();
+        assert_eq!(dev.rpc_url.as_deref(), Some("http://127.0.0.1:8899"));
+        assert!(dev.rpc_configured);
+        assert!(!n.find_svm("solana").unwrap().rpc_configured);
+        let e = parse("[networks.solana-devnet]\nchain_id = 1\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("a built-in network already has this name"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -6,11 +6,16 @@
 //! never leaves a half-written keystore and an existing account is never overwritten unless the
 //! caller asks to. This module never prints or prompts: callers pass the password in.
 //!
+//! A Solana account is the same v3 file around its 32-byte ed25519 seed, marked with
+//! `"chain": "solana"` and its base58 `"publicKey"` (readable without the password); the EVM
+//! unlock refuses it, so a Solana seed is never used as a secp256k1 key.
+//!
 //! Files are read with eth-keystore's serde types. Decryption is done here rather than by
 //! `eth_keystore::decrypt_key`, which panics on a short IV or `dklen` and would let a hostile
 //! file ask scrypt for any amount of memory.
 
 use crate::fsutil::write_atomic;
+use crate::network::Family;
 use crate::secret::SecretString;
 use aes::cipher::{KeyIvInit, StreamCipher};
 use alloy_primitives::{Address, B256, Keccak256, hex};
@@ -48,6 +53,12 @@ pub enum Error {
     AlreadyExists(PathBuf),
     #[error("wrong password for {}", .0.display())]
     WrongPassword(PathBuf),
+    #[error("'{name}' is {family} account, not {wanted} one")]
+    WrongFamily {
+        name: String,
+        family: &'static str,
+        wanted: &'static str,
+    },
     #[error("{} is not a usable keystore: {reason}", path.display())]
     Corrupt { path: PathBuf, reason: String },
     #[error(
@@ -93,7 +104,22 @@ pub struct Keystore {
     pub origin: Origin,
     /// The file can be read by other users.
     pub loose_permissions: bool,
+    /// A Solana account's public key (`"chain": "solana"`); `None` for an EVM account.
+    pub solana: Option<solana_pubkey::Pubkey>,
 }
+
+impl Keystore {
+    pub fn family(&self) -> Family {
+        if self.solana.is_some() {
+            Family::Solana
+        } else {
+            Family::Evm
+        }
+    }
+}
+
+/// The `chain` marker of a Solana keystore document.
+pub const SOLANA_CHAIN: &str = "solana";
 
 pub fn validate_name(name: &str) -> Result<(), Error> {
     let ok = !name.is_empty()
@@ -132,8 +158,16 @@ pub fn create(
         reason: format!("invalid private key: {e}"),
     })?;
     let address = signer.address();
-    let json = encrypt(key, password, address)?;
-    store(dir, name, json.as_bytes(), Some(address), force)
+    let mut doc = encrypt(key, password)?;
+    // `address` (lowercase, no 0x) is what geth needs to list the file; Foundry ignores it.
+    doc.insert("address".into(), hex::encode(address).into());
+    store(
+        dir,
+        name,
+        serde_json::Value::Object(doc).to_string().as_bytes(),
+        Some(address),
+        force,
+    )
 }
 
 /// Places an already-encrypted keystore document at `dir/name` (0600, atomically).
@@ -163,14 +197,17 @@ pub fn store(
         address,
         origin: Origin::X402,
         loose_permissions: false,
+        solana: None,
     })
 }
 
-fn encrypt(
+/// A v3 document (`crypto`, `id`, `version`) encrypting `key` under `password` with scrypt and
+/// AES-128-CTR; the caller adds what identifies the account (`address`, or Solana's
+/// `chain` and `publicKey`).
+pub fn encrypt(
     key: &Zeroizing<[u8; 32]>,
     password: &SecretString,
-    address: Address,
-) -> Result<String, Error> {
+) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
     let mut rng = rand08::rngs::OsRng;
     let mut salt = [0u8; 32];
     let mut iv = [0u8; 16];
@@ -209,7 +246,6 @@ fn encrypt(
         &h[16..20],
         &h[20..]
     );
-    // `address` (lowercase, no 0x) is what geth needs to list the file; Foundry ignores it.
     let doc = serde_json::json!({
         "crypto": {
             "cipher": "aes-128-ctr",
@@ -227,9 +263,11 @@ fn encrypt(
         },
         "id": uuid,
         "version": 3,
-        "address": hex::encode(address),
     });
-    Ok(doc.to_string())
+    match doc {
+        serde_json::Value::Object(map) => Ok(map),
+        _ => unreachable!("a json! object literal"),
+    }
 }
 
 /// Reads a keystore file, never through a symbolic link (a link planted in the keystore
@@ -276,12 +314,17 @@ pub fn read(path: &Path, name: &str, origin: Origin) -> Result<Keystore, Error> 
         .get("address")
         .and_then(|a| a.as_str())
         .and_then(|a| a.strip_prefix("0x").unwrap_or(a).parse::<Address>().ok());
+    let solana = solana_public_key(&doc).map_err(|reason| Error::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    })?;
     Ok(Keystore {
         name: name.to_string(),
         path: path.to_path_buf(),
-        address,
+        address: address.filter(|_| solana.is_none()),
         origin,
         loose_permissions,
+        solana,
     })
 }
 
@@ -309,9 +352,44 @@ pub fn check_dir(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Decrypts a keystore file. A MAC mismatch is reported as a wrong password. A keystore in a
-/// directory other users can write is refused first ([`check_dir`]).
+/// The public key of a Solana keystore document, `None` for any other document.
+fn solana_public_key(doc: &serde_json::Value) -> Result<Option<solana_pubkey::Pubkey>, String> {
+    match doc.get("chain") {
+        None => Ok(None),
+        Some(c) if c.as_str() == Some(SOLANA_CHAIN) => doc
+            .get("publicKey")
+            .and_then(|k| k.as_str())
+            .and_then(|k| crate::svm::address::parse_pubkey(k).ok())
+            .map(Some)
+            .ok_or_else(|| "a Solana keystore without a valid 'publicKey'".into()),
+        Some(c) => Err(format!("unknown chain {c}")),
+    }
+}
+
+/// Decrypts an EVM keystore file. A MAC mismatch is reported as a wrong password; a Solana
+/// keystore is refused before its password is asked for, and a keystore in a directory other
+/// users can write is refused first ([`check_dir`]).
 pub fn unlock(path: &Path, password: &SecretString) -> Result<PrivateKeySigner, Error> {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    if read(path, &name, Origin::File)?.solana.is_some() {
+        return Err(Error::WrongFamily {
+            name,
+            family: "a Solana",
+            wanted: "an EVM",
+        });
+    }
+    let key = decrypt(path, password)?;
+    // From the slice: a `B256` copy of the key would outlive this function unwiped.
+    PrivateKeySigner::from_slice(key.as_slice()).map_err(|e| Error::Corrupt {
+        path: path.to_path_buf(),
+        reason: format!("the decrypted key is not valid: {e}"),
+    })
+}
+
+/// Decrypts the 32-byte secret of any keystore file (EVM or Solana).
+pub fn decrypt(path: &Path, password: &SecretString) -> Result<Zeroizing<[u8; 32]>, Error> {
     let corrupt = |reason: String| Error::Corrupt {
         path: path.to_path_buf(),
         reason,
@@ -390,9 +468,7 @@ pub fn unlock(path: &Path, password: &SecretString) -> Result<PrivateKeySigner, 
     key.copy_from_slice(&c.ciphertext);
     Aes128Ctr::new(derived[..16].into(), c.cipherparams.iv[..16].into())
         .apply_keystream(key.as_mut_slice());
-    // From the slice: a `B256` copy of the key would outlive this function unwiped.
-    PrivateKeySigner::from_slice(key.as_slice())
-        .map_err(|e| corrupt(format!("the decrypted key is not valid: {e}")))
+    Ok(key)
 }
 
 /// The v3 MAC, keccak256(derived[16..32] ‖ ciphertext), hashed in two parts so that no

@@ -25,6 +25,7 @@ pub mod request;
 pub mod rpc;
 pub mod secret;
 pub mod settings;
+pub mod svm;
 pub mod trace;
 
 use output::{Printer, Verbosity};

@@ -181,10 +181,29 @@ const BUILT_IN: &[Row] = &[
 /// The default network when none is named: Base mainnet.
 pub const DEFAULT_NETWORK: &str = "base";
 
-/// All networks the tool knows: the built-in table plus config.toml's additions.
+/// The chain family of a network or an account: which keys can pay it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Evm,
+    Solana,
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Evm => "evm",
+            Self::Solana => "solana",
+        })
+    }
+}
+
+/// All networks the tool knows: the built-in table plus config.toml's additions. Solana
+/// networks are kept apart (`svm`), so every lookup that returns a [`Network`] is EVM.
 #[derive(Clone, Debug)]
 pub struct Networks {
     list: Vec<Network>,
+    svm: Vec<crate::svm::network::SvmNetwork>,
 }
 
 impl Networks {
@@ -218,7 +237,25 @@ impl Networks {
                 },
             )
             .collect();
-        Self { list }
+        Self {
+            list,
+            svm: crate::svm::network::built_in(),
+        }
+    }
+
+    /// The Solana networks.
+    pub fn svm(&self) -> &[crate::svm::network::SvmNetwork] {
+        &self.svm
+    }
+
+    /// A Solana network by name (also its v1 name) or CAIP-2 id.
+    pub fn find_svm(&self, query: &str) -> Option<&crate::svm::network::SvmNetwork> {
+        crate::svm::network::find(&self.svm, query)
+    }
+
+    pub fn find_svm_mut(&mut self, query: &str) -> Option<&mut crate::svm::network::SvmNetwork> {
+        let name = self.find_svm(query)?.name.clone();
+        self.svm.iter_mut().find(|n| n.name == name)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Network> {

@@ -7,7 +7,7 @@ use crate::cli::{AccountArgs, PasswordArgs};
 use crate::config::Config;
 use crate::error::UsageError;
 use crate::keystore::{self, Keystore, Origin};
-use crate::network::Networks;
+use crate::network::{Family, Networks};
 use crate::output::Printer;
 use crate::secret::SecretString;
 use anyhow::{Context as _, Result};
@@ -128,6 +128,17 @@ impl<'p> Context<'p> {
     /// `X402_ACCOUNT` or `X402_KEYSTORE` (not both), then the default account from config.toml.
     /// A flag always beats the environment.
     pub fn account(&self, name: Option<&str>, args: &AccountArgs) -> Result<Keystore> {
+        self.account_of(name, args, Family::Evm)
+    }
+
+    /// [`Context::account`], falling back to the default account of `family`
+    /// (`default_account`, or `default_solana_account` for Solana).
+    pub fn account_of(
+        &self,
+        name: Option<&str>,
+        args: &AccountArgs,
+        family: Family,
+    ) -> Result<Keystore> {
         let dirs = self.paths.account_dirs();
         let from_file = |path: &Path| -> Result<Keystore> {
             let label = path
@@ -155,7 +166,11 @@ impl<'p> Context<'p> {
             (None, Some(path)) => return from_file(Path::new(&path)),
             (None, None) => {}
         }
-        if let Some(name) = &self.config.default_account {
+        let default = match family {
+            Family::Evm => &self.config.default_account,
+            Family::Solana => &self.config.default_solana_account,
+        };
+        if let Some(name) = default {
             return Ok(keystore::find(name, &dirs)?);
         }
         Err(NoAccount.into())

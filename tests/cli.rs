@@ -9,6 +9,8 @@ mod wallet;
 
 // `x402 wallet approve`: Permit2 allowances sent and read back on the local chain.
 mod permit2;
+// Solana accounts: keys, keystores, per-family defaults, balances over Solana JSON-RPC.
+mod solana;
 
 // `x402 get` and `x402 inspect` against the official x402 servers.
 mod pay;

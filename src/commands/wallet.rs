@@ -10,11 +10,13 @@ use crate::exit::ExitStatus;
 use crate::fsutil::replace_file;
 use crate::http::{self, ClientOptions};
 use crate::keystore::{self, Keystore, Origin};
-use crate::network::Network;
+use crate::network::{Family, Network};
 use crate::output::JsonError;
 use crate::rpc::Rpc;
 use crate::secret::SecretString;
 use crate::settings::{Context, prompt_hidden};
+use crate::svm;
+use crate::svm::network::SvmNetwork;
 use alloy_primitives::{Address, U256};
 use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English};
 use anyhow::{Context as _, Result};
@@ -51,6 +53,11 @@ fn new(ctx: &Context<'_>, args: NewArgs) -> Result<ExitStatus> {
     let name = args.name.as_deref().unwrap_or(DEFAULT_NAME);
     ensure_free(ctx, name, args.force)?;
     let password = ctx.new_password(&args.password)?;
+    if args.solana {
+        let keypair = svm::keys::generate();
+        let ks = svm::keys::store(&ctx.paths.keystores, name, &keypair, &password, args.force)?;
+        return created(ctx, &ks, "Created", args.json);
+    }
     let key = loop {
         let mut key = Zeroizing::new([0u8; 32]);
         rand08::RngCore::fill_bytes(&mut rand08::rngs::OsRng, key.as_mut_slice());
@@ -75,6 +82,24 @@ fn import(ctx: &Context<'_>, args: ImportArgs) -> Result<ExitStatus> {
             &args.name,
             &bytes,
             Some(signer.address()),
+            args.force,
+        )?;
+        return created(ctx, &ks, "Imported", args.json);
+    }
+    if args.solana || args.keypair_file.is_some() {
+        let keypair = match &args.keypair_file {
+            Some(file) => svm::keys::read_keypair_file(file)?,
+            None if args.mnemonic => {
+                svm::keys::from_mnemonic(&read_secret("Mnemonic phrase")?, args.mnemonic_index)?
+            }
+            None => svm::keys::parse_secret(&read_secret("Secret key")?)?,
+        };
+        let password = ctx.new_password(&args.password)?;
+        let ks = svm::keys::store(
+            &ctx.paths.keystores,
+            &args.name,
+            &keypair,
+            &password,
             args.force,
         )?;
         return created(ctx, &ks, "Imported", args.json);
@@ -143,18 +168,39 @@ fn read_secret(what: &str) -> Result<SecretString> {
     Ok(SecretString::new(trimmed.to_string()))
 }
 
+/// The address as shown: EIP-55 for EVM, base58 for Solana.
+fn shown_address(ks: &Keystore) -> Option<String> {
+    match ks.solana {
+        Some(key) => Some(key.to_string()),
+        None => ks.address.map(|a| a.to_checksum(None)),
+    }
+}
+
+/// The config.toml key naming the default account of a family, and its current value.
+fn default_of<'c>(ctx: &'c Context<'_>, family: Family) -> (&'static str, Option<&'c str>) {
+    match family {
+        Family::Evm => ("default_account", ctx.config.default_account.as_deref()),
+        Family::Solana => (
+            "default_solana_account",
+            ctx.config.default_solana_account.as_deref(),
+        ),
+    }
+}
+
 fn created(ctx: &Context<'_>, ks: &Keystore, verb: &str, json: bool) -> Result<ExitStatus> {
-    let address = ks.address.map(|a| a.to_checksum(None)).unwrap_or_default();
-    let became_default = ctx.config.default_account.is_none();
+    let address = shown_address(ks).unwrap_or_default();
+    let (key, current) = default_of(ctx, ks.family());
+    let became_default = current.is_none();
     if became_default {
-        set_default_account(ctx, &ks.name)?;
+        set_default_account(ctx, key, &ks.name)?;
     }
     if json {
         ctx.printer.json(&json!({
             "name": ks.name,
+            "chain": ks.family(),
             "address": address,
             "path": ks.path,
-            "default": became_default || ctx.config.default_account.as_deref() == Some(&ks.name),
+            "default": became_default || current == Some(ks.name.as_str()),
         }))?;
     } else {
         ctx.printer.result(&address)?;
@@ -165,22 +211,27 @@ fn created(ctx: &Context<'_>, ks: &Keystore, verb: &str, json: bool) -> Result<E
         ks.path.display()
     ));
     if became_default {
+        let family = match ks.family() {
+            Family::Evm => "",
+            Family::Solana => "Solana ",
+        };
         ctx.printer
-            .info(format!("'{}' is now the default account", ks.name));
+            .info(format!("'{}' is now the default {family}account", ks.name));
     }
     Ok(ExitStatus::Success)
 }
 
-/// Records the default account in config.toml, creating the file or adding the key at its top
-/// (top-level keys must come before any table), written atomically.
-fn set_default_account(ctx: &Context<'_>, name: &str) -> Result<()> {
+/// Records a default account (`key` = `default_account` or `default_solana_account`) in
+/// config.toml, creating the file or adding the key at its top (top-level keys must come
+/// before any table), written atomically.
+fn set_default_account(ctx: &Context<'_>, key: &str, name: &str) -> Result<()> {
     let path = &ctx.paths.config;
     let existing = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let text = format!("default_account = \"{name}\"\n{existing}");
+    let text = format!("{key} = \"{name}\"\n{existing}");
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -191,6 +242,7 @@ fn set_default_account(ctx: &Context<'_>, name: &str) -> Result<()> {
 #[derive(Serialize)]
 struct Listed {
     name: String,
+    chain: Family,
     address: Option<String>,
     origin: Origin,
     path: String,
@@ -202,7 +254,7 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
     for (dir, origin) in ctx.paths.account_dirs() {
         for ks in keystore::list(&dir, origin)? {
             let default = ks.origin == Origin::X402
-                && ctx.config.default_account.as_deref() == Some(ks.name.as_str());
+                && default_of(ctx, ks.family()).1 == Some(ks.name.as_str());
             if ks.loose_permissions {
                 ctx.printer.warn(format!(
                     "{} can be read by other users (chmod 600 it)",
@@ -210,7 +262,8 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
                 ));
             }
             rows.push(Listed {
-                address: ks.address.map(|a| a.to_checksum(None)),
+                chain: ks.family(),
+                address: shown_address(&ks),
                 path: ks.path.display().to_string(),
                 name: ks.name,
                 origin: ks.origin,
@@ -226,14 +279,19 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
         ctx.printer
             .info("no accounts yet: create one with `x402 wallet new NAME`");
     }
+    const UNKNOWN: &str = "(address shown once unlocked)";
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let address_width = rows
+        .iter()
+        .map(|r| r.address.as_deref().unwrap_or(UNKNOWN).len())
+        .max()
+        .unwrap_or(0);
     for r in &rows {
         let mut line = format!(
-            "{:width$}  {}",
+            "{:width$}  {:address_width$}  {:6}",
             r.name,
-            r.address
-                .as_deref()
-                .unwrap_or("(address shown once unlocked)"),
+            r.address.as_deref().unwrap_or(UNKNOWN),
+            r.chain.to_string(),
         );
         if r.origin == Origin::Foundry {
             line.push_str("  (foundry)");
@@ -241,6 +299,7 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
         if r.default {
             line.push_str("  (default)");
         }
+        line.truncate(line.trim_end().len());
         ctx.printer.result(&line)?;
     }
     Ok(ExitStatus::Success)
@@ -268,7 +327,10 @@ fn account_address(
 
 fn address(ctx: &Context<'_>, args: AddressArgs) -> Result<ExitStatus> {
     let ks = ctx.account(args.name.as_deref(), &args.account)?;
-    let address = account_address(ctx, &ks, &args.password)?.to_checksum(None);
+    let address = match ks.solana {
+        Some(key) => key.to_string(),
+        None => account_address(ctx, &ks, &args.password)?.to_checksum(None),
+    };
     if args.json {
         ctx.printer
             .json(&json!({"name": ks.name, "address": address}))?;
@@ -291,7 +353,9 @@ struct TokenBalance {
 struct NetworkBalance {
     network: String,
     caip2: String,
-    chain_id: u64,
+    /// EVM networks only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chain_id: Option<u64>,
     rpc_url: Option<String>,
     tokens: Vec<TokenBalance>,
     native: Option<TokenBalance>,
@@ -330,7 +394,7 @@ async fn query_network(
         let base = rpc.token_balance(asset.address, owner).await?;
         tokens.push(token_balance(
             &asset.symbol,
-            Some(asset.address),
+            Some(asset.address.to_checksum(None)),
             asset.decimals,
             base,
         ));
@@ -342,53 +406,169 @@ async fn query_network(
     ))
 }
 
-fn token_balance(symbol: &str, address: Option<Address>, decimals: u8, base: U256) -> TokenBalance {
+/// SOL and the network's stablecoins; an absent token account is a zero balance.
+async fn query_svm_network(
+    client: reqwest::Client,
+    net: SvmNetwork,
+    url: String,
+    owner: svm::Pubkey,
+) -> Result<Balances> {
+    let found = svm::wallet::query(&client, &net, &url, owner).await?;
+    let tokens = found
+        .tokens
+        .iter()
+        .map(|(asset, base)| {
+            token_balance(
+                &asset.symbol,
+                Some(asset.mint.to_string()),
+                asset.decimals,
+                U256::from(*base),
+            )
+        })
+        .collect();
+    Ok((
+        tokens,
+        token_balance(
+            svm::network::NATIVE_SYMBOL,
+            None,
+            svm::network::SOL_DECIMALS,
+            U256::from(found.lamports),
+        ),
+    ))
+}
+
+fn token_balance(symbol: &str, address: Option<String>, decimals: u8, base: U256) -> TokenBalance {
     TokenBalance {
         symbol: symbol.to_string(),
-        address: address.map(|a| a.to_checksum(None)),
+        address,
         decimals,
         balance: amount::format_units(base, decimals),
         base_units: base.to_string(),
     }
 }
 
+/// Whose balances are asked for.
+#[derive(Clone, Copy)]
+enum Owner {
+    Evm(Address),
+    Solana(svm::Pubkey),
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Evm(a) => f.write_str(&a.to_checksum(None)),
+            Self::Solana(k) => write!(f, "{k}"),
+        }
+    }
+}
+
+/// A network to read balances on, of either family.
+enum Target {
+    Evm(Network),
+    Svm(SvmNetwork),
+}
+
+impl Target {
+    fn name(&self) -> &str {
+        match self {
+            Self::Evm(n) => &n.name,
+            Self::Svm(n) => &n.name,
+        }
+    }
+
+    fn rpc_url(&self) -> Option<&String> {
+        match self {
+            Self::Evm(n) => n.rpc_url.as_ref(),
+            Self::Svm(n) => n.rpc_url.as_ref(),
+        }
+    }
+}
+
+/// The networks `--network`, `--all` or the default name, of the owner's family only: an
+/// account of one family cannot hold the other's coins.
+fn balance_targets(
+    ctx: &Context<'_>,
+    args: &BalanceArgs,
+    owner: Owner,
+    label: Option<&str>,
+) -> Result<Vec<Target>> {
+    let solana = matches!(owner, Owner::Solana(_));
+    let wrong_family = |n: &str| {
+        let whose = label.map_or_else(|| owner.to_string(), |name| format!("'{name}'"));
+        let (account, network) = if solana {
+            ("a Solana", "an EVM")
+        } else {
+            ("an EVM", "a Solana")
+        };
+        UsageError(format!(
+            "{whose} is {account} account and {n} is {network} network; name an account of the network's family"
+        ))
+    };
+    let one = |n: &str| -> Result<Target> {
+        match (solana, ctx.networks.find(n), ctx.networks.find_svm(n)) {
+            (false, Some(net), _) => Ok(Target::Evm(net.clone())),
+            (true, _, Some(net)) => Ok(Target::Svm(net.clone())),
+            (false, None, Some(_)) | (true, Some(_), None) => Err(wrong_family(n).into()),
+            _ => Err(crate::error::UnknownNetwork(n.to_string()).into()),
+        }
+    };
+    if args.all {
+        return Ok(if solana {
+            ctx.networks
+                .svm()
+                .iter()
+                .filter(|n| n.rpc_url.is_some())
+                .cloned()
+                .map(Target::Svm)
+                .collect()
+        } else {
+            ctx.networks
+                .iter()
+                .filter(|n| n.rpc_url.is_some())
+                .cloned()
+                .map(Target::Evm)
+                .collect()
+        });
+    }
+    if args.networks.is_empty() {
+        let name = if solana {
+            "solana"
+        } else {
+            ctx.config
+                .preferred_networks
+                .first()
+                .map_or(crate::network::DEFAULT_NETWORK, String::as_str)
+        };
+        return Ok(vec![one(name)?]);
+    }
+    args.networks.iter().map(|n| one(n)).collect()
+}
+
 async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
     let (label, owner) = match args.address {
-        Some(a) => (None, a),
+        Some(a) => (None, Owner::Evm(a)),
         None => {
-            let ks = ctx.account(args.name.as_deref(), &args.account)?;
-            let a = account_address(ctx, &ks, &args.password)?;
-            (Some(ks.name), a)
+            // Only Solana networks named: the default account is the Solana one.
+            let family = if !args.networks.is_empty()
+                && args
+                    .networks
+                    .iter()
+                    .all(|n| ctx.networks.find_svm(n).is_some())
+            {
+                Family::Solana
+            } else {
+                Family::Evm
+            };
+            let ks = ctx.account_of(args.name.as_deref(), &args.account, family)?;
+            let owner = match ks.solana {
+                Some(key) => Owner::Solana(key),
+                None => Owner::Evm(account_address(ctx, &ks, &args.password)?),
+            };
+            (Some(ks.name), owner)
         }
     };
-    let networks: Vec<Network> = if args.all {
-        ctx.networks
-            .iter()
-            .filter(|n| n.rpc_url.is_some())
-            .cloned()
-            .collect()
-    } else if args.networks.is_empty() {
-        let name = ctx
-            .config
-            .preferred_networks
-            .first()
-            .map_or(crate::network::DEFAULT_NETWORK, String::as_str);
-        let net = ctx.networks.find(name);
-        vec![
-            net.cloned()
-                .ok_or_else(|| crate::error::UnknownNetwork(name.to_string()))?,
-        ]
-    } else {
-        let mut v = Vec::new();
-        for n in &args.networks {
-            let net = ctx
-                .networks
-                .find(n)
-                .ok_or_else(|| crate::error::UnknownNetwork(n.clone()))?;
-            v.push(net.clone());
-        }
-        v
-    };
+    let networks = balance_targets(ctx, &args, owner, label.as_deref())?;
     if args.rpc_url.is_some() && networks.len() != 1 {
         return Err(UsageError("--rpc-url needs exactly one --network".into()).into());
     }
@@ -403,16 +583,24 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
     })?;
 
     let mut tasks = tokio::task::JoinSet::new();
-    for (i, net) in networks.iter().enumerate() {
-        let url = args.rpc_url.clone().or_else(|| net.rpc_url.clone());
+    for (i, target) in networks.iter().enumerate() {
+        let url = args.rpc_url.clone().or_else(|| target.rpc_url().cloned());
         let Some(url) = url else { continue };
-        let fut = query_network(
-            client.clone(),
-            net.clone(),
-            url,
-            owner,
-            args.rpc_url.is_some(),
-        );
+        let fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Balances>> + Send>> =
+            match (target, owner) {
+                (Target::Evm(net), Owner::Evm(owner)) => Box::pin(query_network(
+                    client.clone(),
+                    net.clone(),
+                    url,
+                    owner,
+                    args.rpc_url.is_some(),
+                )),
+                (Target::Svm(net), Owner::Solana(owner)) => {
+                    Box::pin(query_svm_network(client.clone(), net.clone(), url, owner))
+                }
+                // balance_targets keeps each owner to its own family.
+                _ => continue,
+            };
         tasks.spawn(async move {
             let r = match tokio::time::timeout(per_network, fut).await {
                 Ok(r) => r,
@@ -432,12 +620,17 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
     }
 
     let mut rows = Vec::new();
-    for (net, result) in networks.iter().zip(results) {
-        let rpc_url = args.rpc_url.clone().or_else(|| net.rpc_url.clone());
+    for (target, result) in networks.iter().zip(results) {
+        let rpc_url = args.rpc_url.clone().or_else(|| target.rpc_url().cloned());
+        let (caip2, chain_id) = match target {
+            Target::Evm(net) => (net.caip2(), Some(net.chain_id)),
+            Target::Svm(net) => (net.caip2.clone(), None),
+        };
+        let name = target.name();
         let mut row = NetworkBalance {
-            network: net.name.clone(),
-            caip2: net.caip2(),
-            chain_id: net.chain_id,
+            network: name.to_string(),
+            caip2,
+            chain_id,
             rpc_url: rpc_url.as_deref().map(crate::request::safe_url_text),
             tokens: vec![],
             native: None,
@@ -461,8 +654,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             None => {
                 row.status = Some(ExitStatus::Usage);
                 row.error = Some(format!(
-                    "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml or pass --rpc-url",
-                    net.name, net.name
+                    "no RPC URL for {name}: set [rpc] {name} = \"URL\" in config.toml or pass --rpc-url"
                 ));
             }
         }
@@ -473,7 +665,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
     if args.json {
         let data = json!({
             "account": label,
-            "address": owner.to_checksum(None),
+            "address": owner.to_string(),
             "networks": rows,
         });
         let errors: Vec<JsonError> = rows
@@ -483,10 +675,8 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
         ctx.printer.json_with_errors(&data, &errors)?;
     } else {
         match &label {
-            Some(name) => ctx
-                .printer
-                .info(format!("{name} {}", owner.to_checksum(None))),
-            None => ctx.printer.info(owner.to_checksum(None)),
+            Some(name) => ctx.printer.info(format!("{name} {owner}")),
+            None => ctx.printer.info(owner.to_string()),
         }
         let width = rows.iter().map(|r| r.network.len()).max().unwrap_or(0);
         for r in &rows {

@@ -1,10 +1,11 @@
 //! Tiny HTTP/1.1 responders on 127.0.0.1 for failure cases (a JSON-RPC error, a server that
-//! never answers). Each counts the requests it received.
+//! never answers) and a JSON-RPC node answering by method. Each counts or records the
+//! requests it received.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener};
-use std::sync::Arc;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 pub struct Fixed {
     pub addr: SocketAddr,
@@ -30,28 +31,70 @@ pub fn fixed(status: u16, body: &'static str) -> Fixed {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             counter.fetch_add(1, Ordering::SeqCst);
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body_in = vec![0; len];
-            let _ = reader.read_exact(&mut body_in);
-            let mut stream = stream;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            let _ = read_body(&stream);
+            reply_json(stream, status, body);
         }
     });
     Fixed { addr, hits }
+}
+
+/// The body of one HTTP/1.1 request (by its Content-Length); `None` when it is cut short.
+fn read_body(stream: &TcpStream) -> Option<Vec<u8>> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(body)
+}
+
+fn reply_json(mut stream: TcpStream, status: u16, body: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+/// A JSON-RPC 2.0 node on 127.0.0.1: `answer(method, params)` gives the `result`, or as `Err`
+/// the `error` object. Every request is recorded in `seen`.
+pub struct JsonRpc {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<serde_json::Value>>>,
+}
+
+pub type Answer = fn(&str, &serde_json::Value) -> Result<serde_json::Value, serde_json::Value>;
+
+pub fn json_rpc(answer: Answer) -> JsonRpc {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let Some(body) = read_body(&stream) else {
+                continue;
+            };
+            let request: serde_json::Value =
+                serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+            log.lock().unwrap().push(request.clone());
+            let id = request["id"].clone();
+            let reply = match answer(request["method"].as_str().unwrap_or(""), &request["params"]) {
+                Ok(result) => serde_json::json!({"jsonrpc": "2.0", "id": id, "result": result}),
+                Err(error) => serde_json::json!({"jsonrpc": "2.0", "id": id, "error": error}),
+            };
+            reply_json(stream, 200, &reply.to_string());
+        }
+    });
+    JsonRpc { url, seen }
 }
 
 /// Accepts connections and never answers.
