@@ -23,3 +23,6 @@ mod safety;
 
 // Hostile servers: what must not be paid is not paid, and nothing panics.
 mod hostile;
+
+// `x402 mcp` driven by the official TypeScript MCP client.
+mod mcp;

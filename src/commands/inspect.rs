@@ -27,7 +27,87 @@ use serde_json::{Value, json};
 use std::error::Error as _;
 
 pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
-    let mut prepared = request::prepare(&args.request)?;
+    let prepared = request::prepare(&args.request)?;
+    let Examined {
+        prepared,
+        resp,
+        sent,
+        preferred,
+        found,
+    } = examine(ctx, &args, prepared).await?;
+    let (challenge, report) = match found {
+        Found::Free => return free(ctx, &args, &prepared, &resp),
+        Found::Unreadable(e) => return unreadable(ctx, &args, &prepared, &resp, &sent, e),
+        Found::Terms(challenge, report) => (challenge, report),
+    };
+    if args.json {
+        ctx.printer.json(&report)?;
+    } else {
+        for line in report.text() {
+            ctx.printer.result(&line)?;
+        }
+    }
+    if let Some(path) = &args.save_terms {
+        save_terms(ctx, &args, &prepared, &resp, &challenge, &preferred, path)?;
+    }
+    if let Some(paywall) = &report.paywall {
+        ctx.printer.warn(
+            "the server answered with its browser paywall page; the terms shown come from its \
+             PAYMENT-REQUIRED header",
+        );
+        ctx.printer.info(format!("  hint: {}", paywall.hint()));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// What one unpaid request found, before anything is shown: [`run`] prints it, and
+/// [`Examined::document`] gives it as the `--json` document's parts.
+pub struct Examined {
+    prepared: Prepared,
+    resp: Received,
+    sent: Sent,
+    preferred: Vec<String>,
+    found: Found,
+}
+
+enum Found {
+    /// No payment asked.
+    Free,
+    /// A 402 (or a paywall page) whose terms cannot be read.
+    Unreadable(Option<ChallengeError>),
+    Terms(Challenge, Box<Report>),
+}
+
+impl Examined {
+    /// The `--json` document's `data` and `errors`, and the exit status `inspect` ends with.
+    pub fn document(self) -> (Value, Vec<JsonError>, ExitStatus) {
+        match self.found {
+            Found::Free => (
+                free_data(&self.prepared, &self.resp),
+                vec![],
+                ExitStatus::Success,
+            ),
+            Found::Unreadable(e) => {
+                let (data, err, status) =
+                    unreadable_parts(&self.prepared, &self.resp, &self.sent, e);
+                (data, vec![err], status)
+            }
+            Found::Terms(_, report) => (
+                serde_json::to_value(&report).unwrap_or(Value::Null),
+                vec![],
+                ExitStatus::Success,
+            ),
+        }
+    }
+}
+
+/// Sends `prepared` (following redirects with `-L`) and reads the answer, printing nothing
+/// but `-v` detail.
+pub async fn examine(
+    ctx: &Context<'_>,
+    args: &InspectArgs,
+    mut prepared: Prepared,
+) -> Result<Examined> {
     let preferred = preferred_networks(ctx, &args.networks)?;
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
@@ -58,35 +138,28 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     let has_header = resp.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER) && !value.trim().is_empty()
     });
-    if resp.status != 402 && !has_header {
+    let found = if resp.status != 402 && !has_header {
         if challenge::looks_like_x402_paywall(&resp.headers, &resp.body) {
-            return unreadable(ctx, &args, &prepared, &resp, &sent, None);
+            Found::Unreadable(None)
+        } else {
+            Found::Free
         }
-        return free(ctx, &args, &prepared, &resp);
-    }
-    let challenge = match challenge::parse_payment_required(&resp.headers, &resp.body) {
-        Ok(c) => c,
-        Err(e) => return unreadable(ctx, &args, &prepared, &resp, &sent, Some(e)),
-    };
-    let report = Report::build(ctx, &args, &prepared, &resp, &sent, &challenge, &preferred);
-    if args.json {
-        ctx.printer.json(&report)?;
     } else {
-        for line in report.text() {
-            ctx.printer.result(&line)?;
+        match challenge::parse_payment_required(&resp.headers, &resp.body) {
+            Ok(c) => {
+                let report = Report::build(ctx, args, &prepared, &resp, &sent, &c, &preferred);
+                Found::Terms(c, Box::new(report))
+            }
+            Err(e) => Found::Unreadable(Some(e)),
         }
-    }
-    if let Some(path) = &args.save_terms {
-        save_terms(ctx, &args, &prepared, &resp, &challenge, &preferred, path)?;
-    }
-    if let Some(paywall) = &report.paywall {
-        ctx.printer.warn(
-            "the server answered with its browser paywall page; the terms shown come from its \
-             PAYMENT-REQUIRED header",
-        );
-        ctx.printer.info(format!("  hint: {}", paywall.hint()));
-    }
-    Ok(ExitStatus::Success)
+    };
+    Ok(Examined {
+        prepared,
+        resp,
+        sent,
+        preferred,
+        found,
+    })
 }
 
 /// `--save-terms FILE`: the option `get` would pay, pinned for `get --terms FILE`.
@@ -246,14 +319,7 @@ fn free(
         .then(|| header(resp, "location"))
         .flatten();
     if args.json {
-        ctx.printer.json(&json!({
-            "url": prepared.url.as_str(),
-            "method": prepared.method.as_str(),
-            "status": resp.status,
-            "reason": resp.reason,
-            "payment_required": false,
-            "location": location,
-        }))?;
+        ctx.printer.json(&free_data(prepared, resp))?;
     } else {
         let mut line = format!(
             "no payment needed: {} answered HTTP {} {}",
@@ -270,6 +336,22 @@ fn free(
         ctx.printer.result(&line)?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// The `--json` data of a URL that asked no payment.
+fn free_data(prepared: &Prepared, resp: &Received) -> Value {
+    let location = (300..400)
+        .contains(&resp.status)
+        .then(|| header(resp, "location"))
+        .flatten();
+    json!({
+        "url": prepared.url.as_str(),
+        "method": prepared.method.as_str(),
+        "status": resp.status,
+        "reason": resp.reason,
+        "payment_required": false,
+        "location": location,
+    })
 }
 
 fn header<'r>(resp: &'r Received, name: &str) -> Option<&'r str> {
@@ -290,6 +372,22 @@ fn unreadable(
     sent: &Sent,
     error: Option<ChallengeError>,
 ) -> Result<ExitStatus> {
+    let (data, err, status) = unreadable_parts(prepared, resp, sent, error);
+    if args.json {
+        ctx.printer
+            .json_with_errors(&data, std::slice::from_ref(&err))?;
+    }
+    ctx.printer.error(&err);
+    Ok(status)
+}
+
+/// [`unreadable`]'s `--json` data, its error and exit status.
+fn unreadable_parts(
+    prepared: &Prepared,
+    resp: &Received,
+    sent: &Sent,
+    error: Option<ChallengeError>,
+) -> (Value, JsonError, ExitStatus) {
     let error = error.unwrap_or_else(|| ChallengeError::NotX402 {
         detail: format!(
             "the HTTP {} {} answer is an x402 paywall page for browsers, with no terms a program \
@@ -342,20 +440,15 @@ fn unreadable(
         causes,
         hints,
     };
-    if args.json {
-        let data = json!({
-            "url": prepared.url.as_str(),
-            "status": resp.status,
-            "payment_required": true,
-            "readable": false,
-            "step": step,
-            "paywall": paywall,
-        });
-        ctx.printer
-            .json_with_errors(&data, std::slice::from_ref(&err))?;
-    }
-    ctx.printer.error(&err);
-    Ok(status)
+    let data = json!({
+        "url": prepared.url.as_str(),
+        "status": resp.status,
+        "payment_required": true,
+        "readable": false,
+        "step": step,
+        "paywall": paywall,
+    });
+    (data, err, status)
 }
 
 /// The first line of a text body, shortened and quoted, to show what came instead of terms.

@@ -247,7 +247,7 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
 
 /// An account's address: from the file when it says, else by unlocking it (Foundry's files do
 /// not record their address).
-fn account_address(
+pub fn account_address(
     ctx: &Context<'_>,
     ks: &Keystore,
     pw: &crate::cli::PasswordArgs,
@@ -287,7 +287,7 @@ struct TokenBalance {
 }
 
 #[derive(Serialize)]
-struct NetworkBalance {
+pub struct NetworkBalance {
     network: String,
     caip2: String,
     chain_id: u64,
@@ -360,6 +360,16 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             (Some(ks.name), a)
         }
     };
+    let rows = balance_rows(ctx, &args, owner).await?;
+    show_balances(ctx, &args, label.as_deref(), owner, &rows)
+}
+
+/// Each network's balances of `owner` (an RPC failure is that network's error, not a zero).
+pub async fn balance_rows(
+    ctx: &Context<'_>,
+    args: &BalanceArgs,
+    owner: Address,
+) -> Result<Vec<NetworkBalance>> {
     let networks: Vec<Network> = if args.all {
         ctx.networks
             .iter()
@@ -467,18 +477,37 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
         }
         rows.push(row);
     }
-    let first_failure = rows.iter().find_map(|r| r.status);
+    Ok(rows)
+}
 
+/// The `wallet balance --json` document's `data` and `errors`.
+pub fn balance_document(
+    label: Option<&str>,
+    owner: Address,
+    rows: &[NetworkBalance],
+) -> (serde_json::Value, Vec<JsonError>) {
+    let data = json!({
+        "account": label,
+        "address": owner.to_checksum(None),
+        "networks": rows,
+    });
+    let errors: Vec<JsonError> = rows
+        .iter()
+        .filter_map(|r| Some(network_error(&r.network, r.error.as_ref()?, r.status?)))
+        .collect();
+    (data, errors)
+}
+
+fn show_balances(
+    ctx: &Context<'_>,
+    args: &BalanceArgs,
+    label: Option<&str>,
+    owner: Address,
+    rows: &[NetworkBalance],
+) -> Result<ExitStatus> {
+    let first_failure = rows.iter().find_map(|r| r.status);
     if args.json {
-        let data = json!({
-            "account": label,
-            "address": owner.to_checksum(None),
-            "networks": rows,
-        });
-        let errors: Vec<JsonError> = rows
-            .iter()
-            .filter_map(|r| Some(network_error(&r.network, r.error.as_ref()?, r.status?)))
-            .collect();
+        let (data, errors) = balance_document(label, owner, rows);
         ctx.printer.json_with_errors(&data, &errors)?;
     } else {
         match &label {
@@ -488,7 +517,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             None => ctx.printer.info(owner.to_checksum(None)),
         }
         let width = rows.iter().map(|r| r.network.len()).max().unwrap_or(0);
-        for r in &rows {
+        for r in rows {
             if let (Some(err), Some(status)) = (&r.error, r.status) {
                 ctx.printer.error(&network_error(&r.network, err, status));
                 continue;
