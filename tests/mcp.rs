@@ -301,6 +301,12 @@ fn without_a_readable_password_file_it_exits_before_serving() {
             err.contains("x402: error:") && err.contains(said),
             "{args:?}: {err}"
         );
-        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        // One error line (a hint may follow it), and nothing served or said before it.
+        let lines: Vec<&str> = err.trim().lines().collect();
+        assert!(lines[0].starts_with("x402: error:"), "{args:?}: {err}");
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("  hint:")),
+            "{args:?}: {err}"
+        );
     }
 }
