@@ -31,6 +31,9 @@ _x402() {
             x402,inspect)
                 cmd="x402__subcmd__inspect"
                 ;;
+            x402,mcp)
+                cmd="x402__subcmd__mcp"
+                ;;
             x402,wallet)
                 cmd="x402__subcmd__wallet"
                 ;;
@@ -48,6 +51,9 @@ _x402() {
                 ;;
             x402__subcmd__help,inspect)
                 cmd="x402__subcmd__help__subcmd__inspect"
+                ;;
+            x402__subcmd__help,mcp)
+                cmd="x402__subcmd__help__subcmd__mcp"
                 ;;
             x402__subcmd__help,wallet)
                 cmd="x402__subcmd__help__subcmd__wallet"
@@ -134,7 +140,7 @@ _x402() {
 
     case "${cmd}" in
         x402)
-            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet history completions help"
+            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet history mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,7 +314,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help)
-            opts="get inspect wallet history completions help"
+            opts="get inspect wallet history mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,6 +398,20 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__help__subcmd__mcp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -663,6 +683,52 @@ _x402() {
                     return 0
                     ;;
                 --save-terms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__mcp)
+            opts="-q -v -h -V --account --keystore --password-file --max-amount --daily-limit --session-budget --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daily-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

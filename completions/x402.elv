@@ -32,6 +32,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand inspect 'Show a URL''s 402 payment terms without paying'
             cand wallet 'Manage encrypted keystores and check balances'
             cand history 'The payments made, from the journal, with totals; `check` verifies them on-chain'
+            cand mcp 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -343,6 +344,24 @@ set edit:completion:arg-completer[x402] = {|@words|
         }
         &'x402;history;help;help'= {
         }
+        &'x402;mcp'= {
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --max-amount 'Most to pay per payment in this session, in token units [default: [limits] per_payment, else 0.10]; a tool call''s max_amount can only lower it'
+            cand --daily-limit 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]'
+            cand --session-budget 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr (never changes stdout)'
+            cand --verbose 'Say more on stderr (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'x402;completions'= {
             cand --color 'When to use colour on stderr'
             cand --config 'Settings file [default: $X402_HOME/config.toml]'
@@ -360,6 +379,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand inspect 'Show a URL''s 402 payment terms without paying'
             cand wallet 'Manage encrypted keystores and check balances'
             cand history 'The payments made, from the journal, with totals; `check` verifies them on-chain'
+            cand mcp 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -388,6 +408,8 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
         }
         &'x402;help;history;check'= {
+        }
+        &'x402;help;mcp'= {
         }
         &'x402;help;completions'= {
         }

@@ -38,7 +38,7 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     let (challenge, report) = match found {
         Found::Free => return free(ctx, &args, &prepared, &resp),
         Found::Unreadable(e) => return unreadable(ctx, &args, &prepared, &resp, &sent, e),
-        Found::Terms(challenge, report) => (challenge, report),
+        Found::Terms(terms) => *terms,
     };
     if args.json {
         ctx.printer.json(&report)?;
@@ -75,7 +75,7 @@ enum Found {
     Free,
     /// A 402 (or a paywall page) whose terms cannot be read.
     Unreadable(Option<ChallengeError>),
-    Terms(Challenge, Box<Report>),
+    Terms(Box<(Challenge, Report)>),
 }
 
 impl Examined {
@@ -92,8 +92,8 @@ impl Examined {
                     unreadable_parts(&self.prepared, &self.resp, &self.sent, e);
                 (data, vec![err], status)
             }
-            Found::Terms(_, report) => (
-                serde_json::to_value(&report).unwrap_or(Value::Null),
+            Found::Terms(terms) => (
+                serde_json::to_value(&terms.1).unwrap_or(Value::Null),
                 vec![],
                 ExitStatus::Success,
             ),
@@ -148,7 +148,7 @@ pub async fn examine(
         match challenge::parse_payment_required(&resp.headers, &resp.body) {
             Ok(c) => {
                 let report = Report::build(ctx, args, &prepared, &resp, &sent, &c, &preferred);
-                Found::Terms(c, Box::new(report))
+                Found::Terms(Box::new((c, report)))
             }
             Err(e) => Found::Unreadable(Some(e)),
         }
