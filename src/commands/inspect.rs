@@ -314,10 +314,7 @@ fn free(
     prepared: &Prepared,
     resp: &Received,
 ) -> Result<ExitStatus> {
-    let location = (300..400)
-        .contains(&resp.status)
-        .then(|| header(resp, "location"))
-        .flatten();
+    let location = redirect_location(resp);
     if args.json {
         ctx.printer.json(&free_data(prepared, resp))?;
     } else {
@@ -340,18 +337,22 @@ fn free(
 
 /// The `--json` data of a URL that asked no payment.
 fn free_data(prepared: &Prepared, resp: &Received) -> Value {
-    let location = (300..400)
-        .contains(&resp.status)
-        .then(|| header(resp, "location"))
-        .flatten();
     json!({
         "url": prepared.url.as_str(),
         "method": prepared.method.as_str(),
         "status": resp.status,
         "reason": resp.reason,
         "payment_required": false,
-        "location": location,
+        "location": redirect_location(resp),
     })
+}
+
+/// Where a redirect answer points (not followed without `-L`).
+fn redirect_location(resp: &Received) -> Option<&str> {
+    (300..400)
+        .contains(&resp.status)
+        .then(|| header(resp, "location"))
+        .flatten()
 }
 
 fn header<'r>(resp: &'r Received, name: &str) -> Option<&'r str> {

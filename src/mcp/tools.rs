@@ -4,8 +4,9 @@
 //! short summary for the agent to read or repeat.
 
 use super::server::State;
-use crate::cli::RequestArgs;
-use crate::cli::{AccountArgs, BalanceArgs, HistoryArgs, InspectArgs, PasswordArgs, RedirectArgs};
+use crate::cli::{
+    AccountArgs, BalanceArgs, HistoryArgs, InspectArgs, PasswordArgs, RedirectArgs, RequestArgs,
+};
 use crate::commands::{history, inspect, wallet};
 use crate::error::{self, UsageError};
 use crate::journal::Status;
@@ -196,9 +197,10 @@ fn done(result: Result<CallToolResult>) -> CallToolResult {
     result.unwrap_or_else(|e| failure(&e))
 }
 
-/// The request an `inspect` (and later `fetch`) call describes. The body is sent exactly as
-/// given: no `@FILE` and no stdin, which is the protocol's channel here.
-fn prepare(call: &InspectCall) -> Result<Prepared> {
+/// The request an `inspect` (and later `fetch`) call describes, as the command line would give
+/// it and ready to send. The body is sent exactly as given: no `@FILE` and no stdin, which is
+/// the protocol's channel here.
+fn prepare(call: &InspectCall) -> Result<(RequestArgs, Prepared)> {
     let mut headers = Vec::new();
     for (name, value) in &call.headers {
         if name.contains(':') {
@@ -241,7 +243,7 @@ fn prepare(call: &InspectCall) -> Result<Prepared> {
         }
         prepared.body = Some(body.as_bytes().to_vec());
     }
-    Ok(prepared)
+    Ok((args, prepared))
 }
 
 pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
@@ -249,21 +251,9 @@ pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
 }
 
 async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult> {
-    let prepared = prepare(&call)?;
+    let (request, prepared) = prepare(&call)?;
     let args = InspectArgs {
-        request: RequestArgs {
-            url: call.url.clone(),
-            method: None,
-            headers: vec![],
-            data: vec![],
-            data_binary: vec![],
-            body: vec![],
-            head: false,
-            user_agent: None,
-            max_time: None,
-            connect_timeout: None,
-            insecure: false,
-        },
+        request,
         redirects: RedirectArgs {
             location: false,
             max_redirs: 50,
@@ -503,7 +493,7 @@ mod tests {
             "body": "@/etc/passwd",
         }))
         .unwrap();
-        let p = prepare(&call).unwrap();
+        let (_, p) = prepare(&call).unwrap();
         assert_eq!(p.method, reqwest::Method::POST);
         assert_eq!(p.body.as_deref(), Some(&b"@/etc/passwd"[..]));
         let call: InspectCall = serde_json::from_value(json!({
@@ -513,7 +503,7 @@ mod tests {
             "body": "{\"q\": 1}",
         }))
         .unwrap();
-        let p = prepare(&call).unwrap();
+        let (_, p) = prepare(&call).unwrap();
         assert_eq!(p.method, reqwest::Method::PUT);
         assert_eq!(p.headers["content-type"], "application/json");
         assert_eq!(p.headers["x-a"], "1");
