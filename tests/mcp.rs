@@ -53,6 +53,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
     let net = localnet::get();
     let env = crate::pay::payer_env();
     let pw = env.password_file("pw");
+    let other = env.import_key("other", support::ANVIL0_KEY);
     let cheap = format!("{}/cheap", net.s("/v2/serverUrl"));
     let expensive = format!("{}/expensive", net.s("/v2/serverUrl"));
     let token = net.s("/token/baseSepoliaUsdc");
@@ -92,6 +93,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
             {"name": "fetch", "arguments": {"url": cheap}},
             {"name": "balance", "arguments": {"network": "no-such-net"}},
             {"name": "history", "arguments": {"since": "7d", "status": ["settled"]}},
+            {"name": "balance", "arguments": {"account": "other", "network": "base-sepolia"}},
         ]),
     );
     assert!(report.get("connectError").is_none(), "{report}");
@@ -231,6 +233,17 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
             .unwrap()
             .len(),
         1
+    );
+
+    // Another account's balances, by name, without unlocking it.
+    let r = result(&report, 11);
+    assert_eq!(r["isError"], false, "{r}");
+    let data = &r["structuredContent"]["data"];
+    assert_eq!(data["account"], "other");
+    assert_eq!(data["address"], other.as_str());
+    assert_eq!(
+        data["networks"][0]["tokens"][0]["base_units"],
+        net.token_balance("baseSepolia", &token, &other).to_string()
     );
 
     // Nothing was paid and nothing journaled through the server.
