@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('wallet', 'wallet', [CompletionResultType]::ParameterValue, 'Manage encrypted keystores and check balances')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The payments made, from the journal, with totals; `check` verifies them on-chain')
             [CompletionResult]::new('networks', 'networks', [CompletionResultType]::ParameterValue, 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -447,6 +448,25 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'x402;mcp' {
+            [CompletionResult]::new('--max-amount', '--max-amount', [CompletionResultType]::ParameterName, 'Most to pay per payment in this session, in token units [default: [limits] per_payment, else 0.10]; a tool call''s max_amount can only lower it')
+            [CompletionResult]::new('--daily-limit', '--daily-limit', [CompletionResultType]::ParameterName, 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]')
+            [CompletionResult]::new('--session-budget', '--session-budget', [CompletionResultType]::ParameterName, 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Use this v3 keystore file [env: X402_KEYSTORE]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr, curl''s -v trace for requests (never changes stdout)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr, curl''s -v trace for requests (never changes stdout)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'x402;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')
@@ -466,6 +486,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('wallet', 'wallet', [CompletionResultType]::ParameterValue, 'Manage encrypted keystores and check balances')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The payments made, from the journal, with totals; `check` verifies them on-chain')
             [CompletionResult]::new('networks', 'networks', [CompletionResultType]::ParameterValue, 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -515,6 +536,9 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;help;networks' {
+            break
+        }
+        'x402;help;mcp' {
             break
         }
         'x402;help;completions' {

@@ -31,6 +31,9 @@ _x402() {
             x402,inspect)
                 cmd="x402__subcmd__inspect"
                 ;;
+            x402,mcp)
+                cmd="x402__subcmd__mcp"
+                ;;
             x402,networks)
                 cmd="x402__subcmd__networks"
                 ;;
@@ -51,6 +54,9 @@ _x402() {
                 ;;
             x402__subcmd__help,inspect)
                 cmd="x402__subcmd__help__subcmd__inspect"
+                ;;
+            x402__subcmd__help,mcp)
+                cmd="x402__subcmd__help__subcmd__mcp"
                 ;;
             x402__subcmd__help,networks)
                 cmd="x402__subcmd__help__subcmd__networks"
@@ -158,7 +164,7 @@ _x402() {
 
     case "${cmd}" in
         x402)
-            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet history networks completions help"
+            opts="-q -v -h -V --color --quiet --verbose --config --help --version get inspect wallet history networks mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,7 +338,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help)
-            opts="get inspect wallet history networks completions help"
+            opts="get inspect wallet history networks mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +436,20 @@ _x402() {
             return 0
             ;;
         x402__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__help__subcmd__mcp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -789,6 +809,52 @@ _x402() {
                     return 0
                     ;;
                 --save-terms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x402__subcmd__mcp)
+            opts="-q -v -h -V --max-amount --daily-limit --session-budget --account --keystore --password-file --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daily-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

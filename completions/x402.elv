@@ -33,6 +33,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand wallet 'Manage encrypted keystores and check balances'
             cand history 'The payments made, from the journal, with totals; `check` verifies them on-chain'
             cand networks 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer'
+            cand mcp 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -415,6 +416,24 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'x402;mcp'= {
+            cand --max-amount 'Most to pay per payment in this session, in token units [default: [limits] per_payment, else 0.10]; a tool call''s max_amount can only lower it'
+            cand --daily-limit 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]'
+            cand --session-budget 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]'
+            cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'
+            cand --keystore 'Use this v3 keystore file [env: X402_KEYSTORE]'
+            cand --password-file 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)'
+            cand --color 'When to use colour on stderr'
+            cand --config 'Settings file [default: $X402_HOME/config.toml]'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -v 'Say more on stderr, curl''s -v trace for requests (never changes stdout)'
+            cand --verbose 'Say more on stderr, curl''s -v trace for requests (never changes stdout)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'x402;completions'= {
             cand --color 'When to use colour on stderr'
             cand --config 'Settings file [default: $X402_HOME/config.toml]'
@@ -433,6 +452,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand wallet 'Manage encrypted keystores and check balances'
             cand history 'The payments made, from the journal, with totals; `check` verifies them on-chain'
             cand networks 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer'
+            cand mcp 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -469,6 +489,8 @@ set edit:completion:arg-completer[x402] = {|@words|
         &'x402;help;history;cancel'= {
         }
         &'x402;help;networks'= {
+        }
+        &'x402;help;mcp'= {
         }
         &'x402;help;completions'= {
         }

@@ -37,6 +37,7 @@ complete -c x402 -n "__fish_x402_needs_command" -f -a "inspect" -d 'Show a URL\'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "networks" -d 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer'
+complete -c x402 -n "__fish_x402_needs_command" -f -a "mcp" -d 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c x402 -n "__fish_x402_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand get" -s X -l request -d 'HTTP method [default: GET, or POST with a body]' -r
@@ -327,6 +328,20 @@ complete -c x402 -n "__fish_x402_using_subcommand networks" -s q -l quiet -d 'Sa
 complete -c x402 -n "__fish_x402_using_subcommand networks" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand networks" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand networks" -s V -l version -d 'Print version'
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l max-amount -d 'Most to pay per payment in this session, in token units [default: [limits] per_payment, else 0.10]; a tool call\'s max_amount can only lower it' -r
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l daily-limit -d 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]' -r
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l session-budget -d 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]' -r
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -s h -l help -d 'Print help'
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -s V -l version -d 'Print version'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -335,13 +350,14 @@ complete -c x402 -n "__fish_x402_using_subcommand completions" -s q -l quiet -d 
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "networks" -d 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "get" -d 'Fetch a URL and pay its 402 (curl-like): the body to stdout, the payment to stderr'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "inspect" -d 'Show a URL\'s 402 payment terms without paying'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "wallet" -d 'Manage encrypted keystores and check balances'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "history" -d 'The payments made, from the journal, with totals; `check` verifies them on-chain'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "networks" -d 'The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "mcp" -d 'Serve the tools of this wallet to an AI agent over MCP (stdio), within limits'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c x402 -n "__fish_x402_using_subcommand help; and not __fish_seen_subcommand_from get inspect wallet history networks mcp completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "new" -d 'Create a new account from the OS random source'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "import" -d 'Import a private key, a mnemonic or a keystore file (the secret is read from a hidden prompt, or from stdin when stdin is not a terminal; never from the command line)'
 complete -c x402 -n "__fish_x402_using_subcommand help; and __fish_seen_subcommand_from wallet" -f -a "list" -d 'List accounts (this tool\'s and Foundry\'s); no password needed'

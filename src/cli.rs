@@ -83,6 +83,8 @@ pub enum Command {
     History(HistoryArgs),
     /// The networks `--network` accepts: CAIP-2 id, v1 name, stablecoin, RPC URL, explorer
     Networks(NetworksArgs),
+    /// Serve the tools of this wallet to an AI agent over MCP (stdio), within limits
+    Mcp(McpArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -568,6 +570,39 @@ pub struct InspectArgs {
     pub force: bool,
 }
 
+/// `x402 mcp`: the Model Context Protocol server for agents. It never prompts, so the password
+/// must come from a file.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Most to pay per payment in this session, in token units [default: [limits]
+    /// per_payment, else 0.10]; a tool call's max_amount can only lower it
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_MAX_AMOUNT",
+        hide_env_values = true,
+        help_heading = "Payment"
+    )]
+    pub max_amount: Option<crate::amount::UserAmount>,
+    /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_DAILY_LIMIT",
+        hide_env_values = true,
+        help_heading = "Payment"
+    )]
+    pub daily_limit: Option<crate::amount::UserAmount>,
+    /// Most this server process pays per asset, all payments together [default: [limits]
+    /// session, else 1.00]
+    #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
+    pub session_budget: Option<crate::amount::UserAmount>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct NetworksArgs {
     /// Print the networks as one JSON document
@@ -682,7 +717,7 @@ impl Cli {
             Command::Inspect(a) => a.json,
             Command::History(a) => a.json,
             Command::Networks(a) => a.json,
-            Command::Get(_) | Command::Completions(_) => false,
+            Command::Get(_) | Command::Mcp(_) | Command::Completions(_) => false,
         }
     }
 }

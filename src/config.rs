@@ -63,6 +63,7 @@ struct CustomAsset {
 struct RawLimits {
     per_payment: Option<Spanned<String>>,
     daily: Option<Spanned<String>>,
+    session: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,6 +80,8 @@ pub struct Limits {
     pub per_payment: Option<UserAmount>,
     /// Most to spend per asset in 24 hours, counted from the payment journal.
     pub daily: Option<UserAmount>,
+    /// Most `x402 mcp` pays per asset over one server process (`--session-budget`).
+    pub session: Option<UserAmount>,
 }
 
 /// A config.toml problem: `file:line:column: key: message` (`file: message` for the file as a
@@ -311,6 +314,7 @@ impl Config {
         let limits = Limits {
             per_payment: amount(&file.limits.per_payment, "per_payment")?,
             daily: amount(&file.limits.daily, "daily")?,
+            session: amount(&file.limits.session, "session")?,
         };
         let mut preferred_networks = Vec::new();
         for n in &file.payment.networks {
@@ -357,6 +361,7 @@ eip712_version = "2"
 [limits]
 per_payment = "0.10"
 daily = "5.00"
+session = "0.50"
 "#;
 
     fn parse(text: &str) -> Result<(Config, Networks), ConfigError> {
@@ -420,6 +425,7 @@ daily = "5.00"
         assert_eq!(n.find("devchain").unwrap().chain_id, 31337);
         assert_eq!(n.find("eip155:31337").unwrap().name, "devchain");
         assert_eq!(c.limits.daily.unwrap().to_string(), "5.00");
+        assert_eq!(c.limits.session.unwrap().to_string(), "0.50");
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod fsutil;
 pub mod http;
 pub mod journal;
 pub mod keystore;
+pub mod mcp;
 pub mod network;
 pub mod output;
 pub mod payment;

@@ -201,6 +201,17 @@ impl Printer {
         }
     }
 
+    /// A printer of the same verbosity for a long-running server (`x402 mcp`), whose stdout
+    /// carries protocol messages only, never a body line left open.
+    pub fn for_server(&self) -> Self {
+        Self {
+            verbosity: self.verbosity,
+            show_errors: self.show_errors,
+            shared_terminal: false,
+            open_line: Default::default(),
+        }
+    }
+
     /// Before a line on stderr: ends a body line left open on the shared terminal (stdout
     /// itself stays byte for byte what the server sent).
     fn start_line(&self) {

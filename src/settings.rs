@@ -285,7 +285,7 @@ impl<'p> Context<'p> {
         }
     }
 
-    fn password_file(&self, args: &PasswordArgs) -> Option<PathBuf> {
+    pub fn password_file(&self, args: &PasswordArgs) -> Option<PathBuf> {
         args.password_file.clone().or_else(|| {
             std::env::var_os(env_vars::ETH_PASSWORD)
                 .filter(|v| !v.is_empty())

@@ -36,3 +36,5 @@ mod hardening;
 mod money;
 // The tool as a person meets it: URLs without a scheme, early flag checks, the demo.
 mod ux;
+// `x402 mcp` driven by the official TypeScript MCP client.
+mod mcp;

@@ -4,7 +4,7 @@
 use crate::support::{self, Env, json_data, localnet};
 
 /// An environment with the funded payer imported and the local chains configured.
-fn payer_env() -> Env {
+pub(crate) fn payer_env() -> Env {
     let net = localnet::get();
     let env = Env::new();
     let (_, key) = net.account("payer");

@@ -26,7 +26,7 @@ pub async fn run(ctx: &Context<'_>, args: HistoryArgs) -> Result<ExitStatus> {
 }
 
 /// `2026-11-25` (midnight UTC), an RFC 3339 time, or an age (`24h`, `7d`, `90m`).
-fn parse_since(text: &str) -> Result<Timestamp> {
+pub fn parse_since(text: &str) -> Result<Timestamp> {
     let bad = || {
         UsageError(format!(
             "--since '{text}': expected a date (2026-11-25), a time (2026-11-25T10:00:00Z) or an age (24h, 7d)"
@@ -145,22 +145,31 @@ fn warn_bad_lines(ctx: &Context<'_>, journal: &Journal, bad: &[crate::journal::B
     }
 }
 
+/// The `history --json` document's `data`: the payments `args` select, with their totals.
+pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Result<Value> {
+    let journal = Journal::new(&ctx.paths.home);
+    let contents = journal.read()?;
+    warn_bad_lines(ctx, &journal, &contents.bad_lines);
+    let shown = selected(&contents.payments, args, since);
+    Ok(json!({
+        "journal": journal.path(),
+        "payments": shown.iter().map(|p| payment_json(p)).collect::<Vec<_>>(),
+        "totals": totals(&shown),
+        "unreadableLines": contents.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>(),
+    }))
+}
+
 fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Result<ExitStatus> {
+    let p = ctx.printer;
+    if args.json {
+        p.json(&list_data(ctx, args, since)?)?;
+        return Ok(ExitStatus::Success);
+    }
     let journal = Journal::new(&ctx.paths.home);
     let contents = journal.read()?;
     warn_bad_lines(ctx, &journal, &contents.bad_lines);
     let shown = selected(&contents.payments, args, since);
     let totals = totals(&shown);
-    let p = ctx.printer;
-    if args.json {
-        p.json(&json!({
-            "journal": journal.path(),
-            "payments": shown.iter().map(|p| payment_json(p)).collect::<Vec<_>>(),
-            "totals": totals,
-            "unreadableLines": contents.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>(),
-        }))?;
-        return Ok(ExitStatus::Success);
-    }
     if shown.is_empty() {
         p.info(format!("no payments in {}", journal.path().display()));
         return Ok(ExitStatus::Success);

@@ -31,8 +31,7 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     if let Some(path) = &args.save_terms {
         ctx.refuse_overwrite(path, "--save-terms", None)?;
     }
-    let mut prepared = request::prepare(&args.request)?;
-    let preferred = preferred_networks(ctx, &args.networks)?;
+    let prepared = request::prepare(&args.request)?;
     // Refused before any request, as every flag value is; written only at the end (atomically).
     if let Some(path) = args
         .save_terms
@@ -45,6 +44,86 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
         ))
         .into());
     }
+    let Examined {
+        prepared,
+        resp,
+        sent,
+        preferred,
+        found,
+    } = examine(ctx, &args, prepared).await?;
+    let (challenge, report) = match found {
+        Found::Free => return free(ctx, &args, &prepared, &resp),
+        Found::Unreadable(e) => return unreadable(ctx, &args, &prepared, &resp, &sent, e),
+        Found::Terms(terms) => *terms,
+    };
+    if args.json {
+        ctx.printer.json(&report)?;
+    } else {
+        for line in report.text() {
+            ctx.printer.result(&line)?;
+        }
+    }
+    if let Some(path) = &args.save_terms {
+        save_terms(ctx, &args, &prepared, &resp, &challenge, &preferred, path)?;
+    }
+    if let Some(paywall) = &report.paywall {
+        ctx.printer.warn(
+            "the server answered with its browser paywall page; the terms shown come from its \
+             PAYMENT-REQUIRED header",
+        );
+        ctx.printer.info(format!("  hint: {}", paywall.hint()));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// What one unpaid request found, before anything is shown: [`run`] prints it, and
+/// [`Examined::document`] gives it as the `--json` document's parts (the MCP `inspect` tool).
+pub struct Examined {
+    prepared: Prepared,
+    resp: Received,
+    sent: Sent,
+    preferred: Vec<String>,
+    found: Found,
+}
+
+enum Found {
+    /// No payment asked.
+    Free,
+    /// A 402 (or a paywall page) whose terms cannot be read.
+    Unreadable(Option<ChallengeError>),
+    Terms(Box<(Challenge, Report)>),
+}
+
+impl Examined {
+    /// The `--json` document's `data` and `errors`, and the exit status `inspect` ends with.
+    pub fn document(self) -> (Value, Vec<JsonError>, ExitStatus) {
+        match self.found {
+            Found::Free => {
+                let (data, err, status) = free_parts(&self.prepared, &self.resp);
+                (data, err.into_iter().collect(), status)
+            }
+            Found::Unreadable(e) => {
+                let (data, err, status) =
+                    unreadable_parts(&self.prepared, &self.resp, &self.sent, e);
+                (data, vec![err], status)
+            }
+            Found::Terms(terms) => (
+                serde_json::to_value(&terms.1).unwrap_or(Value::Null),
+                vec![],
+                ExitStatus::Success,
+            ),
+        }
+    }
+}
+
+/// Sends `prepared` (following redirects with `-L`) and reads the answer, printing nothing
+/// but the `-v` trace.
+pub async fn examine(
+    ctx: &Context<'_>,
+    args: &InspectArgs,
+    mut prepared: Prepared,
+) -> Result<Examined> {
+    let preferred = preferred_networks(ctx, &args.networks)?;
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
     let mut resp = loop {
@@ -87,35 +166,28 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     let has_header = resp.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER) && !value.trim().is_empty()
     });
-    if resp.status != 402 && !has_header {
+    let found = if resp.status != 402 && !has_header {
         if challenge::looks_like_x402_paywall(&resp.headers, &resp.body) {
-            return unreadable(ctx, &args, &prepared, &resp, &sent, None);
+            Found::Unreadable(None)
+        } else {
+            Found::Free
         }
-        return free(ctx, &args, &prepared, &resp);
-    }
-    let challenge = match challenge::parse_payment_required(&resp.headers, &resp.body) {
-        Ok(c) => c,
-        Err(e) => return unreadable(ctx, &args, &prepared, &resp, &sent, Some(e)),
-    };
-    let report = Report::build(ctx, &args, &prepared, &resp, &sent, &challenge, &preferred);
-    if args.json {
-        ctx.printer.json(&report)?;
     } else {
-        for line in report.text() {
-            ctx.printer.result(&line)?;
+        match challenge::parse_payment_required(&resp.headers, &resp.body) {
+            Ok(c) => {
+                let report = Report::build(ctx, args, &prepared, &resp, &sent, &c, &preferred);
+                Found::Terms(Box::new((c, report)))
+            }
+            Err(e) => Found::Unreadable(Some(e)),
         }
-    }
-    if let Some(path) = &args.save_terms {
-        save_terms(ctx, &args, &prepared, &resp, &challenge, &preferred, path)?;
-    }
-    if let Some(paywall) = &report.paywall {
-        ctx.printer.warn(
-            "the server answered with its browser paywall page; the terms shown come from its \
-             PAYMENT-REQUIRED header",
-        );
-        ctx.printer.info(format!("  hint: {}", paywall.hint()));
-    }
-    Ok(ExitStatus::Success)
+    };
+    Ok(Examined {
+        prepared,
+        resp,
+        sent,
+        preferred,
+        found,
+    })
 }
 
 /// `--save-terms FILE`: the option `get` would pay, pinned for `get --terms FILE`.
@@ -270,37 +342,14 @@ fn free(
     prepared: &Prepared,
     resp: &Received,
 ) -> Result<ExitStatus> {
-    let location = (300..400)
-        .contains(&resp.status)
-        .then(|| header(resp, "location"))
-        .flatten()
-        .map(request::safe_url_text);
-    let data = json!({
-        "url": safe_url(&prepared.url),
-        "method": prepared.method.as_str(),
-        "status": resp.status,
-        "reason": resp.reason,
-        "payment_required": false,
-        "location": location,
-    });
-    // An error status is not a free resource: curl's -f exit, as `get -f` gives.
-    if resp.status >= 400 {
-        let error = JsonError {
-            code: ExitStatus::HttpError.code(),
-            message: format!(
-                "{} answered HTTP {} with no x402 terms",
-                SafeUrl(&prepared.url),
-                format!("{} {}", resp.status, resp.reason).trim_end()
-            ),
-            causes: vec![],
-            hints: vec![],
-        };
+    let (data, error, status) = free_parts(prepared, resp);
+    if let Some(error) = error {
         if args.json {
             ctx.printer
                 .json_with_errors(&data, std::slice::from_ref(&error))?;
         }
         ctx.printer.error(&error);
-        return Ok(ExitStatus::HttpError);
+        return Ok(status);
     }
     if args.json {
         ctx.printer.json(&data)?;
@@ -316,7 +365,7 @@ fn free(
         if prepared.method != reqwest::Method::GET {
             line.push_str(&format!(" to a {} request", prepared.method));
         }
-        if let Some(to) = location {
+        if let Some(to) = redirect_location(resp) {
             line.push_str(&format!(
                 " (a redirect to {}, not followed)",
                 crate::output::untrusted(&to)
@@ -324,7 +373,43 @@ fn free(
         }
         ctx.printer.result(&line)?;
     }
-    Ok(ExitStatus::Success)
+    Ok(status)
+}
+
+/// A URL that asks no payment: the `--json` data, and for an error status (not a free
+/// resource: curl's -f exit, as `get -f` gives) the error and exit 22.
+fn free_parts(prepared: &Prepared, resp: &Received) -> (Value, Option<JsonError>, ExitStatus) {
+    let data = json!({
+        "url": safe_url(&prepared.url),
+        "method": prepared.method.as_str(),
+        "status": resp.status,
+        "reason": resp.reason,
+        "payment_required": false,
+        "location": redirect_location(resp),
+    });
+    if resp.status < 400 {
+        return (data, None, ExitStatus::Success);
+    }
+    let error = JsonError {
+        code: ExitStatus::HttpError.code(),
+        message: format!(
+            "{} answered HTTP {} with no x402 terms",
+            SafeUrl(&prepared.url),
+            format!("{} {}", resp.status, resp.reason).trim_end()
+        ),
+        causes: vec![],
+        hints: vec![],
+    };
+    (data, Some(error), ExitStatus::HttpError)
+}
+
+/// The `Location` of a 3xx answer, its password hidden.
+fn redirect_location(resp: &Received) -> Option<String> {
+    (300..400)
+        .contains(&resp.status)
+        .then(|| header(resp, "location"))
+        .flatten()
+        .map(request::safe_url_text)
 }
 
 fn header<'r>(resp: &'r Received, name: &str) -> Option<&'r str> {
@@ -345,6 +430,23 @@ fn unreadable(
     sent: &Sent,
     error: Option<ChallengeError>,
 ) -> Result<ExitStatus> {
+    let (data, err, status) = unreadable_parts(prepared, resp, sent, error);
+    if args.json {
+        ctx.printer
+            .json_with_errors(&data, std::slice::from_ref(&err))?;
+    }
+    ctx.printer.error(&err);
+    Ok(status)
+}
+
+/// A 402 (or paywall page) that cannot be read: the `--json` data, the error naming the step
+/// that failed, and the exit status.
+fn unreadable_parts(
+    prepared: &Prepared,
+    resp: &Received,
+    sent: &Sent,
+    error: Option<ChallengeError>,
+) -> (Value, JsonError, ExitStatus) {
     let error = error.unwrap_or_else(|| ChallengeError::NotX402 {
         detail: format!(
             "the HTTP {} {} answer is an x402 paywall page for browsers, with no terms a program \
@@ -397,20 +499,15 @@ fn unreadable(
         causes,
         hints,
     };
-    if args.json {
-        let data = json!({
-            "url": safe_url(&prepared.url),
-            "status": resp.status,
-            "payment_required": true,
-            "readable": false,
-            "step": step,
-            "paywall": paywall,
-        });
-        ctx.printer
-            .json_with_errors(&data, std::slice::from_ref(&err))?;
-    }
-    ctx.printer.error(&err);
-    Ok(status)
+    let data = json!({
+        "url": safe_url(&prepared.url),
+        "status": resp.status,
+        "payment_required": true,
+        "readable": false,
+        "step": step,
+        "paywall": paywall,
+    });
+    (data, err, status)
 }
 
 /// The first line of a text body, shortened and quoted, to show what came instead of terms.

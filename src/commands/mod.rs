@@ -34,6 +34,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             let ctx = Context::load(printer, cli.global.config.as_deref())?;
             networks::run(&ctx, &args)
         }
+        Command::Mcp(args) => crate::mcp::run(printer, cli.global.config.as_deref(), args).await,
         Command::Wallet(cmd) => {
             let ctx = Context::load(printer, cli.global.config.as_deref())?;
             wallet::run(&ctx, cmd).await

@@ -307,7 +307,7 @@ fn list(ctx: &Context<'_>, args: ListArgs) -> Result<ExitStatus> {
 
 /// An account's address: from the file when it says, else by unlocking it (Foundry's files do
 /// not record their address).
-fn account_address(
+pub fn account_address(
     ctx: &Context<'_>,
     ks: &Keystore,
     pw: &crate::cli::PasswordArgs,
@@ -350,7 +350,7 @@ struct TokenBalance {
 }
 
 #[derive(Serialize)]
-struct NetworkBalance {
+pub struct NetworkBalance {
     network: String,
     caip2: String,
     /// EVM networks only.
@@ -449,7 +449,7 @@ fn token_balance(symbol: &str, address: Option<String>, decimals: u8, base: U256
 
 /// Whose balances are asked for.
 #[derive(Clone, Copy)]
-enum Owner {
+pub enum Owner {
     Evm(Address),
     Solana(svm::Pubkey),
 }
@@ -568,7 +568,19 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             (Some(ks.name), owner)
         }
     };
-    let networks = balance_targets(ctx, &args, owner, label.as_deref())?;
+    let rows = balance_rows(ctx, &args, owner, label.as_deref()).await?;
+    show_balances(ctx, &args, label.as_deref(), owner, &rows)
+}
+
+/// Each network's balances of `owner` (an RPC failure is that network's error, not a zero).
+/// `label` is the account's name, for the error that names a network of the other family.
+pub async fn balance_rows(
+    ctx: &Context<'_>,
+    args: &BalanceArgs,
+    owner: Owner,
+    label: Option<&str>,
+) -> Result<Vec<NetworkBalance>> {
+    let networks = balance_targets(ctx, args, owner, label)?;
     if args.rpc_url.is_some() && networks.len() != 1 {
         return Err(UsageError("--rpc-url needs exactly one --network".into()).into());
     }
@@ -660,18 +672,37 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
         }
         rows.push(row);
     }
-    let first_failure = rows.iter().find_map(|r| r.status);
+    Ok(rows)
+}
 
+/// The `wallet balance --json` document's `data` and `errors`.
+pub fn balance_document(
+    label: Option<&str>,
+    owner: Owner,
+    rows: &[NetworkBalance],
+) -> (serde_json::Value, Vec<JsonError>) {
+    let data = json!({
+        "account": label,
+        "address": owner.to_string(),
+        "networks": rows,
+    });
+    let errors: Vec<JsonError> = rows
+        .iter()
+        .filter_map(|r| Some(network_error(&r.network, r.error.as_ref()?, r.status?)))
+        .collect();
+    (data, errors)
+}
+
+fn show_balances(
+    ctx: &Context<'_>,
+    args: &BalanceArgs,
+    label: Option<&str>,
+    owner: Owner,
+    rows: &[NetworkBalance],
+) -> Result<ExitStatus> {
+    let first_failure = rows.iter().find_map(|r| r.status);
     if args.json {
-        let data = json!({
-            "account": label,
-            "address": owner.to_string(),
-            "networks": rows,
-        });
-        let errors: Vec<JsonError> = rows
-            .iter()
-            .filter_map(|r| Some(network_error(&r.network, r.error.as_ref()?, r.status?)))
-            .collect();
+        let (data, errors) = balance_document(label, owner, rows);
         ctx.printer.json_with_errors(&data, &errors)?;
     } else {
         match &label {
@@ -679,7 +710,7 @@ async fn balance(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
             None => ctx.printer.info(owner.to_string()),
         }
         let width = rows.iter().map(|r| r.network.len()).max().unwrap_or(0);
-        for r in &rows {
+        for r in rows {
             if let (Some(err), Some(status)) = (&r.error, r.status) {
                 ctx.printer.error(&network_error(&r.network, err, status));
                 continue;

@@ -1,0 +1,118 @@
+//! The MCP handler: the handshake's server info, the tool list, and routing a `tools/call` to
+//! its tool. A call whose arguments do not fit the tool's input schema is a JSON-RPC error
+//! (`-32602`); a tool that ran and failed answers with `isError: true`. Nothing here panics on
+//! what a client sends.
+
+use super::limits::Limits;
+use super::tools;
+use crate::cli::PasswordArgs;
+use crate::settings::Context;
+use alloy_signer_local::PrivateKeySigner;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, ErrorData, Implementation, InitializeResult,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::{RequestContext, RoleServer};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// What every tool call may use, for the life of the process.
+pub struct State {
+    pub ctx: Context<'static>,
+    /// The unlocked account's name.
+    pub account: String,
+    /// The unlocked key; dropped (and wiped) when the server stops.
+    pub signer: PrivateKeySigner,
+    /// The password file, for an account other than the unlocked one whose keystore does not
+    /// record its address (`balance {account}`).
+    pub password: PasswordArgs,
+    pub limits: Limits,
+}
+
+#[derive(Clone)]
+pub struct Server {
+    state: Arc<State>,
+}
+
+impl Server {
+    pub fn new(
+        ctx: Context<'static>,
+        account: String,
+        signer: PrivateKeySigner,
+        password: PasswordArgs,
+        limits: Limits,
+    ) -> Self {
+        Server {
+            state: Arc::new(State {
+                ctx,
+                account,
+                signer,
+                password,
+                limits,
+            }),
+        }
+    }
+}
+
+/// The arguments of a call, as the tool's type: a missing, mistyped or unknown argument is
+/// an invalid-params error naming the tool.
+fn arguments<T: DeserializeOwned>(
+    tool: &str,
+    args: Option<rmcp::model::JsonObject>,
+) -> Result<T, ErrorData> {
+    let value = Value::Object(args.unwrap_or_default());
+    serde_json::from_value(value)
+        .map_err(|e| ErrorData::invalid_params(format!("{tool}: invalid arguments: {e}"), None))
+}
+
+impl rmcp::ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new(
+                super::SERVER_NAME,
+                env!("CARGO_PKG_VERSION"),
+            ))
+            .with_instructions(format!(
+                "x402 wallet of account '{}' ({}). `inspect` shows what a URL asks to be paid, \
+                 `balance` the wallet's balances, `history` the payments made. Limits of this \
+                 session: {}. Paying (`fetch`) is not available in this version.",
+                self.state.account,
+                self.state.signer.address().to_checksum(None),
+                self.state.limits.describe()
+            ))
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(tools::list()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let state = &self.state;
+        let name = request.name.as_ref();
+        let args = request.arguments;
+        let result = match name {
+            tools::INSPECT => tools::inspect(state, arguments(name, args)?).await,
+            tools::BALANCE => tools::balance(state, arguments(name, args)?).await,
+            tools::HISTORY => tools::history(state, arguments(name, args)?),
+            other => {
+                return Err(ErrorData::invalid_params(
+                    format!(
+                        "no tool named '{other}' (tools: {})",
+                        tools::NAMES.join(", ")
+                    ),
+                    None,
+                ));
+            }
+        };
+        Ok(result.into())
+    }
+}
