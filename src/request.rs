@@ -33,7 +33,7 @@ pub struct Received {
     pub remote: Option<std::net::SocketAddr>,
     pub headers: Vec<(String, String)>,
     /// What has been read of the body: a 402's, whole; of any other, nothing until
-    /// [`Received::read_rest`].
+    /// [`Received::read_rest_within`].
     pub body: Vec<u8>,
     /// The connection the rest of the body comes from; `None` once it has all been read.
     rest: Option<reqwest::Response>,

@@ -43,7 +43,7 @@ echo "up: Base Sepolia (chain 84532) at $rpc, the x402 v2 server at $(get v2.ser
 
 export X402_HOME="$work/x402" HOME="$work/home"
 mkdir -p "$HOME"
-echo demo-password > "$work/password"
+(umask 077 && echo demo-password > "$work/password")
 export X402_PASSWORD_FILE="$work/password"
 cat > "$work/config.toml" <<TOML
 [rpc]

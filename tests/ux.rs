@@ -214,6 +214,8 @@ fn the_demo_says_what_it_does_and_cleans_up() {
     let err = support::stderr(&out);
     let stdout = support::stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{err}\n{stdout}");
+    // The demo is what a newcomer sees first: x402 has nothing to warn about in it.
+    assert!(!err.contains("x402: warning:"), "{err}");
     for step in [
         "== installing the local network's npm packages",
         "== starting the local x402 network",

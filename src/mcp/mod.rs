@@ -9,7 +9,7 @@
 //! client closes stdin the server stops and the key is dropped, which wipes it
 //! (`PrivateKeySigner`'s secp256k1 key zeroes its memory on drop).
 //!
-//! Tools: `inspect`, `balance`, `history` ([`tools`]). The paying `fetch` tool is added once
+//! Tools: `inspect`, `balance`, `history` (`tools.rs`). The paying `fetch` tool is added once
 //! the payment engine can be driven without a terminal; it will check [`limits::Limits`] and
 //! charge the [`limits::Session`].
 //!
