@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes fuzz/seeds/<target>/*: the starting corpus of each fuzz target, from the protocol's
 published examples (the same ones src/payment/test_vectors.rs holds), the local network's
-routes and the hostile-server cases of tests/hostile.rs. Run it after changing a seed; the
-output is committed, so CI needs no Python.
+routes, the recorded Permit2 exchanges (tests/fixtures/permit2-wire) and the hostile-server
+cases of tests/hostile.rs. Run it after changing a seed; the output is committed, so CI needs
+no Python.
 
 payment_required inputs are `[mode][PAYMENT-REQUIRED value]\\n\\n[body]`; mode bit 0 set means
 "no header, the whole rest is the body"; bits 1-2 pick the body's content type (0 JSON,
@@ -14,11 +15,14 @@ import pathlib
 import shutil
 
 ROOT = pathlib.Path(__file__).resolve().parent / "seeds"
+WIRE = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "permit2-wire"
 USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e"
 USDC_BASE = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"
 PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"
 PAYER = "0x857b06519E91e3A54538791bDbb0E22373e36b66"
 NONCE = "0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480"
+EIP2612 = "eip2612GasSponsoring"
+ERC20 = "erc20ApprovalGasSponsoring"
 TX = "0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef"
 
 
@@ -128,6 +132,15 @@ def settlement():
     yield "unpadded", b64({"success": True, "transaction": TX, "network": "eip155:84532"}, pad=False).encode()
     yield "with-amount", b64({"success": True, "transaction": TX, "network": "eip155:84532", "payer": PAYER, "amount": "1000", "extensions": {}}).encode()
     yield "not-base64", b"settled!"
+    # success:false naming a transaction: sent, so unconfirmed until the chain says otherwise.
+    yield "v2-settlement-pending", b64({"success": False, "errorReason": "settlement_pending", "transaction": TX, "network": "eip155:84532", "payer": PAYER}).encode()
+    yield "v2-fail-with-tx-other-reason", b64({"success": False, "errorReason": "transaction_failed", "errorMessage": "reverted\r\n\x1b[2Jpaid", "transaction": TX, "network": "eip155:84532"}).encode()
+    yield "v2-fail-tx-not-string", b64({"success": False, "errorReason": "settlement_pending", "transaction": 12}).encode()
+    yield "v2-success-string", b64({"success": "false", "transaction": TX}).encode()
+    for f in sorted(WIRE.glob("*.json")):
+        for i, h in enumerate(json.loads(f.read_text()).get("http", [])):
+            if "paymentResponse" in h["response"]:
+                yield f"wire-{f.stem}-{i}", b64(h["response"]["paymentResponse"]).encode()
 
 
 def config():
@@ -225,10 +238,55 @@ def svm_requirement():
     yield "no-fee-payer", doc(0, dict(v2, extra={}))
 
 
+def permit2():
+    """Permit2 and upto 402s (permit2.md, permit2-wire/): [mode][PaymentRequired JSON]; mode
+    bits 0-1 pick the allowance (none, one short, exact, unlimited), bit 2 answers 412."""
+    doc = lambda mode, d: bytes([mode]) + json.dumps(d, separators=(",", ":"), ensure_ascii=False).encode()
+    base = None
+    for f in sorted(WIRE.glob("*.json")):
+        for i, h in enumerate(json.loads(f.read_text()).get("http", [])):
+            pr = h["response"].get("paymentRequired")
+            if pr is None:
+                continue
+            status = h["response"]["status"]
+            yield f"wire-{f.stem}-{i}", doc(4 if status == 412 else 0, pr)
+            base = base or pr
+    token = "0x5fc8d32690cc91d4c39d9d3abcbd16989f875707"
+    upto = {
+        "scheme": "upto",
+        "network": "eip155:84532",
+        "amount": "2000",
+        "asset": token,
+        "payTo": PAY_TO,
+        "maxTimeoutSeconds": 300,
+        "extra": {"assetTransferMethod": "permit2", "name": "Permit USD", "version": "1",
+                  "facilitatorAddress": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"},
+    }
+    exact = dict(upto, scheme="exact", extra={"assetTransferMethod": "permit2"})
+    both = {EIP2612: {"info": {"version": "1"}}, ERC20: {"info": {"version": "1", "from": PAYER}}}
+    yield "upto-allowance-short", doc(1, v2([upto], extensions=both))
+    yield "upto-allowance-exact", doc(2, v2([upto]))
+    yield "exact-unlimited-allowance", doc(3, v2([exact]))
+    yield "upto-no-facilitator", doc(0, v2([dict(upto, extra={"assetTransferMethod": "permit2"})]))
+    yield "upto-zero-facilitator", doc(0, v2([dict(upto, extra={"facilitatorAddress": "0x" + "0" * 40})]))
+    yield "upto-facilitator-number", doc(0, v2([dict(upto, extra={"facilitatorAddress": 7})]))
+    yield "upto-eip3009-method", doc(0, v2([dict(upto, extra=dict(upto["extra"], assetTransferMethod="eip3009"))]))
+    yield "upto-max-amount", doc(1, v2([dict(upto, amount=str(2**256 - 1))], extensions=both))
+    yield "upto-timeout-max", doc(0, v2([dict(upto, maxTimeoutSeconds=2**64 - 1)]))
+    yield "exact-permit2-solana", doc(0, v2([dict(exact, network="solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1")]))
+    yield "extensions-info-not-object", doc(1, v2([upto], extensions={EIP2612: {"info": "x"}, ERC20: {"info": [1]}}))
+    yield "extensions-not-object", doc(1, v2([upto], extensions={EIP2612: True, ERC20: "yes"}))
+    yield "extensions-array", doc(1, v2([upto], extensions=[EIP2612]))
+    yield "server-info-clash", doc(1, v2([upto], extensions={EIP2612: {"info": {"from": PAY_TO, "amount": "1", "spender": PAY_TO}}}))
+    yield "allowance-required-412", doc(4, v2([exact], error="permit2_allowance_required"))
+    yield "allowance-required-402", doc(0, v2([exact], error="permit2_allowance_required"))
+    yield "mixed-accepts", doc(0, v2([option(), exact, upto, dict(upto, scheme="exact")]))
+
+
 def main():
     if ROOT.exists():
         shutil.rmtree(ROOT)
-    for target in (payment_required, settlement, config, journal, svm_requirement):
+    for target in (payment_required, settlement, config, journal, svm_requirement, permit2):
         folder = ROOT / target.__name__
         folder.mkdir(parents=True)
         for name, data in target():

@@ -1,17 +1,35 @@
 //! The settlement receipt (`PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE`) decoder: whatever a
 //! server puts there, no panic, and a decoded receipt still serialises (it goes into
-//! `--receipt FILE` and the journal).
+//! `--receipt FILE` and the journal). A `success: false` receipt that names a transaction
+//! (`settlement_pending`, or any other reason) keeps it, so `x402 get` reports the payment as
+//! unconfirmed rather than "no money moved", and what it shows of the transaction and reason
+//! stays on one line.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use x402::output::untrusted;
 use x402::payment::receipt::{decode_settlement, find_settlement};
 
 fuzz_target!(|data: &[u8]| {
     let value = String::from_utf8_lossy(data);
     if let Ok(settlement) = decode_settlement(&value) {
         serde_json::to_string(&settlement.raw).expect("receipt serialises");
-        if settlement.success {
-            let _ = settlement.transaction.as_deref().map(str::len);
+        let sent = settlement.raw["transaction"]
+            .as_str()
+            .filter(|t| !t.is_empty());
+        assert_eq!(
+            settlement.transaction.as_deref(),
+            sent,
+            "the transaction is kept"
+        );
+        let shown = [
+            settlement.transaction.as_deref(),
+            settlement.error_reason.as_deref(),
+            settlement.error_message.as_deref(),
+        ];
+        for text in shown.into_iter().flatten() {
+            let line = untrusted(text);
+            assert!(!line.is_empty() && !line.contains(['\n', '\r']));
         }
     }
     // Both header names, and the v2 one winning when both are present.
