@@ -25,7 +25,7 @@ use crate::payment::challenge::{Challenge, parse_payment_required};
 use crate::payment::engine::outcome::Money;
 use crate::payment::engine::{ReceiptStatus, Refusal, server_says_insufficient_funds};
 use crate::payment::flow::PaymentFlow;
-use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
+use crate::payment::policy::{self, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
 use crate::request::{
@@ -979,13 +979,7 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 }
 
 fn cap(ctx: &Context<'_>, args: &GetArgs) -> Result<UserAmount> {
-    if let Some(m) = &args.max_amount {
-        return Ok(m.clone());
-    }
-    if let Some(m) = &ctx.config.limits.per_payment {
-        return Ok(m.clone());
-    }
-    Ok(DEFAULT_MAX_AMOUNT.parse()?)
+    Ok(crate::settings::per_payment_cap(args.max_amount.clone(), &ctx.config.limits).amount)
 }
 
 /// The daily budget in the quote's base units, if one is set.
