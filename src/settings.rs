@@ -3,12 +3,14 @@
 //!
 //! Precedence: command-line flag > `X402_*` environment variable > config.toml > default.
 
+use crate::amount::UserAmount;
 use crate::cli::{AccountArgs, PasswordArgs};
 use crate::config::Config;
 use crate::error::UsageError;
 use crate::keystore::{self, Keystore, Origin};
 use crate::network::{Family, Networks};
 use crate::output::Printer;
+use crate::payment::policy::DEFAULT_MAX_AMOUNT;
 use crate::secret::SecretString;
 use anyhow::{Context as _, Result};
 use std::io::Read;
@@ -317,4 +319,98 @@ pub fn prompt_hidden(prompt: &str) -> Result<SecretString> {
         .map_err(|_| {
             UsageError("no terminal to ask for a password; use --password-file PATH".into()).into()
         })
+}
+
+/// Where a limit's amount came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag (or the environment variable bound to it).
+    Flag(&'static str),
+    /// A `[limits]` key of config.toml.
+    Config(&'static str),
+    /// The built-in default.
+    Default,
+    /// The tool call's own `max_amount`.
+    ToolArgument,
+}
+
+impl Source {
+    pub fn describe(self) -> String {
+        match self {
+            Source::Flag(flag) => flag.to_owned(),
+            Source::Config(key) => format!("[limits] {key} in config.toml"),
+            Source::Default => "the default".to_owned(),
+            Source::ToolArgument => "the tool call's max_amount".to_owned(),
+        }
+    }
+}
+
+/// A limit's amount in token units and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub amount: UserAmount,
+    pub source: Source,
+}
+
+/// A limit from its flag (or the environment variable clap binds to it), else its `[limits]`
+/// key in config.toml: the precedence of every spending limit, written once.
+pub fn pick_limit(
+    flag: Option<UserAmount>,
+    flag_name: &'static str,
+    config: Option<&UserAmount>,
+    key: &'static str,
+) -> Option<Limit> {
+    match (flag, config) {
+        (Some(amount), _) => Some(Limit {
+            amount,
+            source: Source::Flag(flag_name),
+        }),
+        (None, Some(amount)) => Some(Limit {
+            amount: amount.clone(),
+            source: Source::Config(key),
+        }),
+        (None, None) => None,
+    }
+}
+
+/// The per-payment cap `get`, `inspect` and `mcp` apply: `--max-amount` (or `X402_MAX_AMOUNT`),
+/// else `[limits] per_payment`, else [`DEFAULT_MAX_AMOUNT`].
+pub fn per_payment_cap(flag: Option<UserAmount>, config: &crate::config::Limits) -> Limit {
+    pick_limit(
+        flag,
+        "--max-amount",
+        config.per_payment.as_ref(),
+        "per_payment",
+    )
+    .unwrap_or_else(|| Limit {
+        amount: DEFAULT_MAX_AMOUNT
+            .parse()
+            .expect("the built-in default is an amount"),
+        source: Source::Default,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_is_the_flag_else_config_else_the_default() {
+        let amount = |s: &str| -> UserAmount { s.parse().unwrap() };
+        let mut config = crate::config::Limits::default();
+        let cap = per_payment_cap(None, &config);
+        assert_eq!(
+            (cap.amount, cap.source),
+            (amount(DEFAULT_MAX_AMOUNT), Source::Default)
+        );
+        config.per_payment = Some(amount("0.5"));
+        let cap = per_payment_cap(None, &config);
+        assert_eq!(cap.source.describe(), "[limits] per_payment in config.toml");
+        assert_eq!(cap.amount, amount("0.5"));
+        let cap = per_payment_cap(Some(amount("2")), &config);
+        assert_eq!(
+            (cap.amount, cap.source),
+            (amount("2"), Source::Flag("--max-amount"))
+        );
+    }
 }

@@ -22,8 +22,10 @@ use crate::output::Printer;
 use crate::output::untrusted;
 use crate::payment;
 use crate::payment::challenge::{Challenge, parse_payment_required};
+use crate::payment::engine::outcome::Money;
+use crate::payment::engine::{ReceiptStatus, Refusal, server_says_insufficient_funds};
 use crate::payment::flow::PaymentFlow;
-use crate::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
+use crate::payment::policy::{self, Quote};
 use crate::payment::receipt::{Settlement, find_settlement};
 use crate::payment::terms::{Pins, Terms};
 use crate::request::{
@@ -42,7 +44,7 @@ use std::path::Path;
 /// What `--receipt FILE` records.
 #[derive(Default)]
 struct Outcome {
-    status: &'static str,
+    status: Option<ReceiptStatus>,
     version: Option<u8>,
     quote: Option<Quote>,
     payer: Option<String>,
@@ -55,7 +57,7 @@ impl Outcome {
     fn to_json(&self) -> Value {
         let q = self.quote.as_ref();
         json!({
-            "status": self.status,
+            "status": self.status.unwrap_or(ReceiptStatus::Error).as_str(),
             "version": self.version,
             "network": q.map(|q| q.network.caip2()),
             "asset": q.map(|q| q.asset.address.to_checksum(None)),
@@ -81,9 +83,6 @@ pub async fn run(ctx: &Context<'_>, args: GetArgs) -> Result<ExitStatus> {
     let mut outcome = Outcome::default();
     let result = fetch(ctx, &args, &mut outcome).await;
     if let Some(path) = &args.receipt {
-        if outcome.status.is_empty() {
-            outcome.status = "error";
-        }
         if let (Err(e), None) = (&result, &outcome.error) {
             outcome.error = Some(format!("{e:#}"));
         }
@@ -125,6 +124,23 @@ fn failed(status: ExitStatus, message: impl Into<String>) -> anyhow::Error {
     .into()
 }
 
+/// Ends the call with a refusal: the receipt's status follows from it, as does the exit status.
+fn refuse(outcome: &mut Outcome, refusal: Refusal) -> anyhow::Error {
+    if let Some(status) = refusal.receipt_status() {
+        outcome.status = Some(status);
+    }
+    Failed::from(refusal).into()
+}
+
+/// A quote's price as a typed amount.
+fn money(quote: &Quote) -> Money {
+    Money {
+        amount: quote.amount,
+        decimals: quote.asset.decimals,
+        symbol: quote.asset.symbol.clone(),
+    }
+}
+
 fn receive_error(e: ReceiveError) -> anyhow::Error {
     match e {
         ReceiveError::Http(e) => anyhow::Error::new(e),
@@ -161,13 +177,8 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
         trace::response(p, &hop.url, &resp);
         let mut resp = if resp.status == 402 {
             if paid_urls.contains(&hop.url) {
-                return Err(failed(
-                    ExitStatus::Rejected,
-                    format!(
-                        "{} asks for payment again after it was paid in this call; not paying twice",
-                        SafeUrl(&hop.url)
-                    ),
-                ));
+                let url = SafeUrl(&hop.url).to_string();
+                return Err(refuse(outcome, Refusal::PaidTwice { url }));
             }
             let payment = match answer_402(
                 ctx,
@@ -191,7 +202,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, outcome: &mut Outcome) -> Resu
             paid
         } else {
             if paid_urls.is_empty() {
-                outcome.status = "free";
+                outcome.status = Some(ReceiptStatus::Free);
             }
             resp
         };
@@ -239,25 +250,17 @@ async fn answer_402(
         |q| pins.check(q),
     );
     let Some(index) = chosen else {
-        outcome.status = "no_option";
-        let reasons: Vec<String> = judged
+        let reasons: Vec<(usize, policy::Unpayable)> = judged
             .iter()
             .enumerate()
-            .filter_map(|(i, j)| {
-                j.as_ref()
-                    .err()
-                    .map(|why| format!("option {}: {why}", i + 1))
-            })
+            .filter_map(|(i, j)| j.as_ref().err().map(|why| (i + 1, why.clone())))
             .collect();
-        let what = if pins.is_empty() {
-            "no payable option in the 402"
+        let refusal = if pins.is_empty() {
+            Refusal::NoOption(reasons)
         } else {
-            "the terms changed: no option matches what was pinned"
+            Refusal::TermsChanged(reasons)
         };
-        return Err(failed(
-            ExitStatus::NoAcceptableOption,
-            format!("{what}: {}", reasons.join("; ")),
-        ));
+        return Err(refuse(outcome, refusal));
     };
     let quote = judged[index]
         .clone()
@@ -291,11 +294,7 @@ async fn answer_402(
     }
     let cap = cap(ctx, args)?;
     if let Err(e) = policy::check_cap(&quote, &cap) {
-        outcome.status = "over_cap";
-        return Err(failed(
-            ExitStatus::OverLimit,
-            format!("{e}; nothing was signed (raise it with --max-amount)"),
-        ));
+        return Err(refuse(outcome, Refusal::OverCap(e)));
     }
     let daily = daily_limit(ctx, args, &quote)?;
     let request_hash = journal::body_hash(hop.body.as_deref());
@@ -303,10 +302,10 @@ async fn answer_402(
     let earlier = {
         let contents = journal.read()?;
         report_bad_lines(ctx, journal, &contents);
-        if let Some(limit) = daily {
-            check_budget(&contents.payments, &quote, limit, now).inspect_err(|_| {
-                outcome.status = "over_budget";
-            })?;
+        if let Some(limit) = daily
+            && let Some(r) = check_budget(&contents.payments, &quote, limit, now)
+        {
+            return Err(refuse(outcome, r));
         }
         journal::open_payment_for(
             &contents.payments,
@@ -317,13 +316,13 @@ async fn answer_402(
         )
         .cloned()
     };
-    check_funds(ctx, args, &quote).await.inspect_err(|_| {
-        outcome.status = "insufficient_funds";
-    })?;
+    if let Some(refusal) = check_funds(ctx, args, &quote).await? {
+        return Err(refuse(outcome, refusal));
+    }
 
     show_quote(ctx, hop, &challenge, &quote);
     if args.dry_run {
-        outcome.status = "dry_run";
+        outcome.status = Some(ReceiptStatus::DryRun);
         p.info("dry run: nothing signed, nothing paid");
         return Ok(Step::Stop(ExitStatus::Success));
     }
@@ -352,31 +351,18 @@ async fn answer_402(
             SafeUrl(&hop.url)
         ));
         if !interactive {
-            outcome.status = "declined";
-            return Err(failed(
-                ExitStatus::Declined,
-                format!(
-                    "not making a second payment in one call without a person to confirm it; \
-                     run `x402 get {}` to pay it",
-                    SafeUrl(&hop.url)
-                ),
-            ));
+            let url = SafeUrl(&hop.url).to_string();
+            return Err(refuse(outcome, Refusal::SecondPayment { url }));
         }
         must_ask = true;
     }
     if must_ask {
         if !interactive {
-            outcome.status = "declined";
-            let why = if earlier.is_some() {
-                "an earlier payment for this request may still settle: pass --yes to pay again"
-                    .to_string()
-            } else {
-                format!(
-                    "not paying {} without confirmation: pass --yes to pay from a script",
-                    quote.price()
-                )
+            let refusal = Refusal::NoConfirmation {
+                earlier: earlier.is_some(),
+                asked: money(&quote),
             };
-            return Err(failed(ExitStatus::Declined, why));
+            return Err(refuse(outcome, refusal));
         }
         let prompt = match flow_of(&challenge, &quote) {
             PaymentFlow::Upfront => format!(
@@ -391,8 +377,7 @@ async fn answer_402(
             .interact()
             .unwrap_or(false);
         if !yes {
-            outcome.status = "declined";
-            return Err(failed(ExitStatus::Declined, "payment declined"));
+            return Err(refuse(outcome, Refusal::DeclinedByUser));
         }
     }
 
@@ -405,22 +390,16 @@ async fn answer_402(
     // processes may have paid since), the signature, then the record, on disk before the
     // header leaves the machine. Every authorization signed is in the journal.
     let mut locked = journal.lock()?;
-    if let Some(limit) = daily {
-        check_budget(&locked.contents().payments, &quote, limit, Timestamp::now()).inspect_err(
-            |_| {
-                outcome.status = "over_budget";
-            },
-        )?;
+    if let Some(limit) = daily
+        && let Some(r) = check_budget(&locked.contents().payments, &quote, limit, Timestamp::now())
+    {
+        return Err(refuse(outcome, r));
     }
 
     // The cap once more, on exactly the option about to be signed.
     let req = &challenge.accepts[quote.index];
     if req.amount_u256() != Some(quote.amount) || policy::check_cap(&quote, &cap).is_err() {
-        outcome.status = "over_cap";
-        return Err(failed(
-            ExitStatus::OverLimit,
-            "the option changed before signing; nothing was signed",
-        ));
+        return Err(refuse(outcome, Refusal::ChangedBeforeSigning));
     }
     trace::step(
         p,
@@ -543,7 +522,11 @@ async fn send_paid(
                 ),
             )
         };
-        outcome.status = journal_status.as_str();
+        outcome.status = Some(if delivered {
+            ReceiptStatus::Unknown
+        } else {
+            ReceiptStatus::Unsent
+        });
         record(
             ctx,
             journal,
@@ -635,7 +618,7 @@ async fn settle(
         .await;
     }
     if paid.status == 402 {
-        outcome.status = "rejected";
+        outcome.status = Some(ReceiptStatus::Rejected);
         let reason = settlement
             .as_ref()
             .and_then(|s| s.error_reason.clone().or_else(|| s.error_message.clone()))
@@ -655,17 +638,13 @@ async fn settle(
             Some(reason.clone()),
         );
         let still_open = still_open(payment);
-        let insufficient =
-            reason.contains("insufficient_funds") || reason.contains("insufficient_balance");
-        if insufficient {
-            outcome.status = "insufficient_funds";
-            return Err(failed(
-                ExitStatus::InsufficientFunds,
-                format!(
-                    "the wallet does not hold {}: the payment was refused ({reason}); {still_open}",
-                    quote.price()
-                ),
-            ));
+        if server_says_insufficient_funds(&reason) {
+            let refusal = Refusal::RefusedForFunds {
+                asked: money(quote),
+                reason,
+                still_open,
+            };
+            return Err(refuse(outcome, refusal));
         }
         return Err(failed(
             ExitStatus::Rejected,
@@ -674,7 +653,7 @@ async fn settle(
     }
     match &settlement {
         Some(s) if s.success => {
-            outcome.status = "paid";
+            outcome.status = Some(ReceiptStatus::Paid);
             outcome.transaction = s.transaction.clone();
             record(
                 ctx,
@@ -688,7 +667,7 @@ async fn settle(
         }
         Some(s) => {
             // A failure without a transaction on a non-402 answer: the server's word only.
-            outcome.status = "rejected";
+            outcome.status = Some(ReceiptStatus::Rejected);
             let reason = reason_of(s);
             outcome.error = Some(reason.clone());
             record(
@@ -705,7 +684,7 @@ async fn settle(
             ));
         }
         None if paid.status >= 500 => {
-            outcome.status = "unknown";
+            outcome.status = Some(ReceiptStatus::Unknown);
             let reason = format!(
                 "HTTP {} after payment with no settlement receipt",
                 paid.status
@@ -729,11 +708,11 @@ async fn settle(
         None => {
             // Without a receipt nobody can say whether the authorization was (or will be)
             // used: the journal says so, and `history check` asks the chain later.
-            outcome.status = if paid.status < 300 {
-                "unconfirmed"
+            outcome.status = Some(if paid.status < 300 {
+                ReceiptStatus::Unconfirmed
             } else {
-                "not_charged"
-            };
+                ReceiptStatus::NotCharged
+            });
             record(
                 ctx,
                 journal,
@@ -872,7 +851,7 @@ async fn unconfirmed(
     let deliver_body = paid.status != 402;
     match asked {
         Some(OnChain::Settled) => {
-            outcome.status = "paid";
+            outcome.status = Some(ReceiptStatus::Paid);
             outcome.error = None;
             record(
                 ctx,
@@ -895,7 +874,7 @@ async fn unconfirmed(
             Ok(())
         }
         Some(OnChain::Reverted) => {
-            outcome.status = "rejected";
+            outcome.status = Some(ReceiptStatus::Rejected);
             let why = format!("transaction {tx} reverted ({reason})");
             record(
                 ctx,
@@ -917,7 +896,7 @@ async fn unconfirmed(
             ))
         }
         other => {
-            outcome.status = "unknown";
+            outcome.status = Some(ReceiptStatus::Unknown);
             if deliver_body {
                 deliver(ctx, args, hop, paid).await?;
             }
@@ -1000,13 +979,7 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 }
 
 fn cap(ctx: &Context<'_>, args: &GetArgs) -> Result<UserAmount> {
-    if let Some(m) = &args.max_amount {
-        return Ok(m.clone());
-    }
-    if let Some(m) = &ctx.config.limits.per_payment {
-        return Ok(m.clone());
-    }
-    Ok(DEFAULT_MAX_AMOUNT.parse()?)
+    Ok(crate::settings::per_payment_cap(args.max_amount.clone(), &ctx.config.limits).amount)
 }
 
 /// The daily budget in the quote's base units, if one is set.
@@ -1034,49 +1007,44 @@ fn daily_limit(
         })
 }
 
+/// The daily budget checked on `quote`: a refusal when it would be exceeded.
 fn check_budget(
     payments: &[journal::Payment],
     quote: &Quote,
     limit: alloy_primitives::U256,
     now: Timestamp,
-) -> Result<()> {
+) -> Option<Refusal> {
     let spent = journal::spent_last_day(payments, &quote.network.caip2(), quote.asset.address, now);
     if spent.saturating_add(quote.amount) > limit {
-        let show = |v| amount::display(v, quote.asset.decimals, &quote.asset.symbol);
-        return Err(failed(
-            ExitStatus::OverLimit,
-            format!(
-                "{} would exceed the daily limit of {}: {} already spent or pending on {} in the \
-                 last 24 hours; nothing was signed",
-                quote.price(),
-                show(limit),
-                show(spent),
-                quote.network.name
-            ),
-        ));
+        return Some(Refusal::OverBudget {
+            asked: money(quote),
+            spent,
+            limit,
+            network: quote.network.name.clone(),
+        });
     }
-    Ok(())
+    None
 }
 
 /// When the user configured an RPC URL for the quote's network, the wallet's balance of the
 /// asset is read before anything is shown or signed, so a payment that cannot succeed is not
 /// attempted. Without one (or when the account's address is not known before unlocking) the
 /// facilitator's refusal tells the same, after the attempt.
-async fn check_funds(ctx: &Context<'_>, args: &GetArgs, quote: &Quote) -> Result<()> {
+async fn check_funds(ctx: &Context<'_>, args: &GetArgs, quote: &Quote) -> Result<Option<Refusal>> {
     let Some(url) = quote
         .network
         .rpc_url
         .as_deref()
         .filter(|_| quote.network.rpc_configured)
     else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(owner) = ctx
         .account(None, &args.account)
         .ok()
         .and_then(|ks| ks.address)
     else {
-        return Ok(());
+        return Ok(None);
     };
     let client = crate::http::client(&crate::http::ClientOptions {
         timeout: Some(std::time::Duration::from_secs(10)),
@@ -1086,21 +1054,20 @@ async fn check_funds(ctx: &Context<'_>, args: &GetArgs, quote: &Quote) -> Result
         .token_balance(quote.asset.address, owner)
         .await
     {
-        Ok(balance) if balance < quote.amount => Err(failed(
-            ExitStatus::InsufficientFunds,
-            format!(
-                "{} holds {} on {}, less than the {} asked; nothing was signed",
-                owner.to_checksum(None),
-                amount::display(balance, quote.asset.decimals, &quote.asset.symbol),
-                quote.network.name,
-                quote.price()
-            ),
-        )),
-        Ok(_) => Ok(()),
+        Ok(balance) if balance < quote.amount => Ok(Some(Refusal::InsufficientFunds {
+            owner: owner.to_checksum(None),
+            balance: Money {
+                amount: balance,
+                ..money(quote)
+            },
+            asked: money(quote),
+            network: quote.network.name.clone(),
+        })),
+        Ok(_) => Ok(None),
         Err(e) => {
             ctx.printer
                 .detail(format!("balance not checked before paying: {e}"));
-            Ok(())
+            Ok(None)
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::output::JsonError;
 use crate::payment::challenge::{
     self, Challenge, ChallengeError, PAYMENT_REQUIRED_HEADER, Problem, Requirement, Source,
 };
-use crate::payment::policy::{self, CapError, DEFAULT_MAX_AMOUNT, Quote};
+use crate::payment::policy::{self, CapError, Quote};
 use crate::request::{self, Prepared, Received, SafeUrl, safe_url};
 use crate::settings::Context;
 use anyhow::{Context as _, Result};
@@ -634,7 +634,7 @@ struct ChoiceView {
 #[derive(Serialize)]
 struct CapView {
     limit: String,
-    from: &'static str,
+    from: String,
     within: bool,
     message: String,
 }
@@ -1013,11 +1013,8 @@ impl OptionView {
 
 /// The per-payment cap `get` would apply: `--max-amount`, else config.toml's, else the default.
 fn cap_view(ctx: &Context<'_>, args: &InspectArgs, q: &Quote) -> Option<CapView> {
-    let (cap, from) = match (&args.max_amount, &ctx.config.limits.per_payment) {
-        (Some(c), _) => (c.clone(), "--max-amount"),
-        (None, Some(c)) => (c.clone(), "[limits] per_payment in config.toml"),
-        (None, None) => (DEFAULT_MAX_AMOUNT.parse().ok()?, "the default"),
-    };
+    let resolved = crate::settings::per_payment_cap(args.max_amount.clone(), &ctx.config.limits);
+    let (cap, from) = (resolved.amount, resolved.source.describe());
     let limit = cap
         .to_base_units(q.asset.decimals)
         .map(|units| amount::display(units, q.asset.decimals, &q.asset.symbol))

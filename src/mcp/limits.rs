@@ -13,7 +13,7 @@
 //!   server process has paid (or may have paid), plus this payment.
 
 use crate::amount::{self, AmountError, UserAmount};
-use crate::payment::policy::{DEFAULT_MAX_AMOUNT, Quote};
+use crate::payment::policy::Quote;
 use alloy_primitives::{Address, U256};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -21,36 +21,7 @@ use std::collections::BTreeMap;
 /// The session budget when neither `--session-budget` nor `[limits] session` says otherwise.
 pub const DEFAULT_SESSION_BUDGET: &str = "1.00";
 
-/// Where a limit's amount came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// A command-line flag (or the environment variable bound to it).
-    Flag(&'static str),
-    /// A `[limits]` key of config.toml.
-    Config(&'static str),
-    /// The built-in default.
-    Default,
-    /// The tool call's own `max_amount`.
-    ToolArgument,
-}
-
-impl Source {
-    pub fn describe(self) -> String {
-        match self {
-            Source::Flag(flag) => flag.to_owned(),
-            Source::Config(key) => format!("[limits] {key} in config.toml"),
-            Source::Default => "the default".to_owned(),
-            Source::ToolArgument => "the tool call's max_amount".to_owned(),
-        }
-    }
-}
-
-/// A limit's amount in token units and where it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Limit {
-    pub amount: UserAmount,
-    pub source: Source,
-}
+pub use crate::settings::{Limit, Source};
 
 /// The three limits of one server process, resolved once at start.
 #[derive(Clone, Debug)]
@@ -271,36 +242,13 @@ impl Limits {
         session_budget: Option<UserAmount>,
         config: &crate::config::Limits,
     ) -> Limits {
-        fn pick(
-            flag: Option<UserAmount>,
-            flag_name: &'static str,
-            config: Option<&UserAmount>,
-            key: &'static str,
-        ) -> Option<Limit> {
-            match (flag, config) {
-                (Some(amount), _) => Some(Limit {
-                    amount,
-                    source: Source::Flag(flag_name),
-                }),
-                (None, Some(amount)) => Some(Limit {
-                    amount: amount.clone(),
-                    source: Source::Config(key),
-                }),
-                (None, None) => None,
-            }
-        }
+        use crate::settings::pick_limit as pick;
         let default = |text: &str| Limit {
             amount: text.parse().expect("the built-in default is an amount"),
             source: Source::Default,
         };
         Limits {
-            per_payment: pick(
-                max_amount,
-                "--max-amount",
-                config.per_payment.as_ref(),
-                "per_payment",
-            )
-            .unwrap_or_else(|| default(DEFAULT_MAX_AMOUNT)),
+            per_payment: crate::settings::per_payment_cap(max_amount, config),
             daily: pick(daily_limit, "--daily-limit", config.daily.as_ref(), "daily"),
             session: pick(
                 session_budget,
@@ -491,7 +439,10 @@ mod tests {
         assert_eq!(l.daily.unwrap().source, Source::Flag("--daily-limit"));
         assert_eq!(l.session.source, Source::Flag("--session-budget"));
         let l = Limits::resolve(None, None, None, &crate::config::Limits::default());
-        assert_eq!(l.per_payment.amount, amount(DEFAULT_MAX_AMOUNT));
+        assert_eq!(
+            l.per_payment.amount,
+            amount(crate::payment::policy::DEFAULT_MAX_AMOUNT)
+        );
         assert_eq!(l.per_payment.source, Source::Default);
         assert!(l.daily.is_none());
         assert_eq!(l.session.amount, amount("1.00"));

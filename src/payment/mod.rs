@@ -12,6 +12,7 @@
 
 pub mod cancel;
 pub mod challenge;
+pub mod engine;
 pub mod exact_evm;
 pub mod flow;
 pub mod header;

@@ -1,0 +1,308 @@
+//! Typed results of answering a 402: the receipt's status and the refusals, each with its exit
+//! status and its one-line message (the wording users and tests know).
+
+use crate::amount;
+use crate::exit::ExitStatus;
+use crate::payment::policy::{CapError, Unpayable};
+use alloy_primitives::U256;
+
+/// The `status` a `--receipt` file records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReceiptStatus {
+    /// Settled: the server (or the chain) confirmed the payment.
+    Paid,
+    /// No payment was asked for.
+    Free,
+    /// `--dry-run`: the quote was shown, nothing signed.
+    DryRun,
+    /// No confirmation (declined at the prompt, or none possible without a terminal).
+    Declined,
+    /// No option of the 402 could be paid (or none matched the pins).
+    NoOption,
+    /// Over the per-payment cap.
+    OverCap,
+    /// Over the daily budget.
+    OverBudget,
+    /// The wallet holds less than the price (read from the chain, or the server's refusal).
+    InsufficientFunds,
+    /// The server (or the chain) refused the payment.
+    Rejected,
+    /// Sent, but whether it settled is not known.
+    Unknown,
+    /// Signed but never delivered.
+    Unsent,
+    /// A success answer without a settlement receipt.
+    Unconfirmed,
+    /// A non-success answer without a settlement receipt.
+    NotCharged,
+    /// Anything else that ended the command.
+    Error,
+}
+
+impl ReceiptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptStatus::Paid => "paid",
+            ReceiptStatus::Free => "free",
+            ReceiptStatus::DryRun => "dry_run",
+            ReceiptStatus::Declined => "declined",
+            ReceiptStatus::NoOption => "no_option",
+            ReceiptStatus::OverCap => "over_cap",
+            ReceiptStatus::OverBudget => "over_budget",
+            ReceiptStatus::InsufficientFunds => "insufficient_funds",
+            ReceiptStatus::Rejected => "rejected",
+            ReceiptStatus::Unknown => "unknown",
+            ReceiptStatus::Unsent => "unsent",
+            ReceiptStatus::Unconfirmed => "unconfirmed",
+            ReceiptStatus::NotCharged => "not_charged",
+            ReceiptStatus::Error => "error",
+        }
+    }
+}
+
+/// An amount of one asset, shown as `0.01 USDC`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Money {
+    pub amount: U256,
+    pub decimals: u8,
+    pub symbol: String,
+}
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&amount::display(self.amount, self.decimals, &self.symbol))
+    }
+}
+
+/// Why a payment was not made. Every refusal happens before anything is signed, except
+/// [`Refusal::PaidTwice`] (a second 402 for a URL already paid in the same call) and
+/// [`Refusal::RefusedForFunds`] (the server's refusal of a signed payment for lack of funds).
+#[derive(Debug)]
+pub enum Refusal {
+    /// No option of the 402 can be paid: each one's reason, by option number (1-based).
+    NoOption(Vec<(usize, Unpayable)>),
+    /// Terms were pinned (`--terms`, `--expect-*`) and no option matches them.
+    TermsChanged(Vec<(usize, Unpayable)>),
+    /// The chosen option's price is over the per-payment cap (or the cap cannot be expressed
+    /// in its asset).
+    OverCap(CapError),
+    /// Right before signing, the option no longer is the one judged within the cap.
+    ChangedBeforeSigning,
+    /// The price plus what was spent or is pending in the last 24 hours is over the daily limit.
+    OverBudget {
+        asked: Money,
+        spent: U256,
+        limit: U256,
+        network: String,
+    },
+    /// The chain shows the payer holds less than the price.
+    InsufficientFunds {
+        owner: String,
+        balance: Money,
+        asked: Money,
+        network: String,
+    },
+    /// The server refused the signed payment for lack of funds.
+    RefusedForFunds {
+        asked: Money,
+        reason: String,
+        still_open: String,
+    },
+    /// A confirmation is needed and there is no terminal to ask at.
+    NoConfirmation {
+        /// An earlier payment for the same request may still settle.
+        earlier: bool,
+        asked: Money,
+    },
+    /// A second 402 in one call (after a redirect) and no person to confirm it.
+    SecondPayment { url: String },
+    /// The person answered no.
+    DeclinedByUser,
+    /// A URL already paid in this call asks for payment again.
+    PaidTwice { url: String },
+}
+
+impl Refusal {
+    /// The exit status of each refusal: the one place it is decided.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Refusal::NoOption(_) | Refusal::TermsChanged(_) => ExitStatus::NoAcceptableOption,
+            Refusal::OverCap(_) | Refusal::ChangedBeforeSigning | Refusal::OverBudget { .. } => {
+                ExitStatus::OverLimit
+            }
+            Refusal::InsufficientFunds { .. } | Refusal::RefusedForFunds { .. } => {
+                ExitStatus::InsufficientFunds
+            }
+            Refusal::NoConfirmation { .. }
+            | Refusal::SecondPayment { .. }
+            | Refusal::DeclinedByUser => ExitStatus::Declined,
+            Refusal::PaidTwice { .. } => ExitStatus::Rejected,
+        }
+    }
+
+    /// What the receipt records for it; `None` leaves the status the call had reached (a
+    /// second 402 after a payment does not undo the first payment's status).
+    pub fn receipt_status(&self) -> Option<ReceiptStatus> {
+        Some(match self {
+            Refusal::NoOption(_) | Refusal::TermsChanged(_) => ReceiptStatus::NoOption,
+            Refusal::OverCap(_) | Refusal::ChangedBeforeSigning => ReceiptStatus::OverCap,
+            Refusal::OverBudget { .. } => ReceiptStatus::OverBudget,
+            Refusal::InsufficientFunds { .. } | Refusal::RefusedForFunds { .. } => {
+                ReceiptStatus::InsufficientFunds
+            }
+            Refusal::NoConfirmation { .. }
+            | Refusal::SecondPayment { .. }
+            | Refusal::DeclinedByUser => ReceiptStatus::Declined,
+            Refusal::PaidTwice { .. } => return None,
+        })
+    }
+}
+
+fn reasons(options: &[(usize, Unpayable)]) -> String {
+    options
+        .iter()
+        .map(|(n, why)| format!("option {n}: {why}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NoOption(o) => write!(f, "no payable option in the 402: {}", reasons(o)),
+            Refusal::TermsChanged(o) => write!(
+                f,
+                "the terms changed: no option matches what was pinned: {}",
+                reasons(o)
+            ),
+            Refusal::OverCap(e) => {
+                write!(f, "{e}; nothing was signed (raise it with --max-amount)")
+            }
+            Refusal::ChangedBeforeSigning => {
+                f.write_str("the option changed before signing; nothing was signed")
+            }
+            Refusal::OverBudget {
+                asked,
+                spent,
+                limit,
+                network,
+            } => {
+                let show = |v: U256| amount::display(v, asked.decimals, &asked.symbol);
+                write!(
+                    f,
+                    "{asked} would exceed the daily limit of {}: {} already spent or pending on \
+                     {network} in the last 24 hours; nothing was signed",
+                    show(*limit),
+                    show(*spent),
+                )
+            }
+            Refusal::InsufficientFunds {
+                owner,
+                balance,
+                asked,
+                network,
+            } => write!(
+                f,
+                "{owner} holds {balance} on {network}, less than the {asked} asked; nothing was \
+                 signed"
+            ),
+            Refusal::RefusedForFunds {
+                asked,
+                reason,
+                still_open,
+            } => write!(
+                f,
+                "the wallet does not hold {asked}: the payment was refused ({reason}); \
+                 {still_open}"
+            ),
+            Refusal::NoConfirmation { earlier: true, .. } => f.write_str(
+                "an earlier payment for this request may still settle: pass --yes to pay again",
+            ),
+            Refusal::NoConfirmation {
+                earlier: false,
+                asked,
+            } => write!(
+                f,
+                "not paying {asked} without confirmation: pass --yes to pay from a script"
+            ),
+            Refusal::SecondPayment { url } => write!(
+                f,
+                "not making a second payment in one call without a person to confirm it; run \
+                 `x402 get {url}` to pay it"
+            ),
+            Refusal::DeclinedByUser => f.write_str("payment declined"),
+            Refusal::PaidTwice { url } => write!(
+                f,
+                "{url} asks for payment again after it was paid in this call; not paying twice"
+            ),
+        }
+    }
+}
+
+impl From<Refusal> for crate::error::Failed {
+    fn from(r: Refusal) -> Self {
+        crate::error::Failed {
+            status: r.exit_status(),
+            message: r.to_string(),
+        }
+    }
+}
+
+/// Whether a server's refusal of a signed payment names a lack of funds. The one decision made
+/// from a server's free text: the facilitators send `insufficient_funds` (coinbase/x402) or
+/// `insufficient_balance` as the reason, with no typed field to read instead. Matching the
+/// substring keeps the exit status (insufficient funds, not rejected) scripts branch on.
+pub fn server_says_insufficient_funds(reason: &str) -> bool {
+    reason.contains("insufficient_funds") || reason.contains("insufficient_balance")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_has_an_exit_status_and_a_receipt_status() {
+        let asked = Money {
+            amount: U256::from(20_000u64),
+            decimals: 6,
+            symbol: "USDC".into(),
+        };
+        let budget = Refusal::OverBudget {
+            asked: asked.clone(),
+            spent: U256::from(990_000u64),
+            limit: U256::from(1_000_000u64),
+            network: "base-sepolia".into(),
+        };
+        assert_eq!(budget.exit_status(), ExitStatus::OverLimit);
+        assert_eq!(budget.receipt_status(), Some(ReceiptStatus::OverBudget));
+        assert_eq!(
+            budget.to_string(),
+            "0.02 USDC would exceed the daily limit of 1.00 USDC: 0.99 USDC already spent or \
+             pending on base-sepolia in the last 24 hours; nothing was signed"
+        );
+        let none = Refusal::TermsChanged(vec![(1, "amount 0.02 USDC, pinned 0.01".into())]);
+        assert_eq!(none.exit_status(), ExitStatus::NoAcceptableOption);
+        assert!(
+            none.to_string()
+                .ends_with("pinned: option 1: amount 0.02 USDC, pinned 0.01")
+        );
+        let twice = Refusal::PaidTwice { url: "u".into() };
+        assert_eq!(twice.receipt_status(), None);
+        assert_eq!(twice.exit_status(), ExitStatus::Rejected);
+        let ask = Refusal::NoConfirmation {
+            earlier: false,
+            asked,
+        };
+        assert_eq!(ask.exit_status(), ExitStatus::Declined);
+        assert!(ask.to_string().starts_with("not paying 0.02 USDC without"));
+    }
+
+    #[test]
+    fn only_a_named_lack_of_funds_reads_as_one() {
+        assert!(server_says_insufficient_funds("insufficient_funds"));
+        assert!(server_says_insufficient_funds(
+            "invalid: insufficient_balance"
+        ));
+        assert!(!server_says_insufficient_funds("invalid_signature"));
+    }
+}
