@@ -420,6 +420,28 @@ impl Builder {
         self
     }
 
+    /// A free route: this status, these headers (nothing added) and body.
+    pub fn plain_with(
+        mut self,
+        path: &str,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Self {
+        self.routes.push((
+            path.into(),
+            Handler::Plain {
+                status,
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                body: body.as_bytes().to_vec(),
+            },
+        ));
+        self
+    }
+
     pub fn misbehave(mut self, path: &str, how: Misbehave) -> Self {
         self.routes.push((path.into(), Handler::Misbehave(how)));
         self
