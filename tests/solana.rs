@@ -6,7 +6,6 @@
 use crate::support::server::json_rpc;
 use crate::support::{self, Env, json_data};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 
@@ -518,11 +517,6 @@ fn solana_networks_take_rpc_urls_from_config() {
     );
 }
 
-/// The official client's transaction for given inputs (JSON on stdin, base64 lines out).
-/// One script per repository is enough: point this at whichever builds the official
-/// `@x402/svm` client's transaction with the same input shape.
-const OFFICIAL_TX_SCRIPT: &str = "tests/localnet/lib/svm-client-tx.mjs";
-
 /// The transaction x402 builds equals, byte for byte, the one `@x402/svm` 2.27's own client
 /// builds for the same keys, mint, blockhash and memo: both token programs, several decimals
 /// and amounts, ASCII, multi-byte and 256-byte memos, and enough different keys that the
@@ -572,7 +566,7 @@ fn transaction_equals_the_official_clients() {
         let payer = solana_keypair::Keypair::new_from_array(seed("payer", i));
         ours.push(build(&payer, &terms).unwrap().payload()["transaction"].clone());
         cases.push(json!({
-            "seed": alloy_primitives::hex::encode(seed("payer", i)),
+            "secretKey": payer.to_bytes().to_vec(),
             "mint": terms.mint.to_string(),
             "tokenProgram": program.id().to_string(),
             "decimals": decimals,
@@ -583,23 +577,7 @@ fn transaction_equals_the_official_clients() {
             "memo": terms.memo,
         }));
     }
-    let mut child = std::process::Command::new("node")
-        .arg(support::root().join(OFFICIAL_TX_SCRIPT))
-        .current_dir(support::root().join("tests/localnet"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("node (tests/localnet/install.sh)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(cases.clone()).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", support::stderr(&out));
-    let theirs: Vec<String> = support::stdout(&out).lines().map(str::to_string).collect();
+    let theirs = support::localnet::official_solana_txs(&cases);
     assert_eq!(theirs.len(), cases.len());
     for ((case, ours), theirs) in cases.iter().zip(&ours).zip(&theirs) {
         assert_eq!(ours, theirs, "inputs: {case}");
