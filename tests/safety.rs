@@ -705,61 +705,32 @@ fn history_check_asks_the_chain() {
     assert_eq!(disputed, 1);
 }
 
-/// At a terminal (a pseudo-terminal from `script`), three password tries; a file gets one.
+/// At a terminal ([`support::pty`]), three password tries; a file gets one.
 #[test]
 fn three_password_tries_at_a_terminal_one_from_a_file() {
-    use std::io::Write;
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        panic!("util-linux `script` is needed for the terminal tests");
-    }
     let server = Scripted::start(Paid::Settle);
     let env = Env::new();
     let _ = payer(&env);
-    let at_terminal = |lines: &[&str]| {
-        let cmd = format!(
-            "{} get {} --yes",
-            assert_cmd::cargo::cargo_bin("x402").display(),
-            server.at("/tty")
-        );
-        let mut child = std::process::Command::new("script")
-            .args(["-qec", &cmd, "/dev/null"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", env.home())
-            .env("X402_HOME", env.x402_home())
-            .env("NO_COLOR", "1")
-            .env("TERM", "dumb")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        for line in lines {
-            std::thread::sleep(Duration::from_millis(700));
-            stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+    let url = server.at("/tty");
+    let prompt = "Password for 'payer'";
+    let at_terminal = |passwords: &[&str]| {
+        let mut t = env.terminal(&["get", &url, "--yes"], |_| {});
+        for pw in passwords {
+            t.answer(prompt, pw);
         }
-        std::thread::sleep(Duration::from_millis(1500));
-        drop(stdin);
-        child.wait_with_output().unwrap()
+        t.finish()
     };
-    let out = at_terminal(&["wrong1", "wrong2", "wrong3"]);
-    let text = support::stdout(&out);
-    assert_eq!(out.status.code(), Some(116), "{text}");
+    let (exit, text) = at_terminal(&["wrong1", "wrong2", "wrong3"]);
+    assert_eq!(exit, Some(116), "{text}");
     assert_eq!(
         text.matches("wrong password, try again").count(),
         2,
         "{text}"
     );
-    assert_eq!(text.matches("Password for 'payer'").count(), 3, "{text}");
+    assert_eq!(text.matches(prompt).count(), 3, "{text}");
     assert!(server.payments().is_empty());
-    let out = at_terminal(&["wrong1", "pw"]);
-    let text = support::stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (exit, text) = at_terminal(&["wrong1", "pw"]);
+    assert_eq!(exit, Some(0), "{text}");
     assert_eq!(server.payments().len(), 1);
     // From a file: one try.
     let bad = env.path("bad-pw");
@@ -846,75 +817,16 @@ fn inspect_saves_the_terms_that_get_then_pins() {
     assert_eq!(data["choice"]["cap"]["within"], false, "{data}");
 }
 
-/// Runs `x402 ARGS…` at a pseudo-terminal (util-linux `script`), answering like a person: for
+/// Runs `x402 ARGS…` at a pseudo-terminal ([`support::pty`]), answering like a person: for
 /// each `(wait_for, send)` it waits until the terminal shows `wait_for` (after what the last
-/// step waited for), then types `send`. Returns the exit code and the whole transcript.
+/// step waited for), then presses the keys `send`. Returns the exit code and the whole
+/// transcript.
 fn at_terminal(env: &Env, args: &[&str], steps: &[(&str, &str)]) -> (Option<i32>, String) {
-    use std::io::{Read, Write};
-    let quote = |a: &str| format!("'{}'", a.replace('\'', r"'\''"));
-    let mut cmd = quote(&assert_cmd::cargo::cargo_bin("x402").display().to_string());
-    for a in args {
-        cmd.push(' ');
-        cmd.push_str(&quote(a));
-    }
-    let mut child = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("X402_HOME", env.x402_home())
-        .env("NO_COLOR", "1")
-        .env("TERM", "dumb")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("util-linux `script` is needed for the terminal tests");
-    let transcript = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let reader = {
-        let transcript = transcript.clone();
-        let mut stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                transcript.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        })
-    };
-    let text = |t: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&t.lock().unwrap()).into_owned();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut from = 0;
+    let mut t = env.terminal(args, |_| {});
     for (wait_for, send) in steps {
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let now = text(&transcript);
-            if let Some(i) = now.get(from..).and_then(|rest| rest.find(wait_for)) {
-                from += i + wait_for.len();
-                break;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the terminal never showed {wait_for:?}:\n{now}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // The prompt is on screen; give it a moment to start reading the keyboard.
-        std::thread::sleep(Duration::from_millis(200));
-        stdin.write_all(send.as_bytes()).unwrap();
-        stdin.flush().unwrap();
+        t.press(wait_for, send);
     }
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    drop(stdin);
-    reader.join().unwrap();
-    (status.code(), text(&transcript))
+    t.finish()
 }
 
 /// At a terminal, `get` asks before paying, the default is no, and nothing of the wallet is
