@@ -48,19 +48,6 @@ fn snapshot(name: &str, out: &Output) {
     settings().bind(|| insta::assert_snapshot!(name, transcript(out)));
 }
 
-/// An environment whose default account "payer" is anvil's key #1 (password "pw").
-fn payer() -> (Env, std::path::PathBuf) {
-    let env = Env::new();
-    env.import_key("payer", support::ANVIL1_KEY);
-    env.write_config("default_account = \"payer\"\n");
-    let pw = env.password_file("pw");
-    (env, pw)
-}
-
-fn run(env: &Env, args: &[&str]) -> Output {
-    env.x402().args(args).output().unwrap()
-}
-
 fn server() -> Verifier {
     let mut upto = v2_option("2000");
     upto["scheme"] = json!("upto");
@@ -113,7 +100,7 @@ fn inspect_reports() {
         ("inspect_v1", "/v1"),
         ("inspect_unreadable", "/unreadable"),
     ] {
-        let out = run(&env, &["inspect", &server.url(path)]);
+        let out = env.run(&["inspect", &server.url(path)]);
         snapshot(name, &out);
     }
 }
@@ -121,7 +108,7 @@ fn inspect_reports() {
 #[test]
 fn quote_settlement_and_errors() {
     let server = server();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     let pw = pw.to_str().unwrap();
     let refused = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -173,7 +160,7 @@ fn quote_settlement_and_errors() {
     ];
     for (name, args) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = run(&env, &args);
+        let out = env.run(&args);
         snapshot(name, &out);
     }
 }
