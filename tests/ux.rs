@@ -2,14 +2,14 @@
 //! traffic, a body that leaves the terminal line open, empty passwords, the demo and the local
 //! network's clean-up.
 
-use crate::support::{self, Env, server};
+use crate::support::{self, Env};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 /// A URL without a scheme is taken as http://, as curl takes it.
 #[test]
 fn a_url_without_a_scheme_is_taken_as_http() {
-    let srv = server::fixed(200, r#"{"free":true}"#);
+    let srv = support::verifier::fixed(200, r#"{"free":true}"#);
     let env = Env::new();
     let bare = srv.addr.to_string();
     let out = env.run(&["inspect", &format!("{bare}/x")]);
@@ -27,7 +27,7 @@ fn a_url_without_a_scheme_is_taken_as_http() {
     // A `://` in the query is not a scheme.
     let out = env.run(&["get", &format!("{bare}/?next=http://elsewhere/")]);
     support::assert_exit(&out, 0);
-    assert_eq!(srv.hits(), 4);
+    assert_eq!(srv.requests().len(), 4);
     // A scheme given is kept: https to a plain-http server fails the TLS handshake (35).
     let out = env.run(&["get", &format!("https://{bare}/")]);
     support::assert_exit(&out, 35);
@@ -40,13 +40,13 @@ fn a_url_without_a_scheme_is_taken_as_http() {
 /// server is up, and the error says where the names are listed.
 #[test]
 fn flag_values_are_checked_before_any_traffic() {
-    let srv = server::fixed(200, "{}");
+    let srv = support::verifier::fixed(200, "{}");
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
     let env = Env::new();
-    for url in [srv.url(), format!("http://{closed}/")] {
+    for url in [srv.url(""), format!("http://{closed}/")] {
         for command in ["get", "inspect"] {
             let out = env.run(&[command, &url, "--network", "nosuchnet"]);
             let err = support::stderr(&out);
@@ -83,16 +83,16 @@ fn flag_values_are_checked_before_any_traffic() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(support::stderr(&out).contains("`x402 networks`"));
-    assert_eq!(srv.hits(), 0, "nothing was sent");
+    assert_eq!(srv.requests().len(), 0, "nothing was sent");
 }
 
 /// `x402 get` writes the body byte for byte; at a terminal, what stderr says after a body that
 /// did not end its line starts on a new line.
 #[test]
 fn stderr_after_an_open_body_line_starts_a_new_line() {
-    let srv = server::fixed(404, "not here");
+    let srv = support::verifier::fixed(404, "not here");
     let env = Env::new();
-    let url = srv.url();
+    let url = srv.url("");
     let args = ["get", url.as_str(), "--fail-with-body"];
     let out = env.x402().args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(22));

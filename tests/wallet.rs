@@ -488,18 +488,18 @@ fn rpc_failures_are_errors_never_zero_balances() {
     assert_eq!(out.status.code(), Some(7));
     assert!(support::stdout(&out).is_empty());
     // A JSON-RPC error.
-    let rpc = support::server::fixed(
+    let rpc = support::verifier::fixed(
         200,
         r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"boom"}}"#,
     );
-    let out = env.x402().args(args(&rpc.url())).output().unwrap();
+    let out = env.x402().args(args(&rpc.url(""))).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(support::stderr(&out).contains("boom"));
     // No contract at the token address: `0x` is not a zero balance.
-    let rpc = support::server::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":"0x"}"#);
+    let rpc = support::verifier::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":"0x"}"#);
     let out = env
         .x402()
-        .args(args(&rpc.url()))
+        .args(args(&rpc.url("")))
         .arg("--json")
         .output()
         .unwrap();
@@ -1261,7 +1261,7 @@ fn balance_all_covers_every_network_with_an_rpc_url() {
     let env = Env::new();
     let (payer, _) = net.account("payer");
     // Every other RPC answers 1234500 (0x12d644) to any call: no request leaves the machine.
-    let fixed = support::server::fixed(
+    let fixed = support::verifier::fixed(
         200,
         r#"{"jsonrpc":"2.0","id":1,"result":"0x000000000000000000000000000000000000000000000000000000000012d644"}"#,
     );
@@ -1277,12 +1277,12 @@ fn balance_all_covers_every_network_with_an_rpc_url() {
         let url = if name == "base-sepolia" {
             net.rpc("baseSepolia")
         } else {
-            fixed.url()
+            fixed.url("")
         };
         config.push_str(&format!("{name} = \"{url}\"\n"));
     }
     // A network without an RPC URL is left out, and joins once config.toml gives it one.
-    config.push_str(&format!("later = \"{}\"\n", fixed.url()));
+    config.push_str(&format!("later = \"{}\"\n", fixed.url("")));
     config.push_str("\n[networks.later]\nchain_id = 999998\n");
     config.push_str("\n[networks.offline]\nchain_id = 999999\n\n");
     config.push_str(&devchain_config(net));
@@ -1329,7 +1329,11 @@ fn balance_all_covers_every_network_with_an_rpc_url() {
             assert_eq!(row["native"]["balance"], "0.0000000000012345", "{row}");
         }
     }
-    assert!(fixed.hits() >= 2 * (with_rpc.len() - 1), "{}", fixed.hits());
+    assert!(
+        fixed.requests().len() >= 2 * (with_rpc.len() - 1),
+        "{}",
+        fixed.requests().len()
+    );
     // --all and --network exclude each other.
     env.x402()
         .args([

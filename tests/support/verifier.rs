@@ -513,6 +513,15 @@ fn finish(h: Handler, url: &str) -> Handler {
     }
 }
 
+/// The route that matches every path (routes are tried in the order they were added).
+pub const ANY: &str = "*";
+
+/// A server answering every request, whatever its method and path, with `status` and the
+/// JSON `body`: an HTTP endpoint or a JSON-RPC node that always says the same.
+pub fn fixed(status: u16, body: &str) -> Verifier {
+    Verifier::builder().plain(ANY, status, body).start()
+}
+
 /// The running server. Dropping it stops it and closes every connection.
 pub struct Verifier {
     pub addr: SocketAddr,
@@ -781,7 +790,7 @@ impl Shared {
         let handler = self
             .routes
             .iter()
-            .find(|(p, _)| req.target.split('?').next() == Some(p.as_str()))
+            .find(|(p, _)| p == ANY || req.target.split('?').next() == Some(p.as_str()))
             .map(|(_, h)| h.clone());
         let close = req
             .headers
