@@ -20,6 +20,9 @@ mod engine;
 // `x402 inspect` against local servers serving each kind of 402.
 mod inspect;
 
+// Snapshots of the human output: inspect, the quote, the settlement line, the main errors.
+mod human;
+
 // --help, --version, completions freshness, the exit-code table.
 mod meta;
 

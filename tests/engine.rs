@@ -12,30 +12,10 @@ use crate::support::verifier::{
     Answer, BASE_SEPOLIA_USDC, FAKE_TX, Generated, Misbehave, Offer, PAY_TO, Verifier, pattern,
     pattern_sha256, v1_option, v2_option, verify_v2,
 };
-use crate::support::{self, ANVIL1_ADDRESS, ANVIL1_KEY, Env};
+use crate::support::{self, ANVIL1_ADDRESS, Env};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// An environment whose default account "payer" is anvil's key #1 (password "pw").
-fn payer() -> (Env, PathBuf) {
-    let env = Env::new();
-    assert_eq!(env.import_key("payer", ANVIL1_KEY), ANVIL1_ADDRESS);
-    env.write_config("default_account = \"payer\"\n");
-    let pw = env.password_file("pw");
-    (env, pw)
-}
-
-/// `x402 get URL --yes --password-file PW EXTRA…`
-fn pay(env: &Env, pw: &PathBuf, url: &str, extra: &[&str]) -> Output {
-    env.x402()
-        .args(["get", url, "--yes", "--password-file"])
-        .arg(pw)
-        .args(extra)
-        .output()
-        .unwrap()
-}
 
 fn get(env: &Env, url: &str, extra: &[&str]) -> Output {
     env.x402().args(["get", url]).args(extra).output().unwrap()
@@ -43,16 +23,11 @@ fn get(env: &Env, url: &str, extra: &[&str]) -> Output {
 
 /// Asserts the exit code and that stderr holds exactly one `x402: error:` line, which
 /// contains `needle`; returns that line.
+#[track_caller]
 fn error_line(out: &Output, code: i32, needle: &str) -> String {
-    let err = support::stderr(out);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    let lines: Vec<&str> = err
-        .lines()
-        .filter(|l| l.starts_with("x402: error: "))
-        .collect();
-    assert_eq!(lines.len(), 1, "one error line expected: {err}");
-    assert!(lines[0].contains(needle), "{needle:?} not in: {err}");
-    lines[0].to_string()
+    let line = support::error_line(out, code);
+    assert!(line.contains(needle), "{needle:?} not in: {line}");
+    line
 }
 
 fn no_stdout(out: &Output) {
@@ -227,11 +202,10 @@ fn exit_0_paid_v2_passes_every_check() {
     let server = Verifier::builder()
         .paid("/v2", Offer::v2().body(r#"{"data":"v2 content"}"#))
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     let receipt = env.path("receipt.json");
     let before = now();
-    let out = pay(
-        &env,
+    let out = env.pay(
         &pw,
         &server.url("/v2"),
         &["--receipt", receipt.to_str().unwrap()],
@@ -271,14 +245,9 @@ fn exit_0_paid_v1_passes_every_check() {
     let server = Verifier::builder()
         .paid("/v1", Offer::v1().body(r#"{"data":"v1 content"}"#))
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     // A POST: the paid retry must repeat the body as well as the method.
-    let out = pay(
-        &env,
-        &pw,
-        &server.url("/v1"),
-        &["--json", r#"{"q":"paid"}"#],
-    );
+    let out = env.pay(&pw, &server.url("/v1"), &["--json", r#"{"q":"paid"}"#]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(support::stdout(&out), r#"{"data":"v1 content"}"#);
@@ -319,9 +288,9 @@ fn exit_0_v2_echoes_the_offered_option_byte_for_byte() {
         "bazaar": {"info": {"input": {"type": "http", "method": "GET"}}, "schema": {"type": "object"}},
     }));
     let server = Verifier::builder().paid("/odd", offer).start();
-    let (env, pw) = payer();
-    let out = pay(&env, &pw, &server.url("/odd"), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let (env, pw) = Env::with_payer();
+    let out = env.pay(&pw, &server.url("/odd"), &[]);
+    support::assert_exit(&out, 0);
     let p = server.only_payment();
     assert!(p.verdict.ok(), "{:#?}", p.verdict.failures);
     assert_eq!(p.verdict.option, Some(1));
@@ -337,12 +306,12 @@ fn exit_0_free_route_and_unfailed_404() {
         .start();
     let env = Env::new();
     let out = get(&env, &server.url("/free"), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), r#"{"free":true}"#);
     assert_eq!(support::stderr(&out), "");
     // Without -f a 404 is delivered like any answer, as curl does.
     let out = get(&env, &server.url("/missing"), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), r#"{"error":"not here"}"#);
     assert_eq!(server.requests().len(), 2);
     assert_eq!(server.payment_headers(), 0);
@@ -554,7 +523,7 @@ fn exit_60_self_signed_certificate() {
     assert_eq!(server.requests(), 0);
     // The same server with -k: so 60 is about the certificate, not the connection.
     let out = get(&env, &server.url("/"), &["-k"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), r#"{"over":"tls"}"#);
     assert_eq!(server.requests(), 1);
 }
@@ -565,7 +534,7 @@ fn exit_60_self_signed_certificate() {
 #[test]
 fn exit_110_declined_off_a_terminal() {
     let server = Verifier::builder().paid("/v2", Offer::v2()).start();
-    let (env, _) = payer();
+    let (env, _) = Env::with_payer();
     let out = get(&env, &server.url("/v2"), &[]);
     error_line(&out, 110, "not paying 0.001 USDC without confirmation");
     assert!(support::stderr(&out).contains("--yes"));
@@ -615,8 +584,8 @@ fn exit_112_no_acceptable_option() {
         )
         .paid("/v1", Offer::v1().accepts(vec![v1_unknown_net]))
         .start();
-    let (env, pw) = payer();
-    let out = pay(&env, &pw, &server.url("/v2"), &[]);
+    let (env, pw) = Env::with_payer();
+    let out = env.pay(&pw, &server.url("/v2"), &[]);
     let line = error_line(&out, 112, "no payable option in the 402");
     for why in [
         "option 1: scheme 'upto'",
@@ -626,7 +595,7 @@ fn exit_112_no_acceptable_option() {
         assert!(line.contains(why), "{why:?} not in {line}");
     }
     no_stdout(&out);
-    let out = pay(&env, &pw, &server.url("/v1"), &[]);
+    let out = env.pay(&pw, &server.url("/v1"), &[]);
     error_line(&out, 112, "no-such-chain");
     assert_eq!(server.requests().len(), 2);
     assert_eq!(server.payment_headers(), 0);
@@ -650,14 +619,14 @@ fn exit_114_payment_rejected() {
             Offer::v1().answer(Answer::Reject("invalid_exact_evm_payload_signature".into())),
         )
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     for (path, reason) in [
         ("/v2-reject", "invalid_exact_evm_payload_recipient_mismatch"),
         ("/v2-settle", "invalid_transaction_state"),
         ("/v1-reject", "invalid_exact_evm_payload_signature"),
     ] {
         let before = server.payment_headers();
-        let out = pay(&env, &pw, &server.url(path), &[]);
+        let out = env.pay(&pw, &server.url(path), &[]);
         error_line(
             &out,
             114,
@@ -681,13 +650,12 @@ fn exit_115_outcome_unknown_names_the_nonce() {
         .paid("/broken", Offer::v1().answer(Answer::ServerError))
         .paid("/stalled", Offer::v2().answer(Answer::Stall))
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     let receipt = env.path("receipt.json");
     for path in ["/dropped", "/broken", "/stalled"] {
         let before = server.payment_headers();
         let started = Instant::now();
-        let out = pay(
-            &env,
+        let out = env.pay(
             &pw,
             &server.url(path),
             &["-m", "1", "--receipt", receipt.to_str().unwrap()],
@@ -715,9 +683,9 @@ fn exit_115_outcome_unknown_names_the_nonce() {
 #[test]
 fn exit_116_wrong_password() {
     let server = Verifier::builder().paid("/v2", Offer::v2()).start();
-    let (env, _) = payer();
+    let (env, _) = Env::with_payer();
     let wrong = env.password_file("not the password");
-    let out = pay(&env, &wrong, &server.url("/v2"), &[]);
+    let out = env.pay(&wrong, &server.url("/v2"), &[]);
     error_line(&out, 116, "wrong password");
     no_stdout(&out);
     only_unpaid_request(&server);
@@ -732,12 +700,8 @@ fn a_known_token_without_eip712_extra_is_signed_with_its_own_domain() {
     let server = Verifier::builder()
         .paid("/plain", Offer::v2().accepts(vec![option]))
         .start();
-    let (env, pw) = payer();
-    let out = env
-        .x402()
-        .args(["inspect", &server.url("/plain")])
-        .output()
-        .unwrap();
+    let (env, pw) = Env::with_payer();
+    let out = env.run(&["inspect", &server.url("/plain")]);
     let err = support::stderr(&out);
     let text = format!("{}{err}", support::stdout(&out));
     assert_eq!(out.status.code(), Some(0), "{text}");
@@ -745,7 +709,7 @@ fn a_known_token_without_eip712_extra_is_signed_with_its_own_domain() {
     assert!(text.contains("the known token's is used"), "{text}");
     assert_eq!(server.payment_headers(), 0);
 
-    let out = pay(&env, &pw, &server.url("/plain"), &[]);
+    let out = env.pay(&pw, &server.url("/plain"), &[]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let p = server.only_payment();
@@ -886,7 +850,7 @@ fn request_method_and_headers() {
             "User-Agent:",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let seen = &server.requests()[before];
     assert_eq!(seen.header("x-trace"), Some("t-1"));
     assert_eq!(seen.header("accept"), Some("text/plain"));
@@ -905,14 +869,14 @@ fn include_head_and_output_file() {
     let env = Env::new();
     // -i: the status line and headers, a blank line, then the body.
     let out = get(&env, &server.url("/doc"), &["-i"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         support::stdout(&out),
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n{\"doc\":1}"
     );
     // -I: a HEAD request, and the head only.
     let out = get(&env, &server.url("/doc"), &["-I"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         support::stdout(&out),
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n"
@@ -920,7 +884,7 @@ fn include_head_and_output_file() {
     // -o FILE: the body in the file, nothing on stdout or stderr.
     let file = env.path("doc.json");
     let out = get(&env, &server.url("/doc"), &["-o", file.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     no_stdout(&out);
     assert_eq!(support::stderr(&out), "");
     assert_eq!(std::fs::read(&file).unwrap(), br#"{"doc":1}"#);
@@ -968,9 +932,8 @@ fn connect_timeout_bounds_a_connection_that_never_completes() {
 #[test]
 fn the_paid_retry_repeats_method_headers_and_body() {
     let server = Verifier::builder().paid("/v2", Offer::v2()).start();
-    let (env, pw) = payer();
-    let out = pay(
-        &env,
+    let (env, pw) = Env::with_payer();
+    let out = env.pay(
         &pw,
         &server.url("/v2"),
         &[
@@ -988,7 +951,7 @@ fn the_paid_retry_repeats_method_headers_and_body() {
             "z",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     unpaid_then_paid(&server, "payment-signature");
     let seen = server.requests();
     let without_payment = |s: &support::verifier::Seen| -> Vec<(String, String)> {
@@ -1032,7 +995,7 @@ fn the_settlement_report_links_the_explorer_where_there_is_one() {
         .paid("/devchain", Offer::v2().accepts(vec![on("eip155:31337")]))
         .paid("/linked", Offer::v2().accepts(vec![on("eip155:31338")]))
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     let asset = |network: &str| {
         format!(
             "[[assets]]\nnetwork = \"{network}\"\naddress = \"{token}\"\nsymbol = \"USDC\"\n\
@@ -1059,7 +1022,7 @@ fn the_settlement_report_links_the_explorer_where_there_is_one() {
         ),
     ] {
         let url = server.url(path);
-        let out = pay(&env, &pw, &url, &[]);
+        let out = env.pay(&pw, &url, &[]);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -1098,7 +1061,7 @@ fn exit_112_a_permit2_only_offer() {
         .paid("/usdc", Offer::v2().accepts(vec![usdc]))
         .paid("/megausd", Offer::v2().accepts(vec![mega]))
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     let why = "transfer method 'permit2' is not supported yet (only eip3009)";
     for (path, network, amount, asset, extra) in [
         (
@@ -1117,8 +1080,8 @@ fn exit_112_a_permit2_only_offer() {
         ),
     ] {
         let url = server.url(path);
-        let out = env.x402().args(["inspect", &url]).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        let out = env.run(&["inspect", &url]);
+        support::assert_exit(&out, 0);
         assert_eq!(
             support::stdout(&out),
             format!(
@@ -1144,11 +1107,7 @@ fn exit_112_a_permit2_only_offer() {
             "{path}"
         );
         assert_eq!(support::stderr(&out), "", "{path}");
-        let out = env
-            .x402()
-            .args(["inspect", &url, "--json"])
-            .output()
-            .unwrap();
+        let out = env.run(&["inspect", &url, "--json"]);
         let data = support::json_data(&out);
         let o = &data["options"][0];
         assert_eq!(o["payable"], false, "{path}");
@@ -1159,7 +1118,7 @@ fn exit_112_a_permit2_only_offer() {
         assert_eq!(data["departures"], json!([]), "{path}");
 
         let before = server.requests().len();
-        let out = pay(&env, &pw, &url, &[]);
+        let out = env.pay(&pw, &url, &[]);
         let line = error_line(&out, 112, "no payable option in the 402");
         assert_eq!(
             line,
@@ -1169,7 +1128,7 @@ fn exit_112_a_permit2_only_offer() {
         assert_eq!(server.requests().len(), before + 1, "{path}");
     }
     assert_eq!(server.payment_headers(), 0);
-    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    let out = env.run(&["history", "--json"]);
     assert_eq!(support::json_data(&out)["payments"], json!([]));
 }
 
@@ -1212,19 +1171,19 @@ fn a_large_body_arrives_intact_on_stdout_and_with_o() {
         .paid("/paid-big-file", Offer::v2().generated(big))
         .start();
     let want = expected(64 * MIB);
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
 
     let out = get(&env, &server.url("/big"), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(digest(&out.stdout), want);
     let file = env.path("big.bin");
     let out = get(&env, &server.url("/big"), &["-o", file.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     no_stdout(&out);
     assert_eq!(digest(&std::fs::read(&file).unwrap()), want);
 
-    let out = pay(&env, &pw, &server.url("/paid-big"), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.pay(&pw, &server.url("/paid-big"), &[]);
+    support::assert_exit(&out, 0);
     assert_eq!(digest(&out.stdout), want);
     assert!(
         support::stderr(&out).contains(&format!("paid 0.001 USDC on base-sepolia to {PAY_TO}")),
@@ -1232,13 +1191,12 @@ fn a_large_body_arrives_intact_on_stdout_and_with_o() {
         support::stderr(&out)
     );
     let file = env.path("paid-big.bin");
-    let out = pay(
-        &env,
+    let out = env.pay(
         &pw,
         &server.url("/paid-big-file"),
         &["-o", file.to_str().unwrap()],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     no_stdout(&out);
     assert_eq!(digest(&std::fs::read(&file).unwrap()), want);
 
@@ -1257,7 +1215,7 @@ fn exit_56_a_paid_body_cut_short_midway_leaves_the_payment_settled() {
         .paid("/cut", Offer::v2().generated(cut))
         .paid("/cut-file", Offer::v2().generated(cut))
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     let receipt = env.path("receipt.json");
     let file = env.path("cut.bin");
     std::fs::write(&file, "what was there before").unwrap();
@@ -1267,7 +1225,7 @@ fn exit_56_a_paid_body_cut_short_midway_leaves_the_payment_settled() {
         if let Some(f) = output {
             extra.extend(["-o", f.to_str().unwrap()]);
         }
-        let out = pay(&env, &pw, &server.url(path), &extra);
+        let out = env.pay(&pw, &server.url(path), &extra);
         error_line(&out, 56, "the connection failed while receiving data");
         let err = support::stderr(&out);
         assert!(
@@ -1287,7 +1245,7 @@ fn exit_56_a_paid_body_cut_short_midway_leaves_the_payment_settled() {
         assert_eq!(r["transaction"], FAKE_TX, "{path}");
         assert_eq!(r["nonce"].as_str(), Some(nonce.as_str()), "{path}");
     }
-    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    let out = env.run(&["history", "--json"]);
     let payments = support::json_data(&out)["payments"].clone();
     let payments = payments.as_array().unwrap();
     assert_eq!(payments.len(), 2, "{payments:#?}");
@@ -1343,7 +1301,7 @@ fn a_reader_that_leaves_midway_ends_the_transfer_quietly() {
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     assert_eq!(first, pattern()[..first.len()]);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stderr(&out), "");
 }
 
@@ -1386,13 +1344,13 @@ fn o_replaces_the_file_only_when_the_transfer_completes() {
     // A complete body replaces the file, which keeps its permission bits.
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = get(&env, &server.url("/doc"), &["-o", arg]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), r#"{"doc":1}"#);
     assert_eq!(mode(&file), 0o600);
     // A new file gets the mode any new file of the user gets (the umask's), not 0600.
     let fresh = env.path("fresh.json");
     let out = get(&env, &server.url("/doc"), &["-o", fresh.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let reference = env.path("reference");
     std::fs::write(&reference, "").unwrap();
     assert_eq!(mode(&fresh), mode(&reference));
@@ -1402,7 +1360,7 @@ fn o_replaces_the_file_only_when_the_transfer_completes() {
     std::fs::write(&real, "old").unwrap();
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let out = get(&env, &server.url("/doc"), &["-o", link.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(
         std::fs::symlink_metadata(&link)
             .unwrap()
@@ -1412,7 +1370,7 @@ fn o_replaces_the_file_only_when_the_transfer_completes() {
     assert_eq!(std::fs::read_to_string(&real).unwrap(), r#"{"doc":1}"#);
     // Not a regular file (a device): written in place, never renamed over.
     let out = get(&env, &server.url("/doc"), &["-o", "/dev/null"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(
         std::fs::metadata("/dev/null")
             .unwrap()

@@ -7,35 +7,12 @@
 //! where a header must be exactly so).
 
 use crate::support::verifier::{Answer, Generated, Offer, Verifier, v2_option};
-use crate::support::{self, ANVIL1_ADDRESS, ANVIL1_KEY, Env};
+use crate::support::{self, ANVIL1_ADDRESS, Env};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-
-/// An environment whose default account "payer" is anvil's key #1 (password "pw").
-fn payer() -> (Env, PathBuf) {
-    let env = Env::new();
-    assert_eq!(env.import_key("payer", ANVIL1_KEY), ANVIL1_ADDRESS);
-    env.write_config("default_account = \"payer\"\n");
-    let pw = env.password_file("pw");
-    (env, pw)
-}
-
-fn run(env: &Env, args: &[&str]) -> Output {
-    env.x402().args(args).output().unwrap()
-}
-
-/// `x402 get URL --yes --password-file PW EXTRA…`
-fn pay(env: &Env, pw: &Path, url: &str, extra: &[&str]) -> Output {
-    env.x402()
-        .args(["get", url, "--yes", "--password-file"])
-        .arg(pw)
-        .args(extra)
-        .output()
-        .unwrap()
-}
 
 fn both(out: &Output) -> String {
     format!("{}{}", support::stdout(out), support::stderr(out))
@@ -87,7 +64,7 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
         .paid("/paid", Offer::v2())
         .plain("/free", 200, "{}")
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     let with_password = |path: &str| {
         server
             .url(path)
@@ -97,12 +74,7 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     let receipt = env.path("receipt.json");
 
     // The quote, -v and the settlement; the receipt.
-    let out = pay(
-        &env,
-        &pw,
-        &paid,
-        &["-v", "--receipt", receipt.to_str().unwrap()],
-    );
+    let out = env.pay(&pw, &paid, &["-v", "--receipt", receipt.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert_eq!(server.payment_headers(), 1);
     let err = support::stderr(&out);
@@ -119,7 +91,7 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     assert!(!text.contains(SECRET), "{text}");
     assert!(text.contains("user:***@127.0.0.1"), "{text}");
     for args in [&["history"][..], &["history", "--json"]] {
-        let out = run(&env, args);
+        let out = env.run(args);
         assert_eq!(out.status.code(), Some(0), "{}", both(&out));
         assert!(!both(&out).contains(SECRET), "{}", both(&out));
         assert!(
@@ -131,10 +103,7 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
 
     // inspect: text, --json, --save-terms.
     let terms = env.path("terms.json");
-    let out = run(
-        &env,
-        &["inspect", &paid, "--save-terms", terms.to_str().unwrap()],
-    );
+    let out = env.run(&["inspect", &paid, "--save-terms", terms.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(!both(&out).contains(SECRET), "{}", both(&out));
     assert!(
@@ -144,7 +113,7 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     );
     let text = std::fs::read_to_string(&terms).unwrap();
     assert!(!text.contains(SECRET), "{text}");
-    let out = run(&env, &["inspect", &paid, "--json"]);
+    let out = env.run(&["inspect", &paid, "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(!both(&out).contains(SECRET));
     let data = support::json_data(&out);
@@ -152,17 +121,14 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
         data["url"].as_str().unwrap().contains("user:***@"),
         "{data}"
     );
-    let out = run(&env, &["inspect", &with_password("/free"), "--json"]);
+    let out = env.run(&["inspect", &with_password("/free"), "--json"]);
     assert!(!both(&out).contains(SECRET), "{}", both(&out));
 
     // Errors: a connection refused (reqwest's text names the URL), a malformed URL, and the
     // receipt written for an error.
     let refused = format!("http://user:{SECRET}@127.0.0.1:1/x");
     let receipt = env.path("error-receipt.json");
-    let out = run(
-        &env,
-        &["get", &refused, "--receipt", receipt.to_str().unwrap()],
-    );
+    let out = env.run(&["get", &refused, "--receipt", receipt.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(7), "{}", both(&out));
     assert!(!both(&out).contains(SECRET), "{}", both(&out));
     // One line naming host and port; the cause chain (-v) names no password either.
@@ -171,15 +137,15 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
         "{}",
         both(&out)
     );
-    let out = run(&env, &["get", "-v", &refused]);
+    let out = env.run(&["get", "-v", &refused]);
     assert_eq!(out.status.code(), Some(7), "{}", both(&out));
     assert!(!both(&out).contains(SECRET), "{}", both(&out));
     let text = std::fs::read_to_string(&receipt).unwrap();
     assert!(!text.contains(SECRET), "{text}");
-    let out = run(&env, &["inspect", &refused]);
+    let out = env.run(&["inspect", &refused]);
     assert_eq!(out.status.code(), Some(7), "{}", both(&out));
     assert!(!both(&out).contains(SECRET), "{}", both(&out));
-    let out = run(&env, &["get", &format!("http://user:{SECRET}@exa mple/")]);
+    let out = env.run(&["get", &format!("http://user:{SECRET}@exa mple/")]);
     assert_eq!(out.status.code(), Some(3), "{}", both(&out));
     assert!(!both(&out).contains(SECRET), "{}", both(&out));
     // An RPC URL with a password, in a balance's error.
@@ -235,10 +201,10 @@ fn text_from_a_server_cannot_forge_a_line_or_reorder_one() {
             )),
         )
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
 
     // The quote of `get` and the report of `inspect`.
-    let out = run(&env, &["get", &server.url("/forged"), "--dry-run"]);
+    let out = env.run(&["get", &server.url("/forged"), "--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let err = support::stderr(&out);
     assert_eq!(raw_controls(&err), Vec::<char>::new(), "{err}");
@@ -253,31 +219,31 @@ fn text_from_a_server_cannot_forge_a_line_or_reorder_one() {
         "{err}"
     );
     assert!(!err.lines().any(|l| l.starts_with("x402: warning: nothing")));
-    let out = run(&env, &["inspect", &server.url("/forged")]);
+    let out = env.run(&["inspect", &server.url("/forged")]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let report = support::stdout(&out);
     assert_eq!(raw_controls(&report), Vec::<char>::new(), "{report}");
     assert!(!report.lines().any(|l| l.starts_with("x402:")), "{report}");
     assert!(report.contains("a report\\u{a}x402: warning"), "{report}");
     // --json keeps the value whole and still parses: the controls are JSON escapes.
-    let out = run(&env, &["inspect", &server.url("/forged"), "--json"]);
+    let out = env.run(&["inspect", &server.url("/forged"), "--json"]);
     assert_eq!(raw_controls(&support::stdout(&out)), Vec::<char>::new());
     let data = support::json_data(&out);
     assert_eq!(data["resource"]["description"], forged_description);
 
     // A very long value is cut, with a marker.
-    let out = run(&env, &["get", &server.url("/long"), "--dry-run"]);
+    let out = env.run(&["get", &server.url("/long"), "--dry-run"]);
     let err = support::stderr(&out);
     let line = err.lines().find(|l| l.starts_with("  for ")).unwrap();
     assert!(line.len() < 300, "{line}");
     assert!(line.ends_with("…[9800 more characters]"), "{line}");
-    let out = run(&env, &["inspect", &server.url("/long")]);
+    let out = env.run(&["inspect", &server.url("/long")]);
     let report = support::stdout(&out);
     assert!(report.lines().all(|l| l.len() < 1100), "{report}");
     assert!(report.contains("…[9000 more characters]"), "{report}");
 
     // A server's reason for refusing.
-    let out = pay(&env, &pw, &server.url("/reject"), &[]);
+    let out = env.pay(&pw, &server.url("/reject"), &[]);
     assert_eq!(out.status.code(), Some(114), "{}", both(&out));
     let err = support::stderr(&out);
     assert_eq!(raw_controls(&err), Vec::<char>::new(), "{err}");
@@ -291,7 +257,7 @@ fn text_from_a_server_cannot_forge_a_line_or_reorder_one() {
             .as_bytes()
             .to_vec(),
     );
-    let out = run(&env, &["get", &url, "-v"]);
+    let out = env.run(&["get", &url, "-v"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let err = support::stderr(&out);
     assert_eq!(raw_controls(&err), Vec::<char>::new(), "{err}");
@@ -318,9 +284,9 @@ fn the_work_on_any_answer_is_bounded() {
         )
         .plain("/huge-version", 402, &huge_version)
         .start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
 
-    let out = run(&env, &["inspect", &server.url("/endless"), "-m", "120"]);
+    let out = env.run(&["inspect", &server.url("/endless"), "-m", "120"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(
         support::stdout(&out).starts_with("no payment needed: "),
@@ -328,7 +294,7 @@ fn the_work_on_any_answer_is_bounded() {
         both(&out)
     );
 
-    let out = run(&env, &["inspect", &server.url("/many"), "--json"]);
+    let out = env.run(&["inspect", &server.url("/many"), "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let data = support::json_data(&out);
     assert_eq!(data["options"].as_array().unwrap().len(), 64);
@@ -339,17 +305,17 @@ fn the_work_on_any_answer_is_bounded() {
             && d["message"] == "has 200 options; only the first 64 are read"),
         "{departures:?}"
     );
-    let out = run(&env, &["get", &server.url("/many"), "--dry-run"]);
+    let out = env.run(&["get", &server.url("/many"), "--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(support::stderr(&out).contains("only the first 64 are read"));
 
     // No error line grows with the input.
-    let out = pay(&env, &pw, &server.url("/long-reason"), &[]);
+    let out = env.pay(&pw, &server.url("/long-reason"), &[]);
     assert_eq!(out.status.code(), Some(114), "{}", both(&out));
     let err = support::stderr(&out);
     assert!(err.len() < 8_000, "{} bytes of stderr", err.len());
     assert!(err.contains("more characters]"), "{err}");
-    let out = run(&env, &["inspect", &server.url("/huge-version")]);
+    let out = env.run(&["inspect", &server.url("/huge-version")]);
     assert_eq!(out.status.code(), Some(8), "{}", both(&out));
     let err = support::stderr(&out);
     assert!(err.len() < 2_000, "{err}");
@@ -359,14 +325,14 @@ fn the_work_on_any_answer_is_bounded() {
 #[test]
 fn the_journal_and_keystores_are_not_opened_through_a_symbolic_link() {
     let server = Verifier::builder().paid("/paid", Offer::v2()).start();
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
 
     // A journal that is a link: refused before anything is signed; the file it names is
     // untouched.
     let elsewhere = env.path("elsewhere.jsonl");
     std::fs::write(&elsewhere, "").unwrap();
     std::os::unix::fs::symlink(&elsewhere, journal(&env)).unwrap();
-    let out = pay(&env, &pw, &server.url("/paid"), &[]);
+    let out = env.pay(&pw, &server.url("/paid"), &[]);
     assert_ne!(out.status.code(), Some(0), "{}", both(&out));
     let err = support::stderr(&out);
     assert!(err.contains("symbolic link"), "{err}");
@@ -379,7 +345,7 @@ fn the_journal_and_keystores_are_not_opened_through_a_symbolic_link() {
     let moved = env.path("payer.json");
     std::fs::rename(&keystore, &moved).unwrap();
     std::os::unix::fs::symlink(&moved, &keystore).unwrap();
-    let out = pay(&env, &pw, &server.url("/paid"), &[]);
+    let out = env.pay(&pw, &server.url("/paid"), &[]);
     assert_eq!(out.status.code(), Some(116), "{}", both(&out));
     assert!(
         support::stderr(&out).contains("symbolic link"),
@@ -395,8 +361,8 @@ fn no_output_overwrites_the_journal_a_keystore_or_config_toml() {
         .paid("/paid", Offer::v2())
         .plain("/free", 200, r#"{"free":true}"#)
         .start();
-    let (env, pw) = payer();
-    let out = pay(&env, &pw, &server.url("/paid"), &[]);
+    let (env, pw) = Env::with_payer();
+    let out = env.pay(&pw, &server.url("/paid"), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let journal = journal(&env);
     let keystore = env.keystores().join("payer");
@@ -422,7 +388,7 @@ fn no_output_overwrites_the_journal_a_keystore_or_config_toml() {
         ("--receipt", &keystore),
         ("-o", &env.x402_home().join("keystores/../journal.jsonl")),
     ] {
-        let out = run(&env, &["get", &free, flag, path.to_str().unwrap()]);
+        let out = env.run(&["get", &free, flag, path.to_str().unwrap()]);
         assert_eq!(
             out.status.code(),
             Some(2),
@@ -436,28 +402,22 @@ fn no_output_overwrites_the_journal_a_keystore_or_config_toml() {
         );
     }
     // A --keystore file, and --save-terms even with --force.
-    let out = run(
-        &env,
-        &[
-            "get",
-            &free,
-            "--keystore",
-            outside.to_str().unwrap(),
-            "-o",
-            outside.to_str().unwrap(),
-        ],
-    );
+    let out = env.run(&[
+        "get",
+        &free,
+        "--keystore",
+        outside.to_str().unwrap(),
+        "-o",
+        outside.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", both(&out));
-    let out = run(
-        &env,
-        &[
-            "inspect",
-            &server.url("/paid"),
-            "--save-terms",
-            journal.to_str().unwrap(),
-            "--force",
-        ],
-    );
+    let out = env.run(&[
+        "inspect",
+        &server.url("/paid"),
+        "--save-terms",
+        journal.to_str().unwrap(),
+        "--force",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", both(&out));
 
     assert_eq!(server.requests().len(), requests, "nothing was sent");
@@ -467,10 +427,7 @@ fn no_output_overwrites_the_journal_a_keystore_or_config_toml() {
         .collect();
     assert_eq!(before, after);
     // Any other file is written as before.
-    let out = run(
-        &env,
-        &["get", &free, "-o", env.path("body.json").to_str().unwrap()],
-    );
+    let out = env.run(&["get", &free, "-o", env.path("body.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
 }
 
@@ -509,10 +466,7 @@ fn output_through_a_link_is_no_more_permissive_than_open() {
     let link = sticky.join("out");
     std::os::unix::fs::symlink(&victim, &link).unwrap();
     std::os::unix::fs::lchown(&link, Some(65533), Some(65533)).unwrap();
-    let out = run(
-        &env,
-        &["get", &server.url("/free"), "-o", link.to_str().unwrap()],
-    );
+    let out = env.run(&["get", &server.url("/free"), "-o", link.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(23), "{}", both(&out));
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
@@ -523,10 +477,10 @@ fn files_other_users_can_write_are_refused_before_anything_is_signed() {
 
     // config.toml: whoever can write it can raise the caps.
     for mode in [0o666, 0o664] {
-        let (env, pw) = payer();
+        let (env, pw) = Env::with_payer();
         let config = env.x402_home().join("config.toml");
         chmod(&config, mode);
-        let out = pay(&env, &pw, &server.url("/paid"), &[]);
+        let out = env.pay(&pw, &server.url("/paid"), &[]);
         assert_eq!(out.status.code(), Some(2), "{}", both(&out));
         let err = support::stderr(&out);
         assert!(
@@ -538,9 +492,9 @@ fn files_other_users_can_write_are_refused_before_anything_is_signed() {
     }
 
     // A keystore directory other users can write.
-    let (env, pw) = payer();
+    let (env, pw) = Env::with_payer();
     chmod(&env.keystores(), 0o777);
-    let out = pay(&env, &pw, &server.url("/paid"), &[]);
+    let out = env.pay(&pw, &server.url("/paid"), &[]);
     assert_eq!(out.status.code(), Some(116), "{}", both(&out));
     assert!(
         support::stderr(&out).contains("other users can change its directory"),
@@ -552,7 +506,7 @@ fn files_other_users_can_write_are_refused_before_anything_is_signed() {
 
     // The home: warned about loudly, on every command.
     chmod(&env.x402_home(), 0o777);
-    let out = run(&env, &["wallet", "list"]);
+    let out = env.run(&["wallet", "list"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(
         support::stderr(&out).contains("x402: warning: OTHER USERS CAN CHANGE"),
@@ -563,7 +517,7 @@ fn files_other_users_can_write_are_refused_before_anything_is_signed() {
 
     // A password file others can read: a warning, as for a keystore.
     chmod(&pw, 0o644);
-    let out = pay(&env, &pw, &server.url("/paid"), &[]);
+    let out = env.pay(&pw, &server.url("/paid"), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let err = support::stderr(&out);
     assert!(
@@ -612,9 +566,6 @@ fn numbers_out_of_range_are_usage_errors_never_a_panic() {
     }
     assert_eq!(server.requests().len(), 0, "nothing was sent");
     // In range, the flags work.
-    let out = run(
-        &env,
-        &["get", &free, "-m", "30", "--connect-timeout", "0.5"],
-    );
+    let out = env.run(&["get", &free, "-m", "30", "--connect-timeout", "0.5"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
 }

@@ -51,22 +51,10 @@ fn pay(env: &Env, pw: &PathBuf, url: &str) -> Output {
         .unwrap()
 }
 
-/// The one `x402: error:` line, after checking the exit code.
-fn error_line(out: &Output, code: i32) -> String {
-    let err = support::stderr(out);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    let lines: Vec<&str> = err
-        .lines()
-        .filter(|l| l.starts_with("x402: error: "))
-        .collect();
-    assert_eq!(lines.len(), 1, "one error line expected: {err}");
-    lines[0].to_string()
-}
-
 /// The journal's only payment, as `history --json` shows it.
 fn only_record(env: &Env) -> Value {
-    let out = env.x402().args(["history", "--json"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["history", "--json"]);
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     let payments = data["payments"].as_array().unwrap();
     assert_eq!(payments.len(), 1, "{data:#}");
@@ -76,22 +64,14 @@ fn only_record(env: &Env) -> Value {
 }
 
 fn check(env: &Env) -> (Option<i32>, Value) {
-    let out = env
-        .x402()
-        .args(["history", "check", "--json"])
-        .output()
-        .unwrap();
+    let out = env.run(&["history", "check", "--json"]);
     (out.status.code(), json_data(&out))
 }
 
 /// What the daily budget makes of the journal: a dry run of another 0.001 USDC route under a
 /// limit of 0.0019 is refused (111) exactly when an earlier 0.001 still counts.
 fn budget_counts_it(env: &Env, other: &str) -> bool {
-    let out = env
-        .x402()
-        .args(["get", other, "--dry-run", "--daily-limit", "0.0019"])
-        .output()
-        .unwrap();
+    let out = env.run(&["get", other, "--dry-run", "--daily-limit", "0.0019"]);
     match out.status.code() {
         Some(111) => {
             let err = support::stderr(&out);
@@ -160,7 +140,7 @@ fn settlement_pending_is_unknown_until_the_chain_says_settled() {
     let out = pay(&env, &pw, &server.url("/pending"));
     let tx = server.settled().pop().expect("the server settled");
     let nonce = server.only_payment().verdict.nonce.unwrap();
-    let line = error_line(&out, 115);
+    let line = support::error_line(&out, 115);
     assert!(
         line.contains(&format!(
             "the outcome is unknown: the server answered settlement_pending with transaction {tx}"
@@ -249,7 +229,7 @@ fn a_failed_receipt_with_a_transaction_is_never_nothing_paid() {
     let (env, pw) = payer(net, false);
     let out = pay(&env, &pw, &server.url("/fail"));
     let tx = server.settled().pop().unwrap();
-    let line = error_line(&out, 115);
+    let line = support::error_line(&out, 115);
     assert!(
         line.contains(&format!("unexpected_settle_error with transaction {tx}")),
         "{line}"
@@ -270,7 +250,7 @@ fn a_failed_receipt_with_a_transaction_is_never_nothing_paid() {
     let (env, pw) = payer(net, true);
     let out = pay(&env, &pw, &server.url("/fail"));
     let tx = server.settled().pop().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), r#"{"report":1}"#);
     assert!(support::stderr(&out).contains(&format!("tx {tx}")));
     let r = only_record(&env);
@@ -300,7 +280,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
     let out = pay(&env, &pw, &server.url("/liar"));
     let payment = server.only_payment();
     let nonce = payment.verdict.nonce.clone().unwrap();
-    let line = error_line(&out, 115);
+    let line = support::error_line(&out, 115);
     assert!(
         line.contains(&format!(
             "transaction {MADE_UP_TX}; {MADE_UP_TX} was not on base-sepolia after 5 s"
@@ -319,7 +299,10 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert!(error_line(&out, 110).contains("an earlier payment for this request may still settle"));
+    assert!(
+        support::error_line(&out, 110)
+            .contains("an earlier payment for this request may still settle")
+    );
 
     // history check: the chain has not used it, and it is still valid.
     let (code, data) = check(&env);
@@ -340,7 +323,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert!(error_line(&out, 110).contains("pass --yes"));
+    assert!(support::error_line(&out, 110).contains("pass --yes"));
     let _guard = localnet::chain_lock();
     let gas_before = net.native_balance("baseSepolia", ANVIL1_ADDRESS);
     let out = env
@@ -356,7 +339,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["status"], "cancelled");
     assert_eq!(data["before"], "unknown");
@@ -427,7 +410,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert!(error_line(&out, 1).contains("it is already cancelled"));
+    assert!(support::error_line(&out, 1).contains("it is already cancelled"));
     // And a nonce the journal does not hold is a usage error.
     let out = env
         .x402()
@@ -439,7 +422,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         ])
         .output()
         .unwrap();
-    assert!(error_line(&out, 2).contains("no payment with nonce"));
+    assert!(support::error_line(&out, 2).contains("no payment with nonce"));
 }
 
 /// (d) The server takes the payment on-chain and answers 402 with no receipt. 114, recorded
@@ -464,7 +447,7 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
     let out = pay(&env, &pw, &server.url("/taken"));
     let tx = server.settled().pop().unwrap();
     let nonce = server.only_payment().verdict.nonce.unwrap();
-    let line = error_line(&out, 114);
+    let line = support::error_line(&out, 114);
     assert!(
         line.contains("the server rejected the payment: invalid_payment")
             && line.contains(&format!(
@@ -496,7 +479,7 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
         .arg(&pw)
         .output()
         .unwrap();
-    assert!(error_line(&out, 1).contains("the chain shows it already used or cancelled"));
+    assert!(support::error_line(&out, 1).contains("the chain shows it already used or cancelled"));
 
     let (code, data) = check(&env);
     assert_eq!(code, Some(0), "{data:#}");
@@ -512,12 +495,10 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
     assert_eq!(r["totals"][0]["settled"]["amount"], "1000");
     assert!(budget_counts_it(&env, &server.url("/other")));
     // The settled record now refuses a cancellation from the journal alone.
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--yes"])
-        .output()
-        .unwrap();
-    assert!(error_line(&out, 1).contains(&format!("it was already used (settled in {tx})")));
+    let out = env.run(&["history", "cancel", &nonce, "--yes"]);
+    assert!(
+        support::error_line(&out, 1).contains(&format!("it was already used (settled in {tx})"))
+    );
 }
 
 /// `extra.paymentFlow`: `upfront` is said in words in the quote before anything is signed and
@@ -545,7 +526,7 @@ fn payment_flows_are_shown_and_an_unknown_one_is_not_paid() {
             cmd.arg("--json");
         }
         let out = cmd.output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::assert_exit(&out, 0);
         out
     };
     let upfront_words = "upfront: the server settles before it runs the request: you are \
@@ -589,12 +570,12 @@ fn payment_flows_are_shown_and_an_unknown_one_is_not_paid() {
         "{departure}"
     );
     let out = pay(&env, &pw, &server.url("/escrow"));
-    assert!(error_line(&out, 112).contains("extra.paymentFlow is 'escrow'"));
+    assert!(support::error_line(&out, 112).contains("extra.paymentFlow is 'escrow'"));
     assert_eq!(server.payment_headers(), 0);
 
     // upfront: the quote says so in words, before the payment; then it pays.
     let out = pay(&env, &pw, &server.url("/upfront"));
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let err = support::stderr(&out);
     let said = err
         .find(&format!("flow      {upfront_words}"))
@@ -603,7 +584,7 @@ fn payment_flows_are_shown_and_an_unknown_one_is_not_paid() {
     assert_eq!(server.payment_headers(), 1);
     // The default flow adds nothing to the quote.
     let out = pay(&env, &pw, &server.url("/default"));
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(!support::stderr(&out).contains("flow "));
 }
 
@@ -625,7 +606,7 @@ fn a_reverted_settlement_moved_nothing_but_the_authorization_stays_open() {
     let tx = server.settled().pop().unwrap();
     assert_eq!(receipt_status(net, &tx).as_deref(), Some("0x0"));
     let nonce = server.only_payment().verdict.nonce.unwrap();
-    let line = error_line(&out, 114);
+    let line = support::error_line(&out, 114);
     assert!(
         line.contains(&format!(
             "the settlement failed: transaction {tx} reverted (settlement_pending); it moved \
@@ -675,11 +656,7 @@ fn disputed_is_red_at_a_terminal() {
     assert!(shown.contains(red), "{shown:?}");
     assert!(!shown.contains("\u{1b}[1;31msettled"), "{shown:?}");
     // Into a pipe, even when colour is forced on stderr: plain text.
-    let out = env
-        .x402()
-        .args(["history", "--color", "always"])
-        .output()
-        .unwrap();
+    let out = env.run(&["history", "--color", "always"]);
     assert_eq!(out.status.code(), Some(0));
     let listing = support::stdout(&out);
     assert!(
@@ -702,7 +679,7 @@ fn history_cancel_asks_at_a_terminal() {
         .start();
     let (env, pw) = payer(net, true);
     let out = pay(&env, &pw, &server.url("/refused"));
-    error_line(&out, 114);
+    support::error_line(&out, 114);
     let nonce = server.only_payment().verdict.nonce.unwrap();
     assert_eq!(only_record(&env)["status"], "rejected");
     assert!(budget_counts_it(&env, &server.url("/other")));
@@ -713,7 +690,10 @@ fn history_cancel_asks_at_a_terminal() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert!(error_line(&out, 110).contains("an earlier payment for this request may still settle"));
+    assert!(
+        support::error_line(&out, 110)
+            .contains("an earlier payment for this request may still settle")
+    );
     assert!(
         support::stderr(&out).contains("status rejected"),
         "{}",
@@ -812,7 +792,7 @@ fn history_cancel_refuses_a_token_without_cancel_authorization() {
         .arg(&pw)
         .output()
         .unwrap();
-    let line = error_line(&out, 1);
+    let line = support::error_line(&out, 1);
     assert!(
         line.contains(&format!("{token} refused cancelAuthorization"))
             && line.contains("a token without EIP-3009 cancelAuthorization cannot cancel it"),

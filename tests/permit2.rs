@@ -116,7 +116,7 @@ fn approve_amount_unlimited_and_revoke_as_the_chain_reads_them() {
 
     // An amount, as JSON.
     let out = f.approve(&["--asset", "USDC", "--amount", "25.00", "--yes", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(f.allowance(), "25000000");
     assert_eq!(data["address"], f.address.as_str());
@@ -149,7 +149,7 @@ fn approve_amount_unlimited_and_revoke_as_the_chain_reads_them() {
 
     // Unlimited, in the human form, with the token given by address.
     let out = f.approve(&["--asset", &f.usdc, "--unlimited", "--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(f.allowance(), MAX);
     let text = support::stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
@@ -163,7 +163,7 @@ fn approve_amount_unlimited_and_revoke_as_the_chain_reads_them() {
 
     // Revoke.
     let out = f.approve(&["--asset", "usdc", "--revoke", "--yes", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(f.allowance(), "0");
     let data = json_data(&out);
     assert_eq!(data["previous_allowance"]["amount"], "unlimited");
@@ -173,7 +173,7 @@ fn approve_amount_unlimited_and_revoke_as_the_chain_reads_them() {
 
     // Already 0: nothing to send.
     let out = f.approve(&["--asset", "USDC", "--revoke", "--yes", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(json_data(&out)["transaction"], serde_json::Value::Null);
     assert_eq!(f.nonce(), 3, "no transaction");
 }
@@ -182,7 +182,7 @@ fn approve_amount_unlimited_and_revoke_as_the_chain_reads_them() {
 fn an_account_without_gas_gets_a_clear_error_and_sends_nothing() {
     let f = Fixture::new(0);
     let out = f.approve(&["--asset", "USDC", "--unlimited", "--yes", "--json"]);
-    assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
+    support::assert_exit(&out, 113);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["success"], false);
     let message = doc["errors"][0]["message"].as_str().unwrap();
@@ -197,7 +197,7 @@ fn an_account_without_gas_gets_a_clear_error_and_sends_nothing() {
 fn without_a_terminal_it_needs_yes() {
     let f = Fixture::new(ETH);
     let out = f.approve(&["--asset", "USDC", "--amount", "1.00"]);
-    assert_eq!(out.status.code(), Some(110), "{}", support::stderr(&out));
+    support::assert_exit(&out, 110);
     let err = support::stderr(&out);
     assert!(err.contains("pass --yes"), "{err}");
     assert!(out.stdout.is_empty());
@@ -252,10 +252,10 @@ fn bad_input_is_refused_before_anything_is_sent() {
     let f = Fixture::new(ETH);
     // How much is required.
     let out = f.approve(&["--asset", "USDC", "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    support::assert_exit(&out, 2);
     // One of --amount, --unlimited, --revoke.
     let out = f.approve(&["--asset", "USDC", "--unlimited", "--revoke", "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    support::assert_exit(&out, 2);
     // An unknown symbol names the known ones.
     let out = f.approve(&["--asset", "DAI", "--unlimited", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
@@ -266,7 +266,7 @@ fn bad_input_is_refused_before_anything_is_sent() {
     );
     // More decimals than the token has.
     let out = f.approve(&["--asset", "USDC", "--amount", "0.0000001", "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    support::assert_exit(&out, 2);
     // A node of another chain.
     let out = f.approve(&[
         "--asset",
@@ -276,7 +276,7 @@ fn bad_input_is_refused_before_anything_is_sent() {
         "--rpc-url",
         &f.net.rpc("devchain"),
     ]);
-    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    support::assert_exit(&out, 2);
     assert!(
         support::stderr(&out).contains("serves chain 31337, not chain 84532"),
         "{}",
@@ -428,7 +428,7 @@ mod prepare {
             .arg(&f.pw)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::assert_exit(&out, 0);
         let ready = run_prepare(&key, &terms, ext.as_ref(), &f.net.rpc("baseSepolia")).unwrap();
         assert_eq!(ready.approval, Approval::Sufficient);
         assert_eq!(ready.extensions, ext, "echoed unchanged");

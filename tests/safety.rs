@@ -226,19 +226,9 @@ fn payer(env: &Env) -> std::path::PathBuf {
 }
 
 fn history(env: &Env) -> Value {
-    let out = env.x402().args(["history", "--json"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["history", "--json"]);
+    support::assert_exit(&out, 0);
     json_data(&out)
-}
-
-/// `x402 get URL --yes --password-file PW EXTRA…`
-fn pay(env: &Env, pw: &std::path::Path, url: &str, extra: &[&str]) -> std::process::Output {
-    env.x402()
-        .args(["get", url, "--yes", "--password-file"])
-        .arg(pw)
-        .args(extra)
-        .output()
-        .unwrap()
 }
 
 fn code(out: &std::process::Output) -> Option<i32> {
@@ -250,7 +240,7 @@ fn a_settled_payment_is_journaled_and_listed() {
     let server = Scripted::start(Paid::Settle);
     let env = Env::new();
     let pw = payer(&env);
-    let out = pay(&env, &pw, &server.at("/report"), &[]);
+    let out = env.pay(&pw, &server.at("/report"), &[]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(support::stdout(&out), "paid body for /report");
     let h = history(&env);
@@ -280,7 +270,7 @@ fn a_settled_payment_is_journaled_and_listed() {
     assert_eq!(h["totals"][0]["amount"], "1000");
     assert_eq!(h["totals"][0]["payments"], 1);
     // The human listing: one line per payment on stdout, totals on stderr.
-    let out = env.x402().args(["history"]).output().unwrap();
+    let out = env.run(&["history"]);
     let listing = support::stdout(&out);
     assert!(
         listing.contains("settled") && listing.contains("0.001 USDC") && listing.contains(TX),
@@ -288,17 +278,9 @@ fn a_settled_payment_is_journaled_and_listed() {
     );
     assert!(support::stderr(&out).contains("0.001 USDC"));
     // Filters.
-    let out = env
-        .x402()
-        .args(["history", "--json", "--status", "unknown"])
-        .output()
-        .unwrap();
+    let out = env.run(&["history", "--json", "--status", "unknown"]);
     assert_eq!(json_data(&out)["payments"], json!([]));
-    let out = env
-        .x402()
-        .args(["history", "--since", "nonsense"])
-        .output()
-        .unwrap();
+    let out = env.run(&["history", "--since", "nonsense"]);
     assert_eq!(code(&out), Some(2));
 }
 
@@ -347,7 +329,7 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
     let env = Env::new();
     let pw = payer(&env);
     let url = server.at("/slow");
-    let out = pay(&env, &pw, &url, &["-m", "1"]);
+    let out = env.pay(&pw, &url, &["-m", "1"]);
     assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
     let h = history(&env);
     let p = &h["payments"][0];
@@ -373,7 +355,7 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
     assert!(err.contains("already paid") && err.contains(nonce), "{err}");
     assert_eq!(server.payments().len(), 1);
     // With --yes a script pays again knowingly, and is told about the earlier payment.
-    let out = pay(&env, &pw, &url, &[]);
+    let out = env.pay(&pw, &url, &[]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert!(support::stderr(&out).contains("already paid"));
     assert_eq!(server.payments().len(), 2);
@@ -418,7 +400,7 @@ fn a_5xx_after_paying_is_an_unknown_outcome() {
     let server = Scripted::start(Paid::Error);
     let env = Env::new();
     let pw = payer(&env);
-    let out = pay(&env, &pw, &server.at("/x"), &[]);
+    let out = env.pay(&pw, &server.at("/x"), &[]);
     assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
     assert_eq!(history(&env)["payments"][0]["status"], "unknown");
 }
@@ -432,11 +414,11 @@ fn redirects_never_carry_the_payment_header() {
     let env = Env::new();
     let pw = payer(&env);
     // Without -L the redirect is the answer, as with curl.
-    let out = env.x402().args(["get", &a.at("/go")]).output().unwrap();
+    let out = env.run(&["get", &a.at("/go")]);
     assert_eq!(code(&out), Some(0));
     assert!(b.seen().is_empty());
     // With -L: a → b (402, paid on b) → back to a, which never sees the payment.
-    let out = pay(&env, &pw, &a.at("/go"), &["-L"]);
+    let out = env.pay(&pw, &a.at("/go"), &["-L"]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(support::stdout(&out), "free body");
     assert!(a.payments().is_empty(), "{:?}", a.seen());
@@ -453,7 +435,7 @@ fn a_second_402_after_paying_is_not_paid_silently() {
     *b.state.redirect_to.lock().unwrap() = b.at("/another");
     let env = Env::new();
     let pw = payer(&env);
-    let out = pay(&env, &pw, &b.at("/first"), &["-L"]);
+    let out = env.pay(&pw, &b.at("/first"), &["-L"]);
     assert_eq!(code(&out), Some(110), "{}", support::stderr(&out));
     assert!(support::stderr(&out).contains("second payment"));
     assert_eq!(b.payments().len(), 1);
@@ -464,11 +446,7 @@ fn a_second_402_after_paying_is_not_paid_silently() {
 fn too_many_redirects_is_47() {
     let s = Scripted::start(Paid::Settle);
     let env = Env::new();
-    let out = env
-        .x402()
-        .args(["get", "-L", "--max-redirs", "3", &s.at("/loop")])
-        .output()
-        .unwrap();
+    let out = env.run(&["get", "-L", "--max-redirs", "3", &s.at("/loop")]);
     assert_eq!(code(&out), Some(47));
     assert_eq!(s.seen().len(), 4);
 }
@@ -487,7 +465,7 @@ fn pinned_terms_are_paid_and_anything_else_is_refused_unsigned() {
             "not the expected",
         ),
     ] {
-        let out = pay(&env, &pw, &url, &[flag, value]);
+        let out = env.pay(&pw, &url, &[flag, value]);
         assert_eq!(code(&out), Some(112), "{flag}");
         let err = support::stderr(&out);
         assert!(
@@ -531,7 +509,7 @@ fn pinned_terms_are_paid_and_anything_else_is_refused_unsigned() {
 fn a_huge_402_is_not_read() {
     let s = Scripted::start(Paid::Settle);
     let env = Env::new();
-    let out = env.x402().args(["get", &s.at("/big")]).output().unwrap();
+    let out = env.run(&["get", &s.at("/big")]);
     assert_eq!(code(&out), Some(63), "{}", support::stderr(&out));
     assert!(support::stderr(&out).contains("larger than 1024 KiB"));
 }
@@ -541,18 +519,10 @@ fn silent_hides_everything_but_show_error_keeps_errors() {
     let s = Scripted::start(Paid::Settle);
     let env = Env::new();
     let url = s.at("/priced");
-    let out = env
-        .x402()
-        .args(["get", "-s", &url, "--max-amount", "0.0001"])
-        .output()
-        .unwrap();
+    let out = env.run(&["get", "-s", &url, "--max-amount", "0.0001"]);
     assert_eq!(code(&out), Some(111));
     assert_eq!(support::stderr(&out), "");
-    let out = env
-        .x402()
-        .args(["get", "-sS", &url, "--max-amount", "0.0001"])
-        .output()
-        .unwrap();
+    let out = env.run(&["get", "-sS", &url, "--max-amount", "0.0001"]);
     assert_eq!(code(&out), Some(111));
     let err = support::stderr(&out);
     assert!(
@@ -566,7 +536,7 @@ fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
     let s = Scripted::start(Paid::Settle);
     let env = Env::new();
     let pw = payer(&env);
-    let pay = |path: &str| pay(&env, &pw, &s.at(path), &[]);
+    let pay = |path: &str| env.pay(&pw, &s.at(path), &[]);
     assert_eq!(code(&pay("/one")), Some(0));
     let journal = env.x402_home().join("journal.jsonl");
     let mut bytes = std::fs::read(&journal).unwrap();
@@ -575,7 +545,7 @@ fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
     let out = pay("/two");
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert!(support::stderr(&out).contains("unreadable line skipped"));
-    let out = env.x402().args(["history", "--json"]).output().unwrap();
+    let out = env.run(&["history", "--json"]);
     let h = json_data(&out);
     assert_eq!(h["payments"].as_array().unwrap().len(), 2);
     assert_eq!(h["unreadableLines"], json!([3]));
@@ -608,14 +578,10 @@ fn history_check_asks_the_chain() {
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     // 2. An unknown outcome: the scripted server takes the payment and never answers.
     let s = Scripted::start(Paid::Stall);
-    let out = pay(&env, &pw, &s.at("/lost"), &["-m", "1"]);
+    let out = env.pay(&pw, &s.at("/lost"), &["-m", "1"]);
     assert_eq!(code(&out), Some(115));
     let check = |env: &Env| {
-        let out = env
-            .x402()
-            .args(["history", "check", "--json"])
-            .output()
-            .unwrap();
+        let out = env.run(&["history", "check", "--json"]);
         (code(&out), json_data(&out), out)
     };
     let (c, data, out) = check(&env);
@@ -692,7 +658,7 @@ fn history_check_asks_the_chain() {
     assert_eq!(data["mismatches"], 1);
     assert_eq!(data["checked"][0]["after"], "disputed");
     // It stays disputed, and is reported again on every check.
-    let out = env.x402().args(["history", "check"]).output().unwrap();
+    let out = env.run(&["history", "check"]);
     assert_eq!(code(&out), Some(1));
     assert!(support::stderr(&out).contains("MISMATCH"));
     let h = history(&env);
@@ -705,61 +671,32 @@ fn history_check_asks_the_chain() {
     assert_eq!(disputed, 1);
 }
 
-/// At a terminal (a pseudo-terminal from `script`), three password tries; a file gets one.
+/// At a terminal ([`support::pty`]), three password tries; a file gets one.
 #[test]
 fn three_password_tries_at_a_terminal_one_from_a_file() {
-    use std::io::Write;
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        panic!("util-linux `script` is needed for the terminal tests");
-    }
     let server = Scripted::start(Paid::Settle);
     let env = Env::new();
     let _ = payer(&env);
-    let at_terminal = |lines: &[&str]| {
-        let cmd = format!(
-            "{} get {} --yes",
-            assert_cmd::cargo::cargo_bin("x402").display(),
-            server.at("/tty")
-        );
-        let mut child = std::process::Command::new("script")
-            .args(["-qec", &cmd, "/dev/null"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", env.home())
-            .env("X402_HOME", env.x402_home())
-            .env("NO_COLOR", "1")
-            .env("TERM", "dumb")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        for line in lines {
-            std::thread::sleep(Duration::from_millis(700));
-            stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+    let url = server.at("/tty");
+    let prompt = "Password for 'payer'";
+    let at_terminal = |passwords: &[&str]| {
+        let mut t = env.terminal(&["get", &url, "--yes"], |_| {});
+        for pw in passwords {
+            t.answer(prompt, pw);
         }
-        std::thread::sleep(Duration::from_millis(1500));
-        drop(stdin);
-        child.wait_with_output().unwrap()
+        t.finish()
     };
-    let out = at_terminal(&["wrong1", "wrong2", "wrong3"]);
-    let text = support::stdout(&out);
-    assert_eq!(out.status.code(), Some(116), "{text}");
+    let (exit, text) = at_terminal(&["wrong1", "wrong2", "wrong3"]);
+    assert_eq!(exit, Some(116), "{text}");
     assert_eq!(
         text.matches("wrong password, try again").count(),
         2,
         "{text}"
     );
-    assert_eq!(text.matches("Password for 'payer'").count(), 3, "{text}");
+    assert_eq!(text.matches(prompt).count(), 3, "{text}");
     assert!(server.payments().is_empty());
-    let out = at_terminal(&["wrong1", "pw"]);
-    let text = support::stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (exit, text) = at_terminal(&["wrong1", "pw"]);
+    assert_eq!(exit, Some(0), "{text}");
     assert_eq!(server.payments().len(), 1);
     // From a file: one try.
     let bad = env.path("bad-pw");
@@ -782,7 +719,7 @@ fn a_keystore_others_can_read_is_warned_about_before_signing() {
     let pw = payer(&env);
     let ks = env.keystores().join("payer");
     std::fs::set_permissions(&ks, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = pay(&env, &pw, &server.at("/loose"), &[]);
+    let out = env.pay(&pw, &server.at("/loose"), &[]);
     assert_eq!(code(&out), Some(0));
     let err = support::stderr(&out);
     assert!(
@@ -837,84 +774,21 @@ fn inspect_saves_the_terms_that_get_then_pins() {
     assert!(support::stderr(&out).contains("not the pinned 0.001 USDC"));
     assert_eq!(s.payments().len(), 1);
     // inspect judges the cap given with --max-amount, as get would.
-    let out = env
-        .x402()
-        .args(["inspect", &url, "--json", "--max-amount", "0.0005"])
-        .output()
-        .unwrap();
+    let out = env.run(&["inspect", &url, "--json", "--max-amount", "0.0005"]);
     let data = json_data(&out);
     assert_eq!(data["choice"]["cap"]["within"], false, "{data}");
 }
 
-/// Runs `x402 ARGS…` at a pseudo-terminal (util-linux `script`), answering like a person: for
+/// Runs `x402 ARGS…` at a pseudo-terminal ([`support::pty`]), answering like a person: for
 /// each `(wait_for, send)` it waits until the terminal shows `wait_for` (after what the last
-/// step waited for), then types `send`. Returns the exit code and the whole transcript.
+/// step waited for), then presses the keys `send`. Returns the exit code and the whole
+/// transcript.
 fn at_terminal(env: &Env, args: &[&str], steps: &[(&str, &str)]) -> (Option<i32>, String) {
-    use std::io::{Read, Write};
-    let quote = |a: &str| format!("'{}'", a.replace('\'', r"'\''"));
-    let mut cmd = quote(&assert_cmd::cargo::cargo_bin("x402").display().to_string());
-    for a in args {
-        cmd.push(' ');
-        cmd.push_str(&quote(a));
-    }
-    let mut child = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("X402_HOME", env.x402_home())
-        .env("NO_COLOR", "1")
-        .env("TERM", "dumb")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("util-linux `script` is needed for the terminal tests");
-    let transcript = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let reader = {
-        let transcript = transcript.clone();
-        let mut stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                transcript.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        })
-    };
-    let text = |t: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&t.lock().unwrap()).into_owned();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut from = 0;
+    let mut t = env.terminal(args, |_| {});
     for (wait_for, send) in steps {
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let now = text(&transcript);
-            if let Some(i) = now.get(from..).and_then(|rest| rest.find(wait_for)) {
-                from += i + wait_for.len();
-                break;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the terminal never showed {wait_for:?}:\n{now}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // The prompt is on screen; give it a moment to start reading the keyboard.
-        std::thread::sleep(Duration::from_millis(200));
-        stdin.write_all(send.as_bytes()).unwrap();
-        stdin.flush().unwrap();
+        t.press(wait_for, send);
     }
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    drop(stdin);
-    reader.join().unwrap();
-    (status.code(), text(&transcript))
+    t.finish()
 }
 
 /// At a terminal, `get` asks before paying, the default is no, and nothing of the wallet is
@@ -1104,11 +978,7 @@ fn history_filters_by_time_and_status() {
     );
     // What is not a time is a usage error that says what is.
     for bad in ["yesterday", "7x", "2026-13-01", "h"] {
-        let out = env
-            .x402()
-            .args(["history", "--since", bad])
-            .output()
-            .unwrap();
+        let out = env.run(&["history", "--since", bad]);
         assert_eq!(code(&out), Some(2), "{bad}");
         assert_eq!(
             support::stderr(&out),
@@ -1165,7 +1035,7 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     };
 
     // 0.0015 + 0.001 > 0.002 (config.toml).
-    let out = pay(&env, &pw, &url, &receipt_arg);
+    let out = env.pay(&pw, &url, &receipt_arg);
     refused(&out, "0.002 USDC", "0.0015 USDC");
     let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
     assert_eq!(r["status"], "over_budget");
@@ -1174,27 +1044,17 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     assert_eq!(journaled(&env), 6);
 
     // --daily-limit raises it: 0.0015 + 0.001 = 0.0025 is within 0.0025.
-    let out = pay(&env, &pw, &url, &["--daily-limit", "0.0025"]);
+    let out = env.pay(&pw, &url, &["--daily-limit", "0.0025"]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(server.payments().len(), 1);
     assert_eq!(journaled(&env), 7);
     // Now 0.0025 is spent: the same limit refuses the next one.
-    let out = pay(
-        &env,
-        &pw,
-        &server.at("/daily2"),
-        &["--daily-limit", "0.0025"],
-    );
+    let out = env.pay(&pw, &server.at("/daily2"), &["--daily-limit", "0.0025"]);
     refused(&out, "0.0025 USDC", "0.0025 USDC");
 
     // --daily-limit lowers it too, and so does the environment.
     env.write_config("default_account = \"payer\"\n\n[limits]\ndaily = \"5.00\"\n");
-    let out = pay(
-        &env,
-        &pw,
-        &server.at("/daily3"),
-        &["--daily-limit", "$0.003"],
-    );
+    let out = env.pay(&pw, &server.at("/daily3"), &["--daily-limit", "$0.003"]);
     refused(&out, "0.003 USDC", "0.0025 USDC");
     let out = env
         .x402()
@@ -1207,7 +1067,7 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     assert_eq!(server.payments().len(), 1);
     assert_eq!(journaled(&env), 7);
     // Under config.toml's 5.00 alone, it pays.
-    let out = pay(&env, &pw, &server.at("/daily5"), &[]);
+    let out = env.pay(&pw, &server.at("/daily5"), &[]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(server.payments().len(), 2);
 }
@@ -1248,7 +1108,7 @@ fn pinned_terms_refuse_another_network_or_asset() {
         let mut doc = pinned.clone();
         doc[field] = json!(value);
         std::fs::write(&terms, doc.to_string()).unwrap();
-        let out = pay(&env, &pw, &url, &["--terms", terms.to_str().unwrap()]);
+        let out = env.pay(&pw, &url, &["--terms", terms.to_str().unwrap()]);
         assert_eq!(code(&out), Some(112), "{field}: {}", support::stderr(&out));
         assert_eq!(
             support::stderr(&out),
@@ -1264,7 +1124,7 @@ fn pinned_terms_refuse_another_network_or_asset() {
     assert_eq!(history(&env)["payments"], json!([]));
     // The same file with the terms as offered pays.
     std::fs::write(&terms, pinned.to_string()).unwrap();
-    let out = pay(&env, &pw, &url, &["--terms", terms.to_str().unwrap()]);
+    let out = env.pay(&pw, &url, &["--terms", terms.to_str().unwrap()]);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     assert_eq!(s.payments().len(), 1);
 }

@@ -6,7 +6,6 @@
 use crate::support::server::json_rpc;
 use crate::support::{self, Env, json_data};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 
@@ -66,7 +65,7 @@ fn new_solana_account_is_encrypted_listed_and_default() {
         .arg(env.password_file("pw"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let address = support::stdout(&out).trim().to_string();
     let key: solana_pubkey::Pubkey = address.parse().expect("base58 public key on stdout");
     assert_eq!(key.to_string(), address);
@@ -98,18 +97,10 @@ fn new_solana_account_is_encrypted_listed_and_default() {
     let config = std::fs::read_to_string(env.x402_home().join("config.toml")).unwrap();
     assert_eq!(config, "default_solana_account = \"sol\"\n");
     // list and address need no password (none is given and there is no terminal).
-    let out = env
-        .x402()
-        .args(["wallet", "address", "sol"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["wallet", "address", "sol"]);
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), format!("{address}\n"));
-    let out = env
-        .x402()
-        .args(["wallet", "list", "--json"])
-        .output()
-        .unwrap();
+    let out = env.run(&["wallet", "list", "--json"]);
     let rows = json_data(&out);
     assert_eq!(rows[0]["name"], "sol");
     assert_eq!(rows[0]["chain"], "solana");
@@ -134,7 +125,7 @@ fn imports_base58_json_arrays_keypair_files_and_mnemonics() {
     let env = Env::new();
     // Phantom/Solflare export: base58 of the 64-byte secret key.
     let out = import(&env, "phantom", &[], &format!("{}\n", seed1_base58()));
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), format!("{SEED1_PUBKEY}\n"));
     // The Solana CLI's JSON array, spread over lines.
     let out = import(
@@ -143,18 +134,18 @@ fn imports_base58_json_arrays_keypair_files_and_mnemonics() {
         &[],
         &cli_json(&seed1_bytes()).replace(',', ",\n "),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), format!("{SEED1_PUBKEY}\n"));
     // A keypair file (implies --solana); the file itself is left alone.
     let file = env.path("id.json");
     std::fs::write(&file, cli_json(&seed1_bytes())).unwrap();
     let out = import_file(&env, "file", &file);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), format!("{SEED1_PUBKEY}\n"));
     assert!(file.exists());
     // A mnemonic along Phantom's path, at index 0 and 1.
     let out = import(&env, "m0", &["--mnemonic"], ABANDON);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), format!("{ABANDON_PUBKEY}\n"));
     let out = import(
         &env,
@@ -162,15 +153,11 @@ fn imports_base58_json_arrays_keypair_files_and_mnemonics() {
         &["--mnemonic", "--mnemonic-index", "1"],
         ABANDON,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let m1 = support::stdout(&out).trim().to_string();
     assert!(m1 != ABANDON_PUBKEY && m1.parse::<solana_pubkey::Pubkey>().is_ok());
     // The first one imported became the default; the others did not.
-    let out = env
-        .x402()
-        .args(["wallet", "list", "--json"])
-        .output()
-        .unwrap();
+    let out = env.run(&["wallet", "list", "--json"]);
     let rows = json_data(&out);
     let defaults: Vec<&str> = rows
         .as_array()
@@ -226,7 +213,7 @@ fn bad_secrets_are_refused_and_nothing_is_written() {
     let file = env.path("id.json");
     std::fs::write(&file, seed1_base58()).unwrap();
     let out = import_file(&env, "bad", &file);
-    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    support::assert_exit(&out, 2);
     assert!(!env.keystores().join("bad").exists());
     assert!(!env.x402_home().join("config.toml").exists());
 }
@@ -236,7 +223,7 @@ fn each_family_has_its_own_default_and_accounts_stay_in_their_family() {
     let env = Env::new();
     let evm = env.import_key("alice", support::ANVIL0_KEY);
     let out = import(&env, "sol", &[], &seed1_base58());
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let config = std::fs::read_to_string(env.x402_home().join("config.toml")).unwrap();
     assert!(config.contains("default_account = \"alice\""), "{config}");
     assert!(
@@ -244,7 +231,7 @@ fn each_family_has_its_own_default_and_accounts_stay_in_their_family() {
         "{config}"
     );
     // `wallet list` shows the family of each, in text and JSON.
-    let out = env.x402().args(["wallet", "list"]).output().unwrap();
+    let out = env.run(&["wallet", "list"]);
     let text = support::stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
@@ -262,7 +249,7 @@ fn each_family_has_its_own_default_and_accounts_stay_in_their_family() {
         "{text}"
     );
     // The EVM default stays the account of commands that sign EVM payments.
-    let out = env.x402().args(["wallet", "address"]).output().unwrap();
+    let out = env.run(&["wallet", "address"]);
     assert_eq!(support::stdout(&out), format!("{evm}\n"));
     // A Solana keystore is never unlocked as an EVM key.
     let out = env
@@ -277,19 +264,15 @@ fn each_family_has_its_own_default_and_accounts_stay_in_their_family() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    support::assert_exit(&out, 2);
     assert!(
         support::stderr(&out)
             .contains("'sol' is a Solana account and base-sepolia is an EVM network"),
         "{}",
         support::stderr(&out)
     );
-    let out = env
-        .x402()
-        .args(["wallet", "balance", "alice", "--network", "solana-devnet"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    let out = env.run(&["wallet", "balance", "alice", "--network", "solana-devnet"]);
+    support::assert_exit(&out, 2);
     assert!(
         support::stderr(&out)
             .contains("'alice' is an EVM account and solana-devnet is a Solana network"),
@@ -353,7 +336,7 @@ fn balance_reads_sol_and_the_usdc_token_account() {
     });
     // No account named: with only Solana networks asked for, the Solana default is used.
     let out = balance(&env, &node.url, &["--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["account"], "sol");
     assert_eq!(data["address"], SEED1_PUBKEY);
@@ -380,7 +363,7 @@ fn balance_reads_sol_and_the_usdc_token_account() {
     assert_eq!(info["params"][1]["commitment"], "confirmed");
     // Text output: one line on stdout.
     let out = balance(&env, &node.url, &["sol"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         support::stdout(&out),
         "solana-devnet  1.234567 USDC  1.50 SOL\n"
@@ -398,7 +381,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
         _ => Err(json!({"code": -32601, "message": "Method not found"})),
     });
     let out = balance(&env, &node.url, &["sol"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         support::stdout(&out),
         "solana-devnet  0.00 USDC  0.00 SOL\n"
@@ -406,7 +389,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
     // A JSON-RPC error is an error, never a zero.
     let node = json_rpc(|_, _| Err(json!({"code": -32005, "message": "node is behind"})));
     let out = balance(&env, &node.url, &["sol", "--json"]);
-    assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
+    support::assert_exit(&out, 1);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["success"], false);
     assert!(
@@ -434,14 +417,14 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
         _ => Ok(context(json!(1))),
     });
     let out = balance(&env, &node.url, &["sol"]);
-    assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
+    support::assert_exit(&out, 1);
     assert!(support::stdout(&out).is_empty());
     let node = json_rpc(|method, _| match method {
         "getAccountInfo" => Ok(context(Value::Null)),
         _ => Ok(context(json!("lots"))),
     });
     let out = balance(&env, &node.url, &["sol"]);
-    assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
+    support::assert_exit(&out, 1);
     assert!(support::stdout(&out).is_empty());
     // Nothing listening: curl's "could not connect".
     let closed = TcpListener::bind("127.0.0.1:0")
@@ -449,7 +432,7 @@ fn balance_absent_token_account_is_zero_and_rpc_failures_are_errors() {
         .local_addr()
         .unwrap();
     let out = balance(&env, &format!("http://{closed}"), &["sol"]);
-    assert_eq!(out.status.code(), Some(7), "{}", support::stderr(&out));
+    support::assert_exit(&out, 7);
 }
 
 #[test]
@@ -478,7 +461,7 @@ fn solana_networks_take_rpc_urls_from_config() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["networks"][0]["rpc_url"], node.url.as_str());
     assert_eq!(data["networks"][0]["native"]["base_units"], "42");
@@ -488,12 +471,8 @@ fn solana_networks_take_rpc_urls_from_config() {
         "{config}[rpc]\nsolana = \"{url}\"\nsolana-devnet = \"{url}\"\nsolana-testnet = \"{url}\"\n",
         url = node.url
     ));
-    let out = env
-        .x402()
-        .args(["wallet", "balance", "sol", "--all", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["wallet", "balance", "sol", "--all", "--json"]);
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     let names: Vec<&str> = data["networks"]
         .as_array()
@@ -517,11 +496,6 @@ fn solana_networks_take_rpc_urls_from_config() {
         ]
     );
 }
-
-/// The official client's transaction for given inputs (JSON on stdin, base64 lines out).
-/// One script per repository is enough: point this at whichever builds the official
-/// `@x402/svm` client's transaction with the same input shape.
-const OFFICIAL_TX_SCRIPT: &str = "tests/localnet/lib/svm-client-tx.mjs";
 
 /// The transaction x402 builds equals, byte for byte, the one `@x402/svm` 2.27's own client
 /// builds for the same keys, mint, blockhash and memo: both token programs, several decimals
@@ -572,7 +546,7 @@ fn transaction_equals_the_official_clients() {
         let payer = solana_keypair::Keypair::new_from_array(seed("payer", i));
         ours.push(build(&payer, &terms).unwrap().payload()["transaction"].clone());
         cases.push(json!({
-            "seed": alloy_primitives::hex::encode(seed("payer", i)),
+            "secretKey": payer.to_bytes().to_vec(),
             "mint": terms.mint.to_string(),
             "tokenProgram": program.id().to_string(),
             "decimals": decimals,
@@ -583,23 +557,7 @@ fn transaction_equals_the_official_clients() {
             "memo": terms.memo,
         }));
     }
-    let mut child = std::process::Command::new("node")
-        .arg(support::root().join(OFFICIAL_TX_SCRIPT))
-        .current_dir(support::root().join("tests/localnet"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("node (tests/localnet/install.sh)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(cases.clone()).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", support::stderr(&out));
-    let theirs: Vec<String> = support::stdout(&out).lines().map(str::to_string).collect();
+    let theirs = support::localnet::official_solana_txs(&cases);
     assert_eq!(theirs.len(), cases.len());
     for ((case, ours), theirs) in cases.iter().zip(&ours).zip(&theirs) {
         assert_eq!(ours, theirs, "inputs: {case}");

@@ -2,77 +2,53 @@
 //! traffic, a body that leaves the terminal line open, empty passwords, the demo and the local
 //! network's clean-up.
 
-use crate::support::{self, Env, server};
+use crate::support::{self, Env};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 /// A URL without a scheme is taken as http://, as curl takes it.
 #[test]
 fn a_url_without_a_scheme_is_taken_as_http() {
-    let srv = server::fixed(200, r#"{"free":true}"#);
+    let srv = support::verifier::fixed(200, r#"{"free":true}"#);
     let env = Env::new();
     let bare = srv.addr.to_string();
-    let out = env
-        .x402()
-        .args(["inspect", &format!("{bare}/x")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["inspect", &format!("{bare}/x")]);
+    support::assert_exit(&out, 0);
     assert_eq!(
         support::stdout(&out),
         format!("no payment needed: http://{bare}/x answered HTTP 200 OK\n")
     );
-    let out = env.x402().args(["get", &bare]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["get", &bare]);
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), r#"{"free":true}"#);
     let port = srv.addr.port();
-    let out = env
-        .x402()
-        .args(["get", &format!("localhost:{port}/y")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["get", &format!("localhost:{port}/y")]);
+    support::assert_exit(&out, 0);
     // A `://` in the query is not a scheme.
-    let out = env
-        .x402()
-        .args(["get", &format!("{bare}/?next=http://elsewhere/")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
-    assert_eq!(srv.hits(), 4);
+    let out = env.run(&["get", &format!("{bare}/?next=http://elsewhere/")]);
+    support::assert_exit(&out, 0);
+    assert_eq!(srv.requests().len(), 4);
     // A scheme given is kept: https to a plain-http server fails the TLS handshake (35).
-    let out = env
-        .x402()
-        .args(["get", &format!("https://{bare}/")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(35), "{}", support::stderr(&out));
+    let out = env.run(&["get", &format!("https://{bare}/")]);
+    support::assert_exit(&out, 35);
     // And one that is not http or https stays refused as a malformed URL (curl 3).
-    let out = env
-        .x402()
-        .args(["get", &format!("ftp://{bare}/")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", support::stderr(&out));
+    let out = env.run(&["get", &format!("ftp://{bare}/")]);
+    support::assert_exit(&out, 3);
 }
 
 /// A bad `--network` or `--terms` is a usage error before any request, whether or not the
 /// server is up, and the error says where the names are listed.
 #[test]
 fn flag_values_are_checked_before_any_traffic() {
-    let srv = server::fixed(200, "{}");
+    let srv = support::verifier::fixed(200, "{}");
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
     let env = Env::new();
-    for url in [srv.url(), format!("http://{closed}/")] {
+    for url in [srv.url(""), format!("http://{closed}/")] {
         for command in ["get", "inspect"] {
-            let out = env
-                .x402()
-                .args([command, &url, "--network", "nosuchnet"])
-                .output()
-                .unwrap();
+            let out = env.run(&[command, &url, "--network", "nosuchnet"]);
             let err = support::stderr(&out);
             assert_eq!(out.status.code(), Some(2), "{command} {url}: {err}");
             assert!(
@@ -84,12 +60,8 @@ fn flag_values_are_checked_before_any_traffic() {
                 "{err}"
             );
         }
-        let out = env
-            .x402()
-            .args(["get", &url, "--terms", "/nonexistent/terms.json"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+        let out = env.run(&["get", &url, "--terms", "/nonexistent/terms.json"]);
+        support::assert_exit(&out, 2);
         assert!(support::stderr(&out).contains("cannot read the terms"));
         let existing = env.path("saved.terms");
         std::fs::write(&existing, "{}").unwrap();
@@ -99,7 +71,7 @@ fn flag_values_are_checked_before_any_traffic() {
             .arg(&existing)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+        support::assert_exit(&out, 2);
         assert!(support::stderr(&out).contains("exists; pass --force"));
     }
     let out = env
@@ -111,16 +83,16 @@ fn flag_values_are_checked_before_any_traffic() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(support::stderr(&out).contains("`x402 networks`"));
-    assert_eq!(srv.hits(), 0, "nothing was sent");
+    assert_eq!(srv.requests().len(), 0, "nothing was sent");
 }
 
 /// `x402 get` writes the body byte for byte; at a terminal, what stderr says after a body that
 /// did not end its line starts on a new line.
 #[test]
 fn stderr_after_an_open_body_line_starts_a_new_line() {
-    let srv = server::fixed(404, "not here");
+    let srv = support::verifier::fixed(404, "not here");
     let env = Env::new();
-    let url = srv.url();
+    let url = srv.url("");
     let args = ["get", url.as_str(), "--fail-with-body"];
     let out = env.x402().args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(22));
@@ -152,7 +124,7 @@ fn an_empty_password_is_warned_about_and_confirmed() {
         .arg(&empty)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(
         support::stderr(&out).contains("x402: warning: the password is empty"),
         "{}",
@@ -270,7 +242,7 @@ fn the_local_network_keeps_its_logs_only_after_a_failure_or_when_asked() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
+    support::assert_exit(&out, 1);
     assert_eq!(
         localnet_dirs(tmp.path()).len(),
         1,
@@ -310,7 +282,7 @@ fn the_local_network_keeps_its_logs_only_after_a_failure_or_when_asked() {
 fn networks_lists_built_in_and_configured_networks() {
     let env = Env::new();
     let out = env.x402().arg("networks").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let text = support::stdout(&out);
     let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
     assert_eq!(
@@ -368,7 +340,7 @@ fn networks_lists_built_in_and_configured_networks() {
     assert_eq!(devchain[6], "http://127.0.0.1:9545 (config)");
     assert_eq!(devchain[7], "-", "no explorer: {devchain:?}");
 
-    let out = env.x402().args(["networks", "--json"]).output().unwrap();
+    let out = env.run(&["networks", "--json"]);
     let data = support::json_data(&out);
     let nets = data["networks"].as_array().unwrap();
     assert_eq!(nets.len(), built_in + 1);
@@ -405,19 +377,11 @@ fn connection_errors_are_one_line_and_their_causes_come_with_v() {
     let env = Env::new();
     let line = format!("x402: error: could not connect to 127.0.0.1:{port}: connection refused\n");
     for command in ["get", "inspect"] {
-        let out = env
-            .x402()
-            .args([command, &format!("127.0.0.1:{port}")])
-            .output()
-            .unwrap();
+        let out = env.run(&[command, &format!("127.0.0.1:{port}")]);
         assert_eq!(out.status.code(), Some(7));
         assert_eq!(support::stderr(&out), line, "{command}");
     }
-    let out = env
-        .x402()
-        .args(["get", "-v", &format!("http://127.0.0.1:{port}/x")])
-        .output()
-        .unwrap();
+    let out = env.run(&["get", "-v", &format!("http://127.0.0.1:{port}/x")]);
     assert_eq!(out.status.code(), Some(7));
     let err = support::stderr(&out);
     assert!(err.contains(&line), "{err}");
@@ -447,11 +411,7 @@ fn connection_errors_are_one_line_and_their_causes_come_with_v() {
     );
     assert!(!err.contains("caused by"), "{err}");
     // With --json, the document's error is the same one line.
-    let out = env
-        .x402()
-        .args(["inspect", "--json", &format!("127.0.0.1:{port}")])
-        .output()
-        .unwrap();
+    let out = env.run(&["inspect", "--json", &format!("127.0.0.1:{port}")]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         doc["errors"][0]["message"],
@@ -501,7 +461,7 @@ fn the_explorer_link_is_shown_only_for_a_public_chain() {
             .arg(&pw)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::assert_exit(&out, 0);
         support::stderr(&out)
             .lines()
             .find(|l| l.starts_with("paid "))
@@ -559,13 +519,13 @@ fn verbose_is_curls_trace_with_secrets_redacted() {
             .unwrap()
     };
     let quiet = run(&[]);
-    assert_eq!(quiet.status.code(), Some(0), "{}", support::stderr(&quiet));
+    support::assert_exit(&quiet, 0);
     assert!(
         !support::stderr(&quiet).contains("> "),
         "no trace without -v"
     );
     let out = run(&["-v"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(out.stdout, quiet.stdout, "-v never changes stdout");
     let err = support::stderr(&out);
     let lines: Vec<&str> = err.lines().collect();
@@ -625,7 +585,7 @@ fn verbose_is_curls_trace_with_secrets_redacted() {
     // Its start is the base64 of `{"x402Version":2,` like the 402's header; its end is not.
     assert!(!err.contains(&signature[signature.len() - 24..]), "{err}");
     // inspect traces its request too.
-    let out = env.x402().args(["inspect", &url, "-v"]).output().unwrap();
+    let out = env.run(&["inspect", &url, "-v"]);
     let err = support::stderr(&out);
     assert!(err.contains("> GET /paid HTTP/1.1\n"), "{err}");
     assert!(err.contains("< HTTP/1.1 402 Payment Required\n"), "{err}");

@@ -18,7 +18,7 @@ fn new_prints_the_address_and_writes_a_private_file() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let address = support::stdout(&out).trim().to_string();
     assert!(
         address.starts_with("0x") && address.len() == 42,
@@ -256,11 +256,7 @@ fn bad_input_exit_codes() {
             "config.toml:1:1: colour: unknown field `colour`",
         ));
     // A --json failure is still one JSON document on stdout.
-    let out = env
-        .x402()
-        .args(["wallet", "list", "--json"])
-        .output()
-        .unwrap();
+    let out = env.run(&["wallet", "list", "--json"]);
     assert_eq!(out.status.code(), Some(2));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["success"], false);
@@ -282,11 +278,7 @@ fn list_shows_default_and_foundry_accounts_without_a_password() {
         .output()
         .unwrap();
     assert!(st.status.success(), "{}", support::stderr(&st));
-    let out = env
-        .x402()
-        .args(["wallet", "list", "--json"])
-        .output()
-        .unwrap();
+    let out = env.run(&["wallet", "list", "--json"]);
     let data = json_data(&out);
     let rows = data.as_array().unwrap();
     assert_eq!(rows.len(), 2);
@@ -297,7 +289,7 @@ fn list_shows_default_and_foundry_accounts_without_a_password() {
     assert_eq!(rows[1]["origin"], "foundry");
     // Foundry files carry no address: it is known once unlocked.
     assert!(rows[1]["address"].is_null());
-    let text = env.x402().args(["wallet", "list"]).output().unwrap();
+    let text = env.run(&["wallet", "list"]);
     let text = support::stdout(&text);
     assert!(
         text.contains("alice") && text.contains("(default)") && text.contains("(foundry)"),
@@ -399,12 +391,8 @@ fn balance_on_a_custom_network_from_config() {
     let _guard = localnet::chain_lock();
     let expected = net.token_balance("devchain", &token, &payer);
     let native = net.native_balance("devchain", &payer);
-    let out = env
-        .x402()
-        .args(["wallet", "balance", "--network", "devchain", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["wallet", "balance", "--network", "devchain", "--json"]);
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["address"], payer.as_str());
     let row = &data["networks"][0];
@@ -413,11 +401,7 @@ fn balance_on_a_custom_network_from_config() {
     assert_eq!(row["native"]["base_units"], native.to_string());
     assert!(expected > 0);
     // The human form shows decimals and symbols.
-    let out = env
-        .x402()
-        .args(["wallet", "balance", "--network", "devchain"])
-        .output()
-        .unwrap();
+    let out = env.run(&["wallet", "balance", "--network", "devchain"]);
     let text = support::stdout(&out);
     let whole = expected / 1_000_000;
     assert!(
@@ -450,7 +434,7 @@ fn balance_on_base_sepolia_with_rpc_url() {
         .arg(net.rpc("baseSepolia"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let row = &json_data(&out)["networks"][0];
     assert_eq!(
         row["tokens"][0]["address"],
@@ -504,22 +488,22 @@ fn rpc_failures_are_errors_never_zero_balances() {
     assert_eq!(out.status.code(), Some(7));
     assert!(support::stdout(&out).is_empty());
     // A JSON-RPC error.
-    let rpc = support::server::fixed(
+    let rpc = support::verifier::fixed(
         200,
         r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"boom"}}"#,
     );
-    let out = env.x402().args(args(&rpc.url())).output().unwrap();
+    let out = env.x402().args(args(&rpc.url(""))).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(support::stderr(&out).contains("boom"));
     // No contract at the token address: `0x` is not a zero balance.
-    let rpc = support::server::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":"0x"}"#);
+    let rpc = support::verifier::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":"0x"}"#);
     let out = env
         .x402()
-        .args(args(&rpc.url()))
+        .args(args(&rpc.url("")))
         .arg("--json")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
+    support::assert_exit(&out, 1);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["success"], false);
     assert!(
@@ -535,7 +519,7 @@ fn rpc_failures_are_errors_never_zero_balances() {
         .args(args(&format!("http://{addr}")))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(28), "{}", support::stderr(&out));
+    support::assert_exit(&out, 28);
 }
 
 #[test]
@@ -570,10 +554,10 @@ fn a_flag_beats_the_environment_when_choosing_the_account() {
         &[("X402_ACCOUNT", alice)],
         &["--keystore", bob_file.to_str().unwrap()],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out).trim(), bob);
     let out = address(&[("X402_KEYSTORE", &bob_file)], &["--account", "alice"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out).trim(), ANVIL0_ADDRESS);
 
     // Both variables set, no flag: ambiguous, a usage error naming both.
@@ -626,7 +610,7 @@ fn password_file_from_the_environment() {
         .env("X402_PASSWORD_FILE", &pw)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let address = support::stdout(&out).trim().to_string();
     assert!(
         address.starts_with("0x") && address.len() == 42,
@@ -704,7 +688,7 @@ fn keystore_file_by_flag_or_environment() {
         .arg(&file)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), format!("{ANVIL0_ADDRESS}\n"));
     assert_eq!(support::stderr(&out), "");
     let out = env
@@ -713,7 +697,7 @@ fn keystore_file_by_flag_or_environment() {
         .env("X402_KEYSTORE", &file)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["name"], "my-key.json");
     assert_eq!(data["address"], ANVIL0_ADDRESS);
@@ -803,7 +787,7 @@ fn default_home_is_home_config_or_xdg_config_home() {
             cmd.env("XDG_CONFIG_HOME", xdg);
         }
         let out = cmd.output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::assert_exit(&out, 0);
         support::stdout(&out).trim().to_string()
     };
     // HOME only: ~/.config/x402.
@@ -891,7 +875,7 @@ fn own_account_wins_over_foundrys_of_the_same_name() {
             .arg(pw)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::assert_exit(&out, 0);
         support::stdout(&out).trim().to_string()
     };
     assert_eq!(address(&["shared"], &pw), ANVIL0_ADDRESS);
@@ -949,7 +933,7 @@ fn import_onto_an_existing_name_needs_force_and_stays_private() {
         .write_stdin(support::ANVIL1_KEY)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         support::stdout(&out),
         format!("{}\n", support::ANVIL1_ADDRESS)
@@ -1001,7 +985,7 @@ fn quiet_keeps_stderr_to_errors() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let alice = support::stdout(&out);
     assert!(alice.starts_with("0x") && alice.len() == 43, "{alice}");
     assert_eq!(support::stderr(&out), "");
@@ -1016,17 +1000,13 @@ fn quiet_keeps_stderr_to_errors() {
     // A warning is silenced, the result is not.
     let path = env.keystores().join("alice");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let loud = env.x402().args(["wallet", "address"]).output().unwrap();
+    let loud = env.run(&["wallet", "address"]);
     assert!(support::stderr(&loud).contains("can be read by other users"));
-    let quiet = env
-        .x402()
-        .args(["--quiet", "wallet", "address"])
-        .output()
-        .unwrap();
+    let quiet = env.run(&["--quiet", "wallet", "address"]);
     assert_eq!(quiet.status.code(), Some(0));
     assert_eq!(support::stdout(&quiet), alice);
     assert_eq!(support::stderr(&quiet), "");
-    let list = env.x402().args(["wallet", "list", "-q"]).output().unwrap();
+    let list = env.run(&["wallet", "list", "-q"]);
     assert_eq!(support::stderr(&list), "");
     assert_eq!(support::stdout(&list).lines().count(), 2);
     // Errors still show.
@@ -1077,7 +1057,7 @@ fn new_at_a_terminal_asks_for_the_password_twice() {
         .arg(env.password_file("typed-secret"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let address = support::stdout(&out).trim().to_string();
     assert!(shown.contains(&address), "{shown}");
     assert!(shown.contains("Created account 'alice'"), "{shown}");
@@ -1159,7 +1139,7 @@ fn balance_of_an_account_by_name_or_flag_in_decimals_and_base_units() {
             .args(args)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+        support::assert_exit(&out, 0);
         json_data(&out)
     };
     for args in [&["payer"][..], &["--account", "payer"]] {
@@ -1193,19 +1173,11 @@ fn balance_of_an_account_by_name_or_flag_in_decimals_and_base_units() {
         decimal(usdc, 6),
         decimal(eth, 18)
     );
-    let out = env
-        .x402()
-        .args(["wallet", "balance", "payer", "--network", "devchain"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["wallet", "balance", "payer", "--network", "devchain"]);
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), line);
     assert_eq!(support::stderr(&out), format!("payer {payer}\n"));
-    let out = env
-        .x402()
-        .args(["wallet", "balance", "payer", "--network", "devchain", "-q"])
-        .output()
-        .unwrap();
+    let out = env.run(&["wallet", "balance", "payer", "--network", "devchain", "-q"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(support::stdout(&out), line);
     assert_eq!(support::stderr(&out), "");
@@ -1236,7 +1208,7 @@ fn balance_over_several_networks_with_one_rpc_dead() {
             .unwrap()
     };
     let out = balance(["devchain", "base-sepolia"], &["--json"]);
-    assert_eq!(out.status.code(), Some(7), "{}", support::stderr(&out));
+    support::assert_exit(&out, 7);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["success"], false);
     let rows = doc["data"]["networks"].as_array().unwrap();
@@ -1289,7 +1261,7 @@ fn balance_all_covers_every_network_with_an_rpc_url() {
     let env = Env::new();
     let (payer, _) = net.account("payer");
     // Every other RPC answers 1234500 (0x12d644) to any call: no request leaves the machine.
-    let fixed = support::server::fixed(
+    let fixed = support::verifier::fixed(
         200,
         r#"{"jsonrpc":"2.0","id":1,"result":"0x000000000000000000000000000000000000000000000000000000000012d644"}"#,
     );
@@ -1305,24 +1277,20 @@ fn balance_all_covers_every_network_with_an_rpc_url() {
         let url = if name == "base-sepolia" {
             net.rpc("baseSepolia")
         } else {
-            fixed.url()
+            fixed.url("")
         };
         config.push_str(&format!("{name} = \"{url}\"\n"));
     }
     // A network without an RPC URL is left out, and joins once config.toml gives it one.
-    config.push_str(&format!("later = \"{}\"\n", fixed.url()));
+    config.push_str(&format!("later = \"{}\"\n", fixed.url("")));
     config.push_str("\n[networks.later]\nchain_id = 999998\n");
     config.push_str("\n[networks.offline]\nchain_id = 999999\n\n");
     config.push_str(&devchain_config(net));
     env.write_config(&config);
     let _guard = localnet::chain_lock();
     let usdc = net.token_balance("baseSepolia", &net.s("/token/baseSepoliaUsdc"), &payer);
-    let out = env
-        .x402()
-        .args(["wallet", "balance", "--all", "--json", "--address", &payer])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.run(&["wallet", "balance", "--all", "--json", "--address", &payer]);
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     let rows = data["networks"].as_array().unwrap();
     let mut shown: Vec<String> = rows
@@ -1361,7 +1329,11 @@ fn balance_all_covers_every_network_with_an_rpc_url() {
             assert_eq!(row["native"]["balance"], "0.0000000000012345", "{row}");
         }
     }
-    assert!(fixed.hits() >= 2 * (with_rpc.len() - 1), "{}", fixed.hits());
+    assert!(
+        fixed.requests().len() >= 2 * (with_rpc.len() - 1),
+        "{}",
+        fixed.requests().len()
+    );
     // --all and --network exclude each other.
     env.x402()
         .args([
@@ -1400,7 +1372,7 @@ fn balance_through_x402_keystore_and_x402_rpc_url() {
         .env("X402_RPC_URL", &rpc)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["account"], "payer.json");
     assert_eq!(data["address"], payer.as_str());
@@ -1433,7 +1405,7 @@ fn balance_through_x402_keystore_and_x402_rpc_url() {
         .env("X402_RPC_URL", format!("http://{closed}"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         json_data(&out)["networks"][0]["tokens"][0]["base_units"],
         expected.to_string()

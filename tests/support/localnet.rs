@@ -188,6 +188,13 @@ impl Localnet {
 
 /// See [`Localnet::solana_official_tx`]; needs no running network.
 pub fn official_solana_tx(input: &Value) -> String {
+    let mut txs = official_solana_txs(std::slice::from_ref(input));
+    assert_eq!(txs.len(), 1);
+    txs.remove(0)
+}
+
+/// The official client's transactions for many inputs in one node start-up, in order.
+pub fn official_solana_txs(inputs: &[Value]) -> Vec<String> {
     use std::io::Write;
     let mut child = Command::new("node")
         .arg(super::root().join("tests/localnet/svm/official-tx.mjs"))
@@ -200,7 +207,7 @@ pub fn official_solana_tx(input: &Value) -> String {
         .stdin
         .take()
         .unwrap()
-        .write_all(input.to_string().as_bytes())
+        .write_all(Value::Array(inputs.to_vec()).to_string().as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
@@ -208,7 +215,9 @@ pub fn official_solana_tx(input: &Value) -> String {
         "official-tx.mjs: {}",
         super::stderr(&out)
     );
-    super::stdout(&out).trim().to_string()
+    let txs: Vec<String> = super::stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(txs.len(), inputs.len(), "one transaction per input");
+    txs
 }
 
 /// POST of a JSON body to an `http://127.0.0.1:PORT` URL; returns the response body.

@@ -10,6 +10,7 @@ pub mod verifier;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 use tempfile::TempDir;
 
 /// Anvil's first well-known key and its address (mnemonic "test … junk", index 0).
@@ -86,6 +87,31 @@ impl Env {
         cmd
     }
 
+    /// A fresh environment whose default account "payer" is anvil's key #1, and the file of
+    /// its password "pw".
+    pub fn with_payer() -> (Self, PathBuf) {
+        let env = Self::new();
+        assert_eq!(env.import_key("payer", ANVIL1_KEY), ANVIL1_ADDRESS);
+        env.write_config("default_account = \"payer\"\n");
+        let pw = env.password_file("pw");
+        (env, pw)
+    }
+
+    /// `x402 ARGS`, run to its end with an empty stdin.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.x402().args(args).output().unwrap()
+    }
+
+    /// `x402 get URL --yes --password-file PW EXTRA…`: a payment without a question.
+    pub fn pay(&self, pw: &Path, url: &str, extra: &[&str]) -> Output {
+        self.x402()
+            .args(["get", url, "--yes", "--password-file"])
+            .arg(pw)
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
     /// Imports `key` as account `name` with password "pw".
     pub fn import_key(&self, name: &str, key: &str) -> String {
         let pw = self.password_file("pw");
@@ -135,4 +161,23 @@ pub fn json_data(out: &std::process::Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", stdout(out)));
     assert_eq!(doc["schema_version"], 1);
     doc["data"].clone()
+}
+
+/// Asserts the exit code, showing stderr when it is another.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "stderr: {}", stderr(out));
+}
+
+/// Asserts the exit code and that stderr holds exactly one `x402: error:` line; returns it.
+#[track_caller]
+pub fn error_line(out: &Output, code: i32) -> String {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("x402: error: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one error line expected: {err}");
+    lines[0].to_string()
 }

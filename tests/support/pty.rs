@@ -116,6 +116,20 @@ impl Terminal {
         stdin.flush().unwrap();
     }
 
+    /// Types `keys` as they are, with no Enter: an answer to a prompt that reads single keys.
+    pub fn type_keys(&mut self, keys: &str) {
+        let stdin = self.stdin.as_mut().expect("the terminal is still open");
+        stdin.write_all(keys.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for `prompt`, then presses `keys` (after the same pause as [`Terminal::answer`]).
+    pub fn press(&mut self, prompt: &str, keys: &str) {
+        self.expect(prompt);
+        std::thread::sleep(Duration::from_millis(300));
+        self.type_keys(keys);
+    }
+
     /// Waits for `prompt`, then answers it. The pause lets the program turn echo off after
     /// printing a hidden prompt (rpassword prints, then changes the terminal mode).
     pub fn answer(&mut self, prompt: &str, line: &str) {

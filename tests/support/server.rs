@@ -1,42 +1,9 @@
-//! Tiny HTTP/1.1 responders on 127.0.0.1 for failure cases (a JSON-RPC error, a server that
-//! never answers) and a JSON-RPC node answering by method. Each counts or records the
-//! requests it received.
+//! A JSON-RPC node on 127.0.0.1 answering by method, and a listener that never answers. A
+//! server that always gives the same answer is [`super::verifier::fixed`].
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-
-pub struct Fixed {
-    pub addr: SocketAddr,
-    pub hits: Arc<AtomicUsize>,
-}
-
-impl Fixed {
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn hits(&self) -> usize {
-        self.hits.load(Ordering::SeqCst)
-    }
-}
-
-/// Answers every request with `status` and the JSON `body`.
-pub fn fixed(status: u16, body: &'static str) -> Fixed {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let _ = read_body(&stream);
-            reply_json(stream, status, body);
-        }
-    });
-    Fixed { addr, hits }
-}
 
 /// The body of one HTTP/1.1 request (by its Content-Length); `None` when it is cut short.
 fn read_body(stream: &TcpStream) -> Option<Vec<u8>> {

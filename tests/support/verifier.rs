@@ -420,6 +420,28 @@ impl Builder {
         self
     }
 
+    /// A free route: this status, these headers (nothing added) and body.
+    pub fn plain_with(
+        mut self,
+        path: &str,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Self {
+        self.routes.push((
+            path.into(),
+            Handler::Plain {
+                status,
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                body: body.as_bytes().to_vec(),
+            },
+        ));
+        self
+    }
+
     pub fn misbehave(mut self, path: &str, how: Misbehave) -> Self {
         self.routes.push((path.into(), Handler::Misbehave(how)));
         self
@@ -489,6 +511,15 @@ fn finish(h: Handler, url: &str) -> Handler {
         }
         other => other,
     }
+}
+
+/// The route that matches every path (routes are tried in the order they were added).
+pub const ANY: &str = "*";
+
+/// A server answering every request, whatever its method and path, with `status` and the
+/// JSON `body`: an HTTP endpoint or a JSON-RPC node that always says the same.
+pub fn fixed(status: u16, body: &str) -> Verifier {
+    Verifier::builder().plain(ANY, status, body).start()
 }
 
 /// The running server. Dropping it stops it and closes every connection.
@@ -759,7 +790,7 @@ impl Shared {
         let handler = self
             .routes
             .iter()
-            .find(|(p, _)| req.target.split('?').next() == Some(p.as_str()))
+            .find(|(p, _)| p == ANY || req.target.split('?').next() == Some(p.as_str()))
             .map(|(_, h)| h.clone());
         let close = req
             .headers

@@ -6,6 +6,9 @@
 //          "decimals":6,"feePayer":"…","blockhash":"…","memo":"…","tokenProgram":"Tokenkeg…"}' \
 //     | node tests/localnet/svm/official-tx.mjs
 //
+// stdin may also hold an array of such objects: one line on stdout per object, in order (one
+// node start-up for many cases; tests/solana.rs compares hundreds).
+//
 // Optional inputs: "network" (CAIP-2 or v1 name; default solana:EtWT… devnet), "x402Version"
 // (2, default, or 1: the v1 client with maxAmountRequired), "lastValidBlockHeight". Without
 // "memo" the client draws its random 16-byte memo. Prints the wire transaction (standard base64,
@@ -71,6 +74,13 @@ async function main() {
   } catch (e) {
     fail(2, `stdin is not JSON: ${e.message}`);
   }
+  for (const one of Array.isArray(input) ? input : [input]) {
+    process.stdout.write(`${await officialTransaction(one)}\n`);
+  }
+}
+
+/** The wire transaction (base64) the official client builds for one input object. */
+async function officialTransaction(input) {
   for (const k of ["secretKey", "payTo", "mint", "amount", "decimals", "feePayer", "blockhash"]) {
     if (input[k] === undefined || input[k] === null) fail(2, `missing input "${k}"`);
   }
@@ -107,7 +117,7 @@ async function main() {
     } else {
       fail(2, `"x402Version" must be 1 or 2`);
     }
-    process.stdout.write(`${payload.transaction}\n`);
+    return payload.transaction;
   } finally {
     server.close();
   }
