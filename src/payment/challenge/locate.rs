@@ -42,32 +42,7 @@ pub fn parse_payment_required(
     let html = looks_like_html(headers, body);
 
     if let Some(&value) = non_empty.first() {
-        let mut distinct = non_empty.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if distinct.len() > 1 {
-            problems.push(Problem::new(
-                PAYMENT_REQUIRED_HEADER,
-                format!(
-                    "was sent {} times with {} different values; the first one is used",
-                    non_empty.len(),
-                    distinct.len()
-                ),
-            ));
-        }
-        let doc = decode_header_document(value)?;
-        let mut challenge = build(doc, Source::Header, problems)?;
-        if html {
-            challenge.html_body = true;
-            challenge.push(Problem::new(
-                "body",
-                "is an html page (a browser paywall), not json; the terms were read from the \
-                 PAYMENT-REQUIRED header",
-            ));
-        } else if let Some(problem) = compare_body(&challenge, body) {
-            challenge.push(problem);
-        }
-        return Ok(challenge);
+        return from_header(value, non_empty.as_slice(), html, body);
     }
     if !header_values.is_empty() {
         // TS treats an empty header as absent (`if (paymentRequired)`), and so do we.
@@ -77,6 +52,50 @@ pub fn parse_payment_required(
         ));
     }
 
+    let doc = read_body_document(body, html)?;
+    build(doc, Source::Body, problems)
+}
+
+/// The challenge of a `PAYMENT-REQUIRED` header (`value`, the first of `sent`), with what the
+/// body says about it.
+fn from_header(
+    value: &str,
+    sent: &[&str],
+    html: bool,
+    body: &[u8],
+) -> Result<Challenge, ChallengeError> {
+    let mut problems = Vec::new();
+    let mut distinct = sent.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() > 1 {
+        problems.push(Problem::new(
+            PAYMENT_REQUIRED_HEADER,
+            format!(
+                "was sent {} times with {} different values; the first one is used",
+                sent.len(),
+                distinct.len()
+            ),
+        ));
+    }
+    let doc = decode_header_document(value)?;
+    let mut challenge = build(doc, Source::Header, problems)?;
+    if html {
+        challenge.html_body = true;
+        challenge.push(Problem::new(
+            "body",
+            "is an html page (a browser paywall), not json; the terms were read from the \
+             PAYMENT-REQUIRED header",
+        ));
+    } else if let Some(problem) = compare_body(&challenge, body) {
+        challenge.push(problem);
+    }
+    Ok(challenge)
+}
+
+/// The x402 document of a 402 without the header: a JSON object in the body that has
+/// `x402Version`.
+fn read_body_document(body: &[u8], html: bool) -> Result<Value, ChallengeError> {
     let text = match std::str::from_utf8(body) {
         Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
         Err(_) if contains(body, b"x402Version") => {
@@ -132,7 +151,7 @@ pub fn parse_payment_required(
             ));
         }
     }
-    build(doc, Source::Body, problems)
+    Ok(doc)
 }
 
 fn not_x402(html: bool, detail: &str) -> ChallengeError {
@@ -149,6 +168,8 @@ fn decode_header_document(value: &str) -> Result<Value, ChallengeError> {
         .map_err(|source| ChallengeError::HeaderJson { source })
 }
 
+/// Reads an x402 document found in `source`: structural failures are errors, everything else
+/// a departure in `problems` (which holds the ones found before, in the headers).
 pub(super) fn build(
     doc: Value,
     source: Source,
@@ -157,18 +178,7 @@ pub(super) fn build(
     let Value::Object(map) = &doc else {
         return Err(ChallengeError::NotObject(source));
     };
-    let version = match map.get("x402Version") {
-        None => {
-            return Err(ChallengeError::Missing {
-                field: "x402Version".to_owned(),
-            });
-        }
-        Some(v) => match v.as_u64() {
-            Some(1) => 1u8,
-            Some(2) => 2u8,
-            _ => return Err(ChallengeError::UnsupportedVersion(v.clone())),
-        },
-    };
+    let version = read_version(map)?;
     match (source, version) {
         (Source::Header, 1) => problems.push(Problem::new(
             "x402Version",
@@ -183,6 +193,49 @@ pub(super) fn build(
         _ => {}
     }
 
+    let accepts = read_accepts(map, version, &mut problems)?;
+    let error = read_error(map, &mut problems);
+    let resource = if version == 2 {
+        read_resource_v2(map, &mut problems)
+    } else {
+        resource_v1(&accepts)
+    };
+    let extensions = read_extensions(map, &mut problems);
+
+    Ok(Challenge {
+        version,
+        resource,
+        error,
+        accepts,
+        extensions,
+        raw: doc,
+        source,
+        warnings: problems.iter().map(ToString::to_string).collect(),
+        problems,
+        html_body: false,
+    })
+}
+
+/// `x402Version`: 1 or 2.
+fn read_version(map: &Map<String, Value>) -> Result<u8, ChallengeError> {
+    let Some(v) = map.get("x402Version") else {
+        return Err(ChallengeError::Missing {
+            field: "x402Version".to_owned(),
+        });
+    };
+    match v.as_u64() {
+        Some(1) => Ok(1),
+        Some(2) => Ok(2),
+        _ => Err(ChallengeError::UnsupportedVersion(v.clone())),
+    }
+}
+
+/// `accepts`, read up to [`MAX_ACCEPTS`] options.
+fn read_accepts(
+    map: &Map<String, Value>,
+    version: u8,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<Requirement>, ChallengeError> {
     let accepts = match map.get("accepts") {
         None => {
             return Err(ChallengeError::Missing {
@@ -208,14 +261,17 @@ pub(super) fn build(
             ),
         ));
     }
-    let accepts: Vec<Requirement> = accepts
+    Ok(accepts
         .iter()
         .take(MAX_ACCEPTS)
         .enumerate()
         .map(|(i, raw)| Requirement::parse(i, raw, version))
-        .collect();
+        .collect())
+}
 
-    let error = match map.get("error") {
+/// The server's `error` text.
+fn read_error(map: &Map<String, Value>, problems: &mut Vec<Problem>) -> Option<String> {
+    match map.get("error") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
@@ -225,70 +281,77 @@ pub(super) fn build(
             ));
             None
         }
-    };
+    }
+}
 
-    let resource = if version == 2 {
-        match map.get("resource") {
-            Some(Value::Object(r)) => {
-                let url = r.get("url").and_then(Value::as_str).map(str::to_owned);
-                match r.get("url") {
-                    None | Some(Value::Null) => {
-                        problems.push(Problem::new("resource.url", "is missing"));
-                    }
-                    Some(Value::String(s)) if s.is_empty() => {
-                        problems.push(Problem::new("resource.url", "is empty"));
-                    }
-                    Some(Value::String(_)) => {}
-                    Some(other) => problems.push(Problem::new(
-                        "resource.url",
-                        format!("must be a string, not {}", json_type(other)),
-                    )),
+/// The v2 top-level `resource` object.
+fn read_resource_v2(map: &Map<String, Value>, problems: &mut Vec<Problem>) -> Option<ResourceInfo> {
+    match map.get("resource") {
+        Some(Value::Object(r)) => {
+            let url = r.get("url").and_then(Value::as_str).map(str::to_owned);
+            match r.get("url") {
+                None | Some(Value::Null) => {
+                    problems.push(Problem::new("resource.url", "is missing"));
                 }
-                Some(ResourceInfo {
-                    url,
-                    description: r
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    mime_type: r.get("mimeType").and_then(Value::as_str).map(str::to_owned),
-                    raw: Value::Object(r.clone()),
-                })
+                Some(Value::String(s)) if s.is_empty() => {
+                    problems.push(Problem::new("resource.url", "is empty"));
+                }
+                Some(Value::String(_)) => {}
+                Some(other) => problems.push(Problem::new(
+                    "resource.url",
+                    format!("must be a string, not {}", json_type(other)),
+                )),
             }
-            None | Some(Value::Null) => {
-                problems.push(Problem::new("resource", "is missing (x402 v2 requires it)"));
-                None
-            }
-            Some(other) => {
-                problems.push(Problem::new(
-                    "resource",
-                    format!("must be an object, not {}; ignored", json_type(other)),
-                ));
-                None
+            Some(ResourceInfo {
+                url,
+                description: r
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                mime_type: r.get("mimeType").and_then(Value::as_str).map(str::to_owned),
+                raw: Value::Object(r.clone()),
+            })
+        }
+        None | Some(Value::Null) => {
+            problems.push(Problem::new("resource", "is missing (x402 v2 requires it)"));
+            None
+        }
+        Some(other) => {
+            problems.push(Problem::new(
+                "resource",
+                format!("must be an object, not {}; ignored", json_type(other)),
+            ));
+            None
+        }
+    }
+}
+
+/// v1 has no top-level `resource`: it is assembled from the first requirement.
+fn resource_v1(accepts: &[Requirement]) -> Option<ResourceInfo> {
+    accepts.first().and_then(|first| {
+        let mut raw = Map::new();
+        let fields = [
+            ("url", &first.resource),
+            ("description", &first.description),
+            ("mimeType", &first.mime_type),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                raw.insert(key.to_owned(), Value::String(v.clone()));
             }
         }
-    } else {
-        accepts.first().and_then(|first| {
-            let mut raw = Map::new();
-            let fields = [
-                ("url", &first.resource),
-                ("description", &first.description),
-                ("mimeType", &first.mime_type),
-            ];
-            for (key, value) in fields {
-                if let Some(v) = value {
-                    raw.insert(key.to_owned(), Value::String(v.clone()));
-                }
-            }
-            first.resource.as_ref().map(|_| ResourceInfo {
-                url: first.resource.clone(),
-                description: first.description.clone(),
-                mime_type: first.mime_type.clone(),
-                raw: Value::Object(raw),
-            })
+        first.resource.as_ref().map(|_| ResourceInfo {
+            url: first.resource.clone(),
+            description: first.description.clone(),
+            mime_type: first.mime_type.clone(),
+            raw: Value::Object(raw),
         })
-    };
+    })
+}
 
-    let extensions = match map.get("extensions") {
+/// v2 `extensions`, as sent.
+fn read_extensions(map: &Map<String, Value>, problems: &mut Vec<Problem>) -> Option<Value> {
+    match map.get("extensions") {
         None | Some(Value::Null) => None,
         Some(v) => {
             if !v.is_object() {
@@ -299,18 +362,5 @@ pub(super) fn build(
             }
             Some(v.clone())
         }
-    };
-
-    Ok(Challenge {
-        version,
-        resource,
-        error,
-        accepts,
-        extensions,
-        raw: doc,
-        source,
-        warnings: problems.iter().map(ToString::to_string).collect(),
-        problems,
-        html_body: false,
-    })
+    }
 }

@@ -5,7 +5,7 @@
 //! and [`crate::payment::flow::payment_flow`] for `extra.paymentFlow`.
 
 use alloy_primitives::{Address, U256};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::fields::{
     Family, Need, check_amount, check_base58_address, check_caip2, check_evm_address,
@@ -70,20 +70,36 @@ impl Requirement {
         req.description = string_field(obj, "description", description_need, p);
         req.mime_type = string_field(obj, "mimeType", Need::Optional, p);
 
+        req.read_timeout_and_extra(obj);
+        req.check_amount_and_network(amount_key);
+        req.check_addresses();
+        req.check_eip712_fields();
+        // `extra.paymentFlow`: an unknown flow is a departure, and the option is not paid.
+        if let Err(problem) = crate::payment::flow::payment_flow(&req) {
+            req.problems.push(problem);
+        }
+        req
+    }
+
+    /// `maxTimeoutSeconds`, `extra` and (v1) `outputSchema`.
+    fn read_timeout_and_extra(&mut self, obj: &Map<String, Value>) {
         match obj.get("maxTimeoutSeconds") {
-            None => p.push(Problem::new("maxTimeoutSeconds", "is missing")),
+            None => self
+                .problems
+                .push(Problem::new("maxTimeoutSeconds", "is missing")),
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(0) => {
-                    req.max_timeout_seconds = Some(0);
-                    p.push(Problem::new("maxTimeoutSeconds", "must be positive"));
+                    self.max_timeout_seconds = Some(0);
+                    self.problems
+                        .push(Problem::new("maxTimeoutSeconds", "must be positive"));
                 }
-                Some(secs) => req.max_timeout_seconds = Some(secs),
-                None => p.push(Problem::new(
+                Some(secs) => self.max_timeout_seconds = Some(secs),
+                None => self.problems.push(Problem::new(
                     "maxTimeoutSeconds",
                     "must be a positive integer number of seconds",
                 )),
             },
-            Some(other) => p.push(Problem::new(
+            Some(other) => self.problems.push(Problem::new(
                 "maxTimeoutSeconds",
                 format!("must be a number, not {}", json_type(other)),
             )),
@@ -91,42 +107,48 @@ impl Requirement {
 
         match obj.get("extra") {
             None | Some(Value::Null) => {}
-            Some(v @ Value::Object(_)) => req.extra = Some(v.clone()),
-            Some(other) => p.push(Problem::new(
+            Some(v @ Value::Object(_)) => self.extra = Some(v.clone()),
+            Some(other) => self.problems.push(Problem::new(
                 "extra",
                 format!("must be an object, not {}", json_type(other)),
             )),
         }
-        if version == 1 {
+        if self.version == 1 {
             match obj.get("outputSchema") {
                 None | Some(Value::Null) | Some(Value::Object(_)) => {}
-                Some(other) => p.push(Problem::new(
+                Some(other) => self.problems.push(Problem::new(
                     "outputSchema",
                     format!("must be an object, not {}", json_type(other)),
                 )),
             }
         }
+    }
 
-        if let Some(amount) = &req.amount
+    /// The amount's and the network's values, once they are known to be strings.
+    fn check_amount_and_network(&mut self, amount_key: &str) {
+        if let Some(amount) = &self.amount
             && !amount.is_empty()
             && let Err(message) = check_amount(amount)
         {
-            p.push(Problem::new(amount_key, message));
+            self.problems.push(Problem::new(amount_key, message));
         }
 
-        if let Some(network) = req.network.as_deref().filter(|n| !n.is_empty()) {
-            let checked = if version == 1 {
+        if let Some(network) = self.network.as_deref().filter(|n| !n.is_empty()) {
+            let checked = if self.version == 1 {
                 check_v1_network(network)
             } else {
                 check_caip2(network)
             };
             if let Err(message) = checked {
-                p.push(Problem::new("network", message));
+                self.problems.push(Problem::new("network", message));
             }
         }
+    }
 
-        let family = req.family();
-        for (key, value) in [("payTo", &req.pay_to), ("asset", &req.asset)] {
+    /// `payTo` and `asset` as addresses of the network's family.
+    fn check_addresses(&mut self) {
+        let family = self.family();
+        for (key, value) in [("payTo", &self.pay_to), ("asset", &self.asset)] {
             let Some(value) = value.as_deref().filter(|v| !v.is_empty()) else {
                 continue;
             };
@@ -142,39 +164,38 @@ impl Requirement {
                 Family::Other => Ok(()),
             };
             if let Err(message) = checked {
-                req.problems.push(Problem::new(key, message));
+                self.problems.push(Problem::new(key, message));
             }
         }
+    }
 
+    /// The EIP-712 domain fields an EIP-3009 `exact` option signs with.
+    fn check_eip712_fields(&mut self) {
+        let family = self.family();
         // `exact` on EVM with EIP-3009 signs an EIP-712 domain whose name and version come
         // from `extra`; the TS client throws without them (`signEIP3009Authorization`). This
         // tool falls back to the known token's domain (the policy refuses unknown tokens), so a
         // missing one is a departure to report, not a reason to refuse.
         if family == Family::Evm
-            && req.scheme.as_deref() == Some("exact")
-            && req.transfer_method() == "eip3009"
+            && self.scheme.as_deref() == Some("exact")
+            && self.transfer_method() == "eip3009"
         {
             for key in ["name", "version"] {
                 let field = format!("extra.{key}");
-                match req.extra.as_ref().and_then(|e| e.get(key)) {
+                match self.extra.as_ref().and_then(|e| e.get(key)) {
                     Some(Value::String(s)) if !s.is_empty() => {}
-                    Some(Value::String(_)) => req.problems.push(Problem::new(&field, "is empty")),
-                    None | Some(Value::Null) => req.problems.push(Problem::advisory(
+                    Some(Value::String(_)) => self.problems.push(Problem::new(&field, "is empty")),
+                    None | Some(Value::Null) => self.problems.push(Problem::advisory(
                         &field,
                         "is missing (the eip-712 domain needs it; the known token's is used)",
                     )),
-                    Some(other) => req.problems.push(Problem::new(
+                    Some(other) => self.problems.push(Problem::new(
                         &field,
                         format!("must be a string, not {}", json_type(other)),
                     )),
                 }
             }
         }
-        // `extra.paymentFlow`: an unknown flow is a departure, and the option is not paid.
-        if let Err(problem) = crate::payment::flow::payment_flow(&req) {
-            req.problems.push(problem);
-        }
-        req
     }
 
     fn family(&self) -> Family {
