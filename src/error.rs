@@ -1,115 +1,28 @@
 //! Top-level error classification: which exit status an error ends the process with, and the
 //! hints shown under it. One function walks the error chain and downcasts to the typed errors
 //! of the modules; hint text lives here, never in a library's `Display`.
+//!
+//! Sits above the layers whose errors it classifies (`exit`, `http`, `config`, `keystore`,
+//! `output`, `rpc`, `evm_tx`, `payment`) and below every module that raises an error: each
+//! error type is defined in the layer that raises it, and the generic ones the lower layers
+//! raise with a status ([`UsageError`], [`Failed`]) live in `crate::exit`, so no module this
+//! one reads depends on it. Commands and front ends call [`classify`] and [`render`].
 
 use crate::config::ConfigError;
 use crate::exit::ExitStatus;
+// The errors the layers below raise with their status, and curl's status for a transport
+// error, are defined there (so nothing below depends on this module) and re-exported here.
+pub use crate::exit::{Failed, UsageError};
+pub use crate::http::transport_status;
 use crate::keystore;
 use crate::output::JsonError;
 use crate::rpc::RpcError;
-use crate::settings::NoAccount;
 use std::error::Error as _;
-
-/// Bad input from the command line or a file it names.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
 
 /// A `--network` value that names no network this tool knows (built in or in config.toml).
 #[derive(Debug, thiserror::Error)]
 #[error("unknown network '{0}'")]
 pub struct UnknownNetwork(pub String);
-
-/// An error whose exit status was decided where it happened.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct Failed {
-    pub status: ExitStatus,
-    pub message: String,
-}
-
-/// curl's exit status for a transport error.
-///
-/// The causes reqwest wraps are found by type, not by text, with two traps on the way:
-/// TLS failures come up as an `io::Error` carrying an `io::Error` carrying a `rustls::Error`,
-/// and `io::Error::source()` skips the error it carries, so carried errors are read with
-/// `get_ref()`; and a server that closes without a byte of answer shows up only as hyper's
-/// "incomplete message".
-pub fn transport_status(err: &reqwest::Error) -> ExitStatus {
-    if err.is_timeout() {
-        return ExitStatus::Timeout;
-    }
-    if err.is_builder() {
-        return ExitStatus::UrlMalformed;
-    }
-    if err.is_redirect() {
-        return ExitStatus::TooManyRedirects;
-    }
-    let mut source = err.source();
-    while let Some(s) = source {
-        // io::Errors nest (reqwest's connector wraps tokio-rustls' `io::Error` in another).
-        let mut io_link = s.downcast_ref::<std::io::Error>();
-        while let Some(io) = io_link {
-            match io.kind() {
-                std::io::ErrorKind::TimedOut => return ExitStatus::Timeout,
-                std::io::ErrorKind::ConnectionRefused => return ExitStatus::Connect,
-                // curl 56 "Recv failure: Connection reset by peer", before or inside the body.
-                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
-                    if !err.is_connect() =>
-                {
-                    return ExitStatus::RecvError;
-                }
-                _ => {}
-            }
-            let carried = io.get_ref();
-            if let Some(tls) = carried.and_then(|e| e.downcast_ref::<rustls::Error>()) {
-                return tls_status(err, tls);
-            }
-            io_link = carried.and_then(|e| e.downcast_ref::<std::io::Error>());
-        }
-        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
-            return tls_status(err, tls);
-        }
-        if let Some(h) = s.downcast_ref::<hyper::Error>() {
-            // The connection ended before a complete response head: curl 52 "Empty reply
-            // from server". Inside the body it is a receive failure (below).
-            if h.is_incomplete_message() && !err.is_body() {
-                return ExitStatus::EmptyReply;
-            }
-            if h.is_parse() {
-                // A response head over hyper's limit (a hostile multi-megabyte header);
-                // `is_parse_too_large` exists only with hyper's server feature, so the
-                // parse error's text tells.
-                if h.to_string().contains("too large") {
-                    return ExitStatus::TooLarge;
-                }
-                // Not HTTP at all: curl 8 "Weird server reply".
-                return ExitStatus::BadReply;
-            }
-        }
-        // hyper-util reports a failed name lookup as a ConnectError whose text begins so.
-        if err.is_connect() && s.to_string().starts_with("dns error") {
-            return ExitStatus::ResolveHost;
-        }
-        source = s.source();
-    }
-    if err.is_connect() {
-        ExitStatus::Connect
-    } else if err.is_body() || err.is_decode() {
-        ExitStatus::RecvError
-    } else {
-        ExitStatus::Failure
-    }
-}
-
-/// curl 60 for a certificate that does not verify, 35 for any other handshake failure.
-fn tls_status(err: &reqwest::Error, tls: &rustls::Error) -> ExitStatus {
-    match tls {
-        rustls::Error::InvalidCertificate(_) => ExitStatus::BadCertificate,
-        _ if err.is_connect() => ExitStatus::Tls,
-        _ => ExitStatus::RecvError,
-    }
-}
 
 /// What a transport status means, in curl's words, for the end of the error line: the
 /// context above a transport error ("request to URL failed") does not say what went wrong.
@@ -280,7 +193,7 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
             };
             return (ExitStatus::Wallet, hints);
         }
-        if cause.downcast_ref::<NoAccount>().is_some() {
+        if cause.downcast_ref::<keystore::NoAccount>().is_some() {
             return (
                 ExitStatus::Wallet,
                 vec![
@@ -324,8 +237,8 @@ fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         {
             return (ExitStatus::BadReply, vec![]);
         }
-        if let Some(crate::request::ReceiveError::TooLarge) =
-            cause.downcast_ref::<crate::request::ReceiveError>()
+        if let Some(crate::http::ReceiveError::TooLarge) =
+            cause.downcast_ref::<crate::http::ReceiveError>()
         {
             return (ExitStatus::TooLarge, vec![]);
         }

@@ -105,7 +105,7 @@ impl TxError {
     pub fn status(&self) -> ExitStatus {
         match self {
             TxError::Rpc(RpcError::Transport { source, .. }) => {
-                crate::error::transport_status(source)
+                crate::http::transport_status(source)
             }
             TxError::Rpc(_) | TxError::Reverted { .. } | TxError::Signing { .. } => {
                 ExitStatus::Failure

@@ -5,6 +5,19 @@
 
 use std::process::ExitCode;
 
+/// Bad input from the command line or a file it names.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// An error whose exit status was decided where it happened.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failed {
+    pub status: ExitStatus,
+    pub message: String,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
     /// The command did what was asked (a paid 2xx, a free route, a dry run, a listing).

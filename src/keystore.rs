@@ -28,6 +28,11 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
+/// No account was named and there is no default.
+#[derive(Debug, thiserror::Error)]
+#[error("no account given and no default account")]
+pub struct NoAccount;
+
 type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 
 /// scrypt cost written into new files: Foundry's and eth-keystore's defaults (n = 2^13, r = 8,

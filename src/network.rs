@@ -178,6 +178,24 @@ const BUILT_IN: &[Row] = &[
         Some(("USDT0", "0xe7cd86e13AC4309349F30B3435a9d337750fC82D", 6, "USD\u{20AE}0", "1", Eip3009))),
 ];
 
+/// The chain id of a built-in EVM network by its x402 v1 name, exactly as sent (v1 names are
+/// lowercase). The payment challenge reader takes v1 names from here and nowhere else. The rows
+/// marked v1 follow `@x402/evm` 2.27.0 `EVM_NETWORK_CHAIN_ID_MAP` (the same as Go's
+/// `go/mechanisms/evm/v1/network.go` and legacy `x402` 1.2.0; Python's `V1_NETWORK_CHAIN_IDS`
+/// disagrees for `sei-testnet`, `story`, `educhain` and `skale-base-sepolia`, and is not
+/// followed).
+pub fn v1_evm_chain_id(name: &str) -> Option<u64> {
+    BUILT_IN
+        .iter()
+        .find(|row| row.3 && row.0 == name)
+        .map(|row| row.2)
+}
+
+/// The CAIP-2 id of a built-in Solana network by its x402 v1 name, exactly as sent.
+pub fn v1_solana_caip2(name: &str) -> Option<&'static str> {
+    crate::svm::network::v1_caip2(name)
+}
+
 /// The default network when none is named: Base mainnet.
 pub const DEFAULT_NETWORK: &str = "base";
 

@@ -2,7 +2,7 @@
 //! unpaid request and the paid retry are the same request (method, headers, body).
 
 use crate::cli::{BodyPiece, RedirectArgs, RequestArgs};
-use crate::error::UsageError;
+use crate::exit::UsageError;
 use crate::http::{self, ClientOptions};
 use anyhow::Result;
 use reqwest::Method;
@@ -168,7 +168,7 @@ pub fn with_scheme(url: &str) -> std::borrow::Cow<'_, str> {
 /// The request `args` describe. Its body is `args.body`: the `-d`, `--data-binary` and (`get`
 /// only) `--json` values in command-line order, joined as curl joins them.
 pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
-    let url = reqwest::Url::parse(&with_scheme(&args.url)).map_err(|e| crate::error::Failed {
+    let url = reqwest::Url::parse(&with_scheme(&args.url)).map_err(|e| crate::exit::Failed {
         status: crate::exit::ExitStatus::UrlMalformed,
         message: format!(
             "malformed URL '{}': {e}",
@@ -176,7 +176,7 @@ pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
         ),
     })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(crate::error::Failed {
+        return Err(crate::exit::Failed {
             status: crate::exit::ExitStatus::UrlMalformed,
             message: format!(
                 "unsupported URL scheme '{}' (http and https only)",
@@ -260,31 +260,13 @@ pub struct Hop {
     pub body: Option<Vec<u8>>,
 }
 
-/// A 402's body is read only up to this size: terms fit in a few KiB, and a hostile server must
-/// not make the tool buffer an unbounded document.
-pub const MAX_402_BODY: usize = 1024 * 1024;
-
-/// Why a response could not be received.
-#[derive(Debug, thiserror::Error)]
-pub enum ReceiveError {
-    #[error("{0}")]
-    Http(#[source] reqwest::Error),
-    #[error("the 402 response body is larger than {} KiB; not reading it", MAX_402_BODY / 1024)]
-    TooLarge,
-}
+// Defined in the HTTP layer, below the error classifier, which reads `TooLarge`'s exit status.
+pub use crate::http::{MAX_402_BODY, ReceiveError};
 
 impl From<reqwest::Error> for ReceiveError {
     /// The error's URL loses its password: reqwest's text embeds it.
     fn from(e: reqwest::Error) -> Self {
         ReceiveError::Http(redact_error(e))
-    }
-}
-
-impl ReceiveError {
-    /// The request never reached the server (no connection was made), so nothing it carried
-    /// can have been used.
-    pub fn never_sent(&self) -> bool {
-        matches!(self, ReceiveError::Http(e) if e.is_connect())
     }
 }
 
@@ -350,7 +332,7 @@ pub fn is_redirect(status: u16) -> bool {
 pub fn count_redirect(redirects: &mut u32, args: RedirectArgs) -> Result<()> {
     *redirects += 1;
     if *redirects > args.max_redirs {
-        return Err(crate::error::Failed {
+        return Err(crate::exit::Failed {
             status: crate::exit::ExitStatus::TooManyRedirects,
             message: format!("more than {} redirects (--max-redirs)", args.max_redirs),
         }
@@ -451,7 +433,7 @@ impl Prepared {
                     response.status
                 )
             })?;
-        let url = hop.url.join(location).map_err(|e| crate::error::Failed {
+        let url = hop.url.join(location).map_err(|e| crate::exit::Failed {
             status: crate::exit::ExitStatus::UrlMalformed,
             message: format!(
                 "the redirect to '{}' is not a valid URL: {e}",
@@ -459,7 +441,7 @@ impl Prepared {
             ),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(crate::error::Failed {
+            return Err(crate::exit::Failed {
                 status: crate::exit::ExitStatus::UrlMalformed,
                 message: format!(
                     "refusing to follow a redirect to '{}' (http and https only)",

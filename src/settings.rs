@@ -6,7 +6,7 @@
 use crate::amount::UserAmount;
 use crate::cli::{AccountArgs, PasswordArgs};
 use crate::config::Config;
-use crate::error::UsageError;
+use crate::exit::UsageError;
 use crate::keystore::{self, Keystore, Origin};
 use crate::network::{Family, Networks};
 use crate::output::Printer;
@@ -296,10 +296,8 @@ impl<'p> Context<'p> {
     }
 }
 
-/// No account was named and there is no default.
-#[derive(Debug, thiserror::Error)]
-#[error("no account given and no default account")]
-pub struct NoAccount;
+// Defined with the keystores, below the error classifier, which gives it its exit status.
+pub use crate::keystore::NoAccount;
 
 /// First line of the file, newline trimmed (as Foundry's `--password-file`).
 pub fn read_password_file(path: &Path) -> Result<SecretString> {

@@ -9,7 +9,7 @@
 //! `wallet address` need no password. There is never a plaintext key file. Errors about a
 //! secret never repeat it.
 
-use crate::error::UsageError;
+use crate::exit::UsageError;
 use crate::keystore::{self, Keystore, SOLANA_CHAIN};
 use crate::secret::SecretString;
 use hmac::{Hmac, Mac};

@@ -103,6 +103,11 @@ pub fn built_in() -> Vec<SvmNetwork> {
         .collect()
 }
 
+/// The CAIP-2 id of a built-in network by its x402 v1 name (its name), exactly as sent.
+pub fn v1_caip2(name: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|row| row.0 == name).map(|row| row.2)
+}
+
 /// Finds a network by name or CAIP-2 id, as `--network` and requirements name them (v1 names
 /// are the names).
 pub fn find<'a>(list: &'a [SvmNetwork], query: &str) -> Option<&'a SvmNetwork> {
