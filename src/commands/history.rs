@@ -71,15 +71,37 @@ fn price(p: &Payment) -> String {
     amount::display(p.signed.amount, p.signed.decimals, &p.signed.symbol)
 }
 
-fn payment_json(p: &Payment) -> Value {
-    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
-    if let Some(o) = v.as_object_mut() {
-        o.insert(
-            "amountDecimal".into(),
-            amount::format_units(p.signed.amount, p.signed.decimals).into(),
-        );
+/// `validBefore` -> `valid_before`: the journal's stored (camelCase) keys as the printed
+/// documents spell them (snake_case, README "JSON output").
+fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
     }
-    v
+    out
+}
+
+/// One payment of the `history --json` document: the journal's fields under snake_case keys,
+/// and `amount_decimal`.
+fn payment_json(p: &Payment) -> Value {
+    let v = serde_json::to_value(p).unwrap_or(Value::Null);
+    let Value::Object(fields) = v else {
+        return v;
+    };
+    let mut out: serde_json::Map<String, Value> = fields
+        .into_iter()
+        .map(|(k, v)| (snake_case(&k), v))
+        .collect();
+    out.insert(
+        "amount_decimal".into(),
+        amount::format_units(p.signed.amount, p.signed.decimals).into(),
+    );
+    Value::Object(out)
 }
 
 /// Totals of what moved or may still move, per UTC day, network and asset: `amount` is all of
@@ -112,7 +134,7 @@ fn totals(payments: &[&Payment]) -> Vec<Value> {
     let part = |(sum, count): (U256, u32), p: &Payment| {
         json!({
             "amount": sum.to_string(),
-            "amountDecimal": amount::format_units(sum, p.signed.decimals),
+            "amount_decimal": amount::format_units(sum, p.signed.decimals),
             "payments": count,
         })
     };
@@ -121,11 +143,11 @@ fn totals(payments: &[&Payment]) -> Vec<Value> {
             json!({
                 "day": day,
                 "network": network,
-                "networkName": p.signed.network_name,
+                "network_name": p.signed.network_name,
                 "asset": asset.to_checksum(None),
                 "symbol": p.signed.symbol,
                 "amount": sum.all.0.to_string(),
-                "amountDecimal": amount::format_units(sum.all.0, p.signed.decimals),
+                "amount_decimal": amount::format_units(sum.all.0, p.signed.decimals),
                 "payments": sum.all.1,
                 "settled": part(sum.settled, p),
                 "open": part(sum.open, p),
@@ -155,7 +177,7 @@ pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>
         "journal": journal.path(),
         "payments": shown.iter().map(|p| payment_json(p)).collect::<Vec<_>>(),
         "totals": totals(&shown),
-        "unreadableLines": contents.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>(),
+        "unreadable_lines": contents.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>(),
     }))
 }
 
@@ -174,63 +196,174 @@ fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Resu
         p.info(format!("no payments in {}", journal.path().display()));
         return Ok(ExitStatus::Success);
     }
+    let style = Style::of(args);
     // `disputed` in red when stdout is a terminal that takes colour; the rest of the line is
     // cleaned of control characters (server text) as every result line is.
-    let red =
-        std::io::stdout().is_terminal() && colored::control::SHOULD_COLORIZE.should_colorize();
+    let red = style.terminal && colored::control::SHOULD_COLORIZE.should_colorize();
+    let mut rows = vec![
+        [
+            "TIME", "STATUS", "AMOUNT", "NETWORK", "PAY TO", "TX", "REQUEST",
+        ]
+        .map(String::from),
+    ];
     for pay in &shown {
-        let mut rest = format!(
-            " {:>14}  {:<14} {}  {} {}",
-            price(pay),
-            pay.signed.network_name,
-            pay.signed.pay_to,
+        let mut request = format!(
+            "{} {}",
             pay.signed.method,
-            crate::output::untrusted(&crate::request::safe_url_text(&pay.signed.url))
+            crate::request::safe_url_text(&pay.signed.url)
         );
-        if let Some(tx) = &pay.transaction {
-            rest.push_str(&format!("  tx {}", crate::output::untrusted(tx)));
-        }
         if let Some(r) = &pay.reason {
-            rest.push_str(&format!("  ({})", crate::output::untrusted(r)));
+            request.push_str(&format!("  ({r})"));
         }
-        let status = format!("{:<9}", pay.status.as_str());
-        let status = if red && pay.status == Status::Disputed {
-            status.red().bold().to_string()
-        } else {
-            status
-        };
-        let line = format!(
-            "{}  {status}{}\n",
-            pay.signed.time.strftime("%Y-%m-%d %H:%M:%S"),
-            crate::output::clean(&rest)
-        );
-        p.result_bytes(line.as_bytes())?;
+        rows.push([
+            pay.signed.time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+            pay.status.as_str().to_string(),
+            price(pay),
+            pay.signed.network_name.clone(),
+            style.hex(&pay.signed.pay_to.to_checksum(None)),
+            pay.transaction
+                .as_deref()
+                .map_or_else(|| "-".to_string(), |tx| style.hex(tx)),
+            request,
+        ]);
     }
-    p.info("");
-    p.info(
-        "totals per UTC day (settled, and still open: signed and sent, not yet shown used, \
-         expired or cancelled on-chain; both count against the daily limit):",
+    let statuses: Vec<Status> = shown.iter().map(|p| p.status).collect();
+    let lines = table(
+        &rows,
+        &[false, false, true, false, false, false, false],
+        &style,
     );
-    for t in &totals {
-        let s = |k: &str| t[k].as_str().unwrap_or("").to_string();
-        let count = |n: &Value| {
-            let n = n.as_u64().unwrap_or(0);
-            format!("{n} payment{}", if n == 1 { "" } else { "s" })
+    for (i, line) in lines.iter().enumerate() {
+        let line = match i.checked_sub(1).map(|j| statuses[j]) {
+            Some(Status::Disputed) if red => {
+                line.replacen("disputed", &"disputed".red().bold().to_string(), 1)
+            }
+            _ => line.clone(),
         };
-        p.info(format!(
-            "  {}  {:>14} {}  on {}  ({}: settled {} in {}, open {} in {})",
-            s("day"),
-            s("amountDecimal"),
-            s("symbol"),
-            s("networkName"),
-            count(&t["payments"]),
-            t["settled"]["amountDecimal"].as_str().unwrap_or(""),
-            count(&t["settled"]["payments"]),
-            t["open"]["amountDecimal"].as_str().unwrap_or(""),
-            count(&t["open"]["payments"]),
-        ));
+        p.result_bytes(format!("{line}\n").as_bytes())?;
     }
+
+    // The totals follow on stdout, as a second table.
+    let count = |n: &Value| {
+        let n = n.as_u64().unwrap_or(0);
+        format!("{n} payment{}", if n == 1 { "" } else { "s" })
+    };
+    let sum = |t: &Value, sym: &str| {
+        format!(
+            "{} {sym} ({})",
+            t["amount_decimal"].as_str().unwrap_or(""),
+            count(&t["payments"])
+        )
+    };
+    let mut rows = vec![["DAY (UTC)", "NETWORK", "TOTAL", "SETTLED", "OPEN"].map(String::from)];
+    for t in &totals {
+        let symbol = t["symbol"].as_str().unwrap_or("");
+        rows.push([
+            t["day"].as_str().unwrap_or("").to_string(),
+            t["network_name"].as_str().unwrap_or("").to_string(),
+            sum(t, symbol),
+            sum(&t["settled"], symbol),
+            sum(&t["open"], symbol),
+        ]);
+    }
+    p.result("")?;
+    for line in table(&rows, &[false, false, true, true, true], &style) {
+        p.result_bytes(format!("{line}\n").as_bytes())?;
+    }
+    p.info(
+        "open: signed and sent, not yet shown used, expired or cancelled on-chain; settled \
+         and open both count against the daily limit",
+    );
     Ok(ExitStatus::Success)
+}
+
+/// How `history` lines are laid out: on a terminal (unless `--wide`) addresses and hashes are
+/// shortened as explorers show them (`0x1234…abcd`) and each line kept within
+/// [`TERMINAL_WIDTH`] columns; into a pipe or a file every value is whole, for grep and for
+/// the next command that takes a nonce or a hash.
+struct Style {
+    terminal: bool,
+    short: bool,
+}
+
+/// The most columns a `history` line takes on a terminal without `--wide`.
+pub const TERMINAL_WIDTH: usize = 100;
+
+impl Style {
+    fn of(args: &HistoryArgs) -> Style {
+        let terminal = std::io::stdout().is_terminal();
+        Style {
+            terminal,
+            short: terminal && !args.wide,
+        }
+    }
+
+    /// `0x1234…abcd` when shortening, the whole value otherwise.
+    fn hex(&self, value: &str) -> String {
+        if self.short {
+            shorten(value)
+        } else {
+            value.to_string()
+        }
+    }
+}
+
+/// An address, hash or nonce as explorers show it: the first 6 characters (`0x` and four
+/// digits), `…`, the last 4. Shorter values are left whole.
+pub fn shorten(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 13 {
+        return value.to_string();
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Lays out `rows` (the first is the header) in columns two spaces apart, `right` ones
+/// right-aligned. Every cell is made safe for the terminal first (server text: control and
+/// bidi characters escaped); when shortening, the last column is cut with `…` so the line
+/// fits [`TERMINAL_WIDTH`].
+fn table<const N: usize>(rows: &[[String; N]], right: &[bool; N], style: &Style) -> Vec<String> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| crate::output::untrusted(c)).collect())
+        .collect();
+    let width = |s: &str| s.chars().count();
+    let mut widths = [0usize; N];
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(width(c));
+        }
+    }
+    rows.iter()
+        .map(|r| {
+            let mut line = String::new();
+            for (i, cell) in r.iter().enumerate() {
+                if i + 1 == N {
+                    let room = TERMINAL_WIDTH.saturating_sub(width(&line));
+                    if style.short && width(cell) > room {
+                        let cut: String = cell.chars().take(room.saturating_sub(1)).collect();
+                        line.push_str(&cut);
+                        line.push('…');
+                    } else {
+                        line.push_str(cell);
+                    }
+                } else {
+                    let pad = " ".repeat(widths[i] - width(cell));
+                    if right[i] {
+                        line.push_str(&pad);
+                        line.push_str(cell);
+                    } else {
+                        line.push_str(cell);
+                        line.push_str(&pad);
+                    }
+                    line.push_str("  ");
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 /// What the chain said about one payment.
@@ -328,17 +461,24 @@ async fn check(
     if findings.is_empty() {
         p.info("nothing to check: no pending, unknown, rejected or unverified settled payments");
     }
+    let style = Style::of(args);
     for f in &findings {
         let after = f.status.unwrap_or(f.payment.status);
-        let line = format!(
-            "{}  {} -> {}  {}  {}: {}",
-            f.payment.signed.nonce,
+        let mut line = format!(
+            "nonce {}  {} -> {}  {} on {}",
+            style.hex(&f.payment.signed.nonce),
             f.payment.status,
             after,
             price(&f.payment),
             f.payment.signed.network_name,
-            f.note
         );
+        if let Some(tx) = f.transaction.as_ref().or(f.payment.transaction.as_ref()) {
+            line.push_str(&format!(
+                "  tx {}",
+                style.hex(&crate::output::untrusted(tx))
+            ));
+        }
+        line.push_str(&format!(": {}", f.note));
         if f.mismatch {
             p.warn(format!("MISMATCH {line}"));
         } else if f.error {
@@ -826,7 +966,7 @@ async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result
             "asset": s.asset.to_checksum(None),
             "payer": s.payer.to_checksum(None),
             "amount": s.amount.to_string(),
-            "amountDecimal": amount::format_units(s.amount, s.decimals),
+            "amount_decimal": amount::format_units(s.amount, s.decimals),
         }))?;
     } else {
         let mut line = format!("cancelled {} on {}  tx {tx}", s.nonce, network.name);
