@@ -243,36 +243,39 @@ fn list(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Resu
         p.result_bytes(format!("{line}\n").as_bytes())?;
     }
 
-    // The totals follow on stdout, as a second table.
-    let count = |n: &Value| {
-        let n = n.as_u64().unwrap_or(0);
-        format!("{n} payment{}", if n == 1 { "" } else { "s" })
-    };
-    let sum = |t: &Value, sym: &str| {
-        format!(
-            "{} {sym} ({})",
-            t["amount_decimal"].as_str().unwrap_or(""),
-            count(&t["payments"])
-        )
-    };
-    let mut rows = vec![["DAY (UTC)", "NETWORK", "TOTAL", "SETTLED", "OPEN"].map(String::from)];
+    // The totals follow on stdout, as a second table (the counts of settled and open
+    // payments are in `--json`).
+    let sum =
+        |t: &Value, sym: &str| format!("{} {sym}", t["amount_decimal"].as_str().unwrap_or(""));
+    let mut rows = vec![
+        [
+            "DAY (UTC)",
+            "NETWORK",
+            "PAYMENTS",
+            "TOTAL",
+            "SETTLED",
+            "OPEN",
+        ]
+        .map(String::from),
+    ];
     for t in &totals {
         let symbol = t["symbol"].as_str().unwrap_or("");
         rows.push([
             t["day"].as_str().unwrap_or("").to_string(),
             t["network_name"].as_str().unwrap_or("").to_string(),
+            t["payments"].to_string(),
             sum(t, symbol),
             sum(&t["settled"], symbol),
             sum(&t["open"], symbol),
         ]);
     }
     p.result("")?;
-    for line in table(&rows, &[false, false, true, true, true], &style) {
+    for line in table(&rows, &[false, false, true, true, true, true], &style) {
         p.result_bytes(format!("{line}\n").as_bytes())?;
     }
     p.info(
-        "open: signed and sent, not yet shown used, expired or cancelled on-chain; settled \
-         and open both count against the daily limit",
+        "open: sent, not yet seen used, expired or cancelled on-chain; both count against \
+         the daily limit",
     );
     Ok(ExitStatus::Success)
 }
@@ -322,8 +325,8 @@ pub fn shorten(value: &str) -> String {
 
 /// Lays out `rows` (the first is the header) in columns two spaces apart, `right` ones
 /// right-aligned. Every cell is made safe for the terminal first (server text: control and
-/// bidi characters escaped); when shortening, the last column is cut with `…` so the line
-/// fits [`TERMINAL_WIDTH`].
+/// bidi characters escaped); when shortening, a left-aligned last column (a URL, a reason)
+/// is cut with `…` so the line fits [`TERMINAL_WIDTH`].
 fn table<const N: usize>(rows: &[[String; N]], right: &[bool; N], style: &Style) -> Vec<String> {
     let rows: Vec<Vec<String>> = rows
         .iter()
@@ -340,7 +343,7 @@ fn table<const N: usize>(rows: &[[String; N]], right: &[bool; N], style: &Style)
         .map(|r| {
             let mut line = String::new();
             for (i, cell) in r.iter().enumerate() {
-                if i + 1 == N {
+                if i + 1 == N && !right[i] {
                     let room = TERMINAL_WIDTH.saturating_sub(width(&line));
                     if style.short && width(cell) > room {
                         let cut: String = cell.chars().take(room.saturating_sub(1)).collect();
