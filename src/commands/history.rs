@@ -722,7 +722,7 @@ async fn verify_transfer(rpc: &Rpc<'_>, f: &mut Finding) -> Result<()> {
 /// `cancelAuthorization` refuses here, before any gas is spent); one EIP-1559 transaction
 /// signed and sent; its receipt awaited; `cancelled` recorded with the transaction.
 async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result<ExitStatus> {
-    use crate::payment::cancel::{TxParams, sign_cancel, signed_call};
+    use crate::payment::cancel::sign_cancel;
     let p = ctx.printer;
     let fail = |status: ExitStatus, message: String| -> anyhow::Error {
         Failed { status, message }.into()
@@ -808,14 +808,15 @@ async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result
         timeout: Some(std::time::Duration::from_secs_f64(c.timeout)),
         ..Default::default()
     })?;
-    let rpc = Rpc::new(&client, &url);
-    let chain_id = rpc.chain_id().await?;
-    if chain_id != network.chain_id {
-        return Err(refuse(format!(
-            "{url} is chain {chain_id}, not {} ({})",
+    let chain = crate::evm_tx::Chain::for_network(&client, &url, network);
+    let rpc = &chain.rpc;
+    chain.check_chain().await.map_err(|e| match e {
+        crate::evm_tx::TxError::WrongChain { actual, .. } => refuse(format!(
+            "{url} is chain {actual}, not {} ({})",
             network.chain_id, network.name
-        )));
-    }
+        )),
+        other => other.into(),
+    })?;
     let used = rpc
         .authorization_state(s.asset, s.payer, nonce)
         .await
@@ -878,68 +879,69 @@ async fn cancel(ctx: &Context<'_>, args: &HistoryArgs, c: &CancelArgs) -> Result
         s.asset,
     );
     let signature = sign_cancel(&signer, nonce, &domain)?;
-    let data = Rpc::cancel_authorization_data(s.payer, nonce, &signature);
-    let estimate = rpc
-        .estimate_gas(s.payer, s.asset, &data)
-        .await
-        .map_err(|e| match e {
-            crate::rpc::RpcError::JsonRpc { message, .. } => refuse(format!(
+    let call = crate::evm_tx::Call {
+        to: s.asset,
+        data: Rpc::cancel_authorization_data(s.payer, nonce, &signature),
+        value: U256::ZERO,
+    };
+    // Chain id, nonce, fees, the gas estimate (a token without `cancelAuthorization` refuses
+    // here, before any gas is spent), the payer's gas balance, signing, sending, and a wait
+    // for the receipt bounded by --timeout: the one way this tool sends a transaction.
+    let spinner = std::cell::RefCell::new(None);
+    let sent = crate::evm_tx::send(
+        &chain,
+        &signer,
+        &call,
+        std::time::Duration::from_secs_f64(c.timeout),
+        |hash| {
+            *spinner.borrow_mut() = p.spinner(format!("waiting for {hash} on {}", network.name));
+        },
+    )
+    .await;
+    drop(spinner.take());
+    drop(signer);
+    let receipt = match sent {
+        Ok(receipt) => receipt,
+        Err(crate::evm_tx::TxError::WouldRevert { message }) => {
+            return Err(refuse(format!(
                 "{} refused cancelAuthorization ({message}); a token without EIP-3009 \
                  cancelAuthorization cannot cancel it: it stays open until {}",
                 s.asset,
                 Timestamp::from_second(s.valid_before as i64)
                     .map(|t| t.to_string())
                     .unwrap_or_default()
-            )),
-            other => other.into(),
-        })?;
-    let (max_fee_per_gas, max_priority_fee_per_gas) = rpc.fees().await?;
-    let params = TxParams {
-        chain_id,
-        nonce: rpc.transaction_count(s.payer).await?,
-        // A margin over the estimate, as wallets add: state can change between the two.
-        gas_limit: estimate.saturating_add(estimate / 5),
-        max_fee_per_gas,
-        max_priority_fee_per_gas,
+            )));
+        }
+        Err(crate::evm_tx::TxError::NotMined { hash, .. }) => {
+            // The status stays what it was; the reason keeps the transaction for whoever
+            // looks, and `history check` recognises the cancellation once it is mined.
+            let tx = format!("{hash:#x}");
+            journal.record_outcome(Outcome {
+                time: Timestamp::now(),
+                nonce: s.nonce.clone(),
+                status: payment.status,
+                transaction: None,
+                reason: Some(format!("cancellation {tx} sent, not yet mined")),
+                verified: false,
+            })?;
+            return Err(fail(
+                ExitStatus::OutcomeUnknown,
+                format!(
+                    "the cancellation {tx} was sent but not mined within {} s; `x402 history \
+                     check` tells later whether it took",
+                    c.timeout
+                ),
+            ));
+        }
+        Err(crate::evm_tx::TxError::Reverted { hash, .. }) => {
+            return Err(fail(
+                ExitStatus::Failure,
+                format!("the cancellation {hash:#x} reverted: the authorization is still open"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
     };
-    let (hash, raw) = signed_call(&signer, &params, s.asset, data)?;
-    drop(signer);
-    let tx = format!("{hash:#x}");
-    let sent = rpc.send_raw_transaction(&raw).await?;
-    if !sent.eq_ignore_ascii_case(&tx) {
-        p.warn(format!("the node names the transaction {sent}, not {tx}"));
-    }
-    let spinner = p.spinner(format!("waiting for {tx} on {}", network.name));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(c.timeout);
-    let receipt = rpc.wait_for_receipt(&tx, deadline).await;
-    drop(spinner);
-    let receipt = receipt?;
-    let Some(receipt) = receipt else {
-        // The status stays what it was; the reason keeps the transaction for whoever looks,
-        // and `history check` recognises the cancellation once it is mined.
-        journal.record_outcome(Outcome {
-            time: Timestamp::now(),
-            nonce: s.nonce.clone(),
-            status: payment.status,
-            transaction: None,
-            reason: Some(format!("cancellation {tx} sent, not yet mined")),
-            verified: false,
-        })?;
-        return Err(fail(
-            ExitStatus::OutcomeUnknown,
-            format!(
-                "the cancellation {tx} was sent but not mined within {} s; `x402 history check` \
-                 tells later whether it took",
-                c.timeout
-            ),
-        ));
-    };
-    if receipt.get("status").and_then(Value::as_str) != Some("0x1") {
-        return Err(fail(
-            ExitStatus::Failure,
-            format!("the cancellation {tx} reverted: the authorization is still open"),
-        ));
-    }
+    let tx = format!("{:#x}", receipt.hash);
     // A contract that accepts any call would mine "successfully" without cancelling: only the
     // token's own state says the nonce can no longer be used.
     if !rpc.authorization_state(s.asset, s.payer, nonce).await? {
