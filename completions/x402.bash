@@ -576,7 +576,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__history)
-            opts="-q -v -h -V --since --status --json --color --quiet --verbose --config --help --version check cancel help"
+            opts="-q -v -h -V --since --status --json --wide --color --quiet --verbose --config --help --version check cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,7 +606,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__history__subcmd__cancel)
-            opts="-y -q -v -h -V --yes --timeout --account --keystore --password-file --since --status --json --color --quiet --verbose --config --help --version"
+            opts="-y -q -v -h -V --yes --timeout --account --keystore --password-file --since --status --json --wide --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,7 +652,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__history__subcmd__check)
-            opts="-q -v -h -V --timeout --since --status --json --color --quiet --verbose --config --help --version"
+            opts="-q -v -h -V --timeout --since --status --json --wide --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

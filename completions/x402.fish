@@ -267,6 +267,7 @@ always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l json -d 'Print as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -l wide -d 'Full addresses, hashes and URLs on a terminal too (shortened there to fit 100 columns; a pipe always gets full values)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and not __fish_seen_subcommand_from check cancel help" -s h -l help -d 'Print help'
@@ -289,6 +290,7 @@ always\t''
 never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l json -d 'Print as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -l wide -d 'Full addresses, hashes and URLs on a terminal too (shortened there to fit 100 columns; a pipe always gets full values)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
@@ -312,6 +314,7 @@ never\t''"
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l config -d 'Settings file [default: $X402_HOME/config.toml]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s y -l yes -d 'Send without asking (for scripts)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l json -d 'Print as one JSON document'
+complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -l wide -d 'Full addresses, hashes and URLs on a terminal too (shortened there to fit 100 columns; a pipe always gets full values)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand history; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'

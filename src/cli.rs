@@ -502,6 +502,10 @@ pub struct HistoryArgs {
     /// Print as one JSON document
     #[arg(long, global = true, help_heading = "Output")]
     pub json: bool,
+    /// Full addresses, hashes and URLs on a terminal too (shortened there to fit 100 columns;
+    /// a pipe always gets full values)
+    #[arg(long, global = true, help_heading = "Output")]
+    pub wide: bool,
 }
 
 #[derive(Debug, Subcommand)]

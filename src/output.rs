@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 
 /// Version of every `--json` document's shape; bumped on an incompatible change.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {

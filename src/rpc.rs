@@ -237,79 +237,6 @@ impl<'a> Rpc<'a> {
         })
     }
 
-    /// `eth_getTransactionCount(address, "pending")`: the nonce of the account's next
-    /// transaction.
-    pub async fn transaction_count(&self, owner: Address) -> Result<u64, RpcError> {
-        let v = self
-            .call(
-                "eth_getTransactionCount",
-                json!([owner.to_checksum(None), "pending"]),
-            )
-            .await?;
-        self.small_quantity(&v)
-    }
-
-    /// EIP-1559 fees for a transaction sent now: `(max_fee_per_gas, max_priority_fee_per_gas)`.
-    /// The tip is the node's suggestion (`eth_maxPriorityFeePerGas`, or 0 when it has none);
-    /// the cap allows the base fee to double before the transaction is mined, as wallets do.
-    pub async fn fees(&self) -> Result<(u128, u128), RpcError> {
-        let block = self
-            .call("eth_getBlockByNumber", json!(["latest", false]))
-            .await?;
-        let base = block
-            .get("baseFeePerGas")
-            .ok_or_else(|| RpcError::BadResponse {
-                url: self.url.to_string(),
-                detail: "the latest block has no baseFeePerGas (no EIP-1559 on this chain?)".into(),
-            })
-            .and_then(|v| self.small_quantity(v))?;
-        let tip = match self.call("eth_maxPriorityFeePerGas", json!([])).await {
-            Ok(v) => self.small_quantity(&v)?,
-            Err(RpcError::JsonRpc { .. }) => 0,
-            Err(e) => return Err(e),
-        };
-        let base = u128::from(base);
-        let tip = u128::from(tip);
-        Ok((base.saturating_mul(2).saturating_add(tip), tip))
-    }
-
-    /// `eth_estimateGas` of a call from `from`; a revert is a `JsonRpc` error carrying the
-    /// node's message (the revert reason).
-    pub async fn estimate_gas(
-        &self,
-        from: Address,
-        to: Address,
-        data: &[u8],
-    ) -> Result<u64, RpcError> {
-        let v = self
-            .call(
-                "eth_estimateGas",
-                json!([{
-                    "from": from.to_checksum(None),
-                    "to": to.to_checksum(None),
-                    "data": format!("0x{}", hex::encode(data)),
-                }]),
-            )
-            .await?;
-        self.small_quantity(&v)
-    }
-
-    /// `eth_sendRawTransaction`: the transaction's hash.
-    pub async fn send_raw_transaction(&self, raw: &[u8]) -> Result<String, RpcError> {
-        let v = self
-            .call(
-                "eth_sendRawTransaction",
-                json!([format!("0x{}", hex::encode(raw))]),
-            )
-            .await?;
-        v.as_str()
-            .map(str::to_string)
-            .ok_or_else(|| RpcError::BadResponse {
-                url: self.url.to_string(),
-                detail: format!("not a transaction hash: {v}"),
-            })
-    }
-
     /// Polls for a transaction's receipt until `deadline`; `None` when none came by then.
     pub async fn wait_for_receipt(
         &self,
@@ -327,14 +254,6 @@ impl<'a> Rpc<'a> {
             let pause = std::time::Duration::from_millis(250).min(deadline - now);
             tokio::time::sleep(pause).await;
         }
-    }
-
-    fn small_quantity(&self, v: &Value) -> Result<u64, RpcError> {
-        let q = self.quantity(v)?;
-        u64::try_from(q).map_err(|_| RpcError::BadResponse {
-            url: self.url.to_string(),
-            detail: format!("{q} is out of range"),
-        })
     }
 
     /// The receipt of a transaction, or `None` while it is unknown to the node.

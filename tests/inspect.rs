@@ -824,7 +824,7 @@ fn an_unreadable_402_fails_naming_the_step() {
         let out = inspect(&env, &[&url, "--json"]);
         assert_code(&out, unreadable_code());
         let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
-        assert_eq!(doc["schema_version"], 1);
+        assert_eq!(doc["schema_version"], 2);
         assert_eq!(doc["success"], false, "{path}");
         assert_eq!(doc["data"]["step"], *step, "{path}");
         assert_eq!(doc["data"]["readable"], false);

@@ -137,7 +137,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
     let r = result(&report, 0);
     assert_eq!(r["isError"], false, "{r}");
     let doc = &r["structuredContent"];
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["success"], true);
     let data = &doc["data"];
     assert_eq!(data["status"], 402);
@@ -200,7 +200,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
     assert_eq!(payments.len(), 1, "{r}");
     assert_eq!(payments[0]["status"], "settled");
     assert_eq!(payments[0]["transaction"], tx.as_str());
-    assert_eq!(payments[0]["amountDecimal"], "0.001");
+    assert_eq!(payments[0]["amount_decimal"], "0.001");
     assert!(
         text(r).starts_with("1 payment in the journal"),
         "{}",

@@ -67,7 +67,7 @@ fn pays_v2_and_v1_routes_exactly_the_price() {
         assert_eq!(r["amount"], "1000");
         assert_eq!(r["network"], "eip155:84532");
         assert_eq!(r["payer"], net.account("payer").0.as_str());
-        assert_eq!(r["payTo"], net.account("payee").0.as_str());
+        assert_eq!(r["pay_to"], net.account("payee").0.as_str());
         let tx = r["transaction"].as_str().unwrap();
         assert!(
             tx.starts_with("0x") && tx.len() == 66 && err.contains(tx),

@@ -126,7 +126,7 @@ fn approve_amount_unlimited_and_revoke_as_the_chain_reads_them() {
     assert_eq!(data["spender"]["address"], PERMIT2);
     assert_eq!(data["previous_allowance"]["base_units"], "0");
     assert_eq!(data["allowance"]["base_units"], "25000000");
-    assert_eq!(data["allowance"]["amount"], "25.00");
+    assert_eq!(data["allowance"]["amount_decimal"], "25.00");
     let hash = data["transaction"]["hash"].as_str().unwrap().to_string();
     let receipt: serde_json::Value =
         serde_json::from_str(&cast(f.net, &["receipt", &hash, "--json"])).unwrap();
@@ -166,7 +166,7 @@ fn approve_amount_unlimited_and_revoke_as_the_chain_reads_them() {
     support::assert_exit(&out, 0);
     assert_eq!(f.allowance(), "0");
     let data = json_data(&out);
-    assert_eq!(data["previous_allowance"]["amount"], "unlimited");
+    assert_eq!(data["previous_allowance"]["amount_decimal"], "unlimited");
     assert_eq!(data["previous_allowance"]["base_units"], MAX);
     assert_eq!(data["allowance"]["base_units"], "0");
     assert_eq!(f.nonce(), 3);

@@ -249,9 +249,9 @@ fn a_settled_payment_is_journaled_and_listed() {
     assert_eq!(p["status"], "settled");
     assert_eq!(p["transaction"], TX);
     assert_eq!(p["amount"], "1000");
-    assert_eq!(p["amountDecimal"], "0.001");
+    assert_eq!(p["amount_decimal"], "0.001");
     assert_eq!(p["network"], "eip155:84532");
-    assert_eq!(p["payTo"], PAYEE);
+    assert_eq!(p["pay_to"], PAYEE);
     assert_eq!(p["method"], "GET");
     assert_eq!(p["url"], server.at("/report"));
     // The payment-identifier extension was offered: the header carried an id, journaled too.
@@ -266,7 +266,7 @@ fn a_settled_payment_is_journaled_and_listed() {
         .as_str()
         .unwrap();
     assert!(id.starts_with("pay_") && id.len() == 36, "{id}");
-    assert_eq!(p["paymentId"], id);
+    assert_eq!(p["payment_id"], id);
     assert_eq!(h["totals"][0]["amount"], "1000");
     assert_eq!(h["totals"][0]["payments"], 1);
     // The human listing: one line per payment on stdout, totals on stderr.
@@ -276,7 +276,8 @@ fn a_settled_payment_is_journaled_and_listed() {
         listing.contains("settled") && listing.contains("0.001 USDC") && listing.contains(TX),
         "{listing}"
     );
-    assert!(support::stderr(&out).contains("0.001 USDC"));
+    // The totals follow the payments on stdout.
+    assert!(listing.contains("DAY (UTC)") && listing.matches("0.001 USDC").count() >= 3);
     // Filters.
     let out = env.run(&["history", "--json", "--status", "unknown"]);
     assert_eq!(json_data(&out)["payments"], json!([]));
@@ -548,7 +549,7 @@ fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
     let out = env.run(&["history", "--json"]);
     let h = json_data(&out);
     assert_eq!(h["payments"].as_array().unwrap().len(), 2);
-    assert_eq!(h["unreadableLines"], json!([3]));
+    assert_eq!(h["unreadable_lines"], json!([3]));
     for p in h["payments"].as_array().unwrap() {
         assert_eq!(p["status"], "settled");
     }
@@ -745,7 +746,7 @@ fn inspect_saves_the_terms_that_get_then_pins() {
     assert!(support::stderr(&out).contains("saved the terms (0.001 USDC"));
     let saved: Value = serde_json::from_slice(&std::fs::read(&terms).unwrap()).unwrap();
     assert_eq!(saved["amount"], "1000");
-    assert_eq!(saved["payTo"], PAYEE);
+    assert_eq!(saved["pay_to"], PAYEE);
     assert_eq!(saved["network"], "eip155:84532");
     // Never overwritten without --force.
     let out = env
@@ -1170,7 +1171,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
         json!({
             "status": status, "version": version, "network": "eip155:84532",
             "asset": BASE_SEPOLIA_USDC, "symbol": "USDC", "amount": amount,
-            "amount_decimal": decimal, "payTo": PAY_TO, "payer": null, "nonce": null,
+            "amount_decimal": decimal, "pay_to": PAY_TO, "payer": null, "nonce": null,
             "transaction": null, "error": null,
         })
     };
@@ -1221,7 +1222,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
         r,
         json!({
             "status": "no_option", "version": 2, "network": null, "asset": null,
-            "symbol": null, "amount": null, "amount_decimal": null, "payTo": null,
+            "symbol": null, "amount": null, "amount_decimal": null, "pay_to": null,
             "payer": null, "nonce": null, "transaction": null,
             "error": "no payable option in the 402: option 1: scheme 'upto' is not supported \
                       (only exact)",
@@ -1235,7 +1236,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
         r,
         json!({
             "status": "free", "version": null, "network": null, "asset": null,
-            "symbol": null, "amount": null, "amount_decimal": null, "payTo": null,
+            "symbol": null, "amount": null, "amount_decimal": null, "pay_to": null,
             "payer": null, "nonce": null, "transaction": null, "error": null,
         })
     );

@@ -590,3 +590,148 @@ fn verbose_is_curls_trace_with_secrets_redacted() {
     assert!(err.contains("> GET /paid HTTP/1.1\n"), "{err}");
     assert!(err.contains("< HTTP/1.1 402 Payment Required\n"), "{err}");
 }
+
+/// A journal of two payments, one settled with a long URL, one refused with a reason.
+fn journal_of_two(env: &Env) -> (String, String) {
+    use crate::support::verifier::{BASE_SEPOLIA_USDC, MADE_UP_TX, PAY_TO};
+    let now = jiff::Timestamp::now();
+    let mut journal = String::new();
+    let nonces = [0x0a, 0x0b].map(|b: u8| format!("0x{}", format!("{b:02x}").repeat(32)));
+    for (i, (nonce, status)) in nonces.iter().zip(["settled", "rejected"]).enumerate() {
+        let signed = serde_json::json!({
+            "event": "signed", "time": now.to_string(),
+            "url": format!("http://127.0.0.1:9/a/rather/long/path/to/the/paid/report/{i}?with=query&and=more"),
+            "method": "GET", "bodySha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "version": 2, "network": "eip155:84532", "networkName": "base-sepolia",
+            "asset": BASE_SEPOLIA_USDC, "symbol": "USDC", "decimals": 6, "amount": "1000",
+            "payTo": PAY_TO, "payer": support::ANVIL1_ADDRESS, "nonce": nonce,
+            "validAfter": 0, "validBefore": now.as_second() + 300,
+        });
+        let mut outcome = serde_json::json!({"event": "outcome", "time": now.to_string(),
+            "nonce": nonce, "status": status, "reason": "the facilitator said no"});
+        if status == "settled" {
+            outcome["transaction"] = MADE_UP_TX.into();
+        }
+        journal.push_str(&format!("{signed}\n{outcome}\n"));
+    }
+    std::fs::create_dir_all(env.x402_home()).unwrap();
+    std::fs::write(env.x402_home().join("journal.jsonl"), journal).unwrap();
+    (PAY_TO.to_string(), MADE_UP_TX.to_string())
+}
+
+/// `history` at a terminal: column headers, addresses and hashes shortened as explorers show
+/// them, every line within 100 columns, the totals on stdout after the table; `--wide` shows
+/// the full values there too.
+#[test]
+fn history_at_a_terminal_fits_100_columns() {
+    let env = Env::new();
+    let (pay_to, tx) = journal_of_two(&env);
+    let short = |v: &str| format!("{}…{}", &v[..6], &v[v.len() - 4..]);
+    let (code, shown) = env.terminal(&["history"], |_| {}).finish();
+    assert_eq!(code, Some(0), "{shown}");
+    let lines: Vec<&str> = shown.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("TIME "))
+        .expect(&shown);
+    for name in ["STATUS", "AMOUNT", "NETWORK", "PAY TO", "TX", "REQUEST"] {
+        assert!(lines[header].contains(name), "{shown}");
+    }
+    for l in &lines {
+        assert!(
+            l.chars().count() <= 100,
+            "{} columns: {l:?}",
+            l.chars().count()
+        );
+    }
+    let settled = lines[header + 1];
+    assert!(
+        settled.contains("settled") && settled.contains("0.001 USDC"),
+        "{settled}"
+    );
+    assert!(
+        settled.contains(&short(&pay_to)) && settled.contains(&short(&tx)),
+        "{settled}"
+    );
+    assert!(settled.ends_with('…'), "the long URL is cut: {settled}");
+    assert!(!shown.contains(&pay_to) && !shown.contains(&tx), "{shown}");
+    let totals = lines
+        .iter()
+        .position(|l| l.starts_with("DAY (UTC)"))
+        .expect(&shown);
+    assert!(totals > header + 2, "{shown}");
+    let cells: Vec<&str> = lines[totals + 1]
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        cells[1..],
+        [
+            "base-sepolia",
+            "2",
+            "0.002 USDC",
+            "0.001 USDC",
+            "0.001 USDC"
+        ],
+        "{shown}"
+    );
+
+    let (code, shown) = env.terminal(&["history", "--wide"], |_| {}).finish();
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains(&pay_to) && shown.contains(&tx), "{shown}");
+    assert!(shown.contains("with=query&and=more"), "{shown}");
+}
+
+/// Into a pipe every value is whole (for grep and for the next command), with the same
+/// headers, and the totals follow on stdout; stderr has only the explanation.
+#[test]
+fn history_into_a_pipe_keeps_full_values() {
+    let env = Env::new();
+    let (pay_to, tx) = journal_of_two(&env);
+    let out = env.x402().args(["history"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let stdout = support::stdout(&out);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("TIME ") && lines[0].contains("PAY TO"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains(&pay_to) && lines[1].contains(&tx),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].ends_with("with=query&and=more  (the facilitator said no)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('…'), "{stdout}");
+    assert_eq!(lines[3], "");
+    assert!(lines[4].starts_with("DAY (UTC)"), "{stdout}");
+    assert!(
+        lines[5].contains("base-sepolia") && lines[5].contains("0.002 USDC"),
+        "{stdout}"
+    );
+    assert!(
+        !support::stderr(&out).contains("USDC"),
+        "{}",
+        support::stderr(&out)
+    );
+}
+
+/// `history check` labels its fields: `nonce 0x…`, `tx 0x…`.
+#[test]
+fn history_check_lines_are_labelled() {
+    let env = Env::new();
+    let (_, tx) = journal_of_two(&env);
+    let rpc = server::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":null}"#);
+    env.write_config(&format!("[rpc]\nbase-sepolia = \"http://{}/\"\n", rpc.addr));
+    let out = env.x402().args(["history", "check"]).output().unwrap();
+    let err = support::stderr(&out);
+    let nonce = format!("0x{}", "0a".repeat(32));
+    assert!(
+        err.contains(&format!("nonce {nonce}  settled -> ")) && err.contains(&format!("tx {tx}")),
+        "{err}"
+    );
+    assert!(err.contains("0.001 USDC on base-sepolia"), "{err}");
+}

@@ -48,7 +48,7 @@ impl Token {
 
     fn json(&self, base: U256) -> Value {
         json!({
-            "amount": if base == U256::MAX { "unlimited".to_owned() } else { amount::format_units(base, self.decimals) },
+            "amount_decimal": if base == U256::MAX { "unlimited".to_owned() } else { amount::format_units(base, self.decimals) },
             "base_units": base.to_string(),
         })
     }

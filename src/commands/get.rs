@@ -64,7 +64,7 @@ impl Outcome {
             "symbol": q.map(|q| q.asset.symbol.clone()),
             "amount": q.map(|q| q.amount.to_string()),
             "amount_decimal": q.map(|q| amount::format_units(q.amount, q.asset.decimals)),
-            "payTo": q.map(|q| q.pay_to.to_checksum(None)),
+            "pay_to": q.map(|q| q.pay_to.to_checksum(None)),
             "payer": self.payer,
             "nonce": self.nonce,
             "transaction": self.transaction,

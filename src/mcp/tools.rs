@@ -403,6 +403,7 @@ fn run_history(state: &State, call: HistoryCall) -> Result<CallToolResult> {
             Some(OneOrMany::Many(v)) => v,
         },
         json: true,
+        wide: true,
     };
     let data = history::list_data(&state.ctx, &args, since)?;
     let summary = history_summary(&data, call.since.as_deref());
@@ -425,9 +426,9 @@ fn history_summary(data: &Value, since: Option<&str>) -> String {
             format!(
                 "{}: {} {} on {} ({} payment{})",
                 text(&t["day"]),
-                text(&t["amountDecimal"]),
+                text(&t["amount_decimal"]),
                 text(&t["symbol"]),
-                text(&t["networkName"]),
+                text(&t["network_name"]),
                 t["payments"],
                 if t["payments"] == 1 { "" } else { "s" }
             )

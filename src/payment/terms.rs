@@ -7,11 +7,14 @@ use crate::amount::{self, UserAmount};
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
 
-/// The document `--save-terms` writes and `--terms` reads.
+/// The document `--save-terms` writes and `--terms` reads. Its keys are snake_case, as in
+/// every document the tool prints; files written before (version 1, `termsVersion` and
+/// `payTo`) are read too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Terms {
     /// Version of this document's shape.
+    #[serde(alias = "termsVersion")]
     pub terms_version: u32,
     /// The URL inspected (informative: the same terms may be pinned for another URL).
     pub url: String,
@@ -23,12 +26,13 @@ pub struct Terms {
     pub decimals: u8,
     /// Base units, decimal string.
     pub amount: String,
-    #[serde(with = "crate::journal::checksummed")]
+    #[serde(with = "crate::journal::checksummed", alias = "payTo")]
     pub pay_to: Address,
 }
 
 impl Terms {
-    pub const VERSION: u32 = 1;
+    /// 2: snake_case keys; 1: the same fields as `termsVersion` and `payTo`.
+    pub const VERSION: u32 = 2;
 
     pub fn from_quote(url: &str, q: &Quote) -> Self {
         Terms {
@@ -45,9 +49,9 @@ impl Terms {
 
     pub fn parse(text: &str) -> Result<Self, String> {
         let t: Terms = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if t.terms_version != Self::VERSION {
+        if !(1..=Self::VERSION).contains(&t.terms_version) {
             return Err(format!(
-                "termsVersion {} is not supported (expected {})",
+                "terms_version {} is not supported (expected 1 to {})",
                 t.terms_version,
                 Self::VERSION
             ));
@@ -167,7 +171,29 @@ mod tests {
                 .contains("payee")
         );
         assert!(Terms::parse(&text.replace("\"1000\"", "\"1e3\"")).is_err());
-        assert!(Terms::parse(&text.replace("termsVersion\": 1", "termsVersion\": 9")).is_err());
+        assert!(Terms::parse(&text.replace("terms_version\": 2", "terms_version\": 9")).is_err());
+        assert!(
+            text.contains("\"pay_to\"") && !text.contains("payTo"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn terms_saved_before_snake_case_still_read() {
+        let payee = Address::repeat_byte(0x22);
+        let old = format!(
+            r#"{{"termsVersion": 1, "url": "http://127.0.0.1/x", "network": "eip155:84532",
+                "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "symbol": "USDC",
+                "decimals": 6, "amount": "1000", "payTo": "{}"}}"#,
+            payee.to_checksum(None)
+        );
+        let t = Terms::parse(&old).unwrap();
+        assert_eq!((t.terms_version, t.pay_to), (1, payee));
+        let pins = Pins {
+            terms: Some(t),
+            ..Pins::default()
+        };
+        assert!(pins.check(&quote(1000, payee)).is_ok());
     }
 
     #[test]

@@ -159,7 +159,7 @@ pub fn stderr(out: &std::process::Output) -> String {
 pub fn json_data(out: &std::process::Output) -> serde_json::Value {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", stdout(out)));
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     doc["data"].clone()
 }
 
