@@ -724,7 +724,7 @@ fn history_into_a_pipe_keeps_full_values() {
 fn history_check_lines_are_labelled() {
     let env = Env::new();
     let (_, tx) = journal_of_two(&env);
-    let rpc = server::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":null}"#);
+    let rpc = support::verifier::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":null}"#);
     env.write_config(&format!("[rpc]\nbase-sepolia = \"http://{}/\"\n", rpc.addr));
     let out = env.x402().args(["history", "check"]).output().unwrap();
     let err = support::stderr(&out);
