@@ -735,3 +735,23 @@ fn history_check_lines_are_labelled() {
     );
     assert!(err.contains("0.001 USDC on base-sepolia"), "{err}");
 }
+
+/// At a terminal with no account to pay from, `get` says so before it asks "Pay …?" (issue:
+/// a person was asked to pay, and only after a yes told there was no account).
+#[test]
+fn no_account_is_said_before_the_prompt() {
+    use crate::support::verifier::{Offer, Verifier};
+    let server = Verifier::builder().paid("/paid", Offer::v2()).start();
+    let env = Env::new();
+    let url = server.url("/paid");
+    let t = env.terminal(&["get", &url], |_| {});
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(116), "{shown}");
+    assert!(
+        !shown.contains("Pay "),
+        "asked to pay without an account: {shown}"
+    );
+    assert!(shown.contains("x402: error:"), "{shown}");
+    assert!(shown.contains("account"), "{shown}");
+    assert_eq!(server.payment_headers(), 0);
+}

@@ -356,6 +356,9 @@ async fn answer_402(
         }
         must_ask = true;
     }
+    // The account (not its password) is found before a person is asked: no one is asked to
+    // pay from an account that does not exist.
+    let mut account = None;
     if must_ask {
         if !interactive {
             let refusal = Refusal::NoConfirmation {
@@ -364,6 +367,7 @@ async fn answer_402(
             };
             return Err(refuse(outcome, refusal));
         }
+        account = Some(ctx.account(None, &args.account)?);
         let prompt = match flow_of(&challenge, &quote) {
             PaymentFlow::Upfront => format!(
                 "Pay {} up front (charged even if the request then fails)?",
@@ -381,8 +385,11 @@ async fn answer_402(
         }
     }
 
-    // Only now is the keystore touched.
-    let ks = ctx.account(None, &args.account)?;
+    // Only now is the keystore unlocked.
+    let ks = match account {
+        Some(ks) => ks,
+        None => ctx.account(None, &args.account)?,
+    };
     let signer = ctx.unlock(&ks, &args.password)?;
     outcome.payer = Some(signer.address().to_checksum(None));
 
