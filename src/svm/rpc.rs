@@ -1,8 +1,9 @@
 //! The Solana JSON-RPC reads a payment, `wallet balance` and `history check` need, over the
 //! same JSON-RPC plumbing as the EVM calls ([`crate::rpc::Rpc::call`]): `getAccountInfo`
 //! (mint decimals and token program, token accounts), `getLatestBlockhash`, `getBalance`,
-//! `getTokenAccountBalance`, `getSignatureStatuses` and `getBlockHeight`. Parameters are sent
-//! as `@x402/svm` sends them (`commitment: "confirmed"`, base64 account data).
+//! `getTokenAccountBalance`, `getSignatureStatuses`, `getBlockHeight`, `isBlockhashValid`,
+//! `getSignaturesForAddress` and `getTransaction` (base64, with its status meta). Parameters are
+//! sent as `@x402/svm` sends them (`commitment: "confirmed"`, base64 account data).
 //!
 //! A missing account is `None`, never a zero; everything else the node says that does not
 //! parse is an [`RpcError::BadResponse`].
@@ -67,6 +68,43 @@ pub struct SignatureStatus {
     pub err: Option<Value>,
 }
 
+/// One entry of `getSignaturesForAddress` (newest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureInfo {
+    /// The transaction's id: its first signature (the fee payer's).
+    pub signature: String,
+    pub slot: u64,
+    pub err: Option<Value>,
+    /// The transaction's memos as the node formats them: `[LEN] TEXT`, several joined by
+    /// `"; "`; `None` when it has none (or the node does not index memos).
+    pub memo: Option<String>,
+    /// Unix seconds of the block, when the node knows it.
+    pub block_time: Option<i64>,
+}
+
+/// A token balance of `getTransaction`'s `meta.preTokenBalances` / `postTokenBalances`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenBalance {
+    /// Index into the transaction's account keys.
+    pub account_index: usize,
+    pub mint: Pubkey,
+    /// Base units (`uiTokenAmount.amount`).
+    pub amount: u64,
+}
+
+/// A landed transaction as `getTransaction` returns it with base64 encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LandedTransaction {
+    pub slot: u64,
+    /// The wire transaction.
+    pub bytes: Vec<u8>,
+    /// `meta.err`: `None` when it succeeded.
+    pub err: Option<Value>,
+    /// `meta.preTokenBalances` / `postTokenBalances`; `None` when the node does not record them.
+    pub pre_token_balances: Option<Vec<TokenBalance>>,
+    pub post_token_balances: Option<Vec<TokenBalance>>,
+}
+
 pub struct SvmRpc<'a> {
     rpc: Rpc<'a>,
     url: &'a str,
@@ -80,7 +118,7 @@ impl<'a> SvmRpc<'a> {
         }
     }
 
-    fn bad(&self, detail: impl Into<String>) -> RpcError {
+    pub(super) fn bad(&self, detail: impl Into<String>) -> RpcError {
         RpcError::BadResponse {
             url: self.url.to_string(),
             detail: detail.into(),
@@ -264,6 +302,137 @@ impl<'a> SvmRpc<'a> {
                 }))
             })
             .collect()
+    }
+
+    /// `isBlockhashValid`: whether a transaction bound to `blockhash` can still land.
+    pub async fn is_blockhash_valid(&self, blockhash: &Hash) -> Result<bool, RpcError> {
+        let v = self
+            .value(
+                "isBlockhashValid",
+                json!([blockhash.to_string(), {"commitment": "confirmed"}]),
+            )
+            .await?;
+        v.as_bool()
+            .ok_or_else(|| self.bad(format!("isBlockhashValid: not a boolean: {v}")))
+    }
+
+    /// `getSignaturesForAddress`: up to `limit` (at most 1000) transactions that list `address`,
+    /// newest first, starting before the transaction `before` when given.
+    pub async fn signatures_for_address(
+        &self,
+        address: &Pubkey,
+        before: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SignatureInfo>, RpcError> {
+        let mut config = json!({"commitment": "confirmed", "limit": limit});
+        if let Some(before) = before {
+            config["before"] = json!(before);
+        }
+        let v = self
+            .rpc
+            .call(
+                "getSignaturesForAddress",
+                json!([address.to_string(), config]),
+            )
+            .await?;
+        let list = v
+            .as_array()
+            .filter(|l| l.len() <= limit)
+            .ok_or_else(|| {
+                self.bad(format!(
+                    "getSignaturesForAddress: not a list of at most {limit}: {v}"
+                ))
+            })?;
+        list.iter()
+            .map(|e| {
+                let text = |key: &str| e.get(key).and_then(Value::as_str).map(str::to_string);
+                Ok(SignatureInfo {
+                    signature: text("signature").ok_or_else(|| {
+                        self.bad(format!("getSignaturesForAddress: no signature in {e}"))
+                    })?,
+                    slot: self.u64_at(&e["slot"], "slot")?,
+                    err: e.get("err").filter(|x| !x.is_null()).cloned(),
+                    memo: text("memo"),
+                    block_time: e.get("blockTime").and_then(Value::as_i64),
+                })
+            })
+            .collect()
+    }
+
+    /// `getTransaction` (base64, v0 allowed); `None` when the node does not know `signature`.
+    pub async fn transaction(
+        &self,
+        signature: &str,
+    ) -> Result<Option<LandedTransaction>, RpcError> {
+        let v = self
+            .rpc
+            .call(
+                "getTransaction",
+                json!([signature, {
+                    "encoding": "base64",
+                    "commitment": "confirmed",
+                    "maxSupportedTransactionVersion": 0
+                }]),
+            )
+            .await?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        let bytes = match v.get("transaction").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([Value::String(data), Value::String(enc)]) if enc == "base64" => {
+                base64::engine::general_purpose::STANDARD.decode(data).ok()
+            }
+            _ => None,
+        }
+        .ok_or_else(|| {
+            self.bad(format!(
+                "getTransaction {signature}: transaction is not [base64, \"base64\"]"
+            ))
+        })?;
+        let meta = v
+            .get("meta")
+            .filter(|m| m.is_object())
+            .ok_or_else(|| self.bad(format!("getTransaction {signature}: no meta")))?;
+        let balances = |key: &str| -> Result<Option<Vec<TokenBalance>>, RpcError> {
+            let Some(list) = meta.get(key).filter(|l| !l.is_null()) else {
+                return Ok(None);
+            };
+            let list = list
+                .as_array()
+                .ok_or_else(|| self.bad(format!("getTransaction: {key} is not a list")))?;
+            list.iter()
+                .map(|b| {
+                    let account_index = b
+                        .get("accountIndex")
+                        .and_then(Value::as_u64)
+                        .and_then(|i| usize::try_from(i).ok());
+                    let mint = b
+                        .get("mint")
+                        .and_then(Value::as_str)
+                        .and_then(|m| m.parse::<Pubkey>().ok());
+                    let amount = b
+                        .pointer("/uiTokenAmount/amount")
+                        .and_then(Value::as_str)
+                        .and_then(|a| a.parse::<u64>().ok());
+                    match (account_index, mint, amount) {
+                        (Some(account_index), Some(mint), Some(amount)) => Ok(TokenBalance {
+                            account_index,
+                            mint,
+                            amount,
+                        }),
+                        _ => Err(self.bad(format!("getTransaction: unreadable {key} entry {b}"))),
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some)
+        };
+        Ok(Some(LandedTransaction {
+            slot: self.u64_at(&v["slot"], "slot")?,
+            bytes,
+            err: meta.get("err").filter(|e| !e.is_null()).cloned(),
+            pre_token_balances: balances("preTokenBalances")?,
+            post_token_balances: balances("postTokenBalances")?,
+        }))
     }
 
     /// `getBlockHeight`: whether a blockhash can still land (`<= lastValidBlockHeight`).

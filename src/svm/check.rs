@@ -1,0 +1,408 @@
+//! What the chain says about one SVM `exact` payment: the answer `history check` and the
+//! engine's receipt wait act on.
+//!
+//! The on-chain id of an x402 Solana payment is its transaction's first signature, the fee
+//! payer's (the facilitator's), which the payer does not know before settlement. What the payer
+//! knows is its own signature, and that identifies the payment completely: it signs the whole
+//! message (instructions, blockhash, memo), so a transaction carrying it in the payer's signer
+//! slot is this payment and nothing else. Nodes index transactions only by their first
+//! signature (`getSignatureStatuses` and `getTransaction` on the payer's signature find nothing,
+//! on a validator as on the local chain), so the payment is found through
+//! `getSignaturesForAddress` on the payer's wallet (it is an account of every payment it signs),
+//! filtered by the memo the node reports for each transaction, and read with `getTransaction`.
+//!
+//! Order matters for an honest "expired": the blockhash is judged first (block height past
+//! `lastValidBlockHeight` and `isBlockhashValid` false), the search comes after. Once the
+//! blockhash is dead nothing can land, so a search after that moment that finds nothing is final;
+//! the other way round a transaction could land between the two reads.
+//!
+//! Every RPC failure, and every answer that does not read, is an error, never a verdict.
+
+use super::address::{TokenProgram, associated_token_address};
+use super::rpc::{LandedTransaction, SvmRpc};
+use super::transaction::decode;
+use crate::rpc::RpcError;
+use solana_hash::Hash;
+use solana_keypair::Signature;
+use solana_pubkey::Pubkey;
+use std::time::{Duration, Instant};
+
+/// A blockhash is valid for this many blocks after the block that issued it
+/// (`lastValidBlockHeight` = issuing height + 150): a transaction bound to it lands in a block
+/// whose slot (never below its height) is at least `lastValidBlockHeight - 150`.
+pub const BLOCKHASH_VALIDITY: u64 = 150;
+/// Clock difference tolerated between this machine and the cluster's block times when the
+/// search stops at blocks older than the signing time.
+pub const CLOCK_SKEW_SECONDS: u64 = 600;
+/// `getSignaturesForAddress` page size (the node's maximum).
+const PAGE: usize = 1000;
+/// Pages read before the search gives up with [`CheckError::SearchLimit`].
+const MAX_PAGES: usize = 5;
+/// Candidate transactions (memo matches, or the node reports no memo) read with
+/// `getTransaction` before the search gives up.
+const MAX_CANDIDATES: usize = 50;
+/// TransferChecked's instruction tag in the SPL Token and Token-2022 programs.
+const TRANSFER_CHECKED: u8 = 12;
+
+/// What the journal holds of a Solana payment, typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SvmPayment {
+    /// The paying wallet: the transfer's authority and a signer of the transaction.
+    pub payer: Pubkey,
+    /// The payer's signature of the transaction: the payment's identity.
+    pub payer_signature: Signature,
+    /// The memo the transaction carries.
+    pub memo: String,
+    pub blockhash: Hash,
+    /// After this block height the transaction can no longer land; `None` when the server gave
+    /// a blockhash without it (then `isBlockhashValid` alone decides).
+    pub last_valid_block_height: Option<u64>,
+    pub mint: Pubkey,
+    /// The recipient's wallet (the transfer goes to its associated token account).
+    pub pay_to: Pubkey,
+    /// Base units.
+    pub amount: u64,
+    /// When it was signed (Unix seconds): it cannot be in a block much older than this.
+    pub signed_at: u64,
+}
+
+/// The chain's answer about one payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A successful transaction carrying the payer's signature moved exactly `amount` of `mint`
+    /// to payTo's associated token account. `signature` is the chain's id of it, which may
+    /// differ from the one a server named when the payment was found by search.
+    Settled { signature: String, slot: u64 },
+    /// The transaction landed and failed: it moved nothing but its fee, and its blockhash and
+    /// signature are spent, so this payment can never move money.
+    Failed {
+        signature: String,
+        slot: u64,
+        /// The transaction error as the node gives it (`{"InstructionError":[2,{"Custom":1}]}`).
+        reason: String,
+    },
+    /// The named transaction exists but is not this payment (`payment` then says what the
+    /// chain shows of the payment itself), or it is this payment and it moved something other
+    /// than `amount` of `mint` to payTo (`payment` is `None`: money moved, not as agreed).
+    Mismatch {
+        signature: String,
+        reason: String,
+        payment: Option<Box<Verdict>>,
+    },
+    /// Not on chain, and its blockhash can no longer land: it will never move money.
+    Expired { block_height: u64 },
+    /// Not on chain yet, and its blockhash is still valid: it can still land.
+    Open { block_height: u64 },
+}
+
+impl Verdict {
+    /// Whether money moved: `Some(true)` settled (or moved, not as agreed), `Some(false)` never
+    /// will, `None` not known yet (open).
+    pub fn moved(&self) -> Option<bool> {
+        match self {
+            Verdict::Settled { .. } => Some(true),
+            Verdict::Failed { .. } | Verdict::Expired { .. } => Some(false),
+            Verdict::Open { .. } => None,
+            Verdict::Mismatch { payment: None, .. } => Some(true),
+            Verdict::Mismatch {
+                payment: Some(p), ..
+            } => p.moved(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("{0}")]
+    Rpc(#[from] RpcError),
+    /// The search window held more transactions than are read; nothing can be concluded.
+    #[error(
+        "{address} has more transactions around the payment than are searched ({searched}); \
+         look it up on an explorer or ask an RPC node with fewer of them"
+    )]
+    SearchLimit { address: Pubkey, searched: usize },
+}
+
+/// Asks the chain about `payment`. `named` is the transaction a settlement named, if any: it is
+/// read first; when the node does not know it the payment is searched for as without it.
+pub async fn check(
+    rpc: &SvmRpc<'_>,
+    payment: &SvmPayment,
+    named: Option<&str>,
+) -> Result<Verdict, CheckError> {
+    if let Some(named) = named
+        && let Some(tx) = rpc.transaction(named).await?
+    {
+        return match judge(rpc, payment, named, &tx)? {
+            Judged::Ours(verdict) => Ok(verdict),
+            Judged::NotOurs(reason) => Ok(Verdict::Mismatch {
+                signature: named.to_string(),
+                reason,
+                payment: Some(Box::new(find(rpc, payment).await?)),
+            }),
+        };
+    }
+    find(rpc, payment).await
+}
+
+/// The engine's receipt wait for a settlement that named `signature` without confirming it:
+/// polls `getSignatureStatuses` (250 ms, doubling to 1 s) until the node reports it
+/// `confirmed` or `finalized` or `wait` has passed, then answers as [`check`] with `signature`
+/// named (one more round of reads after the wait).
+pub async fn confirm(
+    rpc: &SvmRpc<'_>,
+    payment: &SvmPayment,
+    signature: &str,
+    wait: Duration,
+) -> Result<Verdict, CheckError> {
+    let deadline = Instant::now() + wait;
+    let mut delay = Duration::from_millis(250);
+    loop {
+        let status = rpc.signature_statuses(&[signature]).await?.pop().flatten();
+        let confirmed = status.is_some_and(|s| {
+            matches!(
+                s.confirmation_status.as_deref(),
+                Some("confirmed" | "finalized")
+            )
+        });
+        let now = Instant::now();
+        if confirmed || now >= deadline {
+            break;
+        }
+        tokio::time::sleep(delay.min(deadline - now)).await;
+        delay = (delay * 2).min(Duration::from_secs(1));
+    }
+    check(rpc, payment, Some(signature)).await
+}
+
+/// Without a named transaction: the blockhash judged, then the payer's transactions searched.
+async fn find(rpc: &SvmRpc<'_>, payment: &SvmPayment) -> Result<Verdict, CheckError> {
+    let block_height = rpc.block_height().await?;
+    let past = payment
+        .last_valid_block_height
+        .is_none_or(|last| block_height > last);
+    let expired = past && !rpc.is_blockhash_valid(&payment.blockhash).await?;
+    if let Some((signature, tx)) = search(rpc, payment).await? {
+        return match judge(rpc, payment, &signature, &tx)? {
+            Judged::Ours(verdict) => Ok(verdict),
+            // search() returns only transactions that carry the payer's signature.
+            Judged::NotOurs(reason) => Err(rpc.bad(reason).into()),
+        };
+    }
+    Ok(if expired {
+        Verdict::Expired { block_height }
+    } else {
+        Verdict::Open { block_height }
+    })
+}
+
+/// Whether a `getSignaturesForAddress` entry is older than any block the payment can be in:
+/// below the blockhash's slot window and older than the signing time (each bound used when
+/// known).
+fn before_window(payment: &SvmPayment, slot: u64, block_time: Option<i64>) -> bool {
+    let by_slot = payment
+        .last_valid_block_height
+        .map(|last| slot.saturating_add(BLOCKHASH_VALIDITY) < last);
+    let by_time = block_time.map(|t| {
+        t < i64::try_from(payment.signed_at.saturating_sub(CLOCK_SKEW_SECONDS)).unwrap_or(i64::MAX)
+    });
+    match (by_slot, by_time) {
+        (Some(s), Some(t)) => s && t,
+        (Some(s), None) => s,
+        (None, Some(t)) => t,
+        (None, None) => false,
+    }
+}
+
+/// Whether the node's memo text for a transaction (`[LEN] TEXT`, several joined by `"; "`)
+/// includes this payment's memo.
+pub fn memo_matches(reported: &str, memo: &str) -> bool {
+    reported.contains(&format!("[{}] {memo}", memo.len()))
+}
+
+/// The payer's transactions, newest first, until one carries the payer's signature or the
+/// window is passed.
+async fn search(
+    rpc: &SvmRpc<'_>,
+    payment: &SvmPayment,
+) -> Result<Option<(String, LandedTransaction)>, CheckError> {
+    let mut before: Option<String> = None;
+    let mut candidates = 0;
+    let mut searched = 0;
+    for _ in 0..MAX_PAGES {
+        let page = rpc
+            .signatures_for_address(&payment.payer, before.as_deref(), PAGE)
+            .await?;
+        searched += page.len();
+        for entry in &page {
+            if before_window(payment, entry.slot, entry.block_time) {
+                return Ok(None);
+            }
+            // A node that indexes memos tells which transactions cannot be this one.
+            if entry
+                .memo
+                .as_deref()
+                .is_some_and(|m| !memo_matches(m, &payment.memo))
+            {
+                continue;
+            }
+            candidates += 1;
+            if candidates > MAX_CANDIDATES {
+                return Err(CheckError::SearchLimit {
+                    address: payment.payer,
+                    searched,
+                });
+            }
+            let Some(tx) = rpc.transaction(&entry.signature).await? else {
+                return Err(rpc
+                    .bad(format!(
+                        "getSignaturesForAddress lists {} but getTransaction does not know it",
+                        entry.signature
+                    ))
+                    .into());
+            };
+            if carries(&tx, payment).map_err(|e| rpc.bad(e))? {
+                return Ok(Some((entry.signature.clone(), tx)));
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE => before = Some(last.signature.clone()),
+            _ => return Ok(None),
+        }
+    }
+    Err(CheckError::SearchLimit {
+        address: payment.payer,
+        searched,
+    })
+}
+
+/// Whether the transaction has the payer's signature in the payer's signer slot.
+fn carries(tx: &LandedTransaction, payment: &SvmPayment) -> Result<bool, String> {
+    let decoded =
+        decode(&tx.bytes).map_err(|e| format!("getTransaction: not a transaction: {e}"))?;
+    let signers = usize::from(decoded.message.header().num_required_signatures);
+    let keys = decoded.message.static_account_keys();
+    Ok(keys
+        .iter()
+        .take(signers)
+        .position(|k| *k == payment.payer)
+        .and_then(|i| decoded.signatures.get(i))
+        == Some(&payment.payer_signature))
+}
+
+enum Judged {
+    Ours(Verdict),
+    NotOurs(String),
+}
+
+/// What the landed transaction `signature` says about `payment`.
+fn judge(
+    rpc: &SvmRpc<'_>,
+    payment: &SvmPayment,
+    signature: &str,
+    tx: &LandedTransaction,
+) -> Result<Judged, CheckError> {
+    judge_landed(payment, signature, tx).map_err(|detail| rpc.bad(detail).into())
+}
+
+/// [`judge`] without the node: `Err` is an answer that does not read.
+fn judge_landed(
+    payment: &SvmPayment,
+    signature: &str,
+    tx: &LandedTransaction,
+) -> Result<Judged, String> {
+    let decoded =
+        decode(&tx.bytes).map_err(|e| format!("getTransaction {signature}: not a transaction: {e}"))?;
+    if decoded.signatures.first().map(ToString::to_string).as_deref() != Some(signature) {
+        return Err(format!(
+            "getTransaction {signature} answered another transaction"
+        ));
+    }
+    let message = &decoded.message;
+    let keys = message.static_account_keys();
+    let signers = usize::from(message.header().num_required_signatures);
+    let Some(slot) = keys.iter().take(signers).position(|k| *k == payment.payer) else {
+        return Ok(Judged::NotOurs(format!(
+            "transaction {signature} is not signed by the paying account {}",
+            payment.payer
+        )));
+    };
+    if decoded.signatures.get(slot) != Some(&payment.payer_signature) {
+        return Ok(Judged::NotOurs(format!(
+            "transaction {signature} does not carry this payment's signature {}",
+            payment.payer_signature
+        )));
+    }
+    // The message bytes follow the signatures (their count is one byte below 128).
+    let signed = tx
+        .bytes
+        .get(1 + 64 * decoded.signatures.len()..)
+        .filter(|_| tx.bytes[0] < 0x80)
+        .unwrap_or_default();
+    if !payment.payer_signature.verify(payment.payer.as_ref(), signed) {
+        return Err(format!(
+            "transaction {signature}: the payer's signature does not verify"
+        ));
+    }
+    if let Some(err) = &tx.err {
+        return Ok(Judged::Ours(Verdict::Failed {
+            signature: signature.to_string(),
+            slot: tx.slot,
+            reason: err.to_string(),
+        }));
+    }
+    let mismatch = |reason: String| {
+        Ok(Judged::Ours(Verdict::Mismatch {
+            signature: signature.to_string(),
+            reason,
+            payment: None,
+        }))
+    };
+    let transfer = message.instructions().iter().find_map(|ix| {
+        let program = TokenProgram::from_owner(keys.get(usize::from(ix.program_id_index))?)?;
+        let key = |i: usize| keys.get(usize::from(*ix.accounts.get(i)?));
+        let data = ix.data.as_slice();
+        if data.len() != 10 || data[0] != TRANSFER_CHECKED {
+            return None;
+        }
+        let amount = u64::from_le_bytes(data[1..9].try_into().ok()?);
+        Some((program, key(1)?, key(2)?, key(3)?, amount))
+    });
+    let Some((program, mint, destination, authority, amount)) = transfer else {
+        return mismatch(format!("transaction {signature} holds no token transfer"));
+    };
+    let expected = associated_token_address(&payment.pay_to, &payment.mint, program);
+    if *mint != payment.mint
+        || *destination != expected
+        || *authority != payment.payer
+        || amount != payment.amount
+    {
+        return mismatch(format!(
+            "transaction {signature} transfers {amount} base units of {mint} to {destination}, \
+             not {} of {} to {expected} ({}'s token account)",
+            payment.amount, payment.mint, payment.pay_to
+        ));
+    }
+    // What actually arrived (a Token-2022 transfer fee, for one, withholds part of it).
+    if let (Some(pre), Some(post)) = (&tx.pre_token_balances, &tx.post_token_balances)
+        && let Some(index) = keys.iter().position(|k| *k == expected)
+    {
+        let held = |list: &[super::rpc::TokenBalance]| {
+            list.iter()
+                .find(|b| b.account_index == index && b.mint == payment.mint)
+                .map_or(0, |b| i128::from(b.amount))
+        };
+        let received = held(post) - held(pre);
+        if received != i128::from(payment.amount) {
+            return mismatch(format!(
+                "{expected} ({}'s token account) received {received} base units of {} in \
+                 transaction {signature}, not {}",
+                payment.pay_to, payment.mint, payment.amount
+            ));
+        }
+    }
+    Ok(Judged::Ours(Verdict::Settled {
+        signature: signature.to_string(),
+        slot: tx.slot,
+    }))
+}
