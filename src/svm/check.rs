@@ -311,9 +311,15 @@ fn judge_landed(
     signature: &str,
     tx: &LandedTransaction,
 ) -> Result<Judged, String> {
-    let decoded =
-        decode(&tx.bytes).map_err(|e| format!("getTransaction {signature}: not a transaction: {e}"))?;
-    if decoded.signatures.first().map(ToString::to_string).as_deref() != Some(signature) {
+    let decoded = decode(&tx.bytes)
+        .map_err(|e| format!("getTransaction {signature}: not a transaction: {e}"))?;
+    if decoded
+        .signatures
+        .first()
+        .map(ToString::to_string)
+        .as_deref()
+        != Some(signature)
+    {
         return Err(format!(
             "getTransaction {signature} answered another transaction"
         ));
@@ -339,7 +345,10 @@ fn judge_landed(
         .get(1 + 64 * decoded.signatures.len()..)
         .filter(|_| tx.bytes[0] < 0x80)
         .unwrap_or_default();
-    if !payment.payer_signature.verify(payment.payer.as_ref(), signed) {
+    if !payment
+        .payer_signature
+        .verify(payment.payer.as_ref(), signed)
+    {
         return Err(format!(
             "transaction {signature}: the payer's signature does not verify"
         ));

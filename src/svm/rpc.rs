@@ -335,14 +335,11 @@ impl<'a> SvmRpc<'a> {
                 json!([address.to_string(), config]),
             )
             .await?;
-        let list = v
-            .as_array()
-            .filter(|l| l.len() <= limit)
-            .ok_or_else(|| {
-                self.bad(format!(
-                    "getSignaturesForAddress: not a list of at most {limit}: {v}"
-                ))
-            })?;
+        let list = v.as_array().filter(|l| l.len() <= limit).ok_or_else(|| {
+            self.bad(format!(
+                "getSignaturesForAddress: not a list of at most {limit}: {v}"
+            ))
+        })?;
         list.iter()
             .map(|e| {
                 let text = |key: &str| e.get(key).and_then(Value::as_str).map(str::to_string);
@@ -378,7 +375,11 @@ impl<'a> SvmRpc<'a> {
         if v.is_null() {
             return Ok(None);
         }
-        let bytes = match v.get("transaction").and_then(Value::as_array).map(Vec::as_slice) {
+        let bytes = match v
+            .get("transaction")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
             Some([Value::String(data), Value::String(enc)]) if enc == "base64" => {
                 base64::engine::general_purpose::STANDARD.decode(data).ok()
             }
