@@ -415,3 +415,395 @@ fn judge_landed(
         slot: tx.slot,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::svm::rpc::TokenBalance;
+    use crate::svm::rpc::test_node::{self, context};
+    use crate::svm::transaction::{PaymentTerms, SignedTransaction, build};
+    use serde_json::{Value, json};
+    use solana_keypair::{Keypair, Signer};
+    use std::sync::{Arc, Mutex};
+
+    const USDC: &str = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
+    const PAY_TO: &str = "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4";
+    const BLOCKHASH: &str = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k";
+
+    fn payer() -> Keypair {
+        Keypair::new_from_array([1u8; 32])
+    }
+
+    fn fee_payer() -> Keypair {
+        Keypair::new_from_array([2u8; 32])
+    }
+
+    fn terms(memo: &str) -> PaymentTerms {
+        PaymentTerms {
+            fee_payer: fee_payer().pubkey(),
+            mint: USDC.parse().unwrap(),
+            program: TokenProgram::Token,
+            decimals: 6,
+            pay_to: PAY_TO.parse().unwrap(),
+            amount: 1000,
+            memo: memo.into(),
+            blockhash: BLOCKHASH.parse().unwrap(),
+        }
+    }
+
+    fn record(tx: &SignedTransaction, memo: &str) -> SvmPayment {
+        SvmPayment {
+            payer: payer().pubkey(),
+            payer_signature: tx.payer_signature.parse().unwrap(),
+            memo: memo.into(),
+            blockhash: BLOCKHASH.parse().unwrap(),
+            last_valid_block_height: Some(1150),
+            mint: USDC.parse().unwrap(),
+            pay_to: PAY_TO.parse().unwrap(),
+            amount: 1000,
+            signed_at: 1_700_000_000,
+        }
+    }
+
+    /// The transaction as it lands: the fee payer's signature added. Returns its id.
+    fn landed(tx: &SignedTransaction, received: Option<u64>) -> (String, LandedTransaction) {
+        let mut decoded = decode(&tx.bytes).unwrap();
+        decoded.signatures[0] = fee_payer().sign_message(&decoded.message.serialize());
+        let keys = decoded.message.static_account_keys();
+        let index = keys.iter().position(|k| *k == tx.destination).unwrap();
+        let balance = |amount| TokenBalance {
+            account_index: index,
+            mint: USDC.parse().unwrap(),
+            amount,
+        };
+        let landed = LandedTransaction {
+            slot: 1010,
+            bytes: wincode::serialize(&decoded).unwrap(),
+            err: None,
+            pre_token_balances: received.map(|_| vec![balance(7)]),
+            post_token_balances: received.map(|r| vec![balance(7 + r)]),
+        };
+        (decoded.signatures[0].to_string(), landed)
+    }
+
+    fn verdict(j: Result<Judged, String>) -> Verdict {
+        match j {
+            Ok(Judged::Ours(v)) => v,
+            Ok(Judged::NotOurs(reason)) => panic!("not ours: {reason}"),
+            Err(e) => panic!("unreadable: {e}"),
+        }
+    }
+
+    #[test]
+    fn judges_a_landed_transaction() {
+        let tx = build(&payer(), &terms("m-1")).unwrap();
+        let payment = record(&tx, "m-1");
+        // Settled: with the balances, and without them (a node that does not record them).
+        for received in [Some(1000), None] {
+            let (sig, t) = landed(&tx, received);
+            assert_eq!(
+                verdict(judge_landed(&payment, &sig, &t)),
+                Verdict::Settled {
+                    signature: sig.clone(),
+                    slot: 1010
+                }
+            );
+        }
+        // Less arrived than was sent (a Token-2022 transfer fee, say): money moved, not as agreed.
+        let (sig, t) = landed(&tx, Some(990));
+        let v = verdict(judge_landed(&payment, &sig, &t));
+        assert!(
+            matches!(&v, Verdict::Mismatch { payment: None, reason, .. } if reason.contains("received 990")),
+            "{v:?}"
+        );
+        assert_eq!(v.moved(), Some(true));
+        // Failed during execution.
+        let (sig, mut t) = landed(&tx, Some(0));
+        t.err = Some(json!({"InstructionError": [2, {"Custom": 1}]}));
+        assert_eq!(
+            verdict(judge_landed(&payment, &sig, &t)),
+            Verdict::Failed {
+                signature: sig.clone(),
+                slot: 1010,
+                reason: r#"{"InstructionError":[2,{"Custom":1}]}"#.into()
+            }
+        );
+        // The record's terms differ from what the payer signed.
+        for wrong in [
+            SvmPayment {
+                amount: 999,
+                ..payment.clone()
+            },
+            SvmPayment {
+                pay_to: fee_payer().pubkey(),
+                ..payment.clone()
+            },
+            SvmPayment {
+                mint: PAY_TO.parse().unwrap(),
+                ..payment.clone()
+            },
+        ] {
+            let (sig, t) = landed(&tx, Some(1000));
+            let v = verdict(judge_landed(&wrong, &sig, &t));
+            assert!(
+                matches!(&v, Verdict::Mismatch { payment: None, reason, .. } if reason.contains("transfers 1000 base units")),
+                "{v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn another_transaction_is_not_ours_and_nonsense_does_not_read() {
+        let tx = build(&payer(), &terms("m-1")).unwrap();
+        let payment = record(&tx, "m-1");
+        // The same terms signed again (another memo): another payment.
+        let other = build(&payer(), &terms("m-2")).unwrap();
+        let (sig, t) = landed(&other, Some(1000));
+        assert!(matches!(
+            judge_landed(&payment, &sig, &t),
+            Ok(Judged::NotOurs(r)) if r.contains("does not carry this payment's signature")
+        ));
+        // Another payer altogether.
+        let stranger = build(&Keypair::new_from_array([3u8; 32]), &terms("m-1")).unwrap();
+        let (sig, t) = landed(&stranger, Some(1000));
+        assert!(matches!(
+            judge_landed(&payment, &sig, &t),
+            Ok(Judged::NotOurs(r)) if r.contains("not signed by the paying account")
+        ));
+        // The node answered another transaction than the one asked for.
+        let (_, t) = landed(&tx, Some(1000));
+        assert!(judge_landed(&payment, "1111", &t).is_err());
+        // The payer's signature over other bytes (the memo changed after signing).
+        let (sig, mut t) = landed(&tx, Some(1000));
+        let at = t.bytes.len() - 2;
+        t.bytes[at] ^= 1;
+        let err = judge_landed(&payment, &sig, &t).err().unwrap();
+        assert!(err.contains("does not verify"), "{err}");
+        // Not a transaction.
+        t.bytes = vec![1, 2, 3];
+        assert!(judge_landed(&payment, &sig, &t).is_err());
+    }
+
+    #[test]
+    fn memos_and_the_search_window() {
+        assert!(memo_matches("[3] m-1", "m-1"));
+        assert!(memo_matches("[5] other; [3] m-1", "m-1"));
+        assert!(!memo_matches("[4] m-10", "m-1"));
+        assert!(!memo_matches("[3] m-2", "m-1"));
+        assert!(memo_matches("[4] żó", "żó"), "the length is in bytes");
+        assert!(!memo_matches("[2] żó", "żó"));
+        let tx = build(&payer(), &terms("m-1")).unwrap();
+        let p = record(&tx, "m-1");
+        let old = Some(1_700_000_000 - 601);
+        // lastValid 1150: slots from 1000 on are inside.
+        assert!(!before_window(&p, 1000, old));
+        assert!(before_window(&p, 999, old));
+        // A block younger than the signing time (less the skew) keeps the search going.
+        assert!(!before_window(&p, 999, Some(1_700_000_000 - 600)));
+        assert!(before_window(&p, 999, None));
+        let no_height = SvmPayment {
+            last_valid_block_height: None,
+            ..p
+        };
+        assert!(before_window(&no_height, 5000, old));
+        assert!(!before_window(&no_height, 1, None));
+    }
+
+    type Log = Arc<Mutex<Vec<String>>>;
+
+    /// A node with the payer's history: `entries` (signature, memo) newest first in pages of
+    /// 1000, `transactions` what getTransaction answers, height and blockhash validity given.
+    fn node(
+        entries: Vec<(String, Option<String>)>,
+        transactions: Vec<(String, LandedTransaction)>,
+        height: u64,
+        valid: bool,
+    ) -> (test_node::Node, Log) {
+        use base64::Engine as _;
+        let log: Log = Arc::default();
+        let seen = log.clone();
+        let node = test_node::start(Box::new(move |method, params| {
+            seen.lock()
+                .unwrap()
+                .push(format!("{method} {}", params[0].as_str().unwrap_or("")));
+            match method {
+                "getBlockHeight" => Ok(json!(height)),
+                "isBlockhashValid" => Ok(context(json!(valid))),
+                "getSignaturesForAddress" => {
+                    let start = match params[1]["before"].as_str() {
+                        Some(b) => entries.iter().position(|(s, _)| s == b).unwrap() + 1,
+                        None => 0,
+                    };
+                    Ok(Value::Array(
+                        entries[start..]
+                            .iter()
+                            .take(1000)
+                            .map(|(s, memo)| json!({"signature": s, "slot": 1010, "err": null, "memo": memo, "blockTime": null}))
+                            .collect(),
+                    ))
+                }
+                "getTransaction" => Ok(transactions
+                    .iter()
+                    .find(|(s, _)| params[0] == s.as_str())
+                    .map(|(_, t)| {
+                        json!({
+                            "slot": t.slot,
+                            "transaction": [base64::engine::general_purpose::STANDARD.encode(&t.bytes), "base64"],
+                            "meta": {"err": t.err, "preTokenBalances": null, "postTokenBalances": null}
+                        })
+                    })
+                    .unwrap_or(Value::Null)),
+                "getSignatureStatuses" => Ok(context(json!([null]))),
+                _ => Err(json!({"code": -32601, "message": "Method not found"})),
+            }
+        }));
+        (node, log)
+    }
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn the_search_pages_filters_by_memo_and_judges_the_blockhash_first() {
+        let tx = build(&payer(), &terms("m-1")).unwrap();
+        let payment = record(&tx, "m-1");
+        let (sig, t) = landed(&tx, None);
+        let other = build(&payer(), &terms("m-2")).unwrap();
+        let (other_sig, other_t) = landed(&other, None);
+        // 1500 unrelated transactions, one with no memo reported, then the payment.
+        let mut entries: Vec<(String, Option<String>)> = (0..1500)
+            .map(|i| (format!("x{i}"), Some("[3] m-9".to_string())))
+            .collect();
+        entries[3] = (other_sig.clone(), None);
+        entries.push((sig.clone(), Some("[3] m-1".into())));
+        let (n, log) = node(
+            entries,
+            vec![(sig.clone(), t), (other_sig.clone(), other_t)],
+            1200,
+            false,
+        );
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = SvmRpc::new(&client, &n.url);
+        let v = run(check(&rpc, &payment, None)).unwrap();
+        assert_eq!(
+            v,
+            Verdict::Settled {
+                signature: sig.clone(),
+                slot: 1010
+            }
+        );
+        let log = log.lock().unwrap().clone();
+        assert_eq!(
+            log,
+            [
+                "getBlockHeight ".to_string(),
+                format!("isBlockhashValid {BLOCKHASH}"),
+                format!("getSignaturesForAddress {}", payer().pubkey()),
+                format!("getTransaction {other_sig}"),
+                format!("getSignaturesForAddress {}", payer().pubkey()),
+                format!("getTransaction {sig}"),
+            ]
+        );
+        // Named: read first, and nothing else is asked.
+        let v = run(check(&rpc, &payment, Some(&sig))).unwrap();
+        assert_eq!(
+            v,
+            Verdict::Settled {
+                signature: sig,
+                slot: 1010
+            }
+        );
+    }
+
+    #[test]
+    fn open_expired_and_the_limits_of_the_search() {
+        let tx = build(&payer(), &terms("m-1")).unwrap();
+        let payment = record(&tx, "m-1");
+        let client = crate::http::client(&Default::default()).unwrap();
+        // Nothing listed: open while the height allows it, expired once the blockhash is dead.
+        let (n, log) = node(vec![], vec![], 1150, false);
+        let rpc = SvmRpc::new(&client, &n.url);
+        assert_eq!(
+            run(check(&rpc, &payment, None)).unwrap(),
+            Verdict::Open { block_height: 1150 }
+        );
+        assert!(
+            !log.lock()
+                .unwrap()
+                .iter()
+                .any(|m| m.starts_with("isBlockhashValid")),
+            "not needed while the height allows it"
+        );
+        let (n, _) = node(vec![], vec![], 1151, false);
+        let rpc = SvmRpc::new(&client, &n.url);
+        assert_eq!(
+            run(check(&rpc, &payment, None)).unwrap(),
+            Verdict::Expired { block_height: 1151 }
+        );
+        // Past the height the server gave, but the chain still accepts the blockhash: open.
+        let (n, _) = node(vec![], vec![], 1151, true);
+        let rpc = SvmRpc::new(&client, &n.url);
+        assert_eq!(
+            run(check(&rpc, &payment, None)).unwrap(),
+            Verdict::Open { block_height: 1151 }
+        );
+        // Too many candidates (no memos reported), too many pages, a listed transaction the
+        // node cannot give: errors, never "open" or "expired".
+        let many: Vec<_> = (0..60).map(|i| (format!("n{i}"), None)).collect();
+        let (n, _) = node(many, vec![], 1200, false);
+        let rpc = SvmRpc::new(&client, &n.url);
+        assert!(matches!(
+            run(check(&rpc, &payment, None)),
+            Err(CheckError::Rpc(RpcError::BadResponse { .. }))
+        ));
+        let unknown = {
+            let (other_sig, other_t) = landed(&build(&payer(), &terms("m-2")).unwrap(), None);
+            let many: Vec<_> = (0..60).map(|_| (other_sig.clone(), None)).collect();
+            (many, vec![(other_sig, other_t)])
+        };
+        let (n, _) = node(unknown.0, unknown.1, 1200, false);
+        let rpc = SvmRpc::new(&client, &n.url);
+        let err = run(check(&rpc, &payment, None)).unwrap_err();
+        assert!(matches!(err, CheckError::SearchLimit { .. }), "{err}");
+        let pages: Vec<_> = (0..5000)
+            .map(|i| (format!("p{i}"), Some("[1] z".into())))
+            .collect();
+        let (n, _) = node(pages, vec![], 1200, false);
+        let rpc = SvmRpc::new(&client, &n.url);
+        let err = run(check(&rpc, &payment, None)).unwrap_err();
+        assert!(
+            matches!(err, CheckError::SearchLimit { searched: 5000, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_receipt_wait_stops_at_its_deadline() {
+        let tx = build(&payer(), &terms("m-1")).unwrap();
+        let payment = record(&tx, "m-1");
+        let (n, log) = node(vec![], vec![], 1100, true);
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = SvmRpc::new(&client, &n.url);
+        let v = run(confirm(
+            &rpc,
+            &payment,
+            "unknown",
+            Duration::from_millis(700),
+        ))
+        .unwrap();
+        assert_eq!(v, Verdict::Open { block_height: 1100 });
+        let polls = log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.starts_with("getSignatureStatuses"))
+            .count();
+        // 0, 250, 750 (capped at the deadline: 700) ms.
+        assert!((2..=4).contains(&polls), "{polls}");
+    }
+}

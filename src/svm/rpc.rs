@@ -732,4 +732,130 @@ mod tests {
             ));
         });
     }
+
+    #[test]
+    fn transactions_signature_lists_and_blockhash_validity() {
+        let tx_b64 = "AQID";
+        let node = test_node::start(Box::new(move |method, params| match method {
+            "getTransaction" => {
+                assert_eq!(params[1]["encoding"], "base64");
+                assert_eq!(params[1]["maxSupportedTransactionVersion"], 0);
+                assert_eq!(params[1]["commitment"], "confirmed");
+                match params[0].as_str().unwrap() {
+                    "known" => Ok(json!({
+                        "slot": 1001,
+                        "blockTime": 1700000000,
+                        "version": 0,
+                        "transaction": [tx_b64, "base64"],
+                        "meta": {
+                            "err": {"InstructionError": [2, {"Custom": 1}]},
+                            "fee": 5001,
+                            "preTokenBalances": [{
+                                "accountIndex": 2, "mint": MINT, "owner": OWNER,
+                                "programId": TOKEN_PROGRAM.to_string(),
+                                "uiTokenAmount": {"amount": "5", "decimals": 6, "uiAmount": 0.000005, "uiAmountString": "0.000005"}
+                            }],
+                            "postTokenBalances": null
+                        }
+                    })),
+                    "no-meta" => {
+                        Ok(json!({"slot": 1, "transaction": [tx_b64, "base64"], "meta": null}))
+                    }
+                    "json" => Ok(json!({"slot": 1, "transaction": {"signatures": []}, "meta": {}})),
+                    "bad-balance" => Ok(json!({
+                        "slot": 1, "transaction": [tx_b64, "base64"],
+                        "meta": {"err": null, "preTokenBalances": [{"accountIndex": 0, "mint": MINT, "uiTokenAmount": {"amount": 5}}]}
+                    })),
+                    _ => Ok(Value::Null),
+                }
+            }
+            "getSignaturesForAddress" => {
+                assert_eq!(params[0], OWNER);
+                assert_eq!(params[1]["commitment"], "confirmed");
+                match params[1]["limit"].as_u64() {
+                    Some(2) => {
+                        assert_eq!(params[1]["before"], "s0");
+                        Ok(json!([
+                            {"signature": "s1", "slot": 12, "err": null, "memo": "[4] abcd", "blockTime": 1700000000, "confirmationStatus": "finalized"},
+                            {"signature": "s2", "slot": 11, "err": {"InstructionError": [0, "InvalidArgument"]}, "memo": null, "blockTime": null, "confirmationStatus": "confirmed"}
+                        ]))
+                    }
+                    // More entries than asked for, or entries without a signature.
+                    Some(1) if params[1].get("before").is_none() => {
+                        Ok(json!([{"signature": "a", "slot": 1}, {"signature": "b", "slot": 1}]))
+                    }
+                    _ => Ok(json!([{"slot": 1}])),
+                }
+            }
+            "isBlockhashValid" => match params[0].as_str() {
+                Some("EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k") => Ok(context(json!(true))),
+                _ => Ok(context(json!("yes"))),
+            },
+            _ => Err(json!({"code": -32601, "message": "no"})),
+        }));
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = SvmRpc::new(&client, &node.url);
+        let owner: Pubkey = OWNER.parse().unwrap();
+        rt().block_on(async {
+            let tx = rpc.transaction("known").await.unwrap().unwrap();
+            assert_eq!(tx.slot, 1001);
+            assert_eq!(tx.bytes, [1, 2, 3]);
+            assert_eq!(
+                tx.err,
+                Some(json!({"InstructionError": [2, {"Custom": 1}]}))
+            );
+            assert_eq!(
+                tx.pre_token_balances,
+                Some(vec![TokenBalance {
+                    account_index: 2,
+                    mint: MINT.parse().unwrap(),
+                    amount: 5
+                }])
+            );
+            assert_eq!(tx.post_token_balances, None);
+            assert_eq!(rpc.transaction("unknown").await.unwrap(), None);
+            for bad in ["no-meta", "json", "bad-balance"] {
+                assert!(
+                    matches!(
+                        rpc.transaction(bad).await,
+                        Err(RpcError::BadResponse { .. })
+                    ),
+                    "{bad}"
+                );
+            }
+            let list = rpc
+                .signatures_for_address(&owner, Some("s0"), 2)
+                .await
+                .unwrap();
+            assert_eq!(
+                list,
+                [
+                    SignatureInfo {
+                        signature: "s1".into(),
+                        slot: 12,
+                        err: None,
+                        memo: Some("[4] abcd".into()),
+                        block_time: Some(1700000000),
+                    },
+                    SignatureInfo {
+                        signature: "s2".into(),
+                        slot: 11,
+                        err: Some(json!({"InstructionError": [0, "InvalidArgument"]})),
+                        memo: None,
+                        block_time: None,
+                    }
+                ]
+            );
+            assert!(rpc.signatures_for_address(&owner, None, 1).await.is_err());
+            assert!(rpc.signatures_for_address(&owner, None, 3).await.is_err());
+            let hash: Hash = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k"
+                .parse()
+                .unwrap();
+            assert!(rpc.is_blockhash_valid(&hash).await.unwrap());
+            assert!(matches!(
+                rpc.is_blockhash_valid(&Hash::default()).await,
+                Err(RpcError::BadResponse { .. })
+            ));
+        });
+    }
 }
