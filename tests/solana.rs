@@ -744,17 +744,9 @@ mod chain_check {
                 .to_string();
             let settlement = x402::payment::receipt::decode_settlement(&receipt).unwrap();
             assert!(settlement.success, "{:?}", settlement.raw);
-            let payment = SvmPayment {
-                payer: payer.pubkey(),
-                payer_signature: prepared.transaction.payer_signature.parse().unwrap(),
-                memo: prepared.memo.clone(),
-                blockhash: prepared.blockhash.clone(),
-                last_valid_block_height: prepared.last_valid_block_height,
-                mint: exact.mint,
-                pay_to: exact.pay_to,
-                amount: exact.amount,
-                signed_at: now(),
-            };
+            let payment = SvmPayment::signed(&exact, &prepared, payer.pubkey(), now()).unwrap();
+            assert_eq!(payment.memo.len(), 32, "x402's random memo");
+            assert!(payment.last_valid_block_height.is_some());
             (payment, settlement.transaction.unwrap())
         })
     }
