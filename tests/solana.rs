@@ -680,22 +680,32 @@ mod chain_check {
     }
 
     /// The fee payer's signature added, as the facilitator does, and sent without preflight:
-    /// an execution failure lands as a failed transaction. Returns the transaction's id.
-    fn co_sign_and_send(net: &Localnet, tx: &x402::svm::transaction::SignedTransaction) -> String {
+    /// the node's answer (an execution failure lands as a failed transaction) and the
+    /// transaction's id.
+    fn send_co_signed(
+        net: &Localnet,
+        tx: &x402::svm::transaction::SignedTransaction,
+    ) -> (Result<serde_json::Value, serde_json::Value>, String) {
         use base64::Engine as _;
         let mut decoded = x402::svm::transaction::decode(&tx.bytes).unwrap();
         let facilitator = keypair(net, "facilitator");
         decoded.signatures[0] = facilitator.sign_message(&decoded.message.serialize());
         let bytes = wincode::serialize(&decoded).unwrap();
-        let sent = net.solana_call(
+        let sent = net.solana_try_call(
             "sendTransaction",
             json!([
                 base64::engine::general_purpose::STANDARD.encode(bytes),
                 {"encoding": "base64", "skipPreflight": true}
             ]),
         );
-        assert_eq!(sent, json!(decoded.signatures[0].to_string()));
-        decoded.signatures[0].to_string()
+        (sent, decoded.signatures[0].to_string())
+    }
+
+    /// [`send_co_signed`], which must land. Returns the transaction's id.
+    fn co_sign_and_send(net: &Localnet, tx: &x402::svm::transaction::SignedTransaction) -> String {
+        let (sent, signature) = send_co_signed(net, tx);
+        assert_eq!(sent, Ok(json!(signature)));
+        signature
     }
 
     /// Pays `/sol/cheap` with x402's own reader, preflight and builder through the official v2
@@ -751,6 +761,15 @@ mod chain_check {
         })
     }
 
+    /// [`confirm`]: the receipt wait for `signature`, at most `wait`.
+    fn wait_for(net: &Localnet, payment: &SvmPayment, signature: &str, wait: Duration) -> Verdict {
+        let client = client();
+        let url = net.solana_rpc();
+        let rpc = SvmRpc::new(&client, &url);
+        rt().block_on(confirm(&rpc, payment, signature, wait))
+            .unwrap()
+    }
+
     fn ask(net: &Localnet, payment: &SvmPayment, named: Option<&str>) -> Verdict {
         let client = client();
         let url = net.solana_rpc();
@@ -774,12 +793,7 @@ mod chain_check {
         assert!(settled(&found), "{found:?}");
         assert_eq!(found.moved(), Some(true));
         // The receipt wait answers at once for a confirmed transaction.
-        let client = client();
-        let url = net.solana_rpc();
-        let rpc = SvmRpc::new(&client, &url);
-        let waited = rt()
-            .block_on(confirm(&rpc, &payment, &tx, Duration::from_secs(5)))
-            .unwrap();
+        let waited = wait_for(net, &payment, &tx, Duration::from_secs(5));
         assert!(settled(&waited), "{waited:?}");
         // A record that says another amount is contradicted by this very transaction.
         let wrong = SvmPayment {
@@ -806,12 +820,7 @@ mod chain_check {
         let v = ask(net, &payment, Some(&bogus));
         assert!(matches!(v, Verdict::Open { .. }), "{v:?}");
         // The receipt wait for it gives up at its deadline with the same answer.
-        let client = client();
-        let url = net.solana_rpc();
-        let rpc = SvmRpc::new(&client, &url);
-        let v = rt()
-            .block_on(confirm(&rpc, &payment, &bogus, Duration::from_millis(600)))
-            .unwrap();
+        let v = wait_for(net, &payment, &bogus, Duration::from_millis(600));
         assert!(matches!(v, Verdict::Open { .. }), "{v:?}");
         net.solana_call("localnet_expireBlockhash", json!([]));
         let v = ask(net, &payment, None);
@@ -828,20 +837,7 @@ mod chain_check {
         assert!(height > payment.last_valid_block_height.unwrap());
         assert_eq!(v.moved(), Some(false));
         // The chain agrees: the transaction cannot land any more.
-        use base64::Engine as _;
-        let mut decoded = x402::svm::transaction::decode(&tx.bytes).unwrap();
-        decoded.signatures[0] =
-            keypair(net, "facilitator").sign_message(&decoded.message.serialize());
-        let err = net
-            .solana_try_call(
-                "sendTransaction",
-                json!([
-                    base64::engine::general_purpose::STANDARD
-                        .encode(wincode::serialize(&decoded).unwrap()),
-                    {"encoding": "base64", "skipPreflight": true}
-                ]),
-            )
-            .unwrap_err();
+        let err = send_co_signed(net, &tx).0.unwrap_err();
         assert_eq!(err["data"]["err"], "BlockhashNotFound", "{err}");
         // Without lastValidBlockHeight, isBlockhashValid alone decides.
         let v = ask(

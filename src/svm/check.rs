@@ -448,7 +448,7 @@ fn judge_landed(
 mod tests {
     use super::*;
     use crate::svm::rpc::TokenBalance;
-    use crate::svm::rpc::test_node::{self, context};
+    use crate::svm::rpc::test_node::{self, context, run};
     use crate::svm::transaction::{PaymentTerms, SignedTransaction, build};
     use serde_json::{Value, json};
     use solana_keypair::{Keypair, Signer};
@@ -686,14 +686,6 @@ mod tests {
             }
         }));
         (node, log)
-    }
-
-    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
     }
 
     #[test]

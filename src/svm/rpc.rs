@@ -513,6 +513,15 @@ pub(crate) mod test_node {
         Node { url, seen }
     }
 
+    /// Runs a future to completion on a fresh single-threaded runtime.
+    pub fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
     pub fn context(value: Value) -> Value {
         json!({"context": {"slot": 7}, "value": value})
     }
@@ -555,19 +564,12 @@ pub(crate) mod test_node {
 
 #[cfg(test)]
 mod tests {
-    use super::test_node::{self, account, context, mint_data, token_account_data};
+    use super::test_node::{self, account, context, mint_data, run, token_account_data};
     use super::*;
     use crate::svm::address::{TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 
     const MINT: &str = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
     const OWNER: &str = "AKnL4NNf3DGWZJS6cPknBuEGnVsV4A4m5tgebLHaRSZ9";
-
-    fn rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    }
 
     #[test]
     fn mint_and_token_accounts() {
@@ -595,7 +597,7 @@ mod tests {
         }));
         let client = crate::http::client(&Default::default()).unwrap();
         let rpc = SvmRpc::new(&client, &node.url);
-        rt().block_on(async {
+        run(async {
             let mint = rpc.mint(&MINT.parse().unwrap()).await.unwrap();
             assert_eq!(
                 mint,
@@ -657,7 +659,7 @@ mod tests {
         let client = crate::http::client(&Default::default()).unwrap();
         let rpc = SvmRpc::new(&client, &node.url);
         let key: Pubkey = OWNER.parse().unwrap();
-        rt().block_on(async {
+        run(async {
             let (hash, last) = rpc.latest_blockhash().await.unwrap();
             assert_eq!(
                 hash.to_string(),
@@ -709,7 +711,7 @@ mod tests {
         let client = crate::http::client(&Default::default()).unwrap();
         let rpc = SvmRpc::new(&client, &node.url);
         let key: Pubkey = OWNER.parse().unwrap();
-        rt().block_on(async {
+        run(async {
             assert!(matches!(
                 rpc.balance(&key).await,
                 Err(RpcError::BadResponse { .. })
@@ -796,7 +798,7 @@ mod tests {
         let client = crate::http::client(&Default::default()).unwrap();
         let rpc = SvmRpc::new(&client, &node.url);
         let owner: Pubkey = OWNER.parse().unwrap();
-        rt().block_on(async {
+        run(async {
             let tx = rpc.transaction("known").await.unwrap().unwrap();
             assert_eq!(tx.slot, 1001);
             assert_eq!(tx.bytes, [1, 2, 3]);
