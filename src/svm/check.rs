@@ -101,8 +101,9 @@ pub enum Verdict {
     /// to payTo's associated token account. `signature` is the chain's id of it, which may
     /// differ from the one a server named when the payment was found by search.
     Settled { signature: String, slot: u64 },
-    /// The transaction landed and failed: it moved nothing but its fee, and its blockhash and
-    /// signature are spent, so this payment can never move money.
+    /// The transaction landed and failed: it moved no tokens (its fee is the fee payer's, the
+    /// facilitator's), and it is processed, so this payment can never move money: the same
+    /// message signed by the same keys is the same transaction, which the chain refuses twice.
     Failed {
         signature: String,
         slot: u64,
