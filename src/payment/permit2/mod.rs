@@ -14,8 +14,11 @@
 //! Pure functions, as the rest of [`crate::payment`]: the on-chain reads are in [`chain`], the
 //! gas-sponsoring extensions in [`extensions`].
 
+pub mod cancel;
 pub mod chain;
+pub mod check;
 pub mod extensions;
+pub mod logs;
 
 use alloy_primitives::{Address, B256, Signature, U256, address, hex};
 use alloy_signer::SignerSync;
