@@ -329,7 +329,7 @@ pub async fn blocks_between(
         latest.0
     } else {
         // The first block after `to_time`, less one.
-        let after = first_block_at(rpc, url, to_time + 1, genesis, latest).await?;
+        let after = first_block_at(rpc, url, to_time.saturating_add(1), genesis, latest).await?;
         after - 1
     };
     Ok((first <= last).then_some((first, last)))
@@ -636,5 +636,169 @@ mod tests {
                  uint256,uint256),uint256,address,(address,address,uint256),bytes)"
             )[..4]
         );
+    }
+
+    /// A scripted node: block `n` has timestamp `1000 + 2n` up to block 10 000; `eth_getLogs`
+    /// refuses more than `limit` blocks (error -32005 as public nodes answer) and answers one
+    /// log per block asked; every call is recorded.
+    async fn node(limit: u64, logs_error: Option<i64>) -> (String, Arc<Mutex<Vec<Value>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::post(move |axum::Json(req): axum::Json<Value>| {
+                let log = log.clone();
+                async move {
+                    log.lock().unwrap().push(req.clone());
+                    let num = |v: &Value| {
+                        u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16)
+                            .unwrap()
+                    };
+                    let error = |code: i64, message: &str| {
+                        axum::Json(json!({"jsonrpc": "2.0", "id": 1,
+                            "error": {"code": code, "message": message}}))
+                    };
+                    let result = match req["method"].as_str().unwrap() {
+                        "eth_getBlockByNumber" => {
+                            let n = match req["params"][0].as_str().unwrap() {
+                                "latest" => 10_000,
+                                _ => num(&req["params"][0]),
+                            };
+                            json!({"number": format!("{n:#x}"),
+                                   "timestamp": format!("{:#x}", 1000 + 2 * n)})
+                        }
+                        "eth_getLogs" => {
+                            if let Some(code) = logs_error {
+                                return error(code, "no");
+                            }
+                            let (a, b) = (
+                                num(&req["params"][0]["fromBlock"]),
+                                num(&req["params"][0]["toBlock"]),
+                            );
+                            if b - a + 1 > limit {
+                                return error(-32005, "query exceeds max block range");
+                            }
+                            json!(
+                                (a..=b)
+                                    .map(|n| json!({"blockNumber": format!("{n:#x}")}))
+                                    .collect::<Vec<_>>()
+                            )
+                        }
+                        _ => Value::Null,
+                    };
+                    axum::Json(json!({"jsonrpc": "2.0", "id": 1, "result": result}))
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, seen)
+    }
+
+    use std::sync::{Arc, Mutex};
+
+    fn calls(seen: &Mutex<Vec<Value>>, method: &str) -> Vec<Value> {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r["method"] == method)
+            .cloned()
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_time_window_becomes_blocks_in_few_reads() {
+        let (url, seen) = node(u64::MAX, None).await;
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = Rpc::new(&client, &url);
+        let latest = block_time(&rpc, &url, None).await.unwrap();
+        assert_eq!(latest, (10_000, 21_000));
+        // Timestamps between blocks round inwards.
+        let found = blocks_between(&rpc, &url, 1000 + 2 * 1234 - 1, 1000 + 2 * 5678 + 1, latest)
+            .await
+            .unwrap();
+        assert_eq!(found, Some((1234, 5678)));
+        assert!(
+            calls(&seen, "eth_getBlockByNumber").len() < 40,
+            "{} reads",
+            calls(&seen, "eth_getBlockByNumber").len()
+        );
+        // Up to the latest block; before genesis; after the latest; an empty window.
+        assert_eq!(
+            blocks_between(&rpc, &url, 20_000, u64::MAX, latest)
+                .await
+                .unwrap(),
+            Some((9_500, 10_000))
+        );
+        assert_eq!(
+            blocks_between(&rpc, &url, 0, 1_001, latest).await.unwrap(),
+            Some((0, 0))
+        );
+        assert_eq!(
+            blocks_between(&rpc, &url, 0, 999, latest).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            blocks_between(&rpc, &url, 21_001, 30_000, latest)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            blocks_between(&rpc, &url, 1_003, 1_003, latest)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn logs_are_asked_in_ranges_the_node_accepts_and_cover_every_block() {
+        let (url, seen) = node(300, None).await;
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = Rpc::new(&client, &url);
+        let logs = get_logs(&rpc, &url, PERMIT2_ADDRESS, json!([]), (1_000, 4_321))
+            .await
+            .unwrap();
+        let blocks: Vec<u64> = logs
+            .iter()
+            .map(|l| u64::from_str_radix(&l["blockNumber"].as_str().unwrap()[2..], 16).unwrap())
+            .collect();
+        assert_eq!(blocks, (1_000..=4_321).collect::<Vec<_>>());
+        let asked = calls(&seen, "eth_getLogs");
+        assert!(asked.len() < 20, "{} calls", asked.len());
+        assert_eq!(asked[0]["params"][0]["fromBlock"], "0x3e8");
+        assert_eq!(
+            asked[0]["params"][0]["address"],
+            PERMIT2_ADDRESS.to_checksum(None)
+        );
+
+        // A node without eth_getLogs is an error at once, not a search that found nothing.
+        let (url, seen) = node(300, Some(-32601)).await;
+        let rpc = Rpc::new(&client, &url);
+        assert!(
+            get_logs(&rpc, &url, PERMIT2_ADDRESS, json!([]), (1, 2))
+                .await
+                .is_err()
+        );
+        assert_eq!(calls(&seen, "eth_getLogs").len(), 1);
+        // One that refuses every range gives up after halving to one block.
+        let (url, seen) = node(300, Some(-32000)).await;
+        let rpc = Rpc::new(&client, &url);
+        assert!(
+            get_logs(&rpc, &url, PERMIT2_ADDRESS, json!([]), (1, 5_000))
+                .await
+                .is_err()
+        );
+        // 2000, 1000, 500, 250, 125, 62, 31, 15, 7, 3, 1 blocks.
+        assert_eq!(calls(&seen, "eth_getLogs").len(), 11);
+        // A range too long to search within the bound of calls.
+        let (url, _) = node(1, None).await;
+        let rpc = Rpc::new(&client, &url);
+        let e = get_logs(&rpc, &url, PERMIT2_ADDRESS, json!([]), (1, 1_000))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("more than 64 calls"), "{e}");
     }
 }
