@@ -349,11 +349,16 @@ async fn on_chain(chain: &Chain<'_>, record: &Record) -> Result<(), CheckError> 
 /// What one transaction did for `record`.
 enum Reading {
     Settled(Settlement),
-    Mismatch(Mismatch),
+    /// `ours`: the proxy call in it names this payment's nonce and payer.
+    Mismatch {
+        mismatch: Mismatch,
+        ours: bool,
+    },
 }
 
-/// Reads `transaction` against `record`: receipt and status, the token's Transfers from the
-/// payer to the payee, and the proxy call when the transaction went straight to the proxy.
+/// Reads `transaction` against `record`: the proxy call when the transaction went straight to
+/// the proxy (one naming another authorization settles nothing of this one, whatever its
+/// status), the receipt and its status, and the token's Transfers from the payer to the payee.
 /// `receipt` is passed when already fetched.
 async fn read_transaction(
     chain: &Chain<'_>,
@@ -361,6 +366,29 @@ async fn read_transaction(
     transaction: B256,
     receipt: Option<serde_json::Value>,
 ) -> Result<Reading, RpcError> {
+    let unknown = Reading::Mismatch {
+        mismatch: Mismatch::UnknownTransaction { transaction },
+        ours: false,
+    };
+    let call = match logs::transaction_call(&chain.rpc, transaction).await? {
+        None if receipt.is_none() => return Ok(unknown),
+        Some((Some(to), input)) if to == record.scheme.proxy() => {
+            logs::decode_proxy_call(record.scheme, &input)
+        }
+        _ => None,
+    };
+    if let Some(c) = call
+        && (c.nonce != record.nonce || c.owner != record.payer)
+    {
+        return Ok(Reading::Mismatch {
+            mismatch: Mismatch::OtherAuthorization {
+                transaction,
+                owner: c.owner,
+                nonce: c.nonce,
+            },
+            ours: false,
+        });
+    }
     let receipt = match receipt {
         Some(r) => r,
         None => match chain
@@ -369,23 +397,16 @@ async fn read_transaction(
             .await?
         {
             Some(r) => r,
-            None => {
-                return Ok(Reading::Mismatch(Mismatch::UnknownTransaction {
-                    transaction,
-                }));
-            }
+            None => return Ok(unknown),
         },
     };
     let block = logs_block(&receipt);
     if receipt.get("status").and_then(serde_json::Value::as_str) != Some("0x1") {
-        return Ok(Reading::Mismatch(Mismatch::Reverted { transaction, block }));
+        return Ok(Reading::Mismatch {
+            mismatch: Mismatch::Reverted { transaction, block },
+            ours: call.is_some(),
+        });
     }
-    let call = match logs::transaction_call(&chain.rpc, transaction).await? {
-        Some((Some(to), input)) if to == record.scheme.proxy() => {
-            logs::decode_proxy_call(record.scheme, &input)
-        }
-        _ => None,
-    };
     Ok(judge(
         record,
         transaction,
@@ -416,11 +437,14 @@ fn judge(
     if let Some(c) = call
         && (c.nonce != record.nonce || c.owner != record.payer)
     {
-        return Reading::Mismatch(Mismatch::OtherAuthorization {
-            transaction,
-            owner: c.owner,
-            nonce: c.nonce,
-        });
+        return Reading::Mismatch {
+            mismatch: Mismatch::OtherAuthorization {
+                transaction,
+                owner: c.owner,
+                nonce: c.nonce,
+            },
+            ours: false,
+        };
     }
     let of_token: Vec<Transfer> = transfers
         .iter()
@@ -433,19 +457,25 @@ fn judge(
         .map(|t| t.amount)
         .collect();
     let Some(&first) = paid.first() else {
-        return Reading::Mismatch(Mismatch::NoTransfer {
-            transaction,
-            seen: of_token,
-        });
+        return Reading::Mismatch {
+            mismatch: Mismatch::NoTransfer {
+                transaction,
+                seen: of_token,
+            },
+            ours: call.is_some(),
+        };
     };
     if let Some(moved) = paid.iter().copied().find(|m| *m > record.amount)
         && record.scheme == Scheme::Upto
     {
-        return Reading::Mismatch(Mismatch::AboveMaximum {
-            transaction,
-            maximum: record.amount,
-            moved,
-        });
+        return Reading::Mismatch {
+            mismatch: Mismatch::AboveMaximum {
+                transaction,
+                maximum: record.amount,
+                moved,
+            },
+            ours: call.is_some(),
+        };
     }
     // Exact: the price. Upto: the charge reported, else what the proxy call settled, else any
     // amount up to the maximum.
@@ -456,11 +486,14 @@ fn judge(
         Some(e) => match paid.iter().copied().find(|m| *m == e) {
             Some(m) => m,
             None => {
-                return Reading::Mismatch(Mismatch::WrongAmount {
-                    transaction,
-                    expected: e,
-                    moved: first,
-                });
+                return Reading::Mismatch {
+                    mismatch: Mismatch::WrongAmount {
+                        transaction,
+                        expected: e,
+                        moved: first,
+                    },
+                    ours: call.is_some(),
+                };
             }
         },
         None => first,
@@ -498,7 +531,7 @@ pub async fn check(chain: &Chain<'_>, record: &Record) -> Result<Verdict, CheckE
             Reading::Settled(s) => mismatch(Mismatch::NonceUnused {
                 transaction: s.transaction,
             }),
-            Reading::Mismatch(m) => mismatch(m),
+            Reading::Mismatch { mismatch: m, .. } => mismatch(m),
         });
     }
     if !used {
@@ -547,10 +580,12 @@ pub async fn check(chain: &Chain<'_>, record: &Record) -> Result<Verdict, CheckE
                 unproven.get_or_insert(s);
             }
             // The proxy call names this nonce, and the amounts are wrong: said loudly.
-            Reading::Mismatch(
-                m @ (Mismatch::WrongAmount { .. } | Mismatch::AboveMaximum { .. }),
-            ) if proxy_names_nonce(chain, record, tx).await? => return Ok(mismatch(m)),
-            Reading::Mismatch(_) => {}
+            Reading::Mismatch {
+                mismatch: m @ (Mismatch::WrongAmount { .. } | Mismatch::AboveMaximum { .. }),
+                ours: true,
+            } => return Ok(mismatch(m)),
+            // Another payment to the same payee.
+            Reading::Mismatch { .. } => {}
         }
     }
     let cancels = logs::invalidation_logs(&chain.rpc, chain.url, record.payer, blocks).await?;
@@ -566,16 +601,6 @@ pub async fn check(chain: &Chain<'_>, record: &Record) -> Result<Verdict, CheckE
         None => Verdict::Used {
             searched: Some(blocks),
         },
-    })
-}
-
-async fn proxy_names_nonce(chain: &Chain<'_>, record: &Record, tx: B256) -> Result<bool, RpcError> {
-    Ok(match logs::transaction_call(&chain.rpc, tx).await? {
-        Some((Some(to), input)) if to == record.scheme.proxy() => {
-            logs::decode_proxy_call(record.scheme, &input)
-                .is_some_and(|c| c.nonce == record.nonce && c.owner == record.payer)
-        }
-        _ => false,
     })
 }
 
@@ -613,8 +638,11 @@ pub async fn confirm(
     };
     Ok(
         match read_transaction(chain, record, transaction, Some(receipt)).await? {
-            Reading::Mismatch(Mismatch::Reverted { block, .. }) => Confirmation::Reverted { block },
-            Reading::Mismatch(m) => Confirmation::Unrelated(m),
+            Reading::Mismatch {
+                mismatch: Mismatch::Reverted { block, .. },
+                ..
+            } => Confirmation::Reverted { block },
+            Reading::Mismatch { mismatch: m, .. } => Confirmation::Unrelated(m),
             Reading::Settled(s) => {
                 if super::chain::nonce_used(&chain.rpc, chain.url, record.payer, record.nonce)
                     .await?
@@ -675,14 +703,14 @@ mod tests {
     fn settled(reading: Reading) -> Settlement {
         match reading {
             Reading::Settled(s) => s,
-            Reading::Mismatch(m) => panic!("{m}"),
+            Reading::Mismatch { mismatch, .. } => panic!("{mismatch}"),
         }
     }
 
     fn mismatch(reading: Reading) -> Mismatch {
         match reading {
             Reading::Settled(s) => panic!("settled: {s:?}"),
-            Reading::Mismatch(m) => m,
+            Reading::Mismatch { mismatch, .. } => mismatch,
         }
     }
 
@@ -710,6 +738,14 @@ mod tests {
                 moved: U256::from(1_999u64)
             }
         );
+        // Whether the proxy call named this payment: what tells another payment to the same
+        // payee (skipped in a search) from this one moving the wrong amount (said loudly).
+        let ours = |call| match judge(&r, TX, 7, &[transfer(&r, 1_999)], call) {
+            Reading::Mismatch { ours, .. } => ours,
+            Reading::Settled(s) => panic!("{s:?}"),
+        };
+        assert!(!ours(None));
+        assert!(ours(Some(call(&r, r.nonce, 2_000))));
         // Another token, another payee: no transfer of this payment.
         let mut other_token = transfer(&r, 2_000);
         other_token.token = Address::repeat_byte(0x99);
