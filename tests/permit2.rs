@@ -583,36 +583,52 @@ mod chain_truth {
     /// A fresh payer with 1 ETH and `tokens` PlainUSD, PlainUSD approved to Permit2 (max).
     fn funded_payer(net: &localnet::Localnet, tokens: u64) -> PrivateKeySigner {
         let key = PrivateKeySigner::random();
-        let address = key.address().to_checksum(None);
         cast(
             net,
-            &["rpc", "anvil_setBalance", &address, &format!("{ETH:#x}")],
+            &[
+                "rpc",
+                "anvil_setBalance",
+                &key.address().to_checksum(None),
+                &format!("{ETH:#x}"),
+            ],
         );
         let plain = net.permit2_token("plain");
-        for (sig, arg) in [
-            (
-                "mint(address,uint256)",
-                [address.clone(), tokens.to_string()],
-            ),
-            (
+        mint(net, &plain, &key, &key, tokens);
+        cast(
+            net,
+            &[
+                "send",
+                &plain,
                 "approve(address,uint256)",
-                [PERMIT2.to_string(), MAX.to_string()],
-            ),
-        ] {
-            cast(
-                net,
-                &[
-                    "send",
-                    &plain,
-                    sig,
-                    &arg[0],
-                    &arg[1],
-                    "--private-key",
-                    &key_hex(&key),
-                ],
-            );
-        }
+                PERMIT2,
+                MAX,
+                "--private-key",
+                &key_hex(&key),
+            ],
+        );
         key
+    }
+
+    /// `token.mint(to, amount)`, sent by `from` (the test tokens let anyone mint).
+    fn mint(
+        net: &localnet::Localnet,
+        token: &str,
+        from: &PrivateKeySigner,
+        to: &PrivateKeySigner,
+        amount: u64,
+    ) {
+        cast(
+            net,
+            &[
+                "send",
+                token,
+                "mint(address,uint256)",
+                &to.address().to_checksum(None),
+                &amount.to_string(),
+                "--private-key",
+                &key_hex(from),
+            ],
+        );
     }
 
     /// What a paid route gave: the record the journal would hold, and the settlement.
@@ -719,6 +735,7 @@ mod chain_truth {
             .filter(|l| {
                 l["address"].as_str().unwrap().to_lowercase() == format!("{:#x}", record.token)
                     && l["topics"].as_array().unwrap().len() == 3
+                    && l["topics"][0] == x402::rpc::TRANSFER_TOPIC
                     && l["topics"][1]
                         .as_str()
                         .unwrap()
@@ -785,6 +802,21 @@ mod chain_truth {
             "that nonce is unspent and before its deadline"
         );
 
+        // The nonce is spent, but nothing was paid to this payee: used, no transaction found.
+        let elsewhere = Record {
+            pay_to: Address::repeat_byte(0x78),
+            ..paid.record.clone()
+        };
+        let v = run_check(&rpc_url, &elsewhere).unwrap();
+        assert!(
+            matches!(v, Verdict::Used { searched: Some((a, b)) } if a <= b),
+            "{v}"
+        );
+        assert!(
+            v.to_string().contains("no transaction of it was found"),
+            "{v}"
+        );
+
         // The receipt wait of a `success: false` answer naming it.
         let http = client();
         let chain = Chain::new(&http, &rpc_url, 84532);
@@ -821,6 +853,28 @@ mod chain_truth {
         ))
         .unwrap();
         assert_eq!(c, Confirmation::NotYet);
+    }
+
+    #[test]
+    fn gas_sponsored_payments_read_settled_too() {
+        let net = localnet::get();
+        let rpc_url = net.rpc("baseSepolia");
+        // A funded account that only mints: the payers have tokens, no ETH, no allowance.
+        let minter = funded_payer(net, 0);
+        for (route, token) in [
+            ("permit2Eip2612", "permit"),
+            ("permit2Erc20Approval", "plain"),
+        ] {
+            let payer = PrivateKeySigner::random();
+            mint(net, &net.permit2_token(token), &minter, &payer, 10_000);
+            let paid = pay_route(net, route, &payer);
+            assert_receipt_moves(net, paid.transaction, &paid.record, 1_000);
+            let v = run_check(&rpc_url, &paid.record).unwrap();
+            assert!(
+                matches!(&v, Verdict::Settled(s) if s.transaction == paid.transaction && s.nonce_seen),
+                "{route}: {v}"
+            );
+        }
     }
 
     #[test]
