@@ -978,20 +978,44 @@ mod chain_truth {
         };
         let v = run_check(&rpc_url, &record).unwrap();
         assert!(matches!(v, Verdict::Open { .. }), "{v}");
+        // The exact proxy would settle it now (simulated: `eth_call` from anyone).
+        let a = &signed.authorization;
+        let settle = |net: &localnet::Localnet| {
+            Command::new(foundry_bin("cast"))
+                .args([
+                    "call",
+                    &a.spender().to_checksum(None),
+                    "settle(((address,uint256),uint256,uint256),address,(address,uint256),bytes)",
+                    &format!("(({:#x},{}),{},{})", a.token, a.amount, a.nonce, a.deadline),
+                    &format!("{:#x}", a.from),
+                    &format!("({:#x},{})", a.to, a.valid_after),
+                    &alloy_primitives::hex::encode_prefixed(signed.signature),
+                    "--rpc-url",
+                    &net.rpc("baseSepolia"),
+                ])
+                .output()
+                .unwrap()
+        };
+        let before = settle(net);
+        assert!(before.status.success(), "{}", support::stderr(&before));
 
         let http = client();
         let chain = Chain::new(&http, &rpc_url, 84532);
+        // Refused before anything is sent.
+        let refused = |signer: &PrivateKeySigner| {
+            block_on(cancel(
+                &chain,
+                signer,
+                key.address(),
+                record.nonce,
+                Duration::from_secs(10),
+                |_| panic!("nothing may be sent"),
+            ))
+            .unwrap_err()
+        };
         // Only the payer's own account can.
-        let stranger = PrivateKeySigner::random();
-        let r = block_on(cancel(
-            &chain,
-            &stranger,
-            key.address(),
-            record.nonce,
-            Duration::from_secs(10),
-            |_| panic!("nothing may be sent"),
-        ));
-        assert!(matches!(r, Err(CancelError::NotPayer { .. })), "{r:?}");
+        let r = refused(&PrivateKeySigner::random());
+        assert!(matches!(r, CancelError::NotPayer { .. }), "{r:?}");
 
         let mut sent = None;
         let receipt = block_on(cancel(
@@ -1030,6 +1054,13 @@ mod chain_truth {
             "the bit is set: {bitmap}"
         );
 
+        // Now Permit2 refuses it.
+        let after = settle(net);
+        assert!(
+            !after.status.success() && support::stderr(&after).contains("0x756688fe"),
+            "InvalidNonce(): {}",
+            support::stderr(&after)
+        );
         let v = run_check(&rpc_url, &record).unwrap();
         assert_eq!(
             v,
@@ -1037,16 +1068,9 @@ mod chain_truth {
                 transaction: receipt.hash
             }
         );
-        // Once spent, there is nothing to cancel, and nothing is sent.
-        let r = block_on(cancel(
-            &chain,
-            &key,
-            key.address(),
-            record.nonce,
-            Duration::from_secs(10),
-            |_| panic!("nothing may be sent"),
-        ));
-        assert!(matches!(r, Err(CancelError::AlreadyUsed { .. })), "{r:?}");
+        // Once spent, there is nothing to cancel.
+        let r = refused(&key);
+        assert!(matches!(r, CancelError::AlreadyUsed { .. }), "{r:?}");
     }
 
     /// An anvil of its own, with Permit2's runtime from the pinned npm package at its address:
