@@ -1006,8 +1006,7 @@ mod chain_truth {
             block_on(cancel(
                 &chain,
                 signer,
-                key.address(),
-                record.nonce,
+                &record,
                 Duration::from_secs(10),
                 |_| panic!("nothing may be sent"),
             ))
@@ -1021,8 +1020,7 @@ mod chain_truth {
         let receipt = block_on(cancel(
             &chain,
             &key,
-            key.address(),
-            record.nonce,
+            &record,
             Duration::from_secs(10),
             |h| sent = Some(h),
         ))
@@ -1188,6 +1186,16 @@ mod chain_truth {
             "{v}"
         );
         assert!(!v.still_open());
+        // Nothing to cancel any more: refused before anything is sent.
+        let http = client();
+        let r = block_on(cancel(
+            &Chain::new(&http, &anvil.url, 84532),
+            &key,
+            &record,
+            Duration::from_secs(5),
+            |_| panic!("nothing may be sent"),
+        ));
+        assert!(matches!(r, Err(CancelError::Expired { .. })), "{r:?}");
     }
 
     #[test]

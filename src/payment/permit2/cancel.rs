@@ -15,6 +15,7 @@ use alloy_sol_types::{SolCall, sol};
 use std::time::Duration;
 
 use super::PERMIT2_ADDRESS;
+use super::check::Record;
 use super::logs::{nonce_mask, nonce_position};
 use crate::evm_tx::{Call, Chain, Receipt, TxError};
 
@@ -49,6 +50,11 @@ pub enum CancelError {
     )]
     NotPayer { payer: Address, account: Address },
     #[error(
+        "the permit expired at {deadline} (the chain's time is {chain_time}): it can no longer \
+         move money, and there is nothing to cancel"
+    )]
+    Expired { deadline: u64, chain_time: u64 },
+    #[error(
         "{transaction} was mined, but Permit2 still shows nonce {nonce} unspent: the permit is \
          still open"
     )]
@@ -63,9 +69,9 @@ impl CancelError {
         match self {
             CancelError::Tx(e) => e.status(),
             CancelError::NotPayer { .. } => crate::exit::ExitStatus::Usage,
-            CancelError::AlreadyUsed { .. } | CancelError::StillOpen { .. } => {
-                crate::exit::ExitStatus::Failure
-            }
+            CancelError::AlreadyUsed { .. }
+            | CancelError::Expired { .. }
+            | CancelError::StillOpen { .. } => crate::exit::ExitStatus::Failure,
         }
     }
 }
@@ -76,28 +82,46 @@ impl From<crate::rpc::RpcError> for CancelError {
     }
 }
 
-/// Cancels `payer`'s Permit2 `nonce` from `signer` (which must be the payer's key): the chain
-/// id checked, the nonce read unspent (else [`CancelError::AlreadyUsed`], nothing sent),
-/// `invalidateUnorderedNonces` sent, its receipt awaited up to `wait` (`on_sent` runs with the
-/// hash as soon as the node accepted it: a [`TxError::NotMined`] after that means it may still
-/// be mined), and the nonce read again: it must now be spent.
+/// Cancels the Permit2 payment `record` from `signer` (which must be the payer's key): the
+/// node's chain checked (it must be the record's), the nonce read unspent (else
+/// [`CancelError::AlreadyUsed`]) and the chain's time at most the deadline (else
+/// [`CancelError::Expired`]: Permit2 already refuses it, and cancelling would only cost gas),
+/// `invalidateUnorderedNonces` sent, its receipt awaited up to `wait` (`on_sent` runs with
+/// the hash as soon as the node accepted it: a [`TxError::NotMined`] after that means it may
+/// still be mined), and the nonce read again: it must now be spent. Nothing is sent when a
+/// check before fails.
 pub async fn cancel(
     chain: &Chain<'_>,
     signer: &PrivateKeySigner,
-    payer: Address,
-    nonce: U256,
+    record: &Record,
     wait: Duration,
     on_sent: impl FnOnce(B256),
 ) -> Result<Receipt, CancelError> {
+    let (payer, nonce) = (record.payer, record.nonce);
     if signer.address() != payer {
         return Err(CancelError::NotPayer {
             payer,
             account: signer.address(),
         });
     }
+    if chain.chain_id != record.chain_id {
+        return Err(TxError::WrongChain {
+            url: crate::request::safe_url_text(chain.url),
+            expected: record.chain_id,
+            actual: chain.chain_id,
+        }
+        .into());
+    }
     chain.check_chain().await?;
     if super::chain::nonce_used(&chain.rpc, chain.url, payer, nonce).await? {
         return Err(CancelError::AlreadyUsed { payer, nonce });
+    }
+    let (_, chain_time) = super::logs::block_time(&chain.rpc, chain.url, None).await?;
+    if chain_time > record.deadline {
+        return Err(CancelError::Expired {
+            deadline: record.deadline,
+            chain_time,
+        });
     }
     let receipt =
         crate::evm_tx::send(chain, signer, &invalidate_call(nonce), wait, on_sent).await?;

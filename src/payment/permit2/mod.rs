@@ -12,7 +12,8 @@
 //! signed for checks the witness.
 //!
 //! Pure functions, as the rest of [`crate::payment`]: the on-chain reads are in [`chain`], the
-//! gas-sponsoring extensions in [`extensions`].
+//! gas-sponsoring extensions in [`extensions`], what the chain says of a payment made in
+//! [`check`] (its pieces in [`logs`]), and cancelling an open one in [`cancel`].
 
 pub mod cancel;
 pub mod chain;
