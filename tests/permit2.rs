@@ -913,6 +913,19 @@ mod chain_truth {
                 "{v}"
             );
         }
+        // The receipt wait of a `success: false` answer with the charge it reported.
+        let http = client();
+        let c = block_on(confirm(
+            &Chain::new(&http, &rpc_url, 84532),
+            &record,
+            paid.transaction,
+            Duration::from_secs(5),
+        ))
+        .unwrap();
+        assert!(
+            matches!(&c, Confirmation::Settled(s) if s.amount == charged),
+            "{c:?}"
+        );
         // A server that reported another charge than what moved.
         let lied = Record {
             charged: Some(U256::from(1_000u64)),
@@ -980,10 +993,10 @@ mod chain_truth {
         assert!(matches!(v, Verdict::Open { .. }), "{v}");
         // The exact proxy would settle it now (simulated: `eth_call` from anyone).
         let a = &signed.authorization;
-        let settle = |net: &localnet::Localnet| {
+        let settle = |how: &[&str]| {
             Command::new(foundry_bin("cast"))
+                .args(how)
                 .args([
-                    "call",
                     &a.spender().to_checksum(None),
                     "settle(((address,uint256),uint256,uint256),address,(address,uint256),bytes)",
                     &format!("(({:#x},{}),{},{})", a.token, a.amount, a.nonce, a.deadline),
@@ -996,7 +1009,7 @@ mod chain_truth {
                 .output()
                 .unwrap()
         };
-        let before = settle(net);
+        let before = settle(&["call"]);
         assert!(before.status.success(), "{}", support::stderr(&before));
 
         let http = client();
@@ -1053,11 +1066,44 @@ mod chain_truth {
         );
 
         // Now Permit2 refuses it.
-        let after = settle(net);
+        let after = settle(&["call"]);
         assert!(
             !after.status.success() && support::stderr(&after).contains("0x756688fe"),
             "InvalidNonce(): {}",
             support::stderr(&after)
+        );
+        // Sent anyway (the gas limit set, so nothing estimates it first), it is mined and
+        // reverts: the receipt wait and the check both say so.
+        let sent = settle(&[
+            "send",
+            "--async",
+            "--gas-limit",
+            "300000",
+            "--private-key",
+            &key_hex(&key),
+        ]);
+        assert!(sent.status.success(), "{}", support::stderr(&sent));
+        let reverted: B256 = support::stdout(&sent).trim().parse().unwrap();
+        let c = block_on(confirm(&chain, &record, reverted, Duration::from_secs(10))).unwrap();
+        assert!(
+            matches!(c, Confirmation::Reverted { block } if block > 0),
+            "{c:?}"
+        );
+        let named = Record {
+            transaction: Some(reverted),
+            ..record.clone()
+        };
+        let v = run_check(&rpc_url, &named).unwrap();
+        assert!(
+            matches!(
+                &v,
+                Verdict::Mismatch {
+                    mismatch: Mismatch::Reverted { .. },
+                    nonce_used: true,
+                    ..
+                }
+            ),
+            "{v}"
         );
         let v = run_check(&rpc_url, &record).unwrap();
         assert_eq!(
