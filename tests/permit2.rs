@@ -1,7 +1,9 @@
-//! `x402 wallet approve` on the local chain (84532, as `base-sepolia` with its RPC set in
-//! config.toml) against the test USDC: the allowance before and after is read with Foundry's
-//! `cast`, never through x402, and so are nonces and receipts. Each test uses an account of its
-//! own, made fresh and given gas with `anvil_setBalance`, so nothing here changes what other
+//! Permit2 on the local chain (84532, as `base-sepolia` with its RPC set in config.toml):
+//! `x402 wallet approve` against the test USDC, the pieces a Permit2 payment is made of
+//! (`prepare`), and what the chain says of Permit2 payments made through the official server and
+//! facilitator (`chain_truth`: check, confirm, cancel). Allowances, nonces, receipts and
+//! transfers are read back with Foundry's `cast`, never through x402. Each test uses accounts of
+//! its own, made fresh and given gas with `anvil_setBalance`, so nothing here changes what other
 //! tests see.
 
 use crate::support::{self, Env, foundry_bin, json_data, localnet};
