@@ -12,10 +12,14 @@
 //! signed for checks the witness.
 //!
 //! Pure functions, as the rest of [`crate::payment`]: the on-chain reads are in [`chain`], the
-//! gas-sponsoring extensions in [`extensions`].
+//! gas-sponsoring extensions in [`extensions`], what the chain says of a payment made in
+//! [`check`] (its pieces in [`logs`]), and cancelling an open one in [`cancel`].
 
+pub mod cancel;
 pub mod chain;
+pub mod check;
 pub mod extensions;
+pub mod logs;
 
 use alloy_primitives::{Address, B256, Signature, U256, address, hex};
 use alloy_signer::SignerSync;
