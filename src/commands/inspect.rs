@@ -239,8 +239,8 @@ fn save_terms(
     ctx.printer.info(format!(
         "saved the terms ({} on {} to {}) in {}; pay exactly these with: x402 get URL --terms {}",
         quote.price(),
-        quote.network.name,
-        quote.pay_to.to_checksum(None),
+        quote.network.name(),
+        quote.pay_to,
         path.display(),
         path.display()
     ));
@@ -668,7 +668,7 @@ impl Report {
         } else {
             None
         };
-        let rank = |q: &Quote| preferred.iter().position(|p| p == &q.network.name);
+        let rank = |q: &Quote| preferred.iter().position(|p| p == q.network.name());
         let chosen_quote = chosen.and_then(|i| judged[i].as_ref().ok());
 
         let mut departures = Vec::new();
@@ -706,8 +706,8 @@ impl Report {
                     Some(cq) if rank(q) != rank(cq) => format!(
                         "payable; x402 get prefers option {}: {} comes before {} in {}",
                         cq.index + 1,
-                        cq.network.name,
-                        q.network.name,
+                        cq.network.name(),
+                        q.network.name(),
                         preference_from.unwrap_or("the preference")
                     ),
                     Some(cq) => format!(
@@ -734,7 +734,7 @@ impl Report {
                     (Some(from), Some(_)) => format!(
                         "the first payable option on {}, the most preferred network ({from}) \
                          that the 402 offers",
-                        q.network.name
+                        q.network.name()
                     ),
                     (Some(from), None) => format!(
                         "no payable option is on a network in {from}, so the server's first \
@@ -745,7 +745,7 @@ impl Report {
                     "option {}, {} on {}: {why}",
                     q.index + 1,
                     q.price(),
-                    q.network.name
+                    q.network.name()
                 )
             }
             (None, 402) if narrow => format!(
