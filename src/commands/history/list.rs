@@ -192,8 +192,20 @@ pub(super) fn list(
         p.result_bytes(format!("{line}\n").as_bytes())?;
     }
 
-    // The totals follow on stdout, as a second table (the counts of settled and open
-    // payments are in `--json`).
+    p.result("")?;
+    for line in totals_table(&totals, &style) {
+        p.result_bytes(format!("{line}\n").as_bytes())?;
+    }
+    p.info(
+        "open: sent, not yet seen used, expired or cancelled on-chain; both count against \
+         the daily limit",
+    );
+    Ok(ExitStatus::Success)
+}
+
+/// The totals as a second table (the counts of settled and open payments are in `--json`).
+fn totals_table(totals: &[Value], style: &Style) -> Vec<String> {
+    // They follow the payments on stdout.
     let sum =
         |t: &Value, sym: &str| format!("{} {sym}", t["amount_decimal"].as_str().unwrap_or(""));
     let mut rows = vec![
@@ -207,7 +219,7 @@ pub(super) fn list(
         ]
         .map(String::from),
     ];
-    for t in &totals {
+    for t in totals {
         let symbol = t["symbol"].as_str().unwrap_or("");
         rows.push([
             t["day"].as_str().unwrap_or("").to_string(),
@@ -218,13 +230,5 @@ pub(super) fn list(
             sum(&t["open"], symbol),
         ]);
     }
-    p.result("")?;
-    for line in table(&rows, &[false, false, true, true, true, true], &style) {
-        p.result_bytes(format!("{line}\n").as_bytes())?;
-    }
-    p.info(
-        "open: sent, not yet seen used, expired or cancelled on-chain; both count against \
-         the daily limit",
-    );
-    Ok(ExitStatus::Success)
+    table(&rows, &[false, false, true, true, true, true], style)
 }

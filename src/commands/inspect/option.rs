@@ -109,6 +109,53 @@ impl OptionView {
         }
 
         let caip2 = r.caip2_network();
+        let flow = crate::payment::flow::payment_flow(r);
+        let labels = Labels::of(
+            r,
+            version,
+            network,
+            asset,
+            price.as_ref(),
+            caip2.as_deref(),
+            &flow,
+        );
+        OptionView {
+            index: r.index,
+            scheme: r.scheme.clone(),
+            network: r.network.clone(),
+            caip2,
+            network_name: network.map(|n| n.name.clone()),
+            amount: r.amount.clone(),
+            price,
+            asset: r.asset.clone(),
+            asset_known: asset.is_some(),
+            asset_symbol: asset.map(|a| a.symbol.clone()),
+            pay_to: r.pay_to.clone(),
+            max_timeout_seconds: r.max_timeout_seconds,
+            payment_flow: flow.ok(),
+            extra: r.extra.clone(),
+            payable: judgement.is_ok(),
+            chosen: false,
+            reason: judgement.as_ref().err().cloned(),
+            verdict,
+            problems,
+            raw: r.raw.clone(),
+            labels,
+        }
+    }
+}
+
+impl Labels {
+    /// The option's fields in words: what was sent, and what the network table knows of it.
+    fn of(
+        r: &Requirement,
+        version: u8,
+        network: Option<&Network>,
+        asset: Option<&Asset>,
+        price: Option<&Price>,
+        caip2: Option<&str>,
+        flow: &Result<crate::payment::flow::PaymentFlow, Problem>,
+    ) -> Labels {
         // A field without a typed value is either absent or sent with the wrong JSON type;
         // the departures say which, the label shows what was sent.
         let absent = |key: &str| match r.raw.get(key) {
@@ -120,9 +167,8 @@ impl OptionView {
         } else {
             "amount"
         };
-        let flow = crate::payment::flow::payment_flow(r);
-        let labels = Labels {
-            flow: r.raw.pointer("/extra/paymentFlow").map(|sent| match &flow {
+        Labels {
+            flow: r.raw.pointer("/extra/paymentFlow").map(|sent| match flow {
                 Ok(f) => format!("{}: {}", f.as_str(), f.meaning()),
                 Err(_) => format!("{sent}, not a payment flow this tool knows"),
             }),
@@ -130,12 +176,12 @@ impl OptionView {
             network: match (network, &r.network) {
                 (Some(net), _) => net.to_string(),
                 (None, None) => absent("network"),
-                (None, Some(raw)) => match caip2.as_deref().filter(|c| c != raw) {
+                (None, Some(raw)) => match caip2.filter(|c| c != raw) {
                     Some(c) => format!("{raw} ({c}), not a network this tool knows"),
                     None => format!("{raw}, not a network this tool knows"),
                 },
             },
-            amount: match (&price, base_units, &r.amount) {
+            amount: match (price, r.amount_u256(), &r.amount) {
                 (Some(p), _, _) => {
                     format!("{} {} ({} base units)", p.decimal, p.symbol, p.base_units)
                 }
@@ -160,29 +206,6 @@ impl OptionView {
                 (None, None | Some(Value::Null)) => None,
                 (None, Some(v)) => Some(format!("{v}, mistyped")),
             },
-        };
-        OptionView {
-            index: r.index,
-            scheme: r.scheme.clone(),
-            network: r.network.clone(),
-            caip2,
-            network_name: network.map(|n| n.name.clone()),
-            amount: r.amount.clone(),
-            price,
-            asset: r.asset.clone(),
-            asset_known: asset.is_some(),
-            asset_symbol: asset.map(|a| a.symbol.clone()),
-            pay_to: r.pay_to.clone(),
-            max_timeout_seconds: r.max_timeout_seconds,
-            payment_flow: flow.ok(),
-            extra: r.extra.clone(),
-            payable: judgement.is_ok(),
-            chosen: false,
-            reason: judgement.as_ref().err().cloned(),
-            verdict,
-            problems,
-            raw: r.raw.clone(),
-            labels,
         }
     }
 }

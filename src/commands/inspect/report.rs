@@ -63,6 +63,112 @@ pub(super) struct Departure {
     pub(super) message: String,
 }
 
+/// What `get` would choose among the judged options, and the words for it.
+struct Choosing<'a> {
+    /// The chosen index (a 402 only).
+    chosen: Option<usize>,
+    chosen_quote: Option<&'a Quote>,
+    preferred: &'a [String],
+    preference_from: Option<&'static str>,
+    narrow: bool,
+    status: u16,
+}
+
+impl Choosing<'_> {
+    fn rank(&self, q: &Quote) -> Option<usize> {
+        self.preferred.iter().position(|p| p == q.network.name())
+    }
+
+    /// One sentence per option: chosen and why, payable but not chosen and why, or not
+    /// payable and why.
+    fn verdict(&self, index: usize, judgement: &Result<Quote, policy::Unpayable>) -> String {
+        match judgement {
+            Ok(_) if self.chosen == Some(index) => "x402 get would pay this one".to_owned(),
+            Ok(_) if self.status != 402 => format!(
+                "payable, but x402 get pays only a 402 and this answer is HTTP {}",
+                self.status
+            ),
+            Ok(q) => match self.chosen_quote {
+                Some(cq) if self.rank(q) != self.rank(cq) => format!(
+                    "payable; x402 get prefers option {}: {} comes before {} in {}",
+                    cq.index + 1,
+                    cq.network.name(),
+                    q.network.name(),
+                    self.preference_from.unwrap_or("the preference")
+                ),
+                Some(cq) => format!(
+                    "payable; x402 get prefers option {}, which comes first",
+                    cq.index + 1
+                ),
+                None => "payable".to_owned(),
+            },
+            Err(why) => format!("not payable: {why}"),
+        }
+    }
+
+    /// Why that option, or why none.
+    fn reason(&self) -> String {
+        match (self.chosen_quote, self.status) {
+            (Some(q), _) => {
+                let why = match (self.preference_from, self.rank(q)) {
+                    (None, _) => "the server's first payable option".to_owned(),
+                    (Some(from), Some(_)) => format!(
+                        "the first payable option on {}, the most preferred network ({from}) \
+                         that the 402 offers",
+                        q.network.name()
+                    ),
+                    (Some(from), None) => format!(
+                        "no payable option is on a network in {from}, so the server's first \
+                         payable option"
+                    ),
+                };
+                format!(
+                    "option {}, {} on {}: {why}",
+                    q.index + 1,
+                    q.price(),
+                    q.network.name()
+                )
+            }
+            (None, 402) if self.narrow => format!(
+                "none: no option is payable on the networks asked for ({})",
+                self.preferred.join(", ")
+            ),
+            (None, 402) => "none: no option is payable".to_owned(),
+            (None, status) => format!(
+                "none: x402 get pays only a 402, and this answer is HTTP {status} (it would \
+                 treat the URL as free)"
+            ),
+        }
+    }
+}
+
+/// The response's own departures: a status other than 402, and the challenge's problems.
+fn response_departures(resp: &Received, c: &Challenge) -> Vec<Departure> {
+    let mut departures = Vec::new();
+    if resp.status != 402 {
+        let mut message = format!(
+            "is {} {}, not 402; x402 clients act only on a 402",
+            resp.status, resp.reason
+        );
+        if resp.status == 412 {
+            message.push_str(
+                " (the reference v2 server answers 412 when a permit2 allowance is missing)",
+            );
+        }
+        departures.push(Departure {
+            option: None,
+            field: "status".to_owned(),
+            message,
+        });
+    }
+    departures.extend(c.problems.iter().map(|p| Departure {
+        option: None,
+        field: p.field.clone(),
+        message: p.message.clone(),
+    }));
+    departures
+}
+
 impl Report {
     pub(super) fn build(
         ctx: &Context<'_>,
@@ -84,56 +190,18 @@ impl Report {
         } else {
             None
         };
-        let rank = |q: &Quote| preferred.iter().position(|p| p == q.network.name());
-        let chosen_quote = chosen.and_then(|i| judged[i].as_ref().ok());
-
-        let mut departures = Vec::new();
-        if resp.status != 402 {
-            let mut message = format!(
-                "is {} {}, not 402; x402 clients act only on a 402",
-                resp.status, resp.reason
-            );
-            if resp.status == 412 {
-                message.push_str(
-                    " (the reference v2 server answers 412 when a permit2 allowance is missing)",
-                );
-            }
-            departures.push(Departure {
-                option: None,
-                field: "status".to_owned(),
-                message,
-            });
-        }
-        departures.extend(c.problems.iter().map(|p| Departure {
-            option: None,
-            field: p.field.clone(),
-            message: p.message.clone(),
-        }));
-
+        let choosing = Choosing {
+            chosen,
+            chosen_quote: chosen.and_then(|i| judged[i].as_ref().ok()),
+            preferred,
+            preference_from,
+            narrow,
+            status: resp.status,
+        };
+        let mut departures = response_departures(resp, c);
         let mut options = Vec::new();
         for (r, judgement) in c.accepts.iter().zip(&judged) {
-            let verdict = match judgement {
-                Ok(_) if chosen == Some(r.index) => "x402 get would pay this one".to_owned(),
-                Ok(_) if resp.status != 402 => format!(
-                    "payable, but x402 get pays only a 402 and this answer is HTTP {}",
-                    resp.status
-                ),
-                Ok(q) => match chosen_quote {
-                    Some(cq) if rank(q) != rank(cq) => format!(
-                        "payable; x402 get prefers option {}: {} comes before {} in {}",
-                        cq.index + 1,
-                        cq.network.name(),
-                        q.network.name(),
-                        preference_from.unwrap_or("the preference")
-                    ),
-                    Some(cq) => format!(
-                        "payable; x402 get prefers option {}, which comes first",
-                        cq.index + 1
-                    ),
-                    None => "payable".to_owned(),
-                },
-                Err(why) => format!("not payable: {why}"),
-            };
+            let verdict = choosing.verdict(r.index, judgement);
             let view = OptionView::new(ctx, r, c.version, judgement, verdict);
             departures.extend(view.problems.iter().map(|p| Departure {
                 option: Some(r.index),
@@ -142,43 +210,11 @@ impl Report {
             }));
             options.push(view);
         }
-
-        let reason = match (chosen_quote, resp.status) {
-            (Some(q), _) => {
-                let why = match (preference_from, rank(q)) {
-                    (None, _) => "the server's first payable option".to_owned(),
-                    (Some(from), Some(_)) => format!(
-                        "the first payable option on {}, the most preferred network ({from}) \
-                         that the 402 offers",
-                        q.network.name()
-                    ),
-                    (Some(from), None) => format!(
-                        "no payable option is on a network in {from}, so the server's first \
-                         payable option"
-                    ),
-                };
-                format!(
-                    "option {}, {} on {}: {why}",
-                    q.index + 1,
-                    q.price(),
-                    q.network.name()
-                )
-            }
-            (None, 402) if narrow => format!(
-                "none: no option is payable on the networks asked for ({})",
-                preferred.join(", ")
-            ),
-            (None, 402) => "none: no option is payable".to_owned(),
-            (None, status) => format!(
-                "none: x402 get pays only a 402, and this answer is HTTP {status} (it would \
-                 treat the URL as free)"
-            ),
-        };
-        let cap = chosen_quote.and_then(|q| cap_view(ctx, args, q));
+        let reason = choosing.reason();
+        let cap = choosing.chosen_quote.and_then(|q| cap_view(ctx, args, q));
         if let Some(i) = chosen {
             options[i].chosen = true;
         }
-
         let resource = c.resource.as_ref().map(|r| ResourceView {
             // A server may echo the URL it was asked, password and all.
             url: r.url.as_deref().map(request::safe_url_text),
@@ -252,21 +288,7 @@ impl Report {
             row(&mut out, "", "extensions", &ext.to_string());
         }
         for o in &self.options {
-            out.push(String::new());
-            row(&mut out, "", &format!("option {}", o.index + 1), &o.verdict);
-            let l = &o.labels;
-            row(&mut out, "  ", "scheme", &l.scheme);
-            row(&mut out, "  ", "network", &l.network);
-            row(&mut out, "  ", "amount", &l.amount);
-            row(&mut out, "  ", "asset", &l.asset);
-            row(&mut out, "  ", "pay to", &l.pay_to);
-            row(&mut out, "  ", "timeout", &l.timeout);
-            if let Some(flow) = &l.flow {
-                row(&mut out, "  ", "flow", flow);
-            }
-            if let Some(extra) = &l.extra {
-                row(&mut out, "  ", "extra", extra);
-            }
+            option_text(&mut out, o);
         }
         out.push(String::new());
         row(&mut out, "", "choice", &self.choice.reason);
@@ -295,6 +317,25 @@ impl Report {
             }
         }
         out
+    }
+}
+
+/// One option's block of the text report.
+fn option_text(out: &mut Vec<String>, o: &OptionView) {
+    out.push(String::new());
+    row(out, "", &format!("option {}", o.index + 1), &o.verdict);
+    let l = &o.labels;
+    row(out, "  ", "scheme", &l.scheme);
+    row(out, "  ", "network", &l.network);
+    row(out, "  ", "amount", &l.amount);
+    row(out, "  ", "asset", &l.asset);
+    row(out, "  ", "pay to", &l.pay_to);
+    row(out, "  ", "timeout", &l.timeout);
+    if let Some(flow) = &l.flow {
+        row(out, "  ", "flow", flow);
+    }
+    if let Some(extra) = &l.extra {
+        row(out, "  ", "extra", extra);
     }
 }
 

@@ -10,9 +10,15 @@
 //! crash can leave at most a torn last line; readers report it and skip it, and the next writer
 //! starts on a fresh line, so no completed record is ever lost.
 //!
-//! The journal never prints; it returns what it found.
+//! Records are scheme-neutral (ids as text, network as CAIP-2; how the money moves in
+//! [`Transfer`], see [`kinds`]). The journal never prints; it returns what it found. It may
+//! depend on `fsutil` and `network`, never on `payment`, `commands` or `settings`.
 
-use alloy_primitives::{Address, U256};
+mod kinds;
+
+pub use kinds::{EvmParties, SchemeName, Transfer, account_id};
+
+use alloy_primitives::U256;
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -137,14 +143,6 @@ pub struct Signed {
     pub spender: Option<String>,
 }
 
-/// The EVM parties of a record whose ids are EVM addresses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct EvmParties {
-    pub asset: Address,
-    pub pay_to: Address,
-    pub payer: Address,
-}
-
 impl Signed {
     /// The asset, payee and payer as EVM addresses, when the record is on an EVM network.
     pub fn evm_parties(&self) -> Option<EvmParties> {
@@ -162,113 +160,6 @@ impl Signed {
         self.pay_to = account_id(&self.network, &self.pay_to)?;
         self.payer = account_id(&self.network, &self.payer)?;
         Ok(())
-    }
-}
-
-/// An asset or account id as records and terms files keep it: on a `solana:` network a base58
-/// public key, as given; on any other an EVM address, EIP-55 checksummed.
-pub fn account_id(network: &str, text: &str) -> Result<String, String> {
-    if network.starts_with("solana:") {
-        return text
-            .parse::<solana_pubkey::Pubkey>()
-            .map(|_| text.to_string())
-            .map_err(|e| format!("'{text}' is not a base58 public key: {e}"));
-    }
-    text.parse::<Address>()
-        .map(|a| a.to_checksum(None))
-        .map_err(|e| format!("'{text}' is not an address: {e}"))
-}
-
-/// The x402 scheme a record was paid under. Unknown names (a newer version's) are kept.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum SchemeName {
-    #[default]
-    Exact,
-    Upto,
-    Other(String),
-}
-
-impl SchemeName {
-    pub fn as_str(&self) -> &str {
-        match self {
-            SchemeName::Exact => "exact",
-            SchemeName::Upto => "upto",
-            SchemeName::Other(s) => s,
-        }
-    }
-
-    fn is_default(&self) -> bool {
-        *self == SchemeName::Exact
-    }
-}
-
-impl From<String> for SchemeName {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "exact" => SchemeName::Exact,
-            "upto" => SchemeName::Upto,
-            _ => SchemeName::Other(s),
-        }
-    }
-}
-
-impl From<SchemeName> for String {
-    fn from(s: SchemeName) -> Self {
-        s.as_str().to_string()
-    }
-}
-
-/// How a record's money moves, which decides how `history check` asks the chain. Unknown names
-/// (a newer version's) are kept, shown and counted, never checked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum Transfer {
-    /// EIP-3009 `transferWithAuthorization`.
-    #[default]
-    Eip3009,
-    /// Uniswap Permit2 `permitWitnessTransferFrom` through an x402 proxy.
-    Permit2,
-    /// A Solana SPL `TransferChecked` transaction.
-    Svm,
-    Other(String),
-}
-
-impl Transfer {
-    pub fn as_str(&self) -> &str {
-        match self {
-            Transfer::Eip3009 => "eip3009",
-            Transfer::Permit2 => "permit2",
-            Transfer::Svm => "svm",
-            Transfer::Other(s) => s,
-        }
-    }
-
-    fn is_default(&self) -> bool {
-        *self == Transfer::Eip3009
-    }
-}
-
-impl From<String> for Transfer {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "eip3009" => Transfer::Eip3009,
-            "permit2" => Transfer::Permit2,
-            "svm" => Transfer::Svm,
-            _ => Transfer::Other(s),
-        }
-    }
-}
-
-impl From<Transfer> for String {
-    fn from(t: Transfer) -> Self {
-        t.as_str().to_string()
-    }
-}
-
-impl std::fmt::Display for Transfer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -632,6 +523,7 @@ pub fn open_payment_for<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_primitives::Address;
 
     fn signed(nonce: &str, amount: u64, time: Timestamp) -> Signed {
         Signed {
