@@ -178,6 +178,20 @@ impl Token {
     }
 }
 
+/// An asset or account id as quotes, journal records and terms files keep it: on a `solana:` network a base58
+/// public key, as given; on any other an EVM address, EIP-55 checksummed.
+pub fn account_id(network: &str, text: &str) -> Result<String, String> {
+    if network.starts_with("solana:") {
+        return text
+            .parse::<solana_pubkey::Pubkey>()
+            .map(|_| text.to_string())
+            .map_err(|e| format!("'{text}' is not a base58 public key: {e}"));
+    }
+    text.parse::<Address>()
+        .map(|a| a.to_checksum(None))
+        .map_err(|e| format!("'{text}' is not an address: {e}"))
+}
+
 /// Whether two asset or account ids on the network `caip2` name the same thing: EVM addresses
 /// compare without regard to case (checksummed or not), base58 ids exactly.
 pub fn same_id(caip2: &str, a: &str, b: &str) -> bool {

@@ -1,6 +1,6 @@
 //! The scheme-neutral parts of a journal record: how its money moves ([`Transfer`]), under which
-//! x402 scheme ([`SchemeName`]), and its ids as text ([`account_id`], [`EvmParties`]). Pure
-//! types; depends on nothing but `alloy_primitives`, `solana_pubkey` and `serde`.
+//! x402 scheme ([`SchemeName`]), and its EVM ids parsed ([`EvmParties`]). Pure
+//! types; depends on nothing but `alloy_primitives` and `serde`.
 
 use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
@@ -11,20 +11,6 @@ pub struct EvmParties {
     pub asset: Address,
     pub pay_to: Address,
     pub payer: Address,
-}
-
-/// An asset or account id as records and terms files keep it: on a `solana:` network a base58
-/// public key, as given; on any other an EVM address, EIP-55 checksummed.
-pub fn account_id(network: &str, text: &str) -> Result<String, String> {
-    if network.starts_with("solana:") {
-        return text
-            .parse::<solana_pubkey::Pubkey>()
-            .map(|_| text.to_string())
-            .map_err(|e| format!("'{text}' is not a base58 public key: {e}"));
-    }
-    text.parse::<Address>()
-        .map(|a| a.to_checksum(None))
-        .map_err(|e| format!("'{text}' is not an address: {e}"))
 }
 
 /// The x402 scheme a record was paid under. Unknown names (a newer version's) are kept.

@@ -16,7 +16,7 @@
 
 mod kinds;
 
-pub use kinds::{EvmParties, SchemeName, Transfer, account_id};
+pub use kinds::{EvmParties, SchemeName, Transfer};
 
 use alloy_primitives::U256;
 use anyhow::{Context as _, Result};
@@ -156,9 +156,9 @@ impl Signed {
     /// Checks the record's ids for its network's family and writes EVM addresses checksummed,
     /// as every record has always shown them.
     fn normalize(&mut self) -> Result<(), String> {
-        self.asset = account_id(&self.network, &self.asset)?;
-        self.pay_to = account_id(&self.network, &self.pay_to)?;
-        self.payer = account_id(&self.network, &self.payer)?;
+        self.asset = crate::network::account_id(&self.network, &self.asset)?;
+        self.pay_to = crate::network::account_id(&self.network, &self.pay_to)?;
+        self.payer = crate::network::account_id(&self.network, &self.payer)?;
         Ok(())
     }
 }

@@ -51,8 +51,8 @@ impl Terms {
 
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut t: Terms = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        t.asset = crate::journal::account_id(&t.network, &t.asset)?;
-        t.pay_to = crate::journal::account_id(&t.network, &t.pay_to)?;
+        t.asset = crate::network::account_id(&t.network, &t.asset)?;
+        t.pay_to = crate::network::account_id(&t.network, &t.pay_to)?;
         if !(1..=Self::VERSION).contains(&t.terms_version) {
             return Err(format!(
                 "terms_version {} is not supported (expected 1 to {})",
