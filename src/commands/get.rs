@@ -60,11 +60,11 @@ impl Outcome {
             "status": self.status.unwrap_or(ReceiptStatus::Error).as_str(),
             "version": self.version,
             "network": q.map(|q| q.network.caip2()),
-            "asset": q.map(|q| q.asset.address.to_checksum(None)),
+            "asset": q.map(|q| q.asset.id.clone()),
             "symbol": q.map(|q| q.asset.symbol.clone()),
             "amount": q.map(|q| q.amount.to_string()),
             "amount_decimal": q.map(|q| amount::format_units(q.amount, q.asset.decimals)),
-            "pay_to": q.map(|q| q.pay_to.to_checksum(None)),
+            "pay_to": q.map(|q| q.pay_to.clone()),
             "payer": self.payer,
             "nonce": self.nonce,
             "transaction": self.transaction,
@@ -274,8 +274,8 @@ async fn answer_402(
             challenge.accepts.len(),
             quote.index + 1,
             quote.price(),
-            quote.network.name,
-            quote.pay_to.to_checksum(None)
+            quote.network.name(),
+            quote.pay_to
         ),
     );
     if !crate::request::same_origin(asked, &hop.url) {
@@ -427,17 +427,23 @@ async fn answer_402(
         body_sha256: request_hash,
         version: challenge.version,
         network: quote.network.caip2(),
-        network_name: quote.network.name.clone(),
-        asset: quote.asset.address,
+        network_name: quote.network.name().to_string(),
+        asset: quote.asset.id.clone(),
         symbol: quote.asset.symbol.clone(),
         decimals: quote.asset.decimals,
         amount: quote.amount,
-        pay_to: quote.pay_to,
-        payer: auth.from,
+        pay_to: quote.pay_to.clone(),
+        payer: auth.from.to_checksum(None),
         nonce: signed.nonce.clone(),
         valid_after: auth.valid_after,
         valid_before: auth.valid_before,
         payment_id: signed.payment_id.clone(),
+        scheme: journal::SchemeName::Exact,
+        transfer: journal::Transfer::Eip3009,
+        memo: None,
+        blockhash: None,
+        last_valid_block_height: None,
+        spender: None,
     })?;
     drop(locked);
     trace::step(
@@ -563,6 +569,7 @@ fn record(
         transaction,
         reason,
         verified: false,
+        charged: None,
     };
     if let Err(e) = journal.record_outcome(outcome) {
         ctx.printer.warn(format!(
@@ -750,15 +757,14 @@ fn report_paid(ctx: &Context<'_>, quote: &Quote, tx: &str) {
     let mut line = format!(
         "paid {} on {} to {}  tx {tx}",
         quote.price(),
-        quote.network.name,
-        quote.pay_to.to_checksum(None)
+        quote.network.name(),
+        quote.pay_to
     );
     // A chain reached over a loopback RPC is a local one (a fork, anvil): a public explorer has
     // never seen its transactions.
     let local = quote
         .network
-        .rpc_url
-        .as_deref()
+        .rpc_url()
         .and_then(|u| reqwest::Url::parse(u).ok())
         .is_some_and(|u| is_loopback(&u));
     if let Some(link) = quote.network.explorer_link(tx).filter(|_| !local) {
@@ -836,12 +842,11 @@ async fn unconfirmed(
     ));
     let asked = match quote
         .network
-        .rpc_url
-        .as_deref()
-        .filter(|_| quote.network.rpc_configured)
+        .rpc_url()
+        .filter(|_| quote.network.rpc_configured())
     {
         Some(url) => {
-            let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name));
+            let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name()));
             let said = ask_chain(url, quote, payment, tx).await;
             drop(spinner);
             match said {
@@ -913,7 +918,7 @@ async fn unconfirmed(
                 ),
                 Some(_) => format!(
                     "; {tx} was not on {} after {} s",
-                    quote.network.name,
+                    quote.network.name(),
                     RECEIPT_WAIT.as_secs()
                 ),
                 None => String::new(),
@@ -944,12 +949,10 @@ async fn ask_chain(url: &str, quote: &Quote, payment: &Payment, tx: &str) -> Res
     if receipt.get("status").and_then(Value::as_str) != Some("0x1") {
         return Ok(OnChain::Reverted);
     }
-    let used = crate::rpc::authorization_used_in(
-        &receipt,
-        quote.asset.address,
-        payment.payer,
-        &payment.nonce,
-    );
+    let Some(token) = quote.evm_token() else {
+        return Ok(OnChain::Unrelated);
+    };
+    let used = crate::rpc::authorization_used_in(&receipt, token, payment.payer, &payment.nonce);
     Ok(if used {
         OnChain::Settled
     } else {
@@ -972,7 +975,7 @@ fn pins(args: &GetArgs) -> Result<Pins> {
     Ok(Pins {
         terms,
         amount: args.expect_amount.clone(),
-        pay_to: args.expect_pay_to,
+        pay_to: args.expect_pay_to.map(|a| a.to_checksum(None)),
     })
 }
 
@@ -1021,13 +1024,13 @@ fn check_budget(
     limit: alloy_primitives::U256,
     now: Timestamp,
 ) -> Option<Refusal> {
-    let spent = journal::spent_last_day(payments, &quote.network.caip2(), quote.asset.address, now);
+    let spent = journal::spent_last_day(payments, &quote.network.caip2(), &quote.asset.id, now);
     if spent.saturating_add(quote.amount) > limit {
         return Some(Refusal::OverBudget {
             asked: money(quote),
             spent,
             limit,
-            network: quote.network.name.clone(),
+            network: quote.network.name().to_string(),
         });
     }
     None
@@ -1038,12 +1041,13 @@ fn check_budget(
 /// attempted. Without one (or when the account's address is not known before unlocking) the
 /// facilitator's refusal tells the same, after the attempt.
 async fn check_funds(ctx: &Context<'_>, args: &GetArgs, quote: &Quote) -> Result<Option<Refusal>> {
-    let Some(url) = quote
-        .network
-        .rpc_url
-        .as_deref()
-        .filter(|_| quote.network.rpc_configured)
-    else {
+    let (Some(url), Some(token)) = (
+        quote
+            .network
+            .rpc_url()
+            .filter(|_| quote.network.rpc_configured()),
+        quote.evm_token(),
+    ) else {
         return Ok(None);
     };
     let Some(owner) = ctx
@@ -1057,10 +1061,7 @@ async fn check_funds(ctx: &Context<'_>, args: &GetArgs, quote: &Quote) -> Result
         timeout: Some(std::time::Duration::from_secs(10)),
         ..Default::default()
     })?;
-    match Rpc::new(&client, url)
-        .token_balance(quote.asset.address, owner)
-        .await
-    {
+    match Rpc::new(&client, url).token_balance(token, owner).await {
         Ok(balance) if balance < quote.amount => Ok(Some(Refusal::InsufficientFunds {
             owner: owner.to_checksum(None),
             balance: Money {
@@ -1068,7 +1069,7 @@ async fn check_funds(ctx: &Context<'_>, args: &GetArgs, quote: &Quote) -> Result
                 ..money(quote)
             },
             asked: money(quote),
-            network: quote.network.name.clone(),
+            network: quote.network.name().to_string(),
         })),
         Ok(_) => Ok(None),
         Err(e) => {
@@ -1099,7 +1100,7 @@ fn show_quote(ctx: &Context<'_>, hop: &Hop, c: &Challenge, q: &Quote) {
         q.network,
         c.version
     ));
-    p.info(format!("  pay to    {}", q.pay_to.to_checksum(None)));
+    p.info(format!("  pay to    {}", q.pay_to));
     // The resource the server says is being sold, when it is not the URL asked for.
     let resource = c.resource.as_ref().and_then(|r| r.url.as_deref());
     if let Some(r) = resource.filter(|r| !r.is_empty() && *r != hop.url.as_str()) {
