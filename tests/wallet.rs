@@ -513,12 +513,8 @@ fn rpc_failures_are_errors_never_zero_balances() {
             .is_empty()
     );
     // A server that never answers: curl's timeout.
-    let (addr, _listener) = support::server::silent();
-    let out = env
-        .x402()
-        .args(args(&format!("http://{addr}")))
-        .output()
-        .unwrap();
+    let silent = support::verifier::silent();
+    let out = env.x402().args(args(&silent.url(""))).output().unwrap();
     support::assert_exit(&out, 28);
 }
 

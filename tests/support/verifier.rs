@@ -28,6 +28,15 @@
 //! * A body can be generated as it is sent ([`Generated`]): tens of MiB that are never stored,
 //!   whole, cut short by a close, or stalled, with [`pattern_sha256`] to check what arrived.
 //!
+//! * A route can also be a script ([`Builder::script`]): any function of the request that
+//!   gives a [`Reply`] (a response, or a [`Misbehave`]), for hostile servers whose every
+//!   answer is made up by the test, browsers told apart from programs, or a JSON-RPC node
+//!   ([`json_rpc`]). A path ending in `*` matches every path that starts with the rest.
+//! * Routes can be replaced while the server runs ([`Verifier::update`]): a server that
+//!   changes its price or its mind between two requests.
+//! * [`Builder::tls`] serves HTTPS with the self-signed certificate of `tests/fixtures/tls`;
+//!   a request is recorded only after a completed handshake.
+//!
 //! HTTP support is what the client under test needs: HTTP/1.1 with keep-alive, request bodies
 //! by `Content-Length` (a chunked request is answered 501 and recorded as such).
 
@@ -39,7 +48,7 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 sol! {
@@ -106,6 +115,9 @@ pub enum Answer {
     /// Send a transaction to the offer's [`Chain`] that reverts (a call the token refuses), and
     /// answer 402 `settlement_pending` naming it: a settlement that failed on-chain.
     Reverted,
+    /// If the payment passes every check: 302 to this location with a successful receipt
+    /// (a server that sends the paid client elsewhere). If not: 402 again, as [`Answer::Success`].
+    Redirect(String),
 }
 
 /// The transaction a lying server names without sending anything.
@@ -120,8 +132,10 @@ pub struct Chain {
 }
 
 /// Byte-level misbehaviour, whatever the request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Misbehave {
+    /// Read the request head, send exactly these bytes (HTTP or not), then close.
+    Raw(Vec<u8>),
     /// Read the request, then close without answering (curl 52, "empty reply").
     Close,
     /// Read the request and never answer; the connection is held until the client leaves.
@@ -219,12 +233,18 @@ pub struct Offer {
     /// which is what `accepted` must echo. A v1 entry whose `resource` is `null` gets the
     /// route's URL.
     pub accepts: Vec<Value>,
-    /// v2 `resource`; `None` means `{url, description, mimeType}` for the route.
+    /// v2 `resource`; `None` means `{url, description, mimeType}` for the request's URL.
     pub resource: Option<Value>,
     /// v2 `extensions`, which the payment must echo unchanged when present.
     pub extensions: Option<Value>,
     pub answer: Answer,
-    /// The body of a successful paid answer (JSON).
+    /// How the first payments are answered, in order; the later ones get `answer`. Replacing
+    /// the route ([`Verifier::update`]) starts the count again.
+    pub first: Vec<Answer>,
+    /// The `description` of the default `resource`.
+    pub description: String,
+    /// The body of a successful paid answer (JSON). `{path}` in it stands for the request's
+    /// path, so that one route can answer many.
     pub body: String,
     /// When set, the body of a successful paid answer instead of `body`.
     pub generated: Option<Generated>,
@@ -281,6 +301,8 @@ impl Offer {
             resource: None,
             extensions: None,
             answer: Answer::Success,
+            first: Vec::new(),
+            description: "a paid test route".into(),
             body: r#"{"paid":true}"#.into(),
             generated: None,
             chain: None,
@@ -296,6 +318,63 @@ impl Offer {
     pub fn answer(mut self, answer: Answer) -> Self {
         self.answer = answer;
         self
+    }
+
+    /// Answers the first payments with these, in order, then with `answer`.
+    pub fn first(mut self, answers: Vec<Answer>) -> Self {
+        self.first = answers;
+        self
+    }
+
+    pub fn extensions(mut self, extensions: Value) -> Self {
+        self.extensions = Some(extensions);
+        self
+    }
+
+    pub fn description(mut self, text: &str) -> Self {
+        self.description = text.into();
+        self
+    }
+
+    /// This offer as sent for a request to `path` on `base`: a v1 `resource: null` and a
+    /// missing v2 `resource` are filled in with the URL, `{path}` in the body with the path.
+    pub fn for_request(&self, base: &str, path: &str) -> Offer {
+        let url = format!("{base}{path}");
+        let mut offer = self.clone();
+        offer.body = offer.body.replace("{path}", path);
+        for o in &mut offer.accepts {
+            if o.get("resource") == Some(&Value::Null) {
+                o["resource"] = Value::from(url.as_str());
+            }
+        }
+        if offer.resource.is_none() && offer.version == Version::V2 {
+            offer.resource = Some(json!({
+                "url": url,
+                "description": offer.description,
+                "mimeType": "application/json",
+            }));
+        }
+        offer
+    }
+
+    /// The v2 `PAYMENT-REQUIRED` header of this offer (as sent for a request: see
+    /// [`Offer::for_request`]), with this `error` or the reference servers' initial wording.
+    pub fn payment_required(&self, error: Option<&str>) -> String {
+        let mut doc = json!({
+            "x402Version": 2,
+            "error": error.unwrap_or("Payment required"),
+            "resource": self.resource,
+            "accepts": self.accepts,
+        });
+        if let Some(ext) = &self.extensions {
+            doc["extensions"] = ext.clone();
+        }
+        b64(&doc)
+    }
+
+    /// How the payment numbered `nth` (from 0) on this route is answered.
+    fn answer_for(&self, nth: usize) -> &Answer {
+        self.first.get(nth).unwrap_or(&self.answer)
     }
 
     pub fn accepts(mut self, accepts: Vec<Value>) -> Self {
@@ -314,7 +393,7 @@ impl Offer {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Handler {
     Paid(Box<Offer>),
     Plain {
@@ -324,6 +403,45 @@ enum Handler {
     },
     Misbehave(Misbehave),
     Generated(Generated),
+    Script(Arc<Script>),
+}
+
+/// A route made up by the test: the answer to each request, from the request.
+pub type Script = dyn Fn(&Seen) -> Reply + Send + Sync;
+
+/// What a [`Script`] answers.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// This status, these headers (nothing added but `content-length`) and body.
+    Respond {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    Misbehave(Misbehave),
+}
+
+impl Reply {
+    pub fn new(status: u16, headers: &[(&str, &str)], body: impl Into<Vec<u8>>) -> Self {
+        Reply::Respond {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.into(),
+        }
+    }
+}
+
+impl From<(u16, Vec<(String, String)>, Vec<u8>)> for Reply {
+    fn from((status, headers, body): (u16, Vec<(String, String)>, Vec<u8>)) -> Self {
+        Reply::Respond {
+            status,
+            headers,
+            body,
+        }
+    }
 }
 
 /// The outcome of verifying one payment header.
@@ -389,15 +507,23 @@ impl Seen {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The path without the query; for a request to a proxy (absolute-form target), the path
+    /// of the URL asked for.
     pub fn path(&self) -> &str {
-        self.target.split('?').next().unwrap_or("")
+        let target = match self.target.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => &self.target,
+        };
+        target.split('?').next().unwrap_or("")
     }
 }
 
-/// Routes, by exact path, before the server starts.
+/// Routes, by exact path (or by prefix, for a path ending in `*`), before the server starts
+/// or for [`Verifier::update`].
 #[derive(Default)]
 pub struct Builder {
     routes: Vec<(String, Handler)>,
+    tls: bool,
 }
 
 impl Builder {
@@ -422,23 +548,54 @@ impl Builder {
 
     /// A free route: this status, these headers (nothing added) and body.
     pub fn plain_with(
-        mut self,
+        self,
         path: &str,
         status: u16,
         headers: &[(&str, &str)],
-        body: &str,
+        body: impl Into<Vec<u8>>,
     ) -> Self {
-        self.routes.push((
-            path.into(),
-            Handler::Plain {
+        self.reply(path, Reply::new(status, headers, body))
+    }
+
+    /// A route answered by `script`, whatever the request.
+    pub fn script(
+        mut self,
+        path: &str,
+        script: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        self.routes
+            .push((path.into(), Handler::Script(Arc::new(script))));
+        self
+    }
+
+    /// Serves HTTPS with the self-signed certificate of `tests/fixtures/tls` (refused by a
+    /// client that verifies it, accepted with `-k`).
+    pub fn tls(mut self) -> Self {
+        self.tls = true;
+        self
+    }
+
+    /// A route that always gives this reply.
+    pub fn reply(self, path: &str, reply: Reply) -> Self {
+        match reply {
+            Reply::Respond {
                 status,
-                headers: headers
-                    .iter()
-                    .map(|(n, v)| (n.to_string(), v.to_string()))
-                    .collect(),
-                body: body.as_bytes().to_vec(),
-            },
-        ));
+                headers,
+                body,
+            } => self.route(
+                path,
+                Handler::Plain {
+                    status,
+                    headers,
+                    body,
+                },
+            ),
+            Reply::Misbehave(how) => self.misbehave(path, how),
+        }
+    }
+
+    fn route(mut self, path: &str, handler: Handler) -> Self {
+        self.routes.push((path.into(), handler));
         self
     }
 
@@ -464,23 +621,29 @@ impl Builder {
             .block_on(TcpListener::bind("127.0.0.1:0"))
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
-        let routes = self
-            .routes
-            .into_iter()
-            .map(|(path, h)| {
-                let url = format!("http://{addr}{path}");
-                (path, finish(h, &url))
-            })
-            .collect();
+        let scheme = if self.tls { "https" } else { "http" };
         let shared = Arc::new(Shared {
-            routes,
+            base: format!("{scheme}://{addr}"),
+            routes: Mutex::new(self.routes.into_iter().map(Route::new).collect()),
             seen: Mutex::new(Vec::new()),
             settled: Mutex::new(Vec::new()),
         });
+        let acceptor = self.tls.then(tls_acceptor);
         let s = shared.clone();
         runtime.spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve_connection(stream, s.clone()));
+                let (s, acceptor) = (s.clone(), acceptor.clone());
+                tokio::spawn(async move {
+                    match acceptor {
+                        // A client that refuses the certificate ends the handshake here.
+                        Some(tls) => {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                serve_connection(stream, s).await;
+                            }
+                        }
+                        None => serve_connection(stream, s).await,
+                    }
+                });
             }
         });
         Verifier {
@@ -491,35 +654,107 @@ impl Builder {
     }
 }
 
-/// Fills in what depends on the server's address.
-fn finish(h: Handler, url: &str) -> Handler {
-    match h {
-        Handler::Paid(mut offer) => {
-            for o in &mut offer.accepts {
-                if o.get("resource") == Some(&Value::Null) {
-                    o["resource"] = Value::from(url);
-                }
-            }
-            if offer.resource.is_none() && offer.version == Version::V2 {
-                offer.resource = Some(json!({
-                    "url": url,
-                    "description": "a paid test route",
-                    "mimeType": "application/json",
-                }));
-            }
-            Handler::Paid(offer)
+/// The TLS side of [`Builder::tls`]: the fixture's certificate and key, rustls with ring.
+fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = super::root().join("tests/fixtures/tls");
+    let certs = CertificateDer::pem_file_iter(dir.join("cert.pem"))
+        .expect("cert.pem")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("cert.pem parses");
+    let key = PrivateKeyDer::from_pem_file(dir.join("key.pem")).expect("key.pem");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("certificate and key");
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// One route of a running server, and how many payment headers it has received.
+struct Route {
+    path: String,
+    handler: Handler,
+    payments: usize,
+}
+
+impl Route {
+    fn new((path, handler): (String, Handler)) -> Self {
+        Route {
+            path,
+            handler,
+            payments: 0,
         }
-        other => other,
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        match self.path.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => self.path == path,
+        }
     }
 }
 
-/// The route that matches every path (routes are tried in the order they were added).
+/// The route for every path no other route matches (the others are tried in the order they
+/// were added).
 pub const ANY: &str = "*";
 
 /// A server answering every request, whatever its method and path, with `status` and the
 /// JSON `body`: an HTTP endpoint or a JSON-RPC node that always says the same.
 pub fn fixed(status: u16, body: &str) -> Verifier {
     Verifier::builder().plain(ANY, status, body).start()
+}
+
+/// A JSON-RPC 2.0 node: `answer(method, params)` gives the `result`, or as `Err` the `error`
+/// object.
+pub type RpcAnswer = fn(&str, &Value) -> Result<Value, Value>;
+
+/// A JSON-RPC 2.0 node on 127.0.0.1 answering by method ([`RpcAnswer`]), on every path.
+pub fn json_rpc(answer: RpcAnswer) -> JsonRpc {
+    let server = Verifier::builder()
+        .script(ANY, move |seen| {
+            let request: Value = serde_json::from_slice(&seen.body).unwrap_or(Value::Null);
+            let id = request["id"].clone();
+            let reply = match answer(request["method"].as_str().unwrap_or(""), &request["params"]) {
+                Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+                Err(error) => json!({"jsonrpc": "2.0", "id": id, "error": error}),
+            };
+            Reply::new(
+                200,
+                &[("content-type", "application/json")],
+                reply.to_string(),
+            )
+        })
+        .start();
+    JsonRpc {
+        url: server.url(""),
+        server,
+    }
+}
+
+/// A running [`json_rpc`] node.
+pub struct JsonRpc {
+    pub url: String,
+    server: Verifier,
+}
+
+impl JsonRpc {
+    /// Every request received so far (the JSON-RPC documents), in order.
+    pub fn seen(&self) -> Vec<Value> {
+        self.server
+            .requests()
+            .iter()
+            .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+            .collect()
+    }
+}
+
+/// A server that reads every request and never answers.
+pub fn silent() -> Verifier {
+    Verifier::builder().misbehave(ANY, Misbehave::Stall).start()
 }
 
 /// The running server. Dropping it stops it and closes every connection.
@@ -543,7 +778,19 @@ impl Verifier {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("{}{path}", self.shared.base)
+    }
+
+    /// Replaces the routes of the same paths with these (their payment count starts again)
+    /// and adds the others after the existing ones.
+    pub fn update(&self, routes: Builder) {
+        let mut table = self.shared.routes.lock().unwrap();
+        for (path, handler) in routes.routes {
+            match table.iter_mut().find(|r| r.path == path) {
+                Some(r) => *r = Route::new((path, handler)),
+                None => table.push(Route::new((path, handler))),
+            }
+        }
     }
 
     /// Every request received so far, in order.
@@ -578,7 +825,9 @@ impl Verifier {
 }
 
 struct Shared {
-    routes: Vec<(String, Handler)>,
+    /// `http://127.0.0.1:PORT` (or `https://`).
+    base: String,
+    routes: Mutex<Vec<Route>>,
     seen: Mutex<Vec<Seen>>,
     /// Transactions this server sent to a chain, in order.
     settled: Mutex<Vec<String>>,
@@ -612,7 +861,25 @@ enum Action {
     },
 }
 
-async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+/// A connection the server speaks HTTP/1.1 on: plain TCP, or TLS over it.
+trait Conn: AsyncRead + AsyncWrite + Unpin + Send + 'static {
+    /// Makes the coming close a TCP reset.
+    fn reset_on_close(&self);
+}
+
+impl Conn for TcpStream {
+    fn reset_on_close(&self) {
+        let _ = self.set_zero_linger();
+    }
+}
+
+impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
+    fn reset_on_close(&self) {
+        let _ = self.get_ref().0.set_zero_linger();
+    }
+}
+
+async fn serve_connection(stream: impl Conn, shared: Arc<Shared>) {
     let mut reader = BufReader::new(stream);
     loop {
         let req = match read_request(&mut reader).await {
@@ -644,7 +911,7 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
                 let _ = reader.get_mut().write_all(&bytes).await;
                 let _ = reader.get_mut().flush().await;
                 if reset {
-                    let _ = reader.get_ref().set_zero_linger();
+                    reader.get_ref().reset_on_close();
                 }
                 return;
             }
@@ -681,7 +948,7 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
 }
 
 /// One request, or `None` at a clean end of the connection.
-async fn read_request(r: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
+async fn read_request(r: &mut BufReader<impl Conn>) -> std::io::Result<Option<Request>> {
     let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
     let mut head = Vec::new();
     loop {
@@ -786,12 +1053,21 @@ fn unix_now() -> u64 {
 }
 
 impl Shared {
-    fn handle(&self, req: Request) -> Action {
-        let handler = self
-            .routes
+    /// The route for `path` (a clone of its handler), and how many payment headers it had
+    /// received before this request; `paying` counts this one.
+    fn route(&self, path: &str, paying: bool) -> Option<(Handler, usize)> {
+        let mut routes = self.routes.lock().unwrap();
+        let at = routes
             .iter()
-            .find(|(p, _)| p == ANY || req.target.split('?').next() == Some(p.as_str()))
-            .map(|(_, h)| h.clone());
+            .position(|r| r.path != ANY && r.matches(path))
+            .or_else(|| routes.iter().position(|r| r.path == ANY))?;
+        let route = &mut routes[at];
+        let nth = route.payments;
+        route.payments += usize::from(paying);
+        Some((route.handler.clone(), nth))
+    }
+
+    fn handle(&self, req: Request) -> Action {
         let close = req
             .headers
             .iter()
@@ -805,52 +1081,50 @@ impl Shared {
         };
         let sig = seen.header("payment-signature").map(str::to_string);
         let xp = seen.header("x-payment").map(str::to_string);
-        let action = if req.chunked {
-            Action::Respond {
+        let route = self.route(seen.path(), sig.is_some() || xp.is_some());
+        let respond = |status: u16, headers: &[(String, String)], body: &[u8]| Action::Respond {
+            bytes: response(status, headers, body, close),
+            close,
+        };
+        let action = match route {
+            _ if req.chunked => Action::Respond {
                 bytes: response(501, &[], b"chunked request bodies are not supported", true),
                 close: true,
-            }
-        } else {
-            match handler {
-                None => Action::Respond {
-                    bytes: response(404, &[], b"no such route", close),
-                    close,
-                },
-                Some(Handler::Plain {
+            },
+            None => respond(404, &[], b"no such route"),
+            Some((
+                Handler::Plain {
                     status,
                     headers,
                     body,
-                }) => Action::Respond {
-                    bytes: response(status, &headers, &body, close),
-                    close,
                 },
-                Some(Handler::Misbehave(how)) => match how {
-                    Misbehave::Close => Action::Close,
-                    Misbehave::Stall => Action::Stall,
-                    Misbehave::Truncate | Misbehave::ResetMidBody => {
-                        let mut bytes = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1000\r\n\r\n".to_vec();
-                        bytes.extend(b"0123456789");
-                        Action::Partial {
-                            bytes,
-                            reset: how == Misbehave::ResetMidBody,
-                        }
-                    }
-                },
-                Some(Handler::Generated(body)) => Action::Stream {
-                    head: head(
-                        200,
-                        &[("content-type".into(), "application/octet-stream".into())],
-                        body.len,
-                        close,
-                    ),
+                _,
+            )) => respond(status, &headers, &body),
+            Some((Handler::Misbehave(how), _)) => misbehave(how),
+            Some((Handler::Script(script), _)) => match script(&seen) {
+                Reply::Respond {
+                    status,
+                    headers,
                     body,
+                } => respond(status, &headers, &body),
+                Reply::Misbehave(how) => misbehave(how),
+            },
+            Some((Handler::Generated(body), _)) => Action::Stream {
+                head: head(
+                    200,
+                    &[("content-type".into(), "application/octet-stream".into())],
+                    body.len,
                     close,
-                },
-                Some(Handler::Paid(offer)) => {
-                    let (action, payment) = paid(&offer, sig, xp, close, &self.settled);
-                    seen.payment = payment;
-                    action
-                }
+                ),
+                body,
+                close,
+            },
+            Some((Handler::Paid(offer), nth)) => {
+                let offer = offer.for_request(&self.base, seen.path());
+                let answer = offer.answer_for(nth).clone();
+                let (action, payment) = paid(&offer, &answer, sig, xp, close, &self.settled);
+                seen.payment = payment;
+                action
             }
         };
         // A payment header on a route that does not take payments is still recorded.
@@ -876,9 +1150,32 @@ impl Shared {
     }
 }
 
+/// What the wire sees for a [`Misbehave`].
+fn misbehave(how: Misbehave) -> Action {
+    match how {
+        Misbehave::Raw(bytes) => Action::Partial {
+            bytes,
+            reset: false,
+        },
+        Misbehave::Close => Action::Close,
+        Misbehave::Stall => Action::Stall,
+        Misbehave::Truncate | Misbehave::ResetMidBody => {
+            let mut bytes =
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1000\r\n\r\n"
+                    .to_vec();
+            bytes.extend(b"0123456789");
+            Action::Partial {
+                bytes,
+                reset: how == Misbehave::ResetMidBody,
+            }
+        }
+    }
+}
+
 /// The answer of a paid route, and the payment it received (if any).
 fn paid(
     offer: &Offer,
+    answer: &Answer,
     sig: Option<String>,
     xp: Option<String>,
     close: bool,
@@ -935,14 +1232,20 @@ fn paid(
         Version::V2 => "PAYMENT-RESPONSE",
         Version::V1 => "X-PAYMENT-RESPONSE",
     };
-    let action = match &offer.answer {
+    let action = match answer {
+        Answer::Redirect(location) if verdict.ok() => {
+            let receipt = success_receipt(&network, &payer);
+            respond(
+                302,
+                vec![
+                    (receipt_name.into(), b64(&receipt)),
+                    ("location".into(), location.clone()),
+                ],
+                b"",
+            )
+        }
         Answer::Success if verdict.ok() => {
-            let receipt = json!({
-                "success": true,
-                "transaction": FAKE_TX,
-                "network": network,
-                "payer": payer,
-            });
+            let receipt = success_receipt(&network, &payer);
             match offer.generated {
                 Some(body) => Action::Stream {
                     head: head(
@@ -967,7 +1270,7 @@ fn paid(
                 ),
             }
         }
-        Answer::Success => {
+        Answer::Success | Answer::Redirect(_) => {
             let reason = format!("verifier: {}", verdict.failures.join("; "));
             challenge(offer, Some(&reason), &respond)
         }
@@ -1086,6 +1389,16 @@ fn paid(
     (action, Some(payment))
 }
 
+/// The receipt of a settlement that succeeded (nothing is settled anywhere: [`FAKE_TX`]).
+fn success_receipt(network: &str, payer: &str) -> Value {
+    json!({
+        "success": true,
+        "transaction": FAKE_TX,
+        "network": network,
+        "payer": payer,
+    })
+}
+
 /// Builds a response: status, headers, body.
 type Respond = dyn Fn(u16, Vec<(String, String)>, &[u8]) -> Action;
 
@@ -1094,22 +1407,14 @@ type Respond = dyn Fn(u16, Vec<(String, String)>, &[u8]) -> Action;
 fn challenge(offer: &Offer, error: Option<&str>, respond: &Respond) -> Action {
     let json_type = ("content-type".to_string(), "application/json".to_string());
     match offer.version {
-        Version::V2 => {
-            let mut doc = json!({
-                "x402Version": 2,
-                "error": error.unwrap_or("Payment required"),
-                "resource": offer.resource,
-                "accepts": offer.accepts,
-            });
-            if let Some(ext) = &offer.extensions {
-                doc["extensions"] = ext.clone();
-            }
-            respond(
-                402,
-                vec![json_type, ("PAYMENT-REQUIRED".into(), b64(&doc))],
-                b"{}",
-            )
-        }
+        Version::V2 => respond(
+            402,
+            vec![
+                json_type,
+                ("PAYMENT-REQUIRED".into(), offer.payment_required(error)),
+            ],
+            b"{}",
+        ),
         Version::V1 => {
             let doc = json!({
                 "x402Version": 1,
@@ -1181,13 +1486,15 @@ pub fn verify_v2(
         (None, Some(sent)) => v.fail(format!("resource {sent} sent but none offered")),
         (None, None) => {}
     }
-    match (extensions, doc.get("extensions")) {
-        (Some(e), Some(sent)) if json_text(e) == json_text(sent) => {}
+    match (extensions, doc.get("extensions").map(without_payment_id)) {
+        (Some(e), Some(sent)) if json_text(e) == json_text(&sent) => {}
         (None, None) => {}
         (e, sent) => v.fail(format!(
             "extensions not echoed: offered {}, sent {}",
             e.map(Value::to_string).unwrap_or_else(|| "none".into()),
-            sent.map(Value::to_string).unwrap_or_else(|| "none".into())
+            sent.as_ref()
+                .map(Value::to_string)
+                .unwrap_or_else(|| "none".into())
         )),
     }
     if let Some(i) = v.option {
@@ -1202,6 +1509,21 @@ pub fn verify_v2(
         }
     }
     (Some(text), Some(doc), v)
+}
+
+/// `extensions` as sent, without the `payment-identifier` id a client adds (a string in
+/// `info.id`, the one change to an extension the protocol asks of it).
+fn without_payment_id(sent: &Value) -> Value {
+    let mut sent = sent.clone();
+    if let Some(info) = sent
+        .get_mut("payment-identifier")
+        .and_then(|e| e.get_mut("info"))
+        .and_then(Value::as_object_mut)
+        && info.get("id").is_some_and(Value::is_string)
+    {
+        info.shift_remove("id");
+    }
+    sent
 }
 
 /// Checks an `X-PAYMENT` value against a v1 offer at time `now`. As v1 servers do, the
