@@ -8,8 +8,7 @@
 //! ([`super::policy::evaluate`]); [`super::sign_payment`] then builds the payment from these
 //! parts. Permit2 (`extra.assetTransferMethod: "permit2"`) is [`super::permit2`].
 
-use alloy_primitives::{Address, B256, Signature, U256, hex};
-use alloy_signer::SignerSync;
+use alloy_primitives::{Address, B256, U256, hex};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{Eip712Domain, SolStruct, sol};
 use serde_json::{Value, json};
@@ -137,11 +136,8 @@ pub fn sign(
     authorization: &Authorization,
     domain: &Eip712Domain,
 ) -> Result<[u8; 65], ExactEvmError> {
-    let hash = signing_hash(authorization, domain);
-    let signature = signer
-        .sign_hash_sync(&hash)
-        .map_err(|source| ExactEvmError::Signing { source })?;
-    Ok(signature.as_bytes())
+    super::sign::sign_digest_bytes(signer, &signing_hash(authorization, domain))
+        .map_err(|source| ExactEvmError::Signing { source })
 }
 
 /// The address that produced a 65-byte signature over this authorization and domain.
@@ -151,10 +147,7 @@ pub fn recover(
     domain: &Eip712Domain,
     signature: &[u8],
 ) -> Result<Address, ExactEvmError> {
-    let signature =
-        Signature::from_raw(signature).map_err(|source| ExactEvmError::Signature { source })?;
-    signature
-        .recover_address_from_prehash(&signing_hash(authorization, domain))
+    super::sign::recover_digest(&signing_hash(authorization, domain), signature)
         .map_err(|source| ExactEvmError::Signature { source })
 }
 
