@@ -264,7 +264,7 @@ pub struct BalanceArgs {
     pub timeout: f64,
     /// Any address instead of an account
     #[arg(long, value_name = "ADDRESS", help_heading = "Account")]
-    pub address: Option<Address>,
+    pub address: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]

@@ -3,7 +3,7 @@
 //! `wallet balance` against a JSON-RPC responder on 127.0.0.1 for the absent-account and
 //! failure paths.
 
-use crate::support::server::json_rpc;
+use crate::support::verifier::json_rpc;
 use crate::support::{self, Env, json_data};
 use serde_json::{Value, json};
 use std::net::TcpListener;
@@ -353,7 +353,7 @@ fn balance_reads_sol_and_the_usdc_token_account() {
     assert_eq!(net["native"]["balance"], "1.50");
     // The token account asked for is the payer's associated one, as the reference client
     // asks for it (base64 data, confirmed commitment).
-    let seen = node.seen.lock().unwrap().clone();
+    let seen = node.seen();
     let info = seen
         .iter()
         .find(|r| r["method"] == "getAccountInfo")
@@ -465,7 +465,7 @@ fn solana_networks_take_rpc_urls_from_config() {
     let data = json_data(&out);
     assert_eq!(data["networks"][0]["rpc_url"], node.url.as_str());
     assert_eq!(data["networks"][0]["native"]["base_units"], "42");
-    assert_eq!(node.seen.lock().unwrap().len(), 2);
+    assert_eq!(node.seen().len(), 2);
     // --all: every Solana network (each pointed at the responder), none of the EVM ones.
     env.write_config(&format!(
         "{config}[rpc]\nsolana = \"{url}\"\nsolana-devnet = \"{url}\"\nsolana-testnet = \"{url}\"\n",

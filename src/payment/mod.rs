@@ -18,6 +18,7 @@ pub mod flow;
 pub mod header;
 pub mod permit2;
 pub mod receipt;
+pub mod sign;
 
 #[cfg(test)]
 #[allow(dead_code, reason = "shared fixtures; not every test uses every one")]

@@ -22,7 +22,6 @@ pub mod extensions;
 pub mod logs;
 
 use alloy_primitives::{Address, B256, Signature, U256, address, hex};
-use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{Eip712Domain, SolStruct};
 use serde_json::{Value, json};
@@ -385,10 +384,7 @@ pub enum SignError {
 
 /// Signs a 32-byte digest; `r ‖ s ‖ v` with `v` in {27, 28}, as viem produces.
 pub(crate) fn sign_digest(signer: &PrivateKeySigner, hash: &B256) -> Result<[u8; 65], SignError> {
-    signer
-        .sign_hash_sync(hash)
-        .map(|s| s.as_bytes())
-        .map_err(|source| SignError::Signing { source })
+    super::sign::sign_digest_bytes(signer, hash).map_err(|source| SignError::Signing { source })
 }
 
 /// The address whose key produced `signature` over `hash`.
