@@ -934,7 +934,7 @@ mod chain_check {
             assert!(matches!(err, CheckError::Rpc(_)), "{err}");
         }
         // A node without getSignaturesForAddress cannot say "open".
-        let node = crate::support::server::json_rpc(|method, _| match method {
+        let node = crate::support::verifier::json_rpc(|method, _| match method {
             "getBlockHeight" => Ok(json!(1)),
             _ => Err(json!({"code": -32601, "message": "Method not found"})),
         });

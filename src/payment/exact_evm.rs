@@ -69,6 +69,29 @@ pub enum ExactEvmError {
         #[source]
         source: alloy_primitives::SignatureError,
     },
+    #[error("{network} is not an EIP-3009 option on an EVM network")]
+    UnsupportedNetwork { network: String },
+}
+
+/// The EIP-712 domain an EIP-3009 quote is signed in, with the payee: `None` for a quote of
+/// another scheme or family.
+pub fn quote_domain(quote: &crate::payment::policy::Quote) -> Option<(Eip712Domain, Address)> {
+    use crate::network::Chain;
+    use crate::payment::policy::Scheme;
+    let (
+        Scheme::Eip3009 {
+            asset,
+            pay_to,
+            domain_name,
+            domain_version,
+        },
+        Chain::Evm(network),
+    ) = (&quote.scheme, &quote.network)
+    else {
+        return None;
+    };
+    let d = domain(domain_name, domain_version, network.chain_id, asset.address);
+    Some((d, *pay_to))
 }
 
 /// The token's EIP-712 domain `{name, version, chainId, verifyingContract}`, in the type
@@ -439,12 +462,7 @@ mod tests {
     }
 
     fn quote_domain(q: &Quote) -> Eip712Domain {
-        domain(
-            &q.domain_name,
-            &q.domain_version,
-            q.network.chain_id,
-            q.asset.address,
-        )
+        super::quote_domain(q).expect("an EIP-3009 quote").0
     }
 
     #[test]

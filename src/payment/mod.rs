@@ -58,28 +58,18 @@ pub fn sign_payment(
     now: u64,
 ) -> Result<SignedPayment, ExactEvmError> {
     let req = &challenge.accepts[quote.index];
-    let (
-        policy::Scheme::Eip3009 {
-            asset,
-            pay_to,
-            domain_name,
-            domain_version,
-        },
-        crate::network::Chain::Evm(network),
-    ) = (&quote.scheme, &quote.network)
-    else {
+    let Some((domain, pay_to)) = exact_evm::quote_domain(quote) else {
         return Err(ExactEvmError::UnsupportedNetwork {
             network: quote.network.caip2(),
         });
     };
     let authorization = exact_evm::new_authorization(
         signer.address(),
-        *pay_to,
+        pay_to,
         quote.amount,
         now,
         quote.max_timeout_seconds,
     );
-    let domain = exact_evm::domain(domain_name, domain_version, network.chain_id, asset.address);
     let signature = exact_evm::sign(signer, &authorization, &domain)?;
     let payload = exact_evm::payload_json(&authorization, &signature);
     let mut payment_id = None;

@@ -259,12 +259,7 @@ mod fuzz {
             if let Ok(quote) = policy::evaluate(req, parsed.version, &Networks::built_in()) {
                 let payment = crate::payment::sign_payment(&parsed, &quote, signer, 1_740_672_089)
                     .expect("a payable requirement can be signed");
-                let domain = exact_evm::domain(
-                    &quote.domain_name,
-                    &quote.domain_version,
-                    quote.network.chain_id,
-                    quote.asset.address,
-                );
+                let (domain, _) = exact_evm::quote_domain(&quote).expect("an EIP-3009 quote");
                 let sent: Value = serde_json::from_slice(
                     &STANDARD
                         .decode(&payment.header_value)
