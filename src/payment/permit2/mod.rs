@@ -324,12 +324,6 @@ impl Authorization {
             .eip712_signing_hash(&domain),
         }
     }
-
-    /// Permit2 nonces are a bitmap: word `nonce >> 8`, bit `nonce & 0xff`
-    /// (`nonceBitmap(owner, wordPos)` on Permit2 says whether it was used).
-    pub fn nonce_word_and_bit(&self) -> (U256, u8) {
-        (self.nonce >> 8, (self.nonce & U256::from(0xff)).to::<u8>())
-    }
 }
 
 /// Permit2's EIP-712 domain: `{name: "Permit2", chainId, verifyingContract: Permit2}`, with no
