@@ -19,7 +19,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Environment variables the tool reads, in one place. (Those bound to a flag are also named on
-/// the flag in cli.rs, where clap reads them.)
+/// the flag in src/cli/, where clap reads them.)
 pub mod env_vars {
     /// The tool's home: keystores/, config.toml, the payment journal.
     pub const X402_HOME: &str = "X402_HOME";

@@ -5,7 +5,7 @@
 //! ([`crate::payment::engine`]) answered: its [`Outcome`] becomes the exit status, the error
 //! line and the `--receipt` document. The payment conversation itself (limits, quote,
 //! confirmation, signature, journal, settlement) is the engine's; here it gets a terminal to
-//! ask at ([`Terminal`]) and the command line's account ([`CommandLineAccounts`]).
+//! ask at (`Terminal`) and the command line's account (`CommandLineAccounts`).
 //!
 //! With `-L`, redirects are followed without the payment header, which only ever goes to the
 //! URL that answered 402. A new 402 after a payment is a new quote that must be confirmed at a

@@ -9,18 +9,20 @@
 //!   then the account unlocked through [`Accounts`]; under the journal's lock the budget once
 //!   more and the cap once more on the exact option; one signature; the payment recorded as
 //!   `pending`, synced, before its header leaves; the paid request sent (resent only as the
-//!   same bytes, `retry`), the settlement read and recorded ([`settle`]).
+//!   same bytes, `retry`), the settlement read and recorded (`settle.rs`).
 //! * [`outcome`]: what that ends in, typed: [`Outcome`] and its [`Refusal`]s, with their exit
 //!   status and receipt status decided there, once.
 //! * [`scheme`]: what differs between kinds of payment (preflight, sign, check on chain).
 //! * [`settings`]: what the engine is told ([`PaySettings`], [`Limit`]).
-//! * [`report`]: the lines said to the person (quote, settlement, warnings), via [`Printer`](crate::output::Printer).
+//! * `report.rs`: the lines said to the person (quote, settlement, warnings), via the
+//!   [`Printer`](crate::output::Printer).
 //!
-//! Everything said goes through the [`Printer`](crate::output::Printer) passed in; the result is the returned value.
-//! The engine never prompts (a [`Confirm`] does), never reads a password (an [`Accounts`]
-//! does), never looks at stdin, the terminal or clap's types. May depend on `payment`,
-//! `journal`, `keystore`, `network`, `request` (the prepared request it sends), `rpc`,
-//! `output`, `trace`, `exit`; never on `commands`, `cli`, `settings` or `mcp`.
+//! Everything said goes through the printer passed in; the result is the returned value. The
+//! engine never prompts (a [`Confirm`] does), never reads a password (an [`Accounts`] does),
+//! never looks at stdin, the terminal or clap's types. May depend on `payment`, `journal`,
+//! `keystore`, `network`, `request` (the prepared request it sends), `rpc`, `http`, `output`,
+//! `trace`, `exit` and `error` (the transport classifier); never on `commands`, `cli`,
+//! `settings` or `mcp`.
 
 pub mod flow;
 pub mod outcome;
