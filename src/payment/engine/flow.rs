@@ -394,3 +394,22 @@ fn check_budget(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send<T: Send>(_: T) {}
+
+    /// The MCP server runs tool calls on a runtime that needs `Send` futures: the engine's
+    /// conversation must be one (checked when this compiles; never called).
+    #[allow(dead_code, reason = "a compile-time check")]
+    fn the_conversation_can_run_on_any_thread(
+        engine: &mut Engine<'_>,
+        request: &Prepared,
+        hop: &Hop,
+        resp: &Received,
+    ) {
+        send(engine.pay(request, hop, resp));
+    }
+}

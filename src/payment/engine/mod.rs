@@ -42,7 +42,7 @@ use crate::payment::policy::Quote;
 use anyhow::Result;
 
 /// Who says yes to a payment. `x402 get` asks at a terminal; the MCP server never asks.
-pub trait Confirm: Send {
+pub trait Confirm: Send + Sync {
     /// Whether a person can be asked. Without one, a payment that needs a yes (no `yes`
     /// setting, an earlier open payment for the same request, a second payment in one call)
     /// is refused.
