@@ -419,6 +419,57 @@ mod tests {
     }
 
     #[test]
+    fn each_outcome_has_its_exit_status_and_receipt_fields() {
+        let rejected = Outcome::Rejected {
+            reason: "invalid_signature".into(),
+            transaction: None,
+            message: "the server rejected the payment: invalid_signature; …".into(),
+            response: None,
+        };
+        assert_eq!(rejected.exit_status(), ExitStatus::Rejected);
+        assert_eq!(rejected.receipt_status(), Some(ReceiptStatus::Rejected));
+        assert_eq!(rejected.receipt_error(), Some("invalid_signature"));
+        let unknown = Outcome::Unknown {
+            message: "HTTP 502 after payment with no settlement receipt; …".into(),
+            reason: None,
+            transaction: Some("0xab".into()),
+            response: None,
+            cause: None,
+        };
+        assert_eq!(unknown.exit_status(), ExitStatus::OutcomeUnknown);
+        assert_eq!(unknown.receipt_status(), Some(ReceiptStatus::Unknown));
+        // The receipt's error is then the failure's own line.
+        assert_eq!(unknown.receipt_error(), None);
+        assert_eq!(unknown.transaction(), Some("0xab"));
+        let unsent = Outcome::Unsent {
+            status: ExitStatus::TooLarge,
+            message: "the paid request could not be delivered, so nothing was paid".into(),
+            cause: ReceiveError::TooLarge,
+        };
+        assert_eq!(unsent.exit_status(), ExitStatus::TooLarge);
+        assert_eq!(unsent.receipt_status(), Some(ReceiptStatus::Unsent));
+        let funds = Outcome::Refused(Refusal::RefusedForFunds {
+            asked: Money {
+                amount: U256::from(10_000u64),
+                decimals: 6,
+                symbol: "USDC".into(),
+            },
+            reason: "insufficient_funds".into(),
+            still_open: "…".into(),
+        });
+        assert_eq!(funds.exit_status(), ExitStatus::InsufficientFunds);
+        assert_eq!(
+            funds.receipt_status(),
+            Some(ReceiptStatus::InsufficientFunds)
+        );
+        assert_eq!(funds.receipt_error(), Some("insufficient_funds"));
+        let twice = Outcome::Refused(Refusal::PaidTwice { url: "u".into() });
+        assert_eq!(twice.receipt_status(), None);
+        assert_eq!(Outcome::DryRun.exit_status(), ExitStatus::Success);
+        assert_eq!(Outcome::DryRun.message(), None);
+    }
+
+    #[test]
     fn only_a_named_lack_of_funds_reads_as_one() {
         assert!(server_says_insufficient_funds("insufficient_funds"));
         assert!(server_says_insufficient_funds(

@@ -2,7 +2,7 @@
 //! the signed authorization (`payment::sign_payment`), and `AuthorizationUsed(payer, nonce)` in
 //! a receipt as the chain's word on a transaction a server named.
 
-use super::{BoxFuture, Key, OnChain, Scheme, SignedPayment};
+use super::{BoxFuture, Detail, Key, OnChain, Scheme, SignedPayment};
 use crate::keystore::Keystore;
 use crate::output::Printer;
 use crate::payment::challenge::Challenge;
@@ -91,6 +91,7 @@ impl Scheme for Eip3009 {
                 header_value: signed.header_value,
                 nonce: signed.nonce,
                 payment_id: signed.payment_id,
+                detail: Detail::Eip3009,
             }))
         })
     }

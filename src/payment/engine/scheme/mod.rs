@@ -21,8 +21,9 @@
 //!    and Permit2's `permit2::chain::prepare` (chain id, allowance, sponsoring extension, then
 //!    the signed permit) each fit `sign` whole; their cheap balance reads fit `preflight`.
 //! 2. Its key: a [`Key`] variant (e.g. `Key::Svm(Keypair)`), made by the account source.
-//! 3. An arm in [`of`] on the quote's scheme, and, when its journal record carries more than
-//!    [`SignedPayment`] has, an optional field there copied in [`journal_record`].
+//! 3. An arm in [`of`] (and [`family`]) on the quote's scheme; its own facts about a signed
+//!    payment as a [`Detail`] variant, which [`journal_record`] turns into the journal's
+//!    scheme fields and its `confirm_on_chain` reads back.
 //!
 //! The flow, the journal discipline (pending and synced before the header leaves), the limits
 //! and the outcomes stay as they are. May depend on `payment`, `journal`, `rpc`, `network`,
@@ -82,6 +83,18 @@ pub struct SignedPayment {
     pub valid_before: u64,
     /// The `payment-identifier` extension's id, when the 402 offered the extension.
     pub payment_id: Option<String>,
+    /// What only this kind of payment knows of itself, kept for its own
+    /// [`Scheme::confirm_on_chain`] and journal fields.
+    pub detail: Detail,
+}
+
+/// A scheme's own facts about a payment it signed, carried through the flow untouched.
+/// Each scheme adds its variant (Solana: the memo, blockhash and last valid block height its
+/// receipt wait and `history check` need; Permit2: the spender).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// EIP-3009: the nonce and payer above are all there is.
+    Eip3009,
 }
 
 /// What the chain says about a transaction a server named.
