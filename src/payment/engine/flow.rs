@@ -200,6 +200,9 @@ impl<'a> Engine<'a> {
         if let Err(e) = policy::check_cap(quote, &self.settings.cap.amount) {
             return Ok(Err(Refusal::OverCap(e)));
         }
+        if let Some(refusal) = self.confirm.over_limit(quote) {
+            return Ok(Err(refusal));
+        }
         let daily = self.daily_limit(quote)?;
         let request_hash = journal::body_hash(hop.body.as_deref());
         let earlier = {
@@ -328,6 +331,9 @@ impl<'a> Engine<'a> {
             || policy::check_cap(&quote, &self.settings.cap.amount).is_err()
         {
             return Ok(Err(Refusal::ChangedBeforeSigning));
+        }
+        if let Some(refusal) = self.confirm.over_limit(&quote) {
+            return Ok(Err(refusal));
         }
         let what = format!(
             "signing {} of {} from {}",

@@ -3,7 +3,8 @@
 //! payment.
 //!
 //! * [`flow`]: [`Engine::pay`] runs the conversation in this order: the terms read and every
-//!   option judged (pinned terms too); the per-payment cap, the daily budget and any earlier
+//!   option judged (pinned terms too); the per-payment cap (and [`Confirm::over_limit`], a
+//!   front end's own limit), the daily budget and any earlier
 //!   open payment for the same request checked; the scheme's preflight (funds); the quote
 //!   shown and a yes obtained through [`Confirm`] (or `yes`, or `dry_run` stops there); only
 //!   then the account unlocked through [`Accounts`]; under the journal's lock the budget once
@@ -50,6 +51,13 @@ pub trait Confirm: Send + Sync {
 
     /// Asks whether to pay `quote`; `prompt` is the question in words. `Ok(false)` is a no.
     fn confirm(&mut self, quote: &Quote, prompt: &str) -> Result<bool>;
+
+    /// A limit only this front end knows (the MCP server's session budget): a refusal when
+    /// `quote` is beyond it. Checked with the cap, before the quote is shown, and once more
+    /// right before signing. `x402 get` has none.
+    fn over_limit(&self, _quote: &Quote) -> Option<Refusal> {
+        None
+    }
 }
 
 /// Where the paying account comes from, by the quote's family.
