@@ -5,11 +5,12 @@
 //! * [`flow`]: [`Engine::pay`] runs the conversation in this order: the terms read and every
 //!   option judged (pinned terms too); the per-payment cap (and [`Confirm::over_limit`], a
 //!   front end's own limit), the daily budget and any earlier open payment for the same
-//!   request checked; the scheme's preflight (funds); the quote shown and a yes obtained through [`Confirm`] (or `yes`, or `dry_run` stops there); only
-//!   then the account unlocked through [`Accounts`]; under the journal's lock the budget once
-//!   more and the cap once more on the exact option; one signature; the payment recorded as
-//!   `pending`, synced, before its header leaves; the paid request sent (resent only as the
-//!   same bytes, `retry`), the settlement read and recorded (`settle.rs`).
+//!   request checked; the scheme's preflight (funds); the quote shown and a yes obtained
+//!   through [`Confirm`] (or `yes`, or `dry_run` stops there); only then the account unlocked
+//!   through [`Accounts`]; under the journal's lock the budget once more and the cap once more
+//!   on the exact option; one signature; the payment recorded as `pending`, synced, before its
+//!   header leaves; the paid request sent (resent only as the same bytes, `retry`), the
+//!   settlement read and recorded (`settle.rs`).
 //! * [`outcome`]: what that ends in, typed: [`Outcome`] and its [`Refusal`]s, with their exit
 //!   status and receipt status decided there, once.
 //! * [`scheme`]: what differs between kinds of payment (preflight, sign, check on chain).
