@@ -90,19 +90,26 @@ fn sign_and_encode(
 ) -> String {
     let req = &challenge.accepts[quote.index];
     assert!(req.amount_u256() == Some(quote.amount) && policy::check_cap(quote, cap).is_ok());
+    let (
+        policy::Scheme::Eip3009 {
+            asset,
+            pay_to,
+            domain_name,
+            domain_version,
+        },
+        Some(network),
+    ) = (&quote.scheme, quote.network.evm())
+    else {
+        panic!("an EVM EIP-3009 quote");
+    };
     let auth = new_authorization(
         signer.address(),
-        quote.pay_to,
+        *pay_to,
         quote.amount,
         NOW,
         quote.max_timeout_seconds,
     );
-    let dom = domain(
-        &quote.domain_name,
-        &quote.domain_version,
-        quote.network.chain_id,
-        quote.asset.address,
-    );
+    let dom = domain(domain_name, domain_version, network.chain_id, asset.address);
     let signature = sign(signer, &auth, &dom).expect("signing succeeds");
     let payload = payload_json(&auth, &signature);
     if challenge.version == 1 {

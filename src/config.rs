@@ -198,13 +198,46 @@ impl Config {
         Self::parse(path, &text, networks)
     }
 
+    /// Parses config.toml's `text` (from `path`, for the messages) and applies its networks,
+    /// RPC URLs and assets to `networks`.
     pub fn parse(path: &Path, text: &str, networks: &mut Networks) -> Result<Config, ConfigError> {
         let src = Source { path, text };
+        let file = src.deserialize()?;
+        src.add_networks(&file.networks, networks)?;
+        src.set_rpc_urls(&file.rpc, networks)?;
+        for (i, spanned) in file.assets.iter().enumerate() {
+            src.add_asset(i, spanned.get_ref(), networks)?;
+        }
+        let limits = src.limits(&file.limits)?;
+        let mut preferred_networks = Vec::new();
+        for n in &file.payment.networks {
+            let Some(net) = networks.find(n.get_ref()) else {
+                return Err(src.error(
+                    Some(n.span()),
+                    format!("payment.networks: unknown network '{}'", n.get_ref()),
+                ));
+            };
+            preferred_networks.push(net.name.clone());
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            default_account: file.default_account,
+            default_solana_account: file.default_solana_account,
+            limits,
+            preferred_networks,
+        })
+    }
+}
+
+impl Source<'_> {
+    /// The file as written, or the first error with its line, column and key path.
+    fn deserialize(&self) -> Result<ConfigFile, ConfigError> {
         let one_line = |e: &toml::de::Error| e.message().trim().replace('\n', " ");
-        let de = toml::Deserializer::parse(text).map_err(|e| src.error(e.span(), one_line(&e)))?;
+        let de =
+            toml::Deserializer::parse(self.text).map_err(|e| self.error(e.span(), one_line(&e)))?;
         // The key path (`limits.per_payment`, `assets[0].decimals`) of a value of the wrong
         // type or an unknown key, which toml's own message leaves out.
-        let file: ConfigFile = serde_path_to_error::deserialize(de).map_err(|e| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
             let path = key_path(e.path());
             let inner = e.into_inner();
             let message = if path.is_empty() {
@@ -212,13 +245,20 @@ impl Config {
             } else {
                 format!("{path}: {}", one_line(&inner))
             };
-            src.error(inner.span(), message)
-        })?;
+            self.error(inner.span(), message)
+        })
+    }
 
-        for (name, spanned) in &file.networks {
+    /// `[networks.NAME]`: custom EVM networks, never under a built-in network's name.
+    fn add_networks(
+        &self,
+        custom: &BTreeMap<String, Spanned<CustomNetwork>>,
+        networks: &mut Networks,
+    ) -> Result<(), ConfigError> {
+        for (name, spanned) in custom {
             let net = spanned.get_ref();
             if networks.find(name).is_some_and(|n| !n.custom) || networks.find_svm(name).is_some() {
-                return Err(src.error(
+                return Err(self.error(
                     Some(spanned.span()),
                     format!("networks.{name}: a built-in network already has this name"),
                 ));
@@ -237,101 +277,105 @@ impl Config {
                 custom: true,
             });
         }
-        for (name, url) in &file.rpc {
+        Ok(())
+    }
+
+    /// `[rpc]`: a network's JSON-RPC URL, EVM or Solana.
+    fn set_rpc_urls(
+        &self,
+        rpc: &BTreeMap<String, Spanned<String>>,
+        networks: &mut Networks,
+    ) -> Result<(), ConfigError> {
+        for (name, url) in rpc {
             if let Some(net) = networks.find_svm_mut(name) {
                 net.rpc_url = Some(url.get_ref().clone());
                 net.rpc_configured = true;
                 continue;
             }
             let Some(net) = networks.find_mut(name) else {
-                return Err(src.error(Some(url.span()), format!("rpc.{name}: unknown network")));
+                return Err(self.error(Some(url.span()), format!("rpc.{name}: unknown network")));
             };
             net.rpc_url = Some(url.get_ref().clone());
             net.rpc_configured = true;
         }
-        for (i, spanned) in file.assets.iter().enumerate() {
-            let a = spanned.get_ref();
-            let key = |k: &str| format!("assets[{i}].{k}");
-            let address: Address = a.address.get_ref().parse().map_err(|_| {
-                src.error(
-                    Some(a.address.span()),
-                    format!("{}: not a 0x-prefixed 20-byte address", key("address")),
-                )
-            })?;
-            if *a.decimals.get_ref() > 36 {
-                return Err(src.error(
-                    Some(a.decimals.span()),
-                    format!("{}: at most 36", key("decimals")),
-                ));
-            }
-            let method = match a
-                .transfer_method
-                .as_ref()
-                .map(|m| (m.get_ref().as_str(), m))
-            {
-                None | Some(("eip3009", _)) => TransferMethod::Eip3009,
-                Some(("permit2", _)) => TransferMethod::Permit2,
-                Some((_, m)) => {
-                    return Err(src.error(
-                        Some(m.span()),
-                        format!(
-                            "{}: expected \"eip3009\" or \"permit2\"",
-                            key("transfer_method")
-                        ),
-                    ));
-                }
-            };
-            let Some(net) = networks.find_mut(a.network.get_ref()) else {
-                return Err(src.error(
-                    Some(a.network.span()),
+        Ok(())
+    }
+
+    /// `[[assets]]` number `i`: a token on a network, replacing a known one at its address.
+    fn add_asset(
+        &self,
+        i: usize,
+        a: &CustomAsset,
+        networks: &mut Networks,
+    ) -> Result<(), ConfigError> {
+        let key = |k: &str| format!("assets[{i}].{k}");
+        let address: Address = a.address.get_ref().parse().map_err(|_| {
+            self.error(
+                Some(a.address.span()),
+                format!("{}: not a 0x-prefixed 20-byte address", key("address")),
+            )
+        })?;
+        if *a.decimals.get_ref() > 36 {
+            return Err(self.error(
+                Some(a.decimals.span()),
+                format!("{}: at most 36", key("decimals")),
+            ));
+        }
+        let method = match a
+            .transfer_method
+            .as_ref()
+            .map(|m| (m.get_ref().as_str(), m))
+        {
+            None | Some(("eip3009", _)) => TransferMethod::Eip3009,
+            Some(("permit2", _)) => TransferMethod::Permit2,
+            Some((_, m)) => {
+                return Err(self.error(
+                    Some(m.span()),
                     format!(
-                        "{}: unknown network '{}'",
-                        key("network"),
-                        a.network.get_ref()
+                        "{}: expected \"eip3009\" or \"permit2\"",
+                        key("transfer_method")
                     ),
                 ));
-            };
-            net.assets.retain(|existing| existing.address != address);
-            net.assets.push(Asset {
-                symbol: a.symbol.clone(),
-                address,
-                decimals: *a.decimals.get_ref(),
-                eip712_name: a.eip712_name.clone(),
-                eip712_version: a.eip712_version.clone(),
-                method,
-            });
-        }
+            }
+        };
+        let Some(net) = networks.find_mut(a.network.get_ref()) else {
+            return Err(self.error(
+                Some(a.network.span()),
+                format!(
+                    "{}: unknown network '{}'",
+                    key("network"),
+                    a.network.get_ref()
+                ),
+            ));
+        };
+        net.assets.retain(|existing| existing.address != address);
+        net.assets.push(Asset {
+            symbol: a.symbol.clone(),
+            address,
+            decimals: *a.decimals.get_ref(),
+            eip712_name: a.eip712_name.clone(),
+            eip712_version: a.eip712_version.clone(),
+            method,
+        });
+        Ok(())
+    }
+
+    /// `[limits]`: amounts as the user writes them.
+    fn limits(&self, raw: &RawLimits) -> Result<Limits, ConfigError> {
         let amount = |field: &Option<Spanned<String>>, key: &str| {
             field
                 .as_ref()
                 .map(|s| {
                     s.get_ref()
                         .parse::<UserAmount>()
-                        .map_err(|e| src.error(Some(s.span()), format!("limits.{key}: {e}")))
+                        .map_err(|e| self.error(Some(s.span()), format!("limits.{key}: {e}")))
                 })
                 .transpose()
         };
-        let limits = Limits {
-            per_payment: amount(&file.limits.per_payment, "per_payment")?,
-            daily: amount(&file.limits.daily, "daily")?,
-            session: amount(&file.limits.session, "session")?,
-        };
-        let mut preferred_networks = Vec::new();
-        for n in &file.payment.networks {
-            let Some(net) = networks.find(n.get_ref()) else {
-                return Err(src.error(
-                    Some(n.span()),
-                    format!("payment.networks: unknown network '{}'", n.get_ref()),
-                ));
-            };
-            preferred_networks.push(net.name.clone());
-        }
-        Ok(Config {
-            path: Some(path.to_path_buf()),
-            default_account: file.default_account,
-            default_solana_account: file.default_solana_account,
-            limits,
-            preferred_networks,
+        Ok(Limits {
+            per_payment: amount(&raw.per_payment, "per_payment")?,
+            daily: amount(&raw.daily, "daily")?,
+            session: amount(&raw.session, "session")?,
         })
     }
 }

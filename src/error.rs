@@ -161,92 +161,120 @@ fn classify_with_summary(err: &anyhow::Error) -> (ExitStatus, Vec<String>, Optio
     (status, hints, summary)
 }
 
+/// The status and hints of the first link of the chain this module knows; else failure.
 fn classify_chain(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
-    for cause in err.chain() {
-        if let Some(f) = cause.downcast_ref::<Failed>() {
-            return (f.status, vec![]);
-        }
-        if let Some(e) = cause.downcast_ref::<keystore::Error>() {
-            // A name that can never be an account is bad input, not a wallet problem.
-            if let keystore::Error::InvalidName(_) = e {
-                return (ExitStatus::Usage, vec![]);
-            }
-            let hints = match e {
-                keystore::Error::NotFound { searched, .. } => vec![
-                    format!(
-                        "looked in {}",
-                        searched
-                            .iter()
-                            .map(|p| p.display().to_string())
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    ),
-                    "create one with `x402 wallet new NAME`, or see `x402 wallet list`".into(),
-                ],
-                keystore::Error::AlreadyExists(_) => {
-                    vec!["choose another name, or pass --force to replace it".into()]
-                }
-                keystore::Error::WrongPassword(_) => {
-                    vec!["check --password-file (or X402_PASSWORD_FILE / ETH_PASSWORD)".into()]
-                }
-                _ => vec![],
-            };
-            return (ExitStatus::Wallet, hints);
-        }
-        if cause.downcast_ref::<keystore::NoAccount>().is_some() {
-            return (
-                ExitStatus::Wallet,
-                vec![
-                    "name one with --account NAME or --keystore PATH".into(),
-                    "or create one with `x402 wallet new` (the first account becomes the default)"
-                        .into(),
-                ],
-            );
-        }
-        if cause.downcast_ref::<ConfigError>().is_some() {
-            return (ExitStatus::Usage, vec![]);
-        }
-        if cause.downcast_ref::<UnknownNetwork>().is_some() {
-            return (
-                ExitStatus::Usage,
-                vec![
-                    "`x402 networks` lists the names and CAIP-2 ids this tool knows (built in and \
-                     from config.toml)"
-                        .into(),
-                ],
-            );
-        }
-        if cause.downcast_ref::<UsageError>().is_some() {
-            return (ExitStatus::Usage, vec![]);
-        }
-        if let Some(e) = cause.downcast_ref::<crate::evm_tx::TxError>() {
-            return (e.status(), vec![]);
-        }
-        if cause
-            .downcast_ref::<crate::payment::permit2::AllowanceRequired>()
-            .is_some()
-        {
-            return (ExitStatus::AllowanceRequired, vec![]);
-        }
-        if let Some(RpcError::Transport { source, .. }) = cause.downcast_ref::<RpcError>() {
-            return (transport_status(source), vec![]);
-        }
-        if cause
-            .downcast_ref::<crate::payment::challenge::ChallengeError>()
-            .is_some()
-        {
-            return (ExitStatus::BadReply, vec![]);
-        }
-        if let Some(crate::http::ReceiveError::TooLarge) =
-            cause.downcast_ref::<crate::http::ReceiveError>()
-        {
-            return (ExitStatus::TooLarge, vec![]);
-        }
-        if let Some(e) = cause.downcast_ref::<reqwest::Error>() {
-            return (transport_status(e), vec![]);
-        }
+    err.chain()
+        .find_map(classify_cause)
+        .unwrap_or((ExitStatus::Failure, vec![]))
+}
+
+/// One link of an error chain: the status (and hints) its type decides, if any. A link is of
+/// one type only, so the order of these checks does not matter.
+fn classify_cause(cause: &Cause) -> Option<(ExitStatus, Vec<String>)> {
+    if let Some(f) = cause.downcast_ref::<Failed>() {
+        return Some((f.status, vec![]));
     }
-    (ExitStatus::Failure, vec![])
+    wallet_cause(cause)
+        .or_else(|| usage_cause(cause))
+        .or_else(|| payment_cause(cause))
+        .or_else(|| transport_cause(cause).map(|status| (status, vec![])))
+}
+
+type Cause = dyn std::error::Error + 'static;
+
+/// Keystores and accounts: the wallet status, with what to do next.
+fn wallet_cause(cause: &Cause) -> Option<(ExitStatus, Vec<String>)> {
+    if let Some(e) = cause.downcast_ref::<keystore::Error>() {
+        // A name that can never be an account is bad input, not a wallet problem.
+        if let keystore::Error::InvalidName(_) = e {
+            return Some((ExitStatus::Usage, vec![]));
+        }
+        return Some((ExitStatus::Wallet, keystore_hints(e)));
+    }
+    cause.downcast_ref::<keystore::NoAccount>().map(|_| {
+        (
+            ExitStatus::Wallet,
+            vec![
+                "name one with --account NAME or --keystore PATH".into(),
+                "or create one with `x402 wallet new` (the first account becomes the default)"
+                    .into(),
+            ],
+        )
+    })
+}
+
+fn keystore_hints(e: &keystore::Error) -> Vec<String> {
+    match e {
+        keystore::Error::NotFound { searched, .. } => vec![
+            format!(
+                "looked in {}",
+                searched
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+            "create one with `x402 wallet new NAME`, or see `x402 wallet list`".into(),
+        ],
+        keystore::Error::AlreadyExists(_) => {
+            vec!["choose another name, or pass --force to replace it".into()]
+        }
+        keystore::Error::WrongPassword(_) => {
+            vec!["check --password-file (or X402_PASSWORD_FILE / ETH_PASSWORD)".into()]
+        }
+        _ => vec![],
+    }
+}
+
+/// Bad input: the command line, config.toml, a network name.
+fn usage_cause(cause: &Cause) -> Option<(ExitStatus, Vec<String>)> {
+    if cause.downcast_ref::<UnknownNetwork>().is_some() {
+        return Some((
+            ExitStatus::Usage,
+            vec![
+                "`x402 networks` lists the names and CAIP-2 ids this tool knows (built in and \
+                 from config.toml)"
+                    .into(),
+            ],
+        ));
+    }
+    let usage = cause.downcast_ref::<ConfigError>().is_some()
+        || cause.downcast_ref::<UsageError>().is_some();
+    usage.then(|| (ExitStatus::Usage, vec![]))
+}
+
+/// A transaction, an allowance the payment needs, a 402 that cannot be read.
+fn payment_cause(cause: &Cause) -> Option<(ExitStatus, Vec<String>)> {
+    let status = if let Some(e) = cause.downcast_ref::<crate::evm_tx::TxError>() {
+        e.status()
+    } else if cause
+        .downcast_ref::<crate::payment::permit2::AllowanceRequired>()
+        .is_some()
+    {
+        ExitStatus::AllowanceRequired
+    } else if cause
+        .downcast_ref::<crate::payment::challenge::ChallengeError>()
+        .is_some()
+    {
+        ExitStatus::BadReply
+    } else {
+        return None;
+    };
+    Some((status, vec![]))
+}
+
+/// The connection: curl's status for a request's or a JSON-RPC call's transport error, and a
+/// response too large to read.
+fn transport_cause(cause: &Cause) -> Option<ExitStatus> {
+    if let Some(RpcError::Transport { source, .. }) = cause.downcast_ref::<RpcError>() {
+        return Some(transport_status(source));
+    }
+    if let Some(crate::http::ReceiveError::TooLarge) =
+        cause.downcast_ref::<crate::http::ReceiveError>()
+    {
+        return Some(ExitStatus::TooLarge);
+    }
+    cause.downcast_ref::<reqwest::Error>().map(transport_status)
 }
 
 /// The error as shown: message, causes, hints, and the exit code. A transport failure is one

@@ -1,7 +1,8 @@
 //! The one HTTP client builder. Every request the tool makes (x402 servers, JSON-RPC) goes
 //! through a client made here, so TLS, proxies, timeouts and the User-Agent are set in one place.
 //! Also what the transport layer says about a failure: [`ReceiveError`] for a response that
-//! could not be received, and [`transport_status`], curl's exit status for a transport error.
+//! could not be received, and [`transport_status`], curl's exit status for a transport error;
+//! and URLs as they may be shown or stored ([`SafeUrl`], [`safe_url_text`], [`redact_error`]).
 //! Depends on `crate::exit` only.
 
 use std::error::Error as _;
@@ -146,4 +147,60 @@ fn tls_status(err: &reqwest::Error, tls: &rustls::Error) -> ExitStatus {
         _ if err.is_connect() => ExitStatus::Tls,
         _ => ExitStatus::RecvError,
     }
+}
+/// A URL as it may be shown or stored: a password in it (`http://user:secret@host/`) is
+/// replaced by `***`, the user name kept. Every URL the tool prints, writes to a file (the
+/// journal, `--save-terms`, `--receipt`) or puts in an error goes through this.
+pub struct SafeUrl<'a>(pub &'a reqwest::Url);
+
+impl std::fmt::Display for SafeUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.password().is_none() {
+            return f.write_str(self.0.as_str());
+        }
+        let mut url = self.0.clone();
+        let _ = url.set_password(Some("***"));
+        f.write_str(url.as_str())
+    }
+}
+
+/// [`SafeUrl`] as a `String`.
+pub fn safe_url(url: &reqwest::Url) -> String {
+    SafeUrl(url).to_string()
+}
+
+/// A URL's text (from the command line, a `Location` header) with any password hidden, also
+/// when it does not parse as a whole.
+pub fn safe_url_text(text: &str) -> String {
+    match reqwest::Url::parse(text) {
+        // Without a password the text is shown as it came, not normalised.
+        Ok(url) if url.password().is_none() => text.to_owned(),
+        Ok(url) => safe_url(&url),
+        Err(_) => match text.split_once("://") {
+            // `scheme://user:secret@host…`: everything between `://` and the last `@` before
+            // the path is the userinfo.
+            Some((scheme, rest)) => {
+                let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+                match rest[..end].rfind('@') {
+                    Some(at) => {
+                        let user = rest[..at].split(':').next().unwrap_or("");
+                        format!("{scheme}://{user}:***@{}", &rest[at + 1..])
+                    }
+                    None => text.to_owned(),
+                }
+            }
+            None => text.to_owned(),
+        },
+    }
+}
+
+/// A reqwest error whose text names the URL (`error sending request for url (…)`), with the
+/// URL's password hidden.
+pub fn redact_error(mut e: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = e.url_mut()
+        && url.password().is_some()
+    {
+        let _ = url.set_password(Some("***"));
+    }
+    e
 }

@@ -419,9 +419,29 @@ pub fn decrypt(path: &Path, password: &SecretString) -> Result<Zeroizing<[u8; 32
     if c.ciphertext.len() != 32 {
         return Err(corrupt("the ciphertext is not a 32-byte key".into()));
     }
+    let derived =
+        derive_key(&c.kdf, &c.kdfparams, password.expose().as_bytes()).map_err(corrupt)?;
+    let mac = keystore_mac(&derived[16..32], &c.ciphertext);
+    if mac.as_slice() != c.mac.as_slice() {
+        return Err(Error::WrongPassword(path.to_path_buf()));
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&c.ciphertext);
+    Aes128Ctr::new(derived[..16].into(), c.cipherparams.iv[..16].into())
+        .apply_keystream(key.as_mut_slice());
+    Ok(key)
+}
+
+/// The key the password derives under the file's KDF (scrypt or PBKDF2), within the bounds
+/// that keep a hostile file from taking the machine's memory or time; the reason, if the
+/// parameters are refused.
+fn derive_key(
+    kdf: &KdfType,
+    params: &KdfparamsType,
+    password: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, String> {
     let mut derived = Zeroizing::new(Vec::new());
-    let password = password.expose().as_bytes();
-    match (&c.kdf, &c.kdfparams) {
+    match (kdf, params) {
         (
             KdfType::Scrypt,
             KdfparamsType::Scrypt {
@@ -433,18 +453,18 @@ pub fn decrypt(path: &Path, password: &SecretString) -> Result<Zeroizing<[u8; 32
             },
         ) => {
             if *dklen < 32 || !n.is_power_of_two() || *n < 2 || *r == 0 || *p == 0 || *p > 16 {
-                return Err(corrupt(format!(
+                return Err(format!(
                     "bad scrypt parameters n={n} r={r} p={p} dklen={dklen}"
-                )));
+                ));
             }
             if 128 * u64::from(*r) * u64::from(*n) > MAX_SCRYPT_MEMORY {
-                return Err(corrupt(format!("scrypt n={n} r={r} needs more than 1 GiB")));
+                return Err(format!("scrypt n={n} r={r} needs more than 1 GiB"));
             }
             let params = scrypt::Params::new(n.trailing_zeros() as u8, *r, *p)
-                .map_err(|e| corrupt(format!("bad scrypt parameters: {e}")))?;
+                .map_err(|e| format!("bad scrypt parameters: {e}"))?;
             derived.resize(usize::from(*dklen), 0);
             scrypt::scrypt(password, salt, &params, &mut derived)
-                .map_err(|e| corrupt(format!("scrypt: {e}")))?;
+                .map_err(|e| format!("scrypt: {e}"))?;
         }
         (
             KdfType::Pbkdf2,
@@ -456,24 +476,16 @@ pub fn decrypt(path: &Path, password: &SecretString) -> Result<Zeroizing<[u8; 32
             },
         ) => {
             if *dklen < 32 || prf != "hmac-sha256" || *rounds == 0 || *rounds > MAX_PBKDF2_ROUNDS {
-                return Err(corrupt(format!(
+                return Err(format!(
                     "bad pbkdf2 parameters c={rounds} prf={prf} dklen={dklen}"
-                )));
+                ));
             }
             derived.resize(usize::from(*dklen), 0);
             pbkdf2::pbkdf2::<hmac::Hmac<sha2::Sha256>>(password, salt, *rounds, &mut derived);
         }
-        _ => return Err(corrupt("kdf and kdfparams do not match".into())),
+        _ => return Err("kdf and kdfparams do not match".into()),
     }
-    let mac = keystore_mac(&derived[16..32], &c.ciphertext);
-    if mac.as_slice() != c.mac.as_slice() {
-        return Err(Error::WrongPassword(path.to_path_buf()));
-    }
-    let mut key = Zeroizing::new([0u8; 32]);
-    key.copy_from_slice(&c.ciphertext);
-    Aes128Ctr::new(derived[..16].into(), c.cipherparams.iv[..16].into())
-        .apply_keystream(key.as_mut_slice());
-    Ok(key)
+    Ok(derived)
 }
 
 /// The v3 MAC, keccak256(derived[16..32] ‖ ciphertext), hashed in two parts so that no

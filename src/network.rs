@@ -77,6 +77,131 @@ impl fmt::Display for Network {
     }
 }
 
+/// A network of either family, as a quote, the journal and the engine name it: the EVM
+/// [`Network`] or a Solana [`SvmNetwork`](crate::svm::network::SvmNetwork). Whatever a payment
+/// needs of its network regardless of family is a method here, one `match` each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Chain {
+    Evm(Network),
+    Svm(crate::svm::network::SvmNetwork),
+}
+
+impl Chain {
+    /// The name users type (`base-sepolia`, `solana-devnet`).
+    pub fn name(&self) -> &str {
+        match self {
+            Chain::Evm(n) => &n.name,
+            Chain::Svm(n) => &n.name,
+        }
+    }
+
+    /// CAIP-2 id (`eip155:84532`, `solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1`).
+    pub fn caip2(&self) -> String {
+        match self {
+            Chain::Evm(n) => n.caip2(),
+            Chain::Svm(n) => n.caip2.clone(),
+        }
+    }
+
+    pub fn family(&self) -> Family {
+        match self {
+            Chain::Evm(_) => Family::Evm,
+            Chain::Svm(_) => Family::Solana,
+        }
+    }
+
+    pub fn rpc_url(&self) -> Option<&str> {
+        match self {
+            Chain::Evm(n) => n.rpc_url.as_deref(),
+            Chain::Svm(n) => n.rpc_url.as_deref(),
+        }
+    }
+
+    /// The RPC URL was set by the user (config.toml), not taken from the built-in table.
+    pub fn rpc_configured(&self) -> bool {
+        match self {
+            Chain::Evm(n) => n.rpc_configured,
+            Chain::Svm(n) => n.rpc_configured,
+        }
+    }
+
+    /// The explorer's page for a transaction (an EVM hash, a Solana signature).
+    pub fn explorer_link(&self, tx: &str) -> Option<String> {
+        match self {
+            Chain::Evm(n) => n.explorer_link(tx),
+            Chain::Svm(n) => n.explorer_link(tx),
+        }
+    }
+
+    /// The EVM network, when this is one.
+    pub fn evm(&self) -> Option<&Network> {
+        match self {
+            Chain::Evm(n) => Some(n),
+            Chain::Svm(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Chain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Chain::Evm(n) => n.fmt(f),
+            Chain::Svm(n) => n.fmt(f),
+        }
+    }
+}
+
+/// A token as a quote shows and the journal records it, whatever its family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// The EIP-55 checksummed contract address (`0x…`), or the base58 SPL mint.
+    pub id: String,
+    pub symbol: String,
+    pub decimals: u8,
+}
+
+impl Token {
+    pub fn of_evm(asset: &Asset) -> Token {
+        Token {
+            id: asset.address.to_checksum(None),
+            symbol: asset.symbol.clone(),
+            decimals: asset.decimals,
+        }
+    }
+
+    pub fn of_svm(asset: &crate::svm::network::SvmAsset) -> Token {
+        Token {
+            id: asset.mint.to_string(),
+            symbol: asset.symbol.clone(),
+            decimals: asset.decimals,
+        }
+    }
+}
+
+/// An asset or account id as quotes, journal records and terms files keep it: on a `solana:` network a base58
+/// public key, as given; on any other an EVM address, EIP-55 checksummed.
+pub fn account_id(network: &str, text: &str) -> Result<String, String> {
+    if network.starts_with("solana:") {
+        return text
+            .parse::<solana_pubkey::Pubkey>()
+            .map(|_| text.to_string())
+            .map_err(|e| format!("'{text}' is not a base58 public key: {e}"));
+    }
+    text.parse::<Address>()
+        .map(|a| a.to_checksum(None))
+        .map_err(|e| format!("'{text}' is not an address: {e}"))
+}
+
+/// Whether two asset or account ids on the network `caip2` name the same thing: EVM addresses
+/// compare without regard to case (checksummed or not), base58 ids exactly.
+pub fn same_id(caip2: &str, a: &str, b: &str) -> bool {
+    if caip2.starts_with("eip155:") || (a.starts_with("0x") && b.starts_with("0x")) {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
 /// (name, display, chain id, v1 name?, native symbol, rpc, explorer tx link, testnet, stablecoin)
 type Row = (
     &'static str,
@@ -314,6 +439,20 @@ impl Networks {
                 .find(|n| (n.v1 || n.custom) && n.name.eq_ignore_ascii_case(network));
         }
         self.find(network)
+    }
+
+    /// The network of either family a payment requirement names (CAIP-2 for v2, a v1 name for
+    /// v1): the EVM table first, then the Solana one.
+    pub fn chain_for_requirement(&self, network: &str, version: u8) -> Option<Chain> {
+        if let Some(n) = self.for_requirement(network, version) {
+            return Some(Chain::Evm(n.clone()));
+        }
+        let svm = if version == 1 && !network.contains(':') {
+            self.svm.iter().find(|n| n.name == network)
+        } else {
+            self.svm.iter().find(|n| n.caip2 == network)
+        };
+        svm.cloned().map(Chain::Svm)
     }
 
     pub fn add(&mut self, network: Network) {

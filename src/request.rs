@@ -69,62 +69,9 @@ pub fn parse_seconds_number(text: &str) -> Result<f64, String> {
     parse_seconds(text).map(|d| d.as_secs_f64())
 }
 
-/// A URL as it may be shown or stored: a password in it (`http://user:secret@host/`) is
-/// replaced by `***`, the user name kept. Every URL the tool prints, writes to a file (the
-/// journal, `--save-terms`, `--receipt`) or puts in an error goes through this.
-pub struct SafeUrl<'a>(pub &'a reqwest::Url);
-
-impl std::fmt::Display for SafeUrl<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.password().is_none() {
-            return f.write_str(self.0.as_str());
-        }
-        let mut url = self.0.clone();
-        let _ = url.set_password(Some("***"));
-        f.write_str(url.as_str())
-    }
-}
-
-/// [`SafeUrl`] as a `String`.
-pub fn safe_url(url: &reqwest::Url) -> String {
-    SafeUrl(url).to_string()
-}
-
-/// A URL's text (from the command line, a `Location` header) with any password hidden, also
-/// when it does not parse as a whole.
-pub fn safe_url_text(text: &str) -> String {
-    match reqwest::Url::parse(text) {
-        // Without a password the text is shown as it came, not normalised.
-        Ok(url) if url.password().is_none() => text.to_owned(),
-        Ok(url) => safe_url(&url),
-        Err(_) => match text.split_once("://") {
-            // `scheme://user:secret@host…`: everything between `://` and the last `@` before
-            // the path is the userinfo.
-            Some((scheme, rest)) => {
-                let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-                match rest[..end].rfind('@') {
-                    Some(at) => {
-                        let user = rest[..at].split(':').next().unwrap_or("");
-                        format!("{scheme}://{user}:***@{}", &rest[at + 1..])
-                    }
-                    None => text.to_owned(),
-                }
-            }
-            None => text.to_owned(),
-        },
-    }
-}
-
-/// A reqwest error whose text names the URL (`error sending request for url (…)`), with the
-/// URL's password hidden.
-pub fn redact_error(mut e: reqwest::Error) -> reqwest::Error {
-    if let Some(url) = e.url_mut()
-        && url.password().is_some()
-    {
-        let _ = url.set_password(Some("***"));
-    }
-    e
-}
+// URLs with their passwords hidden are the HTTP layer's ([`crate::http`]), so that the layers
+// under this one (`rpc`) need not depend on it.
+pub use crate::http::{SafeUrl, redact_error, safe_url, safe_url_text};
 
 /// `@file` / `@-` / literal, as curl reads `-d`, `--data-binary` and `--json`.
 fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {

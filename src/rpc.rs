@@ -93,8 +93,8 @@ impl<'a> Rpc<'a> {
     pub async fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
         // The URL shown in an error keeps no password (an RPC URL may carry one).
         let transport = |source| RpcError::Transport {
-            url: crate::request::safe_url_text(self.url),
-            source: crate::request::redact_error(source),
+            url: crate::http::safe_url_text(self.url),
+            source: crate::http::redact_error(source),
         };
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
         let resp = self
@@ -110,20 +110,20 @@ impl<'a> Rpc<'a> {
             Ok(doc) => doc,
             Err(_) if !status.is_success() => {
                 return Err(RpcError::Status {
-                    url: crate::request::safe_url_text(self.url),
+                    url: crate::http::safe_url_text(self.url),
                     status: status.as_u16(),
                 });
             }
             Err(e) => {
                 return Err(RpcError::BadResponse {
-                    url: crate::request::safe_url_text(self.url),
+                    url: crate::http::safe_url_text(self.url),
                     detail: format!("not JSON: {e}"),
                 });
             }
         };
         if let Some(err) = doc.get("error").filter(|e| !e.is_null()) {
             return Err(RpcError::JsonRpc {
-                url: crate::request::safe_url_text(self.url),
+                url: crate::http::safe_url_text(self.url),
                 code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
                 message: err
                     .get("message")
@@ -135,7 +135,7 @@ impl<'a> Rpc<'a> {
         doc.get("result")
             .cloned()
             .ok_or_else(|| RpcError::BadResponse {
-                url: crate::request::safe_url_text(self.url),
+                url: crate::http::safe_url_text(self.url),
                 detail: "no result".into(),
             })
     }
@@ -147,7 +147,7 @@ impl<'a> Rpc<'a> {
             .filter(|s| !s.is_empty())
             .and_then(|s| U256::from_str_radix(s, 16).ok())
             .ok_or_else(|| RpcError::BadResponse {
-                url: crate::request::safe_url_text(self.url),
+                url: crate::http::safe_url_text(self.url),
                 detail: format!("not a quantity: {v}"),
             })
     }
@@ -156,7 +156,7 @@ impl<'a> Rpc<'a> {
         let v = self.call("eth_chainId", json!([])).await?;
         let id = self.quantity(&v)?;
         u64::try_from(id).map_err(|_| RpcError::BadResponse {
-            url: crate::request::safe_url_text(self.url),
+            url: crate::http::safe_url_text(self.url),
             detail: format!("chain id {id} out of range"),
         })
     }
@@ -178,7 +178,7 @@ impl<'a> Rpc<'a> {
         v.as_str()
             .and_then(|s| hex::decode(s).ok())
             .ok_or_else(|| RpcError::BadResponse {
-                url: crate::request::safe_url_text(self.url),
+                url: crate::http::safe_url_text(self.url),
                 detail: format!("not hex data: {v}"),
             })
     }
@@ -190,7 +190,7 @@ impl<'a> Rpc<'a> {
             .eth_call(token, &balanceOfCall { account: owner }.abi_encode())
             .await?;
         balanceOfCall::abi_decode_returns(&out).map_err(|_| RpcError::BadResponse {
-            url: crate::request::safe_url_text(self.url),
+            url: crate::http::safe_url_text(self.url),
             detail: format!(
                 "balanceOf returned {} bytes; is there a token contract at {token}?",
                 out.len()
@@ -229,7 +229,7 @@ impl<'a> Rpc<'a> {
             )
             .await?;
         authorizationStateCall::abi_decode_returns(&out).map_err(|_| RpcError::BadResponse {
-            url: crate::request::safe_url_text(self.url),
+            url: crate::http::safe_url_text(self.url),
             detail: format!(
                 "authorizationState returned {} bytes; is {token} an EIP-3009 token?",
                 out.len()

@@ -453,7 +453,7 @@ fn pins(args: &GetArgs) -> Result<Pins> {
     Ok(Pins {
         terms,
         amount: args.expect_amount.clone(),
-        pay_to: args.expect_pay_to,
+        pay_to: args.expect_pay_to.map(|a| a.to_checksum(None)),
     })
 }
 

@@ -9,8 +9,8 @@
 //! Not here: 47 (redirects, in safety.rs) and 113 (insufficient funds, in pay.rs).
 
 use crate::support::verifier::{
-    Answer, BASE_SEPOLIA_USDC, FAKE_TX, Generated, Misbehave, Offer, PAY_TO, Verifier, pattern,
-    pattern_sha256, v1_option, v2_option, verify_v2,
+    ANY, Answer, BASE_SEPOLIA_USDC, FAKE_TX, Generated, Misbehave, Offer, PAY_TO, Verifier,
+    pattern, pattern_sha256, v1_option, v2_option, verify_v2,
 };
 use crate::support::{self, ANVIL1_ADDRESS, Env};
 use serde_json::{Value, json};
@@ -515,17 +515,20 @@ fn exit_56_body_cut_short() {
 
 #[test]
 fn exit_60_self_signed_certificate() {
-    let server = support::tls::self_signed(r#"{"over":"tls"}"#);
+    let server = Verifier::builder()
+        .plain(ANY, 200, r#"{"over":"tls"}"#)
+        .tls()
+        .start();
     let env = Env::new();
     let out = get(&env, &server.url("/"), &[]);
     error_line(&out, 60, "certificate could not be verified");
     no_stdout(&out);
-    assert_eq!(server.requests(), 0);
+    assert_eq!(server.requests().len(), 0);
     // The same server with -k: so 60 is about the certificate, not the connection.
     let out = get(&env, &server.url("/"), &["-k"]);
     support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), r#"{"over":"tls"}"#);
-    assert_eq!(server.requests(), 1);
+    assert_eq!(server.requests().len(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,10 +6,9 @@
 //! runs the real binary against servers on 127.0.0.1 (`support::verifier`, or a few raw bytes
 //! where a header must be exactly so).
 
-use crate::support::verifier::{Answer, Generated, Offer, Verifier, v2_option};
+use crate::support::verifier::{ANY, Answer, Generated, Misbehave, Offer, Verifier, v2_option};
 use crate::support::{self, ANVIL1_ADDRESS, Env};
 use serde_json::json;
-use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -27,23 +26,10 @@ fn journal(env: &Env) -> PathBuf {
 }
 
 /// A server on 127.0.0.1 that answers every request with exactly these bytes, then closes.
-fn raw_server(response: Vec<u8>) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let mut stream = stream;
-            let _ = stream.write_all(&response);
-        }
-    });
-    format!("http://{addr}/")
+fn raw_server(response: Vec<u8>) -> Verifier {
+    Verifier::builder()
+        .misbehave(ANY, Misbehave::Raw(response))
+        .start()
 }
 
 /// Characters that must never reach a terminal raw from a server.
@@ -251,13 +237,13 @@ fn text_from_a_server_cannot_forge_a_line_or_reorder_one() {
     assert!(err.contains("refused\\u{a}paid 0.001 USDC"), "{err}");
 
     // Header values shown by -v.
-    let url = raw_server(
+    let raw = raw_server(
         "HTTP/1.1 200 OK\r\nx-note: ok\u{202e}gpj.exe\u{2066}\r\ncontent-length: 2\r\n\
          connection: close\r\n\r\n{}"
             .as_bytes()
             .to_vec(),
     );
-    let out = env.run(&["get", &url, "-v"]);
+    let out = env.run(&["get", &raw.url("/"), "-v"]);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let err = support::stderr(&out);
     assert_eq!(raw_controls(&err), Vec::<char>::new(), "{err}");

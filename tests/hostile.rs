@@ -2,79 +2,47 @@
 //! crash it. For every case: the exit code, a clear one-line message, no payment header where
 //! none is due (the server counts them), and a journal that tells the truth.
 
+use crate::support::verifier::{self, ANY, Misbehave, Verifier};
 use crate::support::{self, Env, json_data};
 use base64::Engine as _;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
 const PAYEE: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const PAYER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 type Reply = (u16, Vec<(String, String)>, Vec<u8>);
-type Script = dyn Fn(&str, Option<&str>) -> Reply + Send + Sync;
 
-/// A server whose every answer comes from `script(path, payment_header)`; a reply with status
-/// 0 means "never answer".
+/// A server whose every answer comes from `script(path, payment_header)`, on the test server
+/// ([`Verifier`]), which counts the payment headers; a reply with status 0 means "never
+/// answer".
 struct Hostile {
     url: String,
-    payments: Arc<Mutex<Vec<String>>>,
+    server: Verifier,
 }
 
 impl Hostile {
     fn start(script: impl Fn(&str, Option<&str>) -> Reply + Send + Sync + 'static) -> Hostile {
-        let script: Arc<Script> = Arc::new(script);
-        let payments = Arc::new(Mutex::new(Vec::new()));
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = payments.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = axum::Router::new().fallback(
-                    move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
-                        let script = script.clone();
-                        let seen = seen.clone();
-                        async move {
-                            let payment = headers
-                                .get("payment-signature")
-                                .or_else(|| headers.get("x-payment"))
-                                .map(|v| v.to_str().unwrap_or("").to_string());
-                            if let Some(p) = &payment {
-                                seen.lock().unwrap().push(p.clone());
-                            }
-                            let (status, hdrs, body) = script(uri.path(), payment.as_deref());
-                            if status == 0 {
-                                tokio::time::sleep(Duration::from_secs(60)).await;
-                            }
-                            let mut resp =
-                                axum::response::Response::new(axum::body::Body::from(body));
-                            *resp.status_mut() =
-                                axum::http::StatusCode::from_u16(status.max(200)).unwrap();
-                            for (n, v) in hdrs {
-                                resp.headers_mut().insert(
-                                    axum::http::HeaderName::from_bytes(n.as_bytes()).unwrap(),
-                                    axum::http::HeaderValue::from_str(&v).unwrap(),
-                                );
-                            }
-                            resp
-                        }
-                    },
-                );
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        Hostile { url, payments }
+        let server = Verifier::builder()
+            .script(ANY, move |seen| {
+                let payment = seen
+                    .header("payment-signature")
+                    .or_else(|| seen.header("x-payment"));
+                match script(seen.path(), payment) {
+                    (0, _, _) => verifier::Reply::Misbehave(Misbehave::Stall),
+                    reply => reply.into(),
+                }
+            })
+            .start();
+        Hostile {
+            url: server.url(""),
+            server,
+        }
     }
 
     fn payments(&self) -> usize {
-        self.payments.lock().unwrap().len()
+        self.server.payment_headers()
     }
 }
 
@@ -481,22 +449,14 @@ fn a_redirect_to_another_origin_gets_no_payment_header() {
 
 #[test]
 fn a_reply_that_is_not_http_is_8() {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
-            let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.6\r\nnot http at all\r\n\r\n");
-        }
-    });
+    let server = Verifier::builder()
+        .misbehave(
+            ANY,
+            Misbehave::Raw(b"SSH-2.0-OpenSSH_9.6\r\nnot http at all\r\n\r\n".to_vec()),
+        )
+        .start();
     let env = Env::new();
-    let out = env
-        .x402()
-        .args(["get", &format!("http://{addr}/")])
-        .output()
-        .unwrap();
+    let out = env.x402().args(["get", &server.url("/")]).output().unwrap();
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(8), "{err}");
     assert!(err.contains("not HTTP"), "{err}");

@@ -1,13 +1,9 @@
-//! `x402 inspect` against small axum servers on 127.0.0.1, one per kind of 402: the report's
+//! `x402 inspect` against the test server on 127.0.0.1 (`support::verifier`), one route per kind of 402: the report's
 //! lines, the `--json` document and the exit code. The official servers are covered in
 //! `pay.rs` (and their browser paywall at the end of this file).
 
+use crate::support::verifier::{Reply, Seen, Verifier};
 use crate::support::{self, Env, json_data, localnet};
-use axum::Router;
-use axum::body::Body;
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::routing::{MethodRouter, any};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
@@ -17,76 +13,9 @@ const USDC_BASE_SEPOLIA: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
 const USDC_BASE: &str = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
 const PAY_TO: &str = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
 
-/// An axum server on 127.0.0.1:0, stopped when dropped.
-struct Server {
-    base: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(router: Router) -> Server {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).expect("non-blocking");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                axum::serve(listener, router)
-                    .with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .expect("serve");
-            });
-        });
-        Server {
-            base,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 /// A route that always gives the same answer.
-fn fixed(status: u16, headers: &[(&str, &str)], body: impl Into<Vec<u8>>) -> MethodRouter {
-    let headers: Vec<(String, String)> = headers
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-        .collect();
-    let body: Vec<u8> = body.into();
-    any(move || {
-        let (headers, body) = (headers.clone(), body.clone());
-        async move { response(status, &headers, body) }
-    })
-}
-
-fn response(status: u16, headers: &[(String, String)], body: Vec<u8>) -> Response {
-    let mut r = Response::builder().status(status);
-    for (n, v) in headers {
-        r = r.header(n.as_str(), v.as_str());
-    }
-    r.body(Body::from(body)).expect("response")
+fn fixed(status: u16, headers: &[(&str, &str)], body: impl Into<Vec<u8>>) -> Reply {
+    Reply::new(status, headers, body)
 }
 
 fn b64(doc: &Value) -> String {
@@ -124,7 +53,7 @@ fn v2_doc(accepts: Vec<Value>) -> Value {
 }
 
 /// A 402 as `@x402/express` sends it to a program: the terms in the header, `{}` in the body.
-fn v2_402(accepts: Vec<Value>) -> MethodRouter {
+fn v2_402(accepts: Vec<Value>) -> Reply {
     let header = b64(&v2_doc(accepts));
     fixed(
         402,
@@ -188,7 +117,7 @@ fn assert_code(out: &Output, code: i32) {
 
 #[test]
 fn shows_every_option_and_the_one_get_would_pay() {
-    let server = Server::start(Router::new().route(
+    let server = Verifier::builder().reply(
         "/report",
         v2_402(vec![
             option(
@@ -198,7 +127,7 @@ fn shows_every_option_and_the_one_get_would_pay() {
             option("10000", json!({})),
             option("2500000", json!({"scheme": "upto"})),
         ]),
-    ));
+    ).start();
     let env = Env::new();
     let url = server.url("/report");
     let out = inspect(&env, &[&url]);
@@ -300,7 +229,7 @@ fn shows_every_option_and_the_one_get_would_pay() {
 
 #[test]
 fn network_preference_decides_and_is_explained() {
-    let server = Server::start(Router::new().route(
+    let server = Verifier::builder().reply(
         "/two",
         v2_402(vec![
             option("10000", json!({})),
@@ -309,7 +238,7 @@ fn network_preference_decides_and_is_explained() {
                 json!({"network": "eip155:8453", "asset": USDC_BASE, "extra": {"name": "USD Coin", "version": "2"}}),
             ),
         ]),
-    ));
+    ).start();
     let env = Env::new();
     let url = server.url("/two");
 
@@ -379,35 +308,40 @@ fn network_preference_decides_and_is_explained() {
 
 #[test]
 fn lists_each_departure_with_its_field() {
-    let server = Server::start(
-        Router::new()
-            .route(
-                "/broken",
-                v2_402(vec![
-                    option("1.5", json!({"payTo": PAY_TO.to_lowercase().replacen('b', "B", 1)})),
-                    option("10000", json!({"extra": {"name": "USD Coin", "version": "1"}})),
-                    option("10000", json!({"maxTimeoutSeconds": null, "amount": 10000})),
-                ]),
-            )
-            .route(
-                "/v1-broken",
-                fixed(
-                    402,
-                    &[("content-type", "application/json")],
-                    json!({
-                        "x402Version": 1,
-                        "error": "X-PAYMENT header is required",
-                        "accepts": [{
-                            "scheme": "exact", "network": "base-sepolia", "maxAmountRequired": 1000,
-                            "resource": "http://example.test/v1", "description": "", "payTo": PAY_TO,
-                            "maxTimeoutSeconds": 60, "asset": USDC_BASE_SEPOLIA,
-                            "extra": {"name": "USDC", "version": "2"}
-                        }]
-                    })
-                    .to_string(),
+    let server = Verifier::builder()
+        .reply(
+            "/broken",
+            v2_402(vec![
+                option(
+                    "1.5",
+                    json!({"payTo": PAY_TO.to_lowercase().replacen('b', "B", 1)}),
                 ),
+                option(
+                    "10000",
+                    json!({"extra": {"name": "USD Coin", "version": "1"}}),
+                ),
+                option("10000", json!({"maxTimeoutSeconds": null, "amount": 10000})),
+            ]),
+        )
+        .reply(
+            "/v1-broken",
+            fixed(
+                402,
+                &[("content-type", "application/json")],
+                json!({
+                    "x402Version": 1,
+                    "error": "X-PAYMENT header is required",
+                    "accepts": [{
+                        "scheme": "exact", "network": "base-sepolia", "maxAmountRequired": 1000,
+                        "resource": "http://example.test/v1", "description": "", "payTo": PAY_TO,
+                        "maxTimeoutSeconds": 60, "asset": USDC_BASE_SEPOLIA,
+                        "extra": {"name": "USDC", "version": "2"}
+                    }]
+                })
+                .to_string(),
             ),
-    );
+        )
+        .start();
     let env = Env::new();
     let out = inspect(&env, &[&server.url("/broken")]);
     assert_code(&out, 0);
@@ -462,28 +396,27 @@ fn header_and_body_that_disagree() {
     let header_doc = v2_doc(vec![option("10000", json!({}))]);
     let body_doc = v2_doc(vec![option("20000", json!({}))]);
     let header = b64(&header_doc);
-    let server = Server::start(
-        Router::new()
-            .route(
-                "/differ",
-                fixed(
-                    402,
-                    &[
-                        ("content-type", "application/json"),
-                        ("payment-required", &header),
-                    ],
-                    body_doc.to_string(),
-                ),
-            )
-            .route(
-                "/same",
-                fixed(
-                    402,
-                    &[("payment-required", &header)],
-                    header_doc.to_string(),
-                ),
+    let server = Verifier::builder()
+        .reply(
+            "/differ",
+            fixed(
+                402,
+                &[
+                    ("content-type", "application/json"),
+                    ("payment-required", &header),
+                ],
+                body_doc.to_string(),
             ),
-    );
+        )
+        .reply(
+            "/same",
+            fixed(
+                402,
+                &[("payment-required", &header)],
+                header_doc.to_string(),
+            ),
+        )
+        .start();
     let env = Env::new();
     let out = inspect(&env, &[&server.url("/differ")]);
     assert_code(&out, 0);
@@ -510,38 +443,16 @@ fn header_and_body_that_disagree() {
 /// What `@x402/core` 2.27's `x402HTTPResourceServer` does: a request whose `Accept` has
 /// `text/html` and whose `User-Agent` has `Mozilla` gets a 402 with the PAYMENT-REQUIRED
 /// header and an HTML paywall; any other request gets the header and `{}`.
-fn official_like_v2() -> MethodRouter {
+fn official_like_v2(req: &Seen) -> Reply {
     let header = b64(&v2_doc(vec![option("10000", json!({}))]));
-    any(move |req: HeaderMap| {
-        let header = header.clone();
-        async move {
-            let get = |n: &str| {
-                req.get(n)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_owned()
-            };
-            let browser =
-                get("accept").contains("text/html") && get("user-agent").contains("Mozilla");
-            let pr = ("payment-required".to_owned(), header);
-            if browser {
-                response(
-                    402,
-                    &[("content-type".to_owned(), "text/html".to_owned()), pr],
-                    PAYWALL_PAGE.as_bytes().to_vec(),
-                )
-            } else {
-                response(
-                    402,
-                    &[
-                        ("content-type".to_owned(), "application/json".to_owned()),
-                        pr,
-                    ],
-                    b"{}".to_vec(),
-                )
-            }
-        }
-    })
+    let get = |n: &str| req.header(n).unwrap_or("");
+    let browser = get("accept").contains("text/html") && get("user-agent").contains("Mozilla");
+    let pr = ("payment-required", header.as_str());
+    if browser {
+        fixed(402, &[("content-type", "text/html"), pr], PAYWALL_PAGE)
+    } else {
+        fixed(402, &[("content-type", "application/json"), pr], "{}")
+    }
 }
 
 /// `@x402/core`'s fallback paywall page (shortened).
@@ -550,33 +461,32 @@ const PAYWALL_PAGE: &str = "<!DOCTYPE html>\n<html>\n  <head>\n    <title>Paymen
 #[test]
 fn browser_paywall_is_detected_and_explained() {
     let legacy_page = "<!DOCTYPE html><html><head><title>Payment Required</title><script>window.x402 = {amount: 0.01};</script></head><body></body></html>";
-    let server = Server::start(
-        Router::new()
-            .route("/v2", official_like_v2())
-            // Legacy x402-express: the page and nothing else.
-            .route(
-                "/v1",
-                fixed(
-                    402,
-                    &[("content-type", "text/html; charset=utf-8")],
-                    legacy_page,
-                ),
-            )
-            // A paywall served as a 200, without a header.
-            .route(
-                "/ok-page",
-                fixed(200, &[("content-type", "text/html")], legacy_page),
-            )
-            // An ordinary page.
-            .route(
-                "/home",
-                fixed(
-                    200,
-                    &[("content-type", "text/html")],
-                    "<html><body>hello</body></html>",
-                ),
+    let server = Verifier::builder()
+        .script("/v2", official_like_v2)
+        // Legacy x402-express: the page and nothing else.
+        .reply(
+            "/v1",
+            fixed(
+                402,
+                &[("content-type", "text/html; charset=utf-8")],
+                legacy_page,
             ),
-    );
+        )
+        // A paywall served as a 200, without a header.
+        .reply(
+            "/ok-page",
+            fixed(200, &[("content-type", "text/html")], legacy_page),
+        )
+        // An ordinary page.
+        .reply(
+            "/home",
+            fixed(
+                200,
+                &[("content-type", "text/html")],
+                "<html><body>hello</body></html>",
+            ),
+        )
+        .start();
     let env = Env::new();
     let browser = [
         "-A",
@@ -682,15 +592,14 @@ fn browser_paywall_is_detected_and_explained() {
 
 #[test]
 fn free_urls_say_so() {
-    let server = Server::start(
-        Router::new()
-            .route(
-                "/free",
-                fixed(200, &[("content-type", "application/json")], "{}"),
-            )
-            .route("/missing", fixed(404, &[], "not here"))
-            .route("/moved", fixed(302, &[("location", "/free")], "")),
-    );
+    let server = Verifier::builder()
+        .reply(
+            "/free",
+            fixed(200, &[("content-type", "application/json")], "{}"),
+        )
+        .reply("/missing", fixed(404, &[], "not here"))
+        .reply("/moved", fixed(302, &[("location", "/free")], ""))
+        .start();
     let env = Env::new();
     let url = server.url("/free");
     let out = inspect(&env, &[&url]);
@@ -738,7 +647,7 @@ fn free_urls_say_so() {
 
 #[test]
 fn an_unreadable_402_fails_naming_the_step() {
-    let cases: Vec<(&str, MethodRouter, &str, &str)> = vec![
+    let cases: Vec<(&str, Reply, &str, &str)> = vec![
         (
             "/nothing",
             fixed(402, &[], ""),
@@ -801,11 +710,11 @@ fn an_unreadable_402_fails_naming_the_step() {
             "missing the required field accepts",
         ),
     ];
-    let mut router = Router::new();
+    let mut router = Verifier::builder();
     for (path, route, _, _) in &cases {
-        router = router.route(path, route.clone());
+        router = router.reply(path, route.clone());
     }
-    let server = Server::start(router);
+    let server = router.start();
     let env = Env::new();
     for (path, _, step, needle) in &cases {
         let url = server.url(path);
@@ -848,9 +757,9 @@ fn an_unreadable_402_fails_naming_the_step() {
 #[test]
 fn terms_on_another_status_are_shown_but_not_chosen() {
     let header = b64(&v2_doc(vec![option("10000", json!({}))]));
-    let server = Server::start(
-        Router::new().route("/412", fixed(412, &[("payment-required", &header)], "{}")),
-    );
+    let server = Verifier::builder()
+        .reply("/412", fixed(412, &[("payment-required", &header)], "{}"))
+        .start();
     let env = Env::new();
     let out = inspect(&env, &[&server.url("/412")]);
     assert_code(&out, 0);

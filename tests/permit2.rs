@@ -1,7 +1,9 @@
-//! `x402 wallet approve` on the local chain (84532, as `base-sepolia` with its RPC set in
-//! config.toml) against the test USDC: the allowance before and after is read with Foundry's
-//! `cast`, never through x402, and so are nonces and receipts. Each test uses an account of its
-//! own, made fresh and given gas with `anvil_setBalance`, so nothing here changes what other
+//! Permit2 on the local chain (84532, as `base-sepolia` with its RPC set in config.toml):
+//! `x402 wallet approve` against the test USDC, the pieces a Permit2 payment is made of
+//! (`prepare`), and what the chain says of Permit2 payments made through the official server and
+//! facilitator (`chain_truth`: check, confirm, cancel). Allowances, nonces, receipts and
+//! transfers are read back with Foundry's `cast`, never through x402. Each test uses accounts of
+//! its own, made fresh and given gas with `anvil_setBalance`, so nothing here changes what other
 //! tests see.
 
 use crate::support::{self, Env, foundry_bin, json_data, localnet};
@@ -539,5 +541,763 @@ mod prepare {
         assert!(published.contains("0x"), "{published}");
         assert_eq!(f.allowance(), MAX);
         assert_eq!(f.nonce(), 1);
+    }
+}
+
+/// What the chain says about Permit2 payments, through the library (`permit2::check`,
+/// `confirm`, `cancel`): payments made through the official v2 server and facilitator with the
+/// crate's own signer, each from a fresh account given gas, PlainUSD and its Permit2 approval,
+/// so no other test's balances move. Transfers and receipts are read back with `cast`.
+mod chain_truth {
+    use super::*;
+    use alloy_primitives::{Address, B256, U256};
+    use std::time::Duration;
+    use x402::evm_tx::Chain;
+    use x402::payment::permit2::cancel::{CancelError, cancel};
+    use x402::payment::permit2::check::{
+        CheckError, Confirmation, Mismatch, Record, Scheme, Verdict, check, confirm, parse_nonce,
+    };
+    use x402::payment::permit2::{self, chain::Prepared};
+
+    fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn unix_now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+
+    fn client() -> reqwest::Client {
+        x402::http::client(&Default::default()).unwrap()
+    }
+
+    fn key_hex(key: &PrivateKeySigner) -> String {
+        alloy_primitives::hex::encode_prefixed(key.to_bytes())
+    }
+
+    /// A fresh payer with 1 ETH and `tokens` PlainUSD, PlainUSD approved to Permit2 (max).
+    fn funded_payer(net: &localnet::Localnet, tokens: u64) -> PrivateKeySigner {
+        let key = PrivateKeySigner::random();
+        cast(
+            net,
+            &[
+                "rpc",
+                "anvil_setBalance",
+                &key.address().to_checksum(None),
+                &format!("{ETH:#x}"),
+            ],
+        );
+        let plain = net.permit2_token("plain");
+        mint(net, &plain, &key, &key, tokens);
+        cast(
+            net,
+            &[
+                "send",
+                &plain,
+                "approve(address,uint256)",
+                PERMIT2,
+                MAX,
+                "--private-key",
+                &key_hex(&key),
+            ],
+        );
+        key
+    }
+
+    /// `token.mint(to, amount)`, sent by `from` (the test tokens let anyone mint).
+    fn mint(
+        net: &localnet::Localnet,
+        token: &str,
+        from: &PrivateKeySigner,
+        to: &PrivateKeySigner,
+        amount: u64,
+    ) {
+        cast(
+            net,
+            &[
+                "send",
+                token,
+                "mint(address,uint256)",
+                &to.address().to_checksum(None),
+                &amount.to_string(),
+                "--private-key",
+                &key_hex(from),
+            ],
+        );
+    }
+
+    /// What a paid route gave: the record the journal would hold, and the settlement.
+    struct Paid {
+        record: Record,
+        transaction: B256,
+        charged: Option<U256>,
+    }
+
+    /// Pays `route` as `x402 get` will: the 402 read, `chain::prepare` (allowance, signing),
+    /// the `PAYMENT-SIGNATURE` header, the paid answer's `PAYMENT-RESPONSE`.
+    fn pay_route(net: &localnet::Localnet, route: &str, key: &PrivateKeySigner) -> Paid {
+        let route = net.permit2_route(route);
+        let rpc_url = net.rpc("baseSepolia");
+        block_on(async {
+            let http = client();
+            let answer = http.get(&route.url).send().await.unwrap();
+            assert_eq!(answer.status(), 402);
+            let headers: Vec<(String, String)> = answer
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string()))
+                .collect();
+            let body = answer.bytes().await.unwrap();
+            let challenge =
+                x402::payment::challenge::parse_payment_required(&headers, &body).unwrap();
+            let requirement = challenge
+                .accepts
+                .iter()
+                .find(|r| permit2::is_permit2(r))
+                .expect("a permit2 option");
+            let terms = permit2::read_requirement(requirement).unwrap();
+            let signed_at = unix_now();
+            let chain = Chain::new(&http, &rpc_url, 84532);
+            let Prepared {
+                signed, extensions, ..
+            } = permit2::chain::prepare(
+                &chain,
+                key,
+                &terms,
+                challenge.extensions.as_ref(),
+                signed_at,
+            )
+            .await
+            .unwrap();
+            let header = x402::payment::header::payment_signature_v2(
+                &requirement.raw,
+                challenge.resource.as_ref().map(|r| &r.raw),
+                extensions.as_ref(),
+                signed.payload.clone(),
+            );
+            let paid = http
+                .get(&route.url)
+                .header("PAYMENT-SIGNATURE", header)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(paid.status(), 200, "{:?}", paid.text().await);
+            let settlement = x402::payment::receipt::decode_settlement(
+                paid.headers()["PAYMENT-RESPONSE"].to_str().unwrap(),
+            )
+            .unwrap();
+            assert!(settlement.success, "{settlement:?}");
+            let transaction: B256 = settlement.transaction.unwrap().parse().unwrap();
+            let charged = settlement.amount.map(|a| a.parse().unwrap());
+            // The nonce as the journal keeps it: the decimal text of the payload.
+            let nonce = signed.payload["permit2Authorization"]["nonce"]
+                .as_str()
+                .unwrap();
+            Paid {
+                record: Record {
+                    chain_id: 84532,
+                    token: terms.token,
+                    payer: key.address(),
+                    pay_to: terms.pay_to,
+                    nonce: parse_nonce(nonce).unwrap(),
+                    deadline: signed.authorization.deadline,
+                    signed_at,
+                    scheme: terms.kind.into(),
+                    amount: terms.amount,
+                    transaction: None,
+                    charged: None,
+                },
+                transaction,
+                charged,
+            }
+        })
+    }
+
+    fn run_check(rpc_url: &str, record: &Record) -> Result<Verdict, CheckError> {
+        let http = client();
+        block_on(check(&Chain::new(&http, rpc_url, record.chain_id), record))
+    }
+
+    /// The payer's and payee's PlainUSD moved by `amount` in `tx`, as `cast` reads the receipt.
+    fn assert_receipt_moves(net: &localnet::Localnet, tx: B256, record: &Record, amount: u64) {
+        let receipt: serde_json::Value =
+            serde_json::from_str(&cast(net, &["receipt", &format!("{tx:#x}"), "--json"])).unwrap();
+        assert_eq!(receipt["status"], "0x1");
+        let moved: Vec<u64> = receipt["logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| {
+                l["address"].as_str().unwrap().to_lowercase() == format!("{:#x}", record.token)
+                    && l["topics"].as_array().unwrap().len() == 3
+                    && l["topics"][0] == x402::rpc::TRANSFER_TOPIC
+                    && l["topics"][1]
+                        .as_str()
+                        .unwrap()
+                        .ends_with(&format!("{:x}", record.payer)[..])
+            })
+            .map(|l| u64::from_str_radix(&l["data"].as_str().unwrap()[2..], 16).unwrap())
+            .collect();
+        assert_eq!(moved, [amount], "{receipt}");
+    }
+
+    #[test]
+    fn an_exact_payment_reads_settled_with_its_transaction() {
+        let net = localnet::get();
+        let key = funded_payer(net, 10_000);
+        let paid = pay_route(net, "permit2Exact", &key);
+        let rpc_url = net.rpc("baseSepolia");
+        assert_receipt_moves(net, paid.transaction, &paid.record, 1_000);
+
+        // Without the transaction: found by its Transfer, tied to the nonce by the proxy call.
+        let verdict = run_check(&rpc_url, &paid.record).unwrap();
+        let Verdict::Settled(s) = &verdict else {
+            panic!("{verdict}")
+        };
+        assert_eq!(s.transaction, paid.transaction);
+        assert_eq!(s.amount, U256::from(1_000u64));
+        assert!(s.nonce_seen, "{verdict}");
+        assert!(!verdict.still_open());
+
+        // With it: the same.
+        let named = Record {
+            transaction: Some(paid.transaction),
+            ..paid.record.clone()
+        };
+        assert_eq!(run_check(&rpc_url, &named).unwrap(), verdict);
+
+        // A record of another price, or another nonce, is contradicted loudly.
+        let dearer = Record {
+            amount: U256::from(1_001u64),
+            ..named.clone()
+        };
+        let v = run_check(&rpc_url, &dearer).unwrap();
+        assert!(
+            matches!(&v, Verdict::Mismatch { mismatch: Mismatch::WrongAmount { moved, .. }, nonce_used: true, .. } if *moved == U256::from(1_000u64)),
+            "{v}"
+        );
+        let other = Record {
+            nonce: paid.record.nonce ^ U256::from(1u8),
+            ..named.clone()
+        };
+        let v = run_check(&rpc_url, &other).unwrap();
+        assert!(
+            matches!(
+                &v,
+                Verdict::Mismatch {
+                    mismatch: Mismatch::OtherAuthorization { .. },
+                    nonce_used: false,
+                    ..
+                }
+            ),
+            "{v}"
+        );
+        assert!(
+            v.still_open(),
+            "that nonce is unspent and before its deadline"
+        );
+
+        // The nonce is spent, but nothing was paid to this payee: used, no transaction found.
+        let elsewhere = Record {
+            pay_to: Address::repeat_byte(0x78),
+            ..paid.record.clone()
+        };
+        let v = run_check(&rpc_url, &elsewhere).unwrap();
+        assert!(
+            matches!(v, Verdict::Used { searched: Some((a, b)) } if a <= b),
+            "{v}"
+        );
+        assert!(
+            v.to_string().contains("no transaction of it was found"),
+            "{v}"
+        );
+
+        // The receipt wait of a `success: false` answer naming it.
+        let http = client();
+        let chain = Chain::new(&http, &rpc_url, 84532);
+        let c = block_on(confirm(
+            &chain,
+            &paid.record,
+            paid.transaction,
+            Duration::from_secs(5),
+        ))
+        .unwrap();
+        assert!(
+            matches!(&c, Confirmation::Settled(s) if s.transaction == paid.transaction && s.nonce_seen),
+            "{c:?}"
+        );
+        let c = block_on(confirm(
+            &chain,
+            &other,
+            paid.transaction,
+            Duration::from_secs(5),
+        ))
+        .unwrap();
+        assert!(
+            matches!(
+                c,
+                Confirmation::Unrelated(Mismatch::OtherAuthorization { .. })
+            ),
+            "{c:?}"
+        );
+        let c = block_on(confirm(
+            &chain,
+            &paid.record,
+            B256::repeat_byte(0x5a),
+            Duration::from_millis(300),
+        ))
+        .unwrap();
+        assert_eq!(c, Confirmation::NotYet);
+    }
+
+    #[test]
+    fn gas_sponsored_payments_read_settled_too() {
+        let net = localnet::get();
+        let rpc_url = net.rpc("baseSepolia");
+        // A funded account that only mints: the payers have tokens, no ETH, no allowance.
+        let minter = funded_payer(net, 0);
+        for (route, token) in [
+            ("permit2Eip2612", "permit"),
+            ("permit2Erc20Approval", "plain"),
+        ] {
+            let payer = PrivateKeySigner::random();
+            mint(net, &net.permit2_token(token), &minter, &payer, 10_000);
+            let paid = pay_route(net, route, &payer);
+            assert_receipt_moves(net, paid.transaction, &paid.record, 1_000);
+            let v = run_check(&rpc_url, &paid.record).unwrap();
+            assert!(
+                matches!(&v, Verdict::Settled(s) if s.transaction == paid.transaction && s.nonce_seen),
+                "{route}: {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_upto_payment_is_verified_against_its_charge_and_maximum() {
+        let net = localnet::get();
+        let key = funded_payer(net, 10_000);
+        let paid = pay_route(net, "upto", &key);
+        let route = net.permit2_route("upto");
+        let rpc_url = net.rpc("baseSepolia");
+        assert_eq!(paid.record.scheme, Scheme::Upto);
+        assert_eq!(paid.record.amount, U256::from(route.amount));
+        let charged = U256::from(route.charged.unwrap());
+        assert_eq!(paid.charged, Some(charged), "the settlement's amount");
+        assert!(charged < paid.record.amount);
+        assert_receipt_moves(net, paid.transaction, &paid.record, 1_250);
+
+        let record = Record {
+            transaction: Some(paid.transaction),
+            charged: paid.charged,
+            ..paid.record.clone()
+        };
+        let v = run_check(&rpc_url, &record).unwrap();
+        assert!(
+            matches!(&v, Verdict::Settled(s) if s.amount == charged && s.nonce_seen),
+            "{v}"
+        );
+        // Found without the transaction too, the charge known or not.
+        for charged in [paid.charged, None] {
+            let found = Record {
+                charged,
+                ..paid.record.clone()
+            };
+            let v = run_check(&rpc_url, &found).unwrap();
+            assert!(
+                matches!(&v, Verdict::Settled(s) if s.transaction == paid.transaction && s.amount == U256::from(1_250u64)),
+                "{v}"
+            );
+        }
+        // The receipt wait of a `success: false` answer with the charge it reported.
+        let http = client();
+        let c = block_on(confirm(
+            &Chain::new(&http, &rpc_url, 84532),
+            &record,
+            paid.transaction,
+            Duration::from_secs(5),
+        ))
+        .unwrap();
+        assert!(
+            matches!(&c, Confirmation::Settled(s) if s.amount == charged),
+            "{c:?}"
+        );
+        // A server that reported another charge than what moved.
+        let lied = Record {
+            charged: Some(U256::from(1_000u64)),
+            ..record.clone()
+        };
+        let v = run_check(&rpc_url, &lied).unwrap();
+        assert!(
+            matches!(&v, Verdict::Mismatch { mismatch: Mismatch::WrongAmount { expected, moved, .. }, .. }
+                if *expected == U256::from(1_000u64) && *moved == U256::from(1_250u64)),
+            "{v}"
+        );
+        assert!(v.to_string().contains("moved 1250, not 1000"), "{v}");
+        // More moved than the maximum the record says was signed.
+        let lower = Record {
+            amount: U256::from(1_000u64),
+            charged: None,
+            ..record.clone()
+        };
+        let v = run_check(&rpc_url, &lower).unwrap();
+        assert!(
+            matches!(
+                &v,
+                Verdict::Mismatch {
+                    mismatch: Mismatch::AboveMaximum { .. },
+                    ..
+                }
+            ),
+            "{v}"
+        );
+        assert!(v.to_string().contains("above the signed maximum"), "{v}");
+    }
+
+    #[test]
+    fn cancelling_spends_the_nonce_and_check_reads_it_cancelled() {
+        let net = localnet::get();
+        let rpc_url = net.rpc("baseSepolia");
+        let key = funded_payer(net, 10_000);
+        let terms = permit2::Terms {
+            index: 0,
+            kind: permit2::Kind::Exact,
+            chain_id: 84532,
+            token: net.permit2_token("plain").parse().unwrap(),
+            amount: U256::from(1_000u64),
+            pay_to: Address::repeat_byte(0x77),
+            max_timeout_seconds: 300,
+            token_domain: None,
+        };
+        let signed_at = unix_now();
+        // Signed and never sent: open.
+        let signed = permit2::authorize(&key, &terms, signed_at).unwrap();
+        let record = Record {
+            chain_id: 84532,
+            token: terms.token,
+            payer: key.address(),
+            pay_to: terms.pay_to,
+            nonce: signed.authorization.nonce,
+            deadline: signed.authorization.deadline,
+            signed_at,
+            scheme: Scheme::Exact,
+            amount: terms.amount,
+            transaction: None,
+            charged: None,
+        };
+        let v = run_check(&rpc_url, &record).unwrap();
+        assert!(matches!(v, Verdict::Open { .. }), "{v}");
+        // The exact proxy would settle it now (simulated: `eth_call` from anyone).
+        let a = &signed.authorization;
+        let settle = |how: &[&str]| {
+            Command::new(foundry_bin("cast"))
+                .args(how)
+                .args([
+                    &a.spender().to_checksum(None),
+                    "settle(((address,uint256),uint256,uint256),address,(address,uint256),bytes)",
+                    &format!("(({:#x},{}),{},{})", a.token, a.amount, a.nonce, a.deadline),
+                    &format!("{:#x}", a.from),
+                    &format!("({:#x},{})", a.to, a.valid_after),
+                    &alloy_primitives::hex::encode_prefixed(signed.signature),
+                    "--rpc-url",
+                    &net.rpc("baseSepolia"),
+                ])
+                .output()
+                .unwrap()
+        };
+        let before = settle(&["call"]);
+        assert!(before.status.success(), "{}", support::stderr(&before));
+
+        let http = client();
+        let chain = Chain::new(&http, &rpc_url, 84532);
+        // Refused before anything is sent.
+        let refused = |signer: &PrivateKeySigner| {
+            block_on(cancel(
+                &chain,
+                signer,
+                &record,
+                Duration::from_secs(10),
+                |_| panic!("nothing may be sent"),
+            ))
+            .unwrap_err()
+        };
+        // Only the payer's own account can.
+        let r = refused(&PrivateKeySigner::random());
+        assert!(matches!(r, CancelError::NotPayer { .. }), "{r:?}");
+
+        let mut sent = None;
+        let receipt = block_on(cancel(
+            &chain,
+            &key,
+            &record,
+            Duration::from_secs(10),
+            |h| sent = Some(h),
+        ))
+        .unwrap();
+        assert_eq!(sent, Some(receipt.hash));
+        let tx = format!("{:#x}", receipt.hash);
+        let mined: serde_json::Value =
+            serde_json::from_str(&cast(net, &["receipt", &tx, "--json"])).unwrap();
+        assert_eq!(mined["status"], "0x1");
+        assert_eq!(
+            mined["to"].as_str().unwrap().to_lowercase(),
+            PERMIT2.to_lowercase()
+        );
+        let (word, bit) = permit2::logs::nonce_position(record.nonce);
+        let bitmap = first_word(&cast(
+            net,
+            &[
+                "call",
+                PERMIT2,
+                "nonceBitmap(address,uint256)(uint256)",
+                &key.address().to_checksum(None),
+                &word.to_string(),
+            ],
+        ));
+        assert!(
+            U256::from_str_radix(&bitmap, 10)
+                .unwrap()
+                .bit(usize::from(bit)),
+            "the bit is set: {bitmap}"
+        );
+
+        // Now Permit2 refuses it.
+        let after = settle(&["call"]);
+        assert!(
+            !after.status.success() && support::stderr(&after).contains("0x756688fe"),
+            "InvalidNonce(): {}",
+            support::stderr(&after)
+        );
+        // Sent anyway (the gas limit set, so nothing estimates it first), it is mined and
+        // reverts: the receipt wait and the check both say so.
+        let sent = settle(&[
+            "send",
+            "--async",
+            "--gas-limit",
+            "300000",
+            "--private-key",
+            &key_hex(&key),
+        ]);
+        assert!(sent.status.success(), "{}", support::stderr(&sent));
+        let reverted: B256 = support::stdout(&sent).trim().parse().unwrap();
+        let c = block_on(confirm(&chain, &record, reverted, Duration::from_secs(10))).unwrap();
+        assert!(
+            matches!(c, Confirmation::Reverted { block } if block > 0),
+            "{c:?}"
+        );
+        let named = Record {
+            transaction: Some(reverted),
+            ..record.clone()
+        };
+        let v = run_check(&rpc_url, &named).unwrap();
+        assert!(
+            matches!(
+                &v,
+                Verdict::Mismatch {
+                    mismatch: Mismatch::Reverted { .. },
+                    nonce_used: true,
+                    ..
+                }
+            ),
+            "{v}"
+        );
+        let v = run_check(&rpc_url, &record).unwrap();
+        assert_eq!(
+            v,
+            Verdict::Cancelled {
+                transaction: receipt.hash
+            }
+        );
+        // Once spent, there is nothing to cancel.
+        let r = refused(&key);
+        assert!(matches!(r, CancelError::AlreadyUsed { .. }), "{r:?}");
+    }
+
+    /// An anvil of its own, with Permit2's runtime from the pinned npm package at its address:
+    /// the time travel below must not expire the payments of tests on the shared chain.
+    struct OwnAnvil {
+        child: std::process::Child,
+        url: String,
+    }
+
+    impl Drop for OwnAnvil {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn own_anvil() -> OwnAnvil {
+        use std::io::BufRead;
+        let mut child = Command::new(foundry_bin("anvil"))
+            .args(["--host", "127.0.0.1", "--port", "0", "--chain-id", "84532"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("anvil printed its address").unwrap();
+            if let Some(addr) = line.strip_prefix("Listening on ") {
+                break format!("http://{}", addr.trim());
+            }
+        };
+        // Keep reading its output so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        let source = std::fs::read_to_string(support::root().join(
+            "tests/localnet/node_modules/@uniswap/v4-periphery/lib/permit2/test/utils/DeployPermit2.sol",
+        ))
+        .unwrap();
+        let start = source.find("hex\"").unwrap() + 4;
+        let end = start + source[start..].find('"').unwrap();
+        let anvil = OwnAnvil { child, url };
+        anvil.rpc(
+            "anvil_setCode",
+            serde_json::json!([PERMIT2, format!("0x{}", &source[start..end])]),
+        );
+        anvil
+    }
+
+    impl OwnAnvil {
+        fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
+            let http = client();
+            block_on(async {
+                x402::rpc::Rpc::new(&http, &self.url)
+                    .call(method, params)
+                    .await
+                    .unwrap()
+            })
+        }
+    }
+
+    #[test]
+    fn an_unused_permit_is_open_until_the_chain_passes_its_deadline() {
+        let anvil = own_anvil();
+        let key = PrivateKeySigner::random();
+        let now = unix_now();
+        let terms = permit2::Terms {
+            index: 0,
+            kind: permit2::Kind::Upto {
+                facilitator: Address::repeat_byte(0x44),
+            },
+            chain_id: 84532,
+            token: Address::repeat_byte(0x11),
+            amount: U256::from(2_000u64),
+            pay_to: Address::repeat_byte(0x33),
+            max_timeout_seconds: 600,
+            token_domain: None,
+        };
+        let signed = permit2::authorize(&key, &terms, now).unwrap();
+        let record = Record {
+            chain_id: 84532,
+            token: terms.token,
+            payer: key.address(),
+            pay_to: terms.pay_to,
+            nonce: signed.authorization.nonce,
+            deadline: signed.authorization.deadline,
+            signed_at: now,
+            scheme: Scheme::Upto,
+            amount: terms.amount,
+            transaction: None,
+            // The server charged nothing: the permit is still a bearer instrument until its
+            // deadline.
+            charged: Some(U256::ZERO),
+        };
+        let v = run_check(&anvil.url, &record).unwrap();
+        assert!(
+            matches!(v, Verdict::Open { deadline, .. } if deadline == now + 600),
+            "{v}"
+        );
+        assert!(v.still_open());
+        // The chain's clock at the deadline: still open (Permit2 refuses only after it).
+        anvil.rpc(
+            "evm_setNextBlockTimestamp",
+            serde_json::json!([record.deadline]),
+        );
+        anvil.rpc("evm_mine", serde_json::json!([]));
+        let v = run_check(&anvil.url, &record).unwrap();
+        assert!(
+            matches!(v, Verdict::Open { chain_time, .. } if chain_time == record.deadline),
+            "{v}"
+        );
+        anvil.rpc("evm_increaseTime", serde_json::json!([1]));
+        anvil.rpc("evm_mine", serde_json::json!([]));
+        let v = run_check(&anvil.url, &record).unwrap();
+        assert!(
+            matches!(v, Verdict::Expired { chain_time, .. } if chain_time > record.deadline),
+            "{v}"
+        );
+        assert!(!v.still_open());
+        // Nothing to cancel any more: refused before anything is sent.
+        let http = client();
+        let r = block_on(cancel(
+            &Chain::new(&http, &anvil.url, 84532),
+            &key,
+            &record,
+            Duration::from_secs(5),
+            |_| panic!("nothing may be sent"),
+        ));
+        assert!(matches!(r, Err(CancelError::Expired { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn a_failing_or_wrong_node_is_an_error_never_a_verdict() {
+        let net = localnet::get();
+        let record = Record {
+            chain_id: 84532,
+            token: Address::repeat_byte(0x11),
+            payer: Address::repeat_byte(0x22),
+            pay_to: Address::repeat_byte(0x33),
+            nonce: U256::from(7u8),
+            deadline: 0,
+            signed_at: 0,
+            scheme: Scheme::Exact,
+            amount: U256::from(1u8),
+            transaction: None,
+            charged: None,
+        };
+        // Nobody listening.
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}", l.local_addr().unwrap())
+        };
+        let e = run_check(&closed, &record).unwrap_err();
+        assert!(matches!(e, CheckError::Rpc(_)), "{e}");
+        let http = client();
+        let chain = Chain::new(&http, &closed, 84532);
+        let e = block_on(confirm(
+            &chain,
+            &record,
+            B256::ZERO,
+            Duration::from_millis(200),
+        ))
+        .unwrap_err();
+        assert!(matches!(e, CheckError::Rpc(_)), "{e}");
+        // A node of another chain: its nonce bitmap says nothing of this one.
+        let e = run_check(&net.rpc("devchain"), &record).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                CheckError::WrongChain {
+                    expected: 84532,
+                    actual: 31337,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        // A chain without Permit2 (the devchain has none): no answer is read as "unused".
+        let devchain = Record {
+            chain_id: 31337,
+            ..record.clone()
+        };
+        let e = run_check(&net.rpc("devchain"), &devchain).unwrap_err();
+        assert!(e.to_string().contains("nonceBitmap"), "{e}");
     }
 }

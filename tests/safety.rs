@@ -2,29 +2,30 @@
 //! concurrency, never paying twice (unknown outcomes, `--retry`, repeated requests), redirects,
 //! pinned terms, size bounds and `-s`/`-S`.
 //!
-//! A scripted x402 v2 server on 127.0.0.1 (below) records every request it receives, so each
-//! test can assert exactly how many payment headers left the tool, and what they were.
+//! The test server on 127.0.0.1 (`support::verifier`, set up as [`Scripted`] below) records
+//! every request it receives and checks every payment, so each test can assert exactly how
+//! many payment headers left the tool, and what they were.
 
+use crate::support::verifier::{ANY, Answer, FAKE_TX, Offer, Reply, Seen, Verifier, v2_option};
 use crate::support::{self, Env, json_data, localnet};
 use base64::Engine as _;
 use serde_json::{Value, json};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Mutex;
 
 /// Base Sepolia's USDC: a built-in asset, so the scripted server needs no config.
 const USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
 const PAYEE: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 /// Anvil's key #1: the local network's funded payer.
 const PAYER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const TX: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+/// The transaction the scripted server's receipts name.
+const TX: &str = FAKE_TX;
 
 /// What the scripted server does with a paid request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Paid {
     /// 200 with a successful PAYMENT-RESPONSE.
     Settle,
-    /// Say nothing for 30 s.
+    /// Never answer.
     Stall,
     /// 500 without a receipt.
     Error,
@@ -32,190 +33,123 @@ enum Paid {
     Redirect,
 }
 
-#[derive(Clone, Debug)]
-struct Seen {
-    path: String,
-    payment: Option<String>,
-}
-
-struct State {
-    seen: Mutex<Vec<Seen>>,
-    mode: Mutex<Paid>,
+/// What the scripted server asks and does, changed by the tests as they go.
+struct Script {
+    mode: Paid,
     /// Stall this many paid requests first, then do `mode`.
-    stall_first: AtomicUsize,
-    amount: Mutex<String>,
-    max_timeout: Mutex<u64>,
-    redirect_to: Mutex<String>,
-    base: Mutex<String>,
+    stall_first: usize,
+    amount: String,
+    redirect_to: String,
 }
 
-#[derive(Clone)]
+/// The test server ([`Verifier`]) set up as one priced resource on every path: an x402 v2
+/// 402 offering `amount` of Base Sepolia USDC to [`PAYEE`] with the payment-identifier
+/// extension, each payment checked before it is answered as `mode` says. Besides:
+/// `/free` (free), `/go` (302 to `redirect_to`), `/loop/N` (302 to `/loop/N+1`) and `/big` (a
+/// 402 with a 2 MiB body).
 struct Scripted {
     url: String,
-    state: Arc<State>,
+    server: Verifier,
+    script: Mutex<Script>,
 }
 
 impl Scripted {
     fn start(mode: Paid) -> Scripted {
-        let state = Arc::new(State {
-            seen: Mutex::new(Vec::new()),
-            mode: Mutex::new(mode),
-            stall_first: AtomicUsize::new(0),
-            amount: Mutex::new("1000".into()),
-            max_timeout: Mutex::new(300),
-            redirect_to: Mutex::new(String::new()),
-            base: Mutex::new(String::new()),
-        });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        *state.base.lock().unwrap() = url.clone();
-        let st = state.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = axum::Router::new().fallback(handle).with_state(st);
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        Scripted { url, state }
+        let server = Verifier::builder()
+            .plain_with("/free", 200, &[], "free body")
+            .script("/loop*", |seen| {
+                let n: u32 = seen.path()["/loop".len()..]
+                    .trim_start_matches('/')
+                    .parse()
+                    .unwrap_or(0);
+                Reply::new(302, &[("location", &format!("/loop/{}", n + 1))], "")
+            })
+            .start();
+        let scripted = Scripted {
+            url: server.url(""),
+            server,
+            script: Mutex::new(Script {
+                mode,
+                stall_first: 0,
+                amount: "1000".into(),
+                redirect_to: String::new(),
+            }),
+        };
+        scripted.apply(|_| {});
+        scripted
     }
 
     fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
 
+    /// Changes the script and sets the server's routes after it.
+    fn apply(&self, change: impl FnOnce(&mut Script)) {
+        let mut script = self.script.lock().unwrap();
+        change(&mut script);
+        let to = match script.redirect_to.as_str() {
+            "" => self.at("/free"),
+            to => to.to_string(),
+        };
+        let answer = match script.mode {
+            Paid::Settle => Answer::Success,
+            Paid::Stall => Answer::Stall,
+            Paid::Error => Answer::ServerError,
+            Paid::Redirect => Answer::Redirect(to),
+        };
+        let offer = self.offer(&script.amount).answer(answer);
+        let big = self.offer(&script.amount).for_request(&self.url, "/big");
+        self.server.update(
+            Verifier::builder()
+                .plain_with("/go", 302, &[("location", &script.redirect_to)], "")
+                .plain_with(
+                    "/big",
+                    402,
+                    &[("payment-required", &big.payment_required(None))],
+                    vec![b'x'; 2 * 1024 * 1024],
+                )
+                .paid(ANY, offer.first(vec![Answer::Stall; script.stall_first])),
+        );
+    }
+
+    fn offer(&self, amount: &str) -> Offer {
+        let mut option = v2_option(amount);
+        option["payTo"] = json!(PAYEE);
+        option["maxTimeoutSeconds"] = json!(300);
+        Offer::v2()
+            .accepts(vec![option])
+            .extensions(json!({"payment-identifier": {"info": {"required": false}}}))
+            .description("a scripted resource")
+            .body("paid body for {path}")
+    }
+
     fn set_mode(&self, mode: Paid) {
-        *self.state.mode.lock().unwrap() = mode;
+        self.apply(|s| s.mode = mode);
+    }
+
+    fn stall_first(&self, n: usize) {
+        self.apply(|s| s.stall_first = n);
+    }
+
+    fn redirect_to(&self, url: &str) {
+        self.apply(|s| s.redirect_to = url.to_string());
+    }
+
+    fn set_amount(&self, amount: &str) {
+        self.apply(|s| s.amount = amount.to_string());
     }
 
     fn seen(&self) -> Vec<Seen> {
-        self.state.seen.lock().unwrap().clone()
+        self.server.requests()
     }
 
+    /// The payment headers received, as sent.
     fn payments(&self) -> Vec<String> {
-        self.seen().into_iter().filter_map(|s| s.payment).collect()
-    }
-}
-
-fn terms(state: &State, path: &str) -> Value {
-    let base = state.base.lock().unwrap().clone();
-    json!({
-        "x402Version": 2,
-        "error": "Payment required",
-        "resource": {"url": format!("{base}{path}"), "description": "a scripted resource", "mimeType": "text/plain"},
-        "accepts": [{
-            "scheme": "exact",
-            "network": "eip155:84532",
-            "amount": state.amount.lock().unwrap().clone(),
-            "asset": USDC,
-            "payTo": PAYEE,
-            "maxTimeoutSeconds": *state.max_timeout.lock().unwrap(),
-            "extra": {"name": "USDC", "version": "2"}
-        }],
-        "extensions": {"payment-identifier": {"info": {"required": false}}}
-    })
-}
-
-fn b64(v: &Value) -> String {
-    base64::engine::general_purpose::STANDARD.encode(v.to_string())
-}
-
-async fn handle(
-    axum::extract::State(state): axum::extract::State<Arc<State>>,
-    uri: axum::http::Uri,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
-    use axum::http::StatusCode;
-    use axum::response::IntoResponse;
-    let path = uri.path().to_string();
-    let payment = headers
-        .get("payment-signature")
-        .map(|v| v.to_str().unwrap_or("").to_string());
-    state.seen.lock().unwrap().push(Seen {
-        path: path.clone(),
-        payment: payment.clone(),
-    });
-    let base = state.base.lock().unwrap().clone();
-    if let Some(rest) = path.strip_prefix("/loop") {
-        let n: u32 = rest.trim_start_matches('/').parse().unwrap_or(0);
-        return (
-            StatusCode::FOUND,
-            [("location", format!("/loop/{}", n + 1))],
-            "",
-        )
-            .into_response();
-    }
-    if path == "/free" {
-        return (StatusCode::OK, "free body").into_response();
-    }
-    if path == "/go" {
-        let to = state.redirect_to.lock().unwrap().clone();
-        return (StatusCode::FOUND, [("location", to)], "").into_response();
-    }
-    if path == "/big" {
-        let doc = terms(&state, &path);
-        return (
-            StatusCode::PAYMENT_REQUIRED,
-            [("payment-required", b64(&doc))],
-            vec![b'x'; 2 * 1024 * 1024],
-        )
-            .into_response();
-    }
-    // Every other path is priced.
-    let Some(payment) = payment else {
-        let doc = terms(&state, &path);
-        return (
-            StatusCode::PAYMENT_REQUIRED,
-            [
-                ("payment-required", b64(&doc)),
-                ("content-type", "application/json".into()),
-            ],
-            "{}",
-        )
-            .into_response();
-    };
-    let _ = payment;
-    if state
-        .stall_first
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-        .is_ok()
-    {
-        tokio::time::sleep(Duration::from_secs(30)).await;
-    }
-    let mode = *state.mode.lock().unwrap();
-    let receipt = b64(&json!({"success": true, "transaction": TX, "network": "eip155:84532"}));
-    match mode {
-        Paid::Settle => (
-            StatusCode::OK,
-            [("payment-response", receipt)],
-            format!("paid body for {path}"),
-        )
-            .into_response(),
-        Paid::Redirect => {
-            let to = state.redirect_to.lock().unwrap().clone();
-            let to = if to.is_empty() {
-                format!("{base}/free")
-            } else {
-                to
-            };
-            (
-                StatusCode::FOUND,
-                [("payment-response", receipt), ("location", to)],
-                "",
-            )
-                .into_response()
-        }
-        Paid::Error => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
-        Paid::Stall => {
-            tokio::time::sleep(Duration::from_secs(30)).await;
-            (StatusCode::OK, "too late").into_response()
-        }
+        self.server
+            .payments()
+            .into_iter()
+            .map(|p| p.value)
+            .collect()
     }
 }
 
@@ -365,7 +299,7 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
 #[test]
 fn retry_resends_the_same_signed_payment() {
     let server = Scripted::start(Paid::Settle);
-    server.state.stall_first.store(2, Ordering::SeqCst);
+    server.stall_first(2);
     let env = Env::new();
     let pw = payer(&env);
     let out = env
@@ -410,8 +344,8 @@ fn a_5xx_after_paying_is_an_unknown_outcome() {
 fn redirects_never_carry_the_payment_header() {
     let a = Scripted::start(Paid::Settle);
     let b = Scripted::start(Paid::Redirect);
-    *a.state.redirect_to.lock().unwrap() = b.at("/pay");
-    *b.state.redirect_to.lock().unwrap() = a.at("/free");
+    a.redirect_to(&b.at("/pay"));
+    b.redirect_to(&a.at("/free"));
     let env = Env::new();
     let pw = payer(&env);
     // Without -L the redirect is the answer, as with curl.
@@ -425,7 +359,7 @@ fn redirects_never_carry_the_payment_header() {
     assert!(a.payments().is_empty(), "{:?}", a.seen());
     assert_eq!(b.payments().len(), 1);
     assert_eq!(
-        a.seen().iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
+        a.seen().iter().map(|s| s.path()).collect::<Vec<_>>(),
         ["/go", "/go", "/free"]
     );
 }
@@ -433,7 +367,7 @@ fn redirects_never_carry_the_payment_header() {
 #[test]
 fn a_second_402_after_paying_is_not_paid_silently() {
     let b = Scripted::start(Paid::Redirect);
-    *b.state.redirect_to.lock().unwrap() = b.at("/another");
+    b.redirect_to(&b.at("/another"));
     let env = Env::new();
     let pw = payer(&env);
     let out = env.pay(&pw, &b.at("/first"), &["-L"]);
@@ -769,7 +703,7 @@ fn inspect_saves_the_terms_that_get_then_pins() {
     let out = get(&env);
     assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
     // The server raises its price: nothing is signed.
-    *s.state.amount.lock().unwrap() = "1001".into();
+    s.set_amount("1001");
     let out = get(&env);
     assert_eq!(code(&out), Some(112));
     assert!(support::stderr(&out).contains("not the pinned 0.001 USDC"));

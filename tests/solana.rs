@@ -3,7 +3,7 @@
 //! `wallet balance` against a JSON-RPC responder on 127.0.0.1 for the absent-account and
 //! failure paths.
 
-use crate::support::server::json_rpc;
+use crate::support::verifier::json_rpc;
 use crate::support::{self, Env, json_data};
 use serde_json::{Value, json};
 use std::net::TcpListener;
@@ -353,7 +353,7 @@ fn balance_reads_sol_and_the_usdc_token_account() {
     assert_eq!(net["native"]["balance"], "1.50");
     // The token account asked for is the payer's associated one, as the reference client
     // asks for it (base64 data, confirmed commitment).
-    let seen = node.seen.lock().unwrap().clone();
+    let seen = node.seen();
     let info = seen
         .iter()
         .find(|r| r["method"] == "getAccountInfo")
@@ -465,7 +465,7 @@ fn solana_networks_take_rpc_urls_from_config() {
     let data = json_data(&out);
     assert_eq!(data["networks"][0]["rpc_url"], node.url.as_str());
     assert_eq!(data["networks"][0]["native"]["base_units"], "42");
-    assert_eq!(node.seen.lock().unwrap().len(), 2);
+    assert_eq!(node.seen().len(), 2);
     // --all: every Solana network (each pointed at the responder), none of the EVM ones.
     env.write_config(&format!(
         "{config}[rpc]\nsolana = \"{url}\"\nsolana-devnet = \"{url}\"\nsolana-testnet = \"{url}\"\n",
@@ -587,4 +587,359 @@ fn transaction_equals_the_official_clients() {
         reordered > 0,
         "no case orders accounts differently from byte order"
     );
+}
+
+// ---------------------------------------------------------------- on-chain checks
+//
+// `x402::svm::check` against the local chain (LiteSVM behind JSON-RPC) and the official v2
+// server and facilitator: payments made with x402's own builder, settled by the official
+// facilitator or sent here with the fee payer's signature added, then judged by the chain.
+
+mod chain_check {
+    use crate::support::localnet::{self, Localnet};
+    use serde_json::json;
+    use solana_keypair::Keypair;
+    use solana_signer::Signer;
+    use std::time::Duration;
+    use x402::svm::check::{CheckError, SvmPayment, Verdict, check, confirm};
+    use x402::svm::rpc::SvmRpc;
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn client() -> reqwest::Client {
+        x402::http::client(&Default::default()).unwrap()
+    }
+
+    fn keypair(net: &Localnet, role: &str) -> Keypair {
+        Keypair::from_base58_string(&net.solana_account(role).1)
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+
+    /// What the journal would hold for a payment signed now.
+    fn record(
+        payer: &Keypair,
+        tx: &x402::svm::transaction::SignedTransaction,
+        terms: &x402::svm::transaction::PaymentTerms,
+        last_valid: Option<u64>,
+    ) -> SvmPayment {
+        SvmPayment {
+            payer: payer.pubkey(),
+            payer_signature: tx.payer_signature.parse().unwrap(),
+            memo: terms.memo.clone(),
+            blockhash: terms.blockhash.clone(),
+            last_valid_block_height: last_valid,
+            mint: terms.mint,
+            pay_to: terms.pay_to,
+            amount: terms.amount,
+            signed_at: now(),
+        }
+    }
+
+    /// A payment of `amount` devnet USDC from `role` to `payee`, bound to the chain's current
+    /// blockhash and signed by the payer only (no preflight: `poorPayer` can sign one too).
+    fn sign(
+        net: &Localnet,
+        role: &str,
+        amount: u64,
+    ) -> (
+        SvmPayment,
+        x402::svm::transaction::SignedTransaction,
+        x402::svm::transaction::PaymentTerms,
+    ) {
+        use x402::svm::address::TokenProgram;
+        let latest = net.solana_call("getLatestBlockhash", json!([]));
+        let payer = keypair(net, role);
+        let terms = x402::svm::transaction::PaymentTerms {
+            fee_payer: net.s("/solana/feePayer").parse().unwrap(),
+            mint: net.s("/solana/mint/address").parse().unwrap(),
+            program: TokenProgram::Token,
+            decimals: 6,
+            pay_to: net.solana_account("payee").0.parse().unwrap(),
+            amount,
+            memo: x402::svm::transaction::random_memo(),
+            blockhash: latest["value"]["blockhash"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap(),
+        };
+        let tx = x402::svm::transaction::build(&payer, &terms).unwrap();
+        let last = latest["value"]["lastValidBlockHeight"].as_u64();
+        (record(&payer, &tx, &terms, last), tx, terms)
+    }
+
+    /// The fee payer's signature added, as the facilitator does, and sent without preflight:
+    /// the node's answer (an execution failure lands as a failed transaction) and the
+    /// transaction's id.
+    fn send_co_signed(
+        net: &Localnet,
+        tx: &x402::svm::transaction::SignedTransaction,
+    ) -> (Result<serde_json::Value, serde_json::Value>, String) {
+        use base64::Engine as _;
+        let mut decoded = x402::svm::transaction::decode(&tx.bytes).unwrap();
+        let facilitator = keypair(net, "facilitator");
+        decoded.signatures[0] = facilitator.sign_message(&decoded.message.serialize());
+        let bytes = wincode::serialize(&decoded).unwrap();
+        let sent = net.solana_try_call(
+            "sendTransaction",
+            json!([
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+                {"encoding": "base64", "skipPreflight": true}
+            ]),
+        );
+        (sent, decoded.signatures[0].to_string())
+    }
+
+    /// [`send_co_signed`], which must land. Returns the transaction's id.
+    fn co_sign_and_send(net: &Localnet, tx: &x402::svm::transaction::SignedTransaction) -> String {
+        let (sent, signature) = send_co_signed(net, tx);
+        assert_eq!(sent, Ok(json!(signature)));
+        signature
+    }
+
+    /// Pays `/sol/cheap` with x402's own reader, preflight and builder through the official v2
+    /// server and facilitator. Returns the journal's view and the settlement's transaction.
+    fn pay_cheap(net: &Localnet, role: &str) -> (SvmPayment, String) {
+        use x402::payment::challenge::{Requirement, parse_payment_required};
+        let url = net.solana_route("cheap");
+        let payer = keypair(net, role);
+        let client = client();
+        let rpc_url = net.solana_rpc();
+        rt().block_on(async {
+            let first = client.get(&url).send().await.unwrap();
+            assert_eq!(first.status(), 402);
+            let headers: Vec<(String, String)> = first
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string()))
+                .collect();
+            let body = first.bytes().await.unwrap();
+            let challenge = parse_payment_required(&headers, &body).unwrap();
+            let raw = &challenge.accepts[0].raw;
+            let requirement = Requirement::parse(0, raw, 2);
+            let exact =
+                x402::svm::requirement::read(&requirement, &x402::network::Networks::built_in())
+                    .unwrap();
+            let rpc = SvmRpc::new(&client, &rpc_url);
+            let prepared = x402::svm::payment::prepare(&rpc, &exact, &payer)
+                .await
+                .unwrap();
+            let header = x402::payment::header::payment_signature_v2(
+                raw,
+                challenge.raw.get("resource"),
+                challenge.extensions.as_ref(),
+                prepared.payload(),
+            );
+            let paid = client
+                .get(&url)
+                .header("PAYMENT-SIGNATURE", header)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(paid.status(), 200);
+            let receipt = paid.headers()["PAYMENT-RESPONSE"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let settlement = x402::payment::receipt::decode_settlement(&receipt).unwrap();
+            assert!(settlement.success, "{:?}", settlement.raw);
+            let payment = SvmPayment::signed(&exact, &prepared, payer.pubkey(), now()).unwrap();
+            assert_eq!(payment.memo.len(), 32, "x402's random memo");
+            assert!(payment.last_valid_block_height.is_some());
+            (payment, settlement.transaction.unwrap())
+        })
+    }
+
+    /// [`confirm`]: the receipt wait for `signature`, at most `wait`.
+    fn wait_for(net: &Localnet, payment: &SvmPayment, signature: &str, wait: Duration) -> Verdict {
+        let client = client();
+        let url = net.solana_rpc();
+        let rpc = SvmRpc::new(&client, &url);
+        rt().block_on(confirm(&rpc, payment, signature, wait))
+            .unwrap()
+    }
+
+    fn ask(net: &Localnet, payment: &SvmPayment, named: Option<&str>) -> Verdict {
+        let client = client();
+        let url = net.solana_rpc();
+        let rpc = SvmRpc::new(&client, &url);
+        rt().block_on(check(&rpc, payment, named)).unwrap()
+    }
+
+    #[test]
+    fn a_payment_settled_by_the_official_facilitator_is_settled() {
+        let net = localnet::get();
+        let _guard = localnet::chain_lock();
+        let (payment, tx) = pay_cheap(net, "payer2");
+        // The settlement's transaction is the fee payer's signature, not the payer's.
+        assert_ne!(tx, payment.payer_signature.to_string());
+        let settled =
+            |v: &Verdict| matches!(v, Verdict::Settled { signature, .. } if *signature == tx);
+        // Named by the settlement, and found without it (the record of an unknown outcome).
+        let named = ask(net, &payment, Some(&tx));
+        assert!(settled(&named), "{named:?}");
+        let found = ask(net, &payment, None);
+        assert!(settled(&found), "{found:?}");
+        assert_eq!(found.moved(), Some(true));
+        // The receipt wait answers at once for a confirmed transaction.
+        let waited = wait_for(net, &payment, &tx, Duration::from_secs(5));
+        assert!(settled(&waited), "{waited:?}");
+        // A record that says another amount is contradicted by this very transaction.
+        let wrong = SvmPayment {
+            amount: payment.amount + 1,
+            ..payment.clone()
+        };
+        let v = ask(net, &wrong, Some(&tx));
+        assert!(
+            matches!(&v, Verdict::Mismatch { signature, payment: None, reason } if *signature == tx && reason.contains("transfers 1000 base units")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn open_until_the_blockhash_expires_then_expired_and_it_can_no_longer_land() {
+        let net = localnet::get();
+        let _guard = localnet::chain_lock();
+        let (payment, tx, _) = sign(net, "payer2", 1000);
+        let v = ask(net, &payment, None);
+        assert!(matches!(v, Verdict::Open { .. }), "{v:?}");
+        assert_eq!(v.moved(), None);
+        // A settlement naming a transaction the chain does not know: still open.
+        let bogus = solana_keypair::Signature::from([7u8; 64]).to_string();
+        let v = ask(net, &payment, Some(&bogus));
+        assert!(matches!(v, Verdict::Open { .. }), "{v:?}");
+        // The receipt wait for it gives up at its deadline with the same answer.
+        let v = wait_for(net, &payment, &bogus, Duration::from_millis(600));
+        assert!(matches!(v, Verdict::Open { .. }), "{v:?}");
+        net.solana_call("localnet_expireBlockhash", json!([]));
+        let v = ask(net, &payment, None);
+        let height = net
+            .solana_call("getBlockHeight", json!([]))
+            .as_u64()
+            .unwrap();
+        assert_eq!(
+            v,
+            Verdict::Expired {
+                block_height: height
+            }
+        );
+        assert!(height > payment.last_valid_block_height.unwrap());
+        assert_eq!(v.moved(), Some(false));
+        // The chain agrees: the transaction cannot land any more.
+        let err = send_co_signed(net, &tx).0.unwrap_err();
+        assert_eq!(err["data"]["err"], "BlockhashNotFound", "{err}");
+        // Without lastValidBlockHeight, isBlockhashValid alone decides.
+        let v = ask(
+            net,
+            &SvmPayment {
+                last_valid_block_height: None,
+                ..payment
+            },
+            None,
+        );
+        assert!(matches!(v, Verdict::Expired { .. }), "{v:?}");
+    }
+
+    #[test]
+    fn an_open_payment_that_lands_is_found_by_search() {
+        let net = localnet::get();
+        let _guard = localnet::chain_lock();
+        let (payment, tx, _) = sign(net, "payer2", 1000);
+        assert!(matches!(ask(net, &payment, None), Verdict::Open { .. }));
+        let before = net.solana_token_balance(&net.solana_ata("payee")).unwrap();
+        let signature = co_sign_and_send(net, &tx);
+        assert_eq!(
+            net.solana_token_balance(&net.solana_ata("payee")).unwrap(),
+            before + 1000
+        );
+        let v = ask(net, &payment, None);
+        assert!(
+            matches!(&v, Verdict::Settled { signature: s, .. } if *s == signature),
+            "{v:?}"
+        );
+        // Even after its blockhash expired: it landed, it is settled.
+        net.solana_call("localnet_expireBlockhash", json!([]));
+        let again = ask(net, &payment, None);
+        assert_eq!(again, v);
+    }
+
+    #[test]
+    fn a_landed_failure_is_failed_and_another_transaction_is_a_mismatch() {
+        let net = localnet::get();
+        let _guard = localnet::chain_lock();
+        // poorPayer holds no USDC: the transfer fails during execution and lands.
+        let (failing, tx, _) = sign(net, "poorPayer", 1000);
+        let failed_sig = co_sign_and_send(net, &tx);
+        let status = net.solana_call("getSignatureStatuses", json!([[failed_sig]]));
+        assert!(!status["value"][0]["err"].is_null(), "{status}");
+        for named in [Some(failed_sig.as_str()), None] {
+            let v = ask(net, &failing, named);
+            assert!(
+                matches!(&v, Verdict::Failed { signature, reason, .. } if *signature == failed_sig && reason.contains("InstructionError")),
+                "{v:?}"
+            );
+            assert_eq!(v.moved(), Some(false));
+        }
+        // A settlement that names that failed transaction for another, open payment: the
+        // named transaction is not this payment, and the payment itself is still open.
+        let (open, _, _) = sign(net, "payer2", 1000);
+        let v = ask(net, &open, Some(&failed_sig));
+        match &v {
+            Verdict::Mismatch {
+                signature,
+                reason,
+                payment: Some(p),
+            } => {
+                assert_eq!(*signature, failed_sig);
+                assert!(
+                    reason.contains("not signed by the paying account"),
+                    "{reason}"
+                );
+                assert!(matches!(**p, Verdict::Open { .. }), "{p:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(v.moved(), None);
+    }
+
+    #[test]
+    fn rpc_failures_are_errors_never_verdicts() {
+        let net = localnet::get();
+        let (payment, _, _) = sign(net, "payer2", 1000);
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let url = format!("http://{closed}");
+        let client = client();
+        let rpc = SvmRpc::new(&client, &url);
+        for named in [
+            None,
+            Some(
+                "5h6xBEauJ3PK6SWCZ1PGjBvj8vDdWG3KpwATGy1ARAXFSDwt8GFXM7W5Ncn16wmqokgpiKRLuS83KUxyZyv2sUYv",
+            ),
+        ] {
+            let err = rt().block_on(check(&rpc, &payment, named)).unwrap_err();
+            assert!(matches!(err, CheckError::Rpc(_)), "{err}");
+        }
+        // A node without getSignaturesForAddress cannot say "open".
+        let node = crate::support::verifier::json_rpc(|method, _| match method {
+            "getBlockHeight" => Ok(json!(1)),
+            _ => Err(json!({"code": -32601, "message": "Method not found"})),
+        });
+        let rpc = SvmRpc::new(&client, &node.url);
+        let err = rt().block_on(check(&rpc, &payment, None)).unwrap_err();
+        assert!(err.to_string().contains("-32601"), "{err}");
+    }
 }

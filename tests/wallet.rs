@@ -513,12 +513,8 @@ fn rpc_failures_are_errors_never_zero_balances() {
             .is_empty()
     );
     // A server that never answers: curl's timeout.
-    let (addr, _listener) = support::server::silent();
-    let out = env
-        .x402()
-        .args(args(&format!("http://{addr}")))
-        .output()
-        .unwrap();
+    let silent = support::verifier::silent();
+    let out = env.x402().args(args(&silent.url(""))).output().unwrap();
     support::assert_exit(&out, 28);
 }
 
@@ -1410,4 +1406,82 @@ fn balance_through_x402_keystore_and_x402_rpc_url() {
         json_data(&out)["networks"][0]["tokens"][0]["base_units"],
         expected.to_string()
     );
+}
+
+/// `wallet balance --address` on a Solana network takes a base58 address and reads the local
+/// Solana chain (LiteSVM behind JSON-RPC): SOL and USDC for the address, an absent token
+/// account as zero. A 0x address on a Solana network, or a base58 one on an EVM network, is a
+/// one-line usage error.
+#[test]
+fn balance_of_a_solana_address_on_the_local_chain() {
+    let net = localnet::get();
+    let env = Env::new();
+    let rpc = net.solana_rpc();
+    let balance = |address: &str, network: &str, extra: &[&str]| {
+        env.x402()
+            .args([
+                "wallet",
+                "balance",
+                "--address",
+                address,
+                "--network",
+                network,
+            ])
+            .args(["--rpc-url", &rpc])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let _guard = localnet::chain_lock();
+    for (role, usdc) in [
+        ("payer", net.solana_token_balance(&net.solana_ata("payer"))),
+        // No associated token account at all: zero, not an error.
+        ("facilitator", None),
+    ] {
+        let (address, _) = net.solana_account(role);
+        assert_eq!(
+            net.solana_token_balance(&net.solana_ata(role)),
+            usdc,
+            "{role}"
+        );
+        let out = balance(&address, "solana-devnet", &["--json"]);
+        support::assert_exit(&out, 0);
+        let data = json_data(&out);
+        assert_eq!(data["account"], serde_json::Value::Null, "{role}");
+        assert_eq!(data["address"], address.as_str(), "{role}");
+        let row = &data["networks"][0];
+        assert_eq!(row["network"], "solana-devnet", "{role}");
+        assert_eq!(row["error"], serde_json::Value::Null, "{role}");
+        assert_eq!(row["tokens"][0]["symbol"], "USDC", "{role}");
+        assert_eq!(
+            row["tokens"][0]["base_units"],
+            usdc.unwrap_or(0).to_string(),
+            "{role}"
+        );
+        assert_eq!(row["native"]["symbol"], "SOL", "{role}");
+        assert_eq!(
+            row["native"]["base_units"],
+            net.solana_lamports(&address).to_string(),
+            "{role}"
+        );
+        // The same as text: one line on stdout.
+        let out = balance(&address, "solana-devnet", &[]);
+        support::assert_exit(&out, 0);
+        let line = support::stdout(&out);
+        assert!(
+            line.starts_with("solana-devnet  ")
+                && line.contains(" USDC  ")
+                && line.ends_with(" SOL\n"),
+            "{role}: {line}"
+        );
+    }
+    let (solana_address, _) = net.solana_account("payer");
+    let line = support::error_line(&balance(ANVIL0_ADDRESS, "solana-devnet", &[]), 2);
+    assert!(line.contains("is an EVM address"), "{line}");
+    let line = support::error_line(&balance(&solana_address, "base-sepolia", &[]), 2);
+    assert!(line.contains("is a Solana address"), "{line}");
+    let line = support::error_line(&balance("0x1234", "base-sepolia", &[]), 2);
+    assert!(line.contains("not an EVM address"), "{line}");
+    let line = support::error_line(&balance("not-base58!", "solana-devnet", &[]), 2);
+    assert!(line.contains("--address not-base58!"), "{line}");
 }

@@ -1,7 +1,6 @@
 //! `x402 wallet …`: keystores, addresses, balances, approvals.
 
 use super::{AccountArgs, PasswordArgs};
-use alloy_primitives::Address;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -145,7 +144,7 @@ pub struct BalanceArgs {
     pub timeout: f64,
     /// Any address instead of an account
     #[arg(long, value_name = "ADDRESS", help_heading = "Account")]
-    pub address: Option<Address>,
+    pub address: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]

@@ -14,7 +14,7 @@
 
 use crate::amount::{self, AmountError, UserAmount};
 use crate::payment::policy::Quote;
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -55,7 +55,8 @@ impl Which {
 pub struct Ask {
     /// CAIP-2, e.g. `eip155:84532`.
     pub network: String,
-    pub asset: Address,
+    /// The token's id: a checksummed `0x…` address or a base58 mint.
+    pub asset: String,
     pub amount: U256,
     pub decimals: u8,
     pub symbol: String,
@@ -65,7 +66,7 @@ impl Ask {
     pub fn of(quote: &Quote) -> Ask {
         Ask {
             network: quote.network.caip2(),
-            asset: quote.asset.address,
+            asset: quote.asset.id.clone(),
             amount: quote.amount,
             decimals: quote.asset.decimals,
             symbol: quote.asset.symbol.clone(),
@@ -223,7 +224,7 @@ impl Refusal {
             "limit": self.which().as_str(),
             "limit_from": source.describe(),
             "network": ask.network,
-            "asset": ask.asset.to_checksum(None),
+            "asset": ask.asset,
             "asked": money(ask.amount),
             "allowed": limit.map(money),
             "spent": spent.map(money),
@@ -353,13 +354,23 @@ fn base_units(limit: &Limit, which: Which, decimals: u8) -> Result<U256, Refusal
 /// did not (rejected, never sent).
 #[derive(Debug, Default)]
 pub struct Session {
-    spent: BTreeMap<(String, Address), U256>,
+    spent: BTreeMap<(String, String), U256>,
+}
+
+/// The session's key for an asset: EVM addresses in any case are one token.
+fn key(network: &str, asset: &str) -> (String, String) {
+    let asset = if network.starts_with("solana:") {
+        asset.to_owned()
+    } else {
+        asset.to_ascii_lowercase()
+    };
+    (network.to_owned(), asset)
 }
 
 impl Session {
-    pub fn spent(&self, network: &str, asset: Address) -> U256 {
+    pub fn spent(&self, network: &str, asset: &str) -> U256 {
         self.spent
-            .get(&(network.to_owned(), asset))
+            .get(&key(network, asset))
             .copied()
             .unwrap_or(U256::ZERO)
     }
@@ -367,13 +378,13 @@ impl Session {
     pub fn charge(&mut self, ask: &Ask) {
         let total = self
             .spent
-            .entry((ask.network.clone(), ask.asset))
+            .entry(key(&ask.network, &ask.asset))
             .or_insert(U256::ZERO);
         *total = total.saturating_add(ask.amount);
     }
 
     pub fn refund(&mut self, ask: &Ask) {
-        if let Some(total) = self.spent.get_mut(&(ask.network.clone(), ask.asset)) {
+        if let Some(total) = self.spent.get_mut(&key(&ask.network, &ask.asset)) {
             *total = total.saturating_sub(ask.amount);
         }
     }
@@ -382,6 +393,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_primitives::Address;
 
     fn amount(text: &str) -> UserAmount {
         text.parse().unwrap()
@@ -390,7 +402,7 @@ mod tests {
     fn usdc(base: u64) -> Ask {
         Ask {
             network: "eip155:84532".into(),
-            asset: Address::repeat_byte(0x11),
+            asset: Address::repeat_byte(0x11).to_checksum(None),
             amount: U256::from(base),
             decimals: 6,
             symbol: "USDC".into(),
@@ -530,7 +542,7 @@ mod tests {
         let ask = usdc(100_000);
         let mut paid = 0;
         loop {
-            let spent = session.spent(&ask.network, ask.asset);
+            let spent = session.spent(&ask.network, &ask.asset);
             match l.check(&ask, None, ZERO, spent) {
                 Ok(()) => {
                     session.charge(&ask);
@@ -557,7 +569,7 @@ mod tests {
         assert_eq!(paid, 2);
         // A payment known not to have moved money no longer counts.
         session.refund(&ask);
-        assert_eq!(session.spent(&ask.network, ask.asset), U256::from(100_000));
+        assert_eq!(session.spent(&ask.network, &ask.asset), U256::from(100_000));
         assert_eq!(l.check(&ask, None, ZERO, U256::from(100_000)), Ok(()));
     }
 
@@ -570,15 +582,15 @@ mod tests {
         session.charge(&a);
         session.charge(&a);
         session.charge(&b);
-        assert_eq!(session.spent(&a.network, a.asset), U256::from(140_000));
-        assert_eq!(session.spent(&b.network, b.asset), U256::from(30_000));
+        assert_eq!(session.spent(&a.network, &a.asset), U256::from(140_000));
+        assert_eq!(session.spent(&b.network, &b.asset), U256::from(30_000));
         assert_eq!(
-            session.spent(&a.network, Address::repeat_byte(0x22)),
+            session.spent(&a.network, &Address::repeat_byte(0x22).to_checksum(None)),
             U256::ZERO
         );
         session.refund(&b);
         session.refund(&b);
-        assert_eq!(session.spent(&b.network, b.asset), U256::ZERO);
+        assert_eq!(session.spent(&b.network, &b.asset), U256::ZERO);
     }
 
     #[test]

@@ -337,7 +337,7 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
     };
     let args = BalanceArgs {
         name: None,
-        address: Some(owner),
+        address: Some(owner.to_checksum(None)),
         account: no_account(),
         password: PasswordArgs {
             password_file: None,

@@ -8,7 +8,6 @@
 //! server that lied becomes worthless before `validBefore`. No I/O and no printing here.
 
 use alloy_primitives::{Address, B256, Signature};
-use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{Eip712Domain, SolStruct, sol};
 
@@ -31,7 +30,7 @@ pub fn sign_cancel(
     nonce: B256,
     domain: &Eip712Domain,
 ) -> Result<Signature, alloy_signer::Error> {
-    signer.sign_hash_sync(&cancel_hash(signer.address(), nonce, domain))
+    super::sign::sign_digest(signer, &cancel_hash(signer.address(), nonce, domain))
 }
 
 #[cfg(test)]

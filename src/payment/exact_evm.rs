@@ -4,15 +4,14 @@
 //! `specs/schemes/exact/scheme_exact_evm.md`).
 //!
 //! Takes an already unlocked [`PrivateKeySigner`]; never opens keystores, prompts or prints.
-//! Permit2 (`extra.assetTransferMethod: "permit2"`) is not implemented here and is refused.
+//! Which requirement may be signed, and with which domain, is the policy's judgement
+//! ([`super::policy::evaluate`]); [`super::sign_payment`] then builds the payment from these
+//! parts. Permit2 (`extra.assetTransferMethod: "permit2"`) is [`super::permit2`].
 
-use alloy_primitives::{Address, B256, Signature, U256, hex};
-use alloy_signer::SignerSync;
+use alloy_primitives::{Address, B256, U256, hex};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{Eip712Domain, SolStruct, sol};
 use serde_json::{Value, json};
-
-use super::challenge::{Problem, Requirement};
 
 sol! {
     /// EIP-3009 message. Field names and order are the EIP-712 type string:
@@ -57,31 +56,9 @@ impl Authorization {
     }
 }
 
-/// A signed authorization and the `payload` JSON to put in the payment header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignedAuthorization {
-    pub authorization: Authorization,
-    pub domain: Eip712Domain,
-    /// `r ‖ s ‖ v`, `v` in {27, 28}.
-    pub signature: [u8; 65],
-    /// [`payload_json`] of the above.
-    pub payload: Value,
-}
-
-/// Why a requirement could not be turned into a signed EIP-3009 authorization.
+/// Why an EIP-3009 authorization could not be signed or its signature read.
 #[derive(Debug, thiserror::Error)]
 pub enum ExactEvmError {
-    #[error("scheme {scheme:?} is not supported (only exact)")]
-    UnsupportedScheme { scheme: String },
-    #[error("network {network:?} is not a supported evm network")]
-    UnsupportedNetwork { network: String },
-    #[error("asset transfer method {method:?} is not supported (only eip3009)")]
-    UnsupportedTransferMethod { method: String },
-    #[error("payment requirement {index} is malformed: {}", join_problems(.problems))]
-    InvalidRequirement {
-        index: usize,
-        problems: Vec<Problem>,
-    },
     #[error("signing the authorization failed")]
     Signing {
         #[source]
@@ -92,14 +69,29 @@ pub enum ExactEvmError {
         #[source]
         source: alloy_primitives::SignatureError,
     },
+    #[error("{network} is not an EIP-3009 option on an EVM network")]
+    UnsupportedNetwork { network: String },
 }
 
-fn join_problems(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+/// The EIP-712 domain an EIP-3009 quote is signed in, with the payee: `None` for a quote of
+/// another scheme or family.
+pub fn quote_domain(quote: &crate::payment::policy::Quote) -> Option<(Eip712Domain, Address)> {
+    use crate::network::Chain;
+    use crate::payment::policy::Scheme;
+    let (
+        Scheme::Eip3009 {
+            asset,
+            pay_to,
+            domain_name,
+            domain_version,
+        },
+        Chain::Evm(network),
+    ) = (&quote.scheme, &quote.network)
+    else {
+        return None;
+    };
+    let d = domain(domain_name, domain_version, network.chain_id, asset.address);
+    Some((d, *pay_to))
 }
 
 /// The token's EIP-712 domain `{name, version, chainId, verifyingContract}`, in the type
@@ -117,25 +109,6 @@ pub fn domain(
         Some(verifying_contract),
         None,
     )
-}
-
-/// The domain a requirement asks us to sign for: `extra.name`, `extra.version`, the chain of
-/// `network`, and `asset` as verifying contract (as `signEIP3009Authorization` in `@x402/evm`).
-///
-/// The values are server input. A caller should compare them with its own token table
-/// before signing: a wrong name only yields an invalid signature, but a different token the
-/// wallet also holds would really be spent.
-pub fn domain_for(requirement: &Requirement) -> Result<Eip712Domain, ExactEvmError> {
-    check_supported(requirement)?;
-    let (Some(name), Some(version), Some(chain_id), Some(asset)) = (
-        requirement.extra_str("name"),
-        requirement.extra_str("version"),
-        requirement.chain_id(),
-        requirement.asset_address(),
-    ) else {
-        return Err(incomplete(requirement));
-    };
-    Ok(domain(name, version, chain_id, asset))
 }
 
 /// EIP-712 digest: `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message))`.
@@ -186,11 +159,8 @@ pub fn sign(
     authorization: &Authorization,
     domain: &Eip712Domain,
 ) -> Result<[u8; 65], ExactEvmError> {
-    let hash = signing_hash(authorization, domain);
-    let signature = signer
-        .sign_hash_sync(&hash)
-        .map_err(|source| ExactEvmError::Signing { source })?;
-    Ok(signature.as_bytes())
+    super::sign::sign_digest_bytes(signer, &signing_hash(authorization, domain))
+        .map_err(|source| ExactEvmError::Signing { source })
 }
 
 /// The address that produced a 65-byte signature over this authorization and domain.
@@ -200,10 +170,7 @@ pub fn recover(
     domain: &Eip712Domain,
     signature: &[u8],
 ) -> Result<Address, ExactEvmError> {
-    let signature =
-        Signature::from_raw(signature).map_err(|source| ExactEvmError::Signature { source })?;
-    signature
-        .recover_address_from_prehash(&signing_hash(authorization, domain))
+    super::sign::recover_digest(&signing_hash(authorization, domain), signature)
         .map_err(|source| ExactEvmError::Signature { source })
 }
 
@@ -224,77 +191,16 @@ pub fn payload_json(authorization: &Authorization, signature: &[u8; 65]) -> Valu
     })
 }
 
-/// Everything at once for one requirement: refuses anything malformed or unsupported, then
-/// builds, signs and serialises the authorization for `signer` at time `now` (Unix seconds).
-///
-/// This does not judge the amount, the payee or the token; that is the caller's policy,
-/// which must run before this is called.
-pub fn authorize(
-    signer: &PrivateKeySigner,
-    requirement: &Requirement,
-    now: u64,
-) -> Result<SignedAuthorization, ExactEvmError> {
-    let domain = domain_for(requirement)?;
-    let (Some(to), Some(value), Some(max_timeout)) = (
-        requirement.pay_to_address(),
-        requirement.amount_u256(),
-        requirement.max_timeout_seconds,
-    ) else {
-        return Err(incomplete(requirement));
-    };
-    let authorization = new_authorization(signer.address(), to, value, now, max_timeout);
-    let signature = sign(signer, &authorization, &domain)?;
-    let payload = payload_json(&authorization, &signature);
-    Ok(SignedAuthorization {
-        authorization,
-        domain,
-        signature,
-        payload,
-    })
-}
-
-fn check_supported(requirement: &Requirement) -> Result<(), ExactEvmError> {
-    if !requirement.problems.is_empty() {
-        return Err(ExactEvmError::InvalidRequirement {
-            index: requirement.index,
-            problems: requirement.problems.clone(),
-        });
-    }
-    let scheme = requirement.scheme.as_deref().unwrap_or_default();
-    if scheme != "exact" {
-        return Err(ExactEvmError::UnsupportedScheme {
-            scheme: scheme.to_owned(),
-        });
-    }
-    if !requirement.is_evm() || requirement.chain_id().is_none() {
-        return Err(ExactEvmError::UnsupportedNetwork {
-            network: requirement.network.clone().unwrap_or_default(),
-        });
-    }
-    let method = requirement.transfer_method();
-    if method != "eip3009" {
-        return Err(ExactEvmError::UnsupportedTransferMethod {
-            method: method.to_owned(),
-        });
-    }
-    Ok(())
-}
-
-/// A requirement without problems always has these fields; this is the belt to that brace.
-fn incomplete(requirement: &Requirement) -> ExactEvmError {
-    ExactEvmError::InvalidRequirement {
-        index: requirement.index,
-        problems: vec![Problem::new("accepts", "lacks a field needed to sign")],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use alloy_primitives::{address, b256, keccak256};
 
     use super::*;
-    use crate::payment::challenge::parse_payment_required;
+    use crate::network::Networks;
+    use crate::payment::challenge::{Challenge, parse_payment_required};
+    use crate::payment::policy::{self, Quote};
     use crate::payment::test_vectors::*;
+    use crate::payment::{SignedPayment, sign_payment};
 
     fn signer() -> PrivateKeySigner {
         ANVIL_KEY.parse().expect("anvil key parses")
@@ -518,74 +424,113 @@ mod tests {
         assert_eq!(payload_json(&lower, &sig)["authorization"]["to"], PAY_TO);
     }
 
-    fn spec_challenge_with(accept: &str) -> Requirement {
+    /// The spec's v2 challenge with its one option replaced by `accept`.
+    fn spec_challenge_with(accept: &str) -> Challenge {
         let doc = SPEC_V2_PAYMENT_REQUIRED_JSON.replace(SPEC_V2_ACCEPTED_JSON, accept);
         let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, doc);
-        parse_payment_required(&[hdr("PAYMENT-REQUIRED", &b64)], b"{}")
-            .expect("challenge parses")
-            .accepts
-            .remove(0)
+        parse_payment_required(&[hdr("PAYMENT-REQUIRED", &b64)], b"{}").expect("challenge parses")
+    }
+
+    /// What the tool signs for a challenge's first option: the policy's quote, then
+    /// [`crate::payment::sign_payment`], the one signing path.
+    fn pay_first(challenge: &Challenge, now: u64) -> Result<(Quote, SignedPayment), String> {
+        let quote = policy::evaluate(
+            &challenge.accepts[0],
+            challenge.version,
+            &Networks::built_in(),
+        )?;
+        let signed = sign_payment(challenge, &quote, &signer(), now).expect("signs");
+        Ok((quote, signed))
+    }
+
+    /// The payload the payment header carries.
+    fn sent_payload(signed: &SignedPayment) -> Value {
+        let bytes = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            &signed.header_value,
+        )
+        .expect("base64");
+        serde_json::from_slice::<Value>(&bytes).expect("JSON")["payload"].clone()
+    }
+
+    fn sent_signature(signed: &SignedPayment) -> [u8; 65] {
+        hex65(
+            sent_payload(signed)["signature"]
+                .as_str()
+                .expect("signature"),
+        )
+    }
+
+    fn quote_domain(q: &Quote) -> Eip712Domain {
+        super::quote_domain(q).expect("an EIP-3009 quote").0
     }
 
     #[test]
-    fn authorize_signs_the_spec_requirement() {
-        let req = spec_challenge_with(SPEC_V2_ACCEPTED_JSON);
+    fn the_payment_path_signs_the_spec_requirement() {
+        let challenge = spec_challenge_with(SPEC_V2_ACCEPTED_JSON);
         let now = 1_740_672_000;
-        let signed = authorize(&signer(), &req, now).expect("signs");
-        assert_eq!(signed.domain, base_sepolia());
+        let (quote, signed) = pay_first(&challenge, now).expect("payable");
+        assert_eq!(quote_domain(&quote), base_sepolia());
         let a = signed.authorization;
         assert_eq!(a.from, signer().address());
         assert_eq!(a.to, PAY_TO.parse::<Address>().expect("address"));
         assert_eq!(a.value, U256::from(10_000u64));
         assert_eq!((a.valid_after, a.valid_before), (now - 600, now + 60));
+        let signature = sent_signature(&signed);
         assert_eq!(
-            recover(&a, &base_sepolia(), &signed.signature).expect("recovers"),
+            recover(&a, &base_sepolia(), &signature).expect("recovers"),
             signer().address()
         );
-        assert_eq!(signed.payload, payload_json(&a, &signed.signature));
+        assert_eq!(sent_payload(&signed), payload_json(&a, &signature));
     }
 
     #[test]
-    fn authorize_signs_a_v1_requirement_with_the_v1_chain() {
+    fn the_payment_path_signs_a_v1_requirement_with_the_v1_chain() {
         let challenge =
             parse_payment_required(&[], SPEC_V1_BODY.as_bytes()).expect("v1 body parses");
-        let signed = authorize(&signer(), &challenge.accepts[0], 1_740_672_000).expect("signs");
-        assert_eq!(signed.domain, base_sepolia());
+        let (quote, signed) = pay_first(&challenge, 1_740_672_000).expect("payable");
+        assert_eq!(quote_domain(&quote), base_sepolia());
+        assert_eq!(
+            recover(
+                &signed.authorization,
+                &base_sepolia(),
+                &sent_signature(&signed)
+            )
+            .expect("recovers"),
+            signer().address()
+        );
     }
 
+    /// What cannot be signed as EIP-3009 `exact` never reaches the signing step: the policy
+    /// refuses it. A requirement without `extra.name` is signed with the known token's own
+    /// domain, never with one the server made up.
     #[test]
-    fn authorize_refuses_what_it_cannot_sign() {
-        let s = signer();
-        let permit2 = spec_challenge_with(&SPEC_V2_ACCEPTED_JSON.replace(
-            r#""version":"2"}"#,
-            r#""version":"2","assetTransferMethod":"permit2"}"#,
-        ));
-        assert!(matches!(
-            authorize(&s, &permit2, 0),
-            Err(ExactEvmError::UnsupportedTransferMethod { method }) if method == "permit2"
-        ));
-        let upto = spec_challenge_with(&SPEC_V2_ACCEPTED_JSON.replace("exact", "upto"));
-        assert!(matches!(
-            authorize(&s, &upto, 0),
-            Err(ExactEvmError::UnsupportedScheme { scheme }) if scheme == "upto"
-        ));
-        let other_chain =
-            spec_challenge_with(&SPEC_V2_ACCEPTED_JSON.replace("eip155:84532", "cosmos:hub-4"));
-        assert!(matches!(
-            authorize(&s, &other_chain, 0),
-            Err(ExactEvmError::UnsupportedNetwork { .. })
-        ));
+    fn the_payment_path_refuses_what_it_cannot_sign() {
+        let refused = |accept: String, why: &str| {
+            let err = pay_first(&spec_challenge_with(&accept), 0).expect_err("refused");
+            assert!(err.contains(why), "{err}");
+        };
+        refused(
+            SPEC_V2_ACCEPTED_JSON.replace(
+                r#""version":"2"}"#,
+                r#""version":"2","assetTransferMethod":"permit2"}"#,
+            ),
+            "transfer method 'permit2' is not supported",
+        );
+        refused(
+            SPEC_V2_ACCEPTED_JSON.replace("exact", "upto"),
+            "scheme 'upto' is not supported",
+        );
+        refused(
+            SPEC_V2_ACCEPTED_JSON.replace("eip155:84532", "cosmos:hub-4"),
+            "not a known EVM network",
+        );
+        refused(
+            SPEC_V2_ACCEPTED_JSON.replace(":60,", ":0,"),
+            "maxTimeoutSeconds",
+        );
         let no_name = spec_challenge_with(&SPEC_V2_ACCEPTED_JSON.replace(r#""name":"USDC","#, ""));
-        let err = authorize(&s, &no_name, 0).expect_err("no domain name");
-        assert!(matches!(
-            &err,
-            ExactEvmError::InvalidRequirement { index: 0, .. }
-        ));
-        assert!(err.to_string().contains("extra.name is missing"), "{err}");
-        let zero_timeout = spec_challenge_with(&SPEC_V2_ACCEPTED_JSON.replace(":60,", ":0,"));
-        assert!(matches!(
-            authorize(&s, &zero_timeout, 0),
-            Err(ExactEvmError::InvalidRequirement { .. })
-        ));
+        let (quote, _) = pay_first(&no_name, 0).expect("payable with the token's own domain");
+        assert_eq!(quote_domain(&quote), base_sepolia());
     }
 }

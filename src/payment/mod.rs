@@ -25,6 +25,7 @@ pub mod flow;
 pub mod header;
 pub mod permit2;
 pub mod receipt;
+pub mod sign;
 
 #[cfg(test)]
 #[allow(dead_code, reason = "shared fixtures; not every test uses every one")]
@@ -64,18 +65,17 @@ pub fn sign_payment(
     now: u64,
 ) -> Result<SignedPayment, ExactEvmError> {
     let req = &challenge.accepts[quote.index];
+    let Some((domain, pay_to)) = exact_evm::quote_domain(quote) else {
+        return Err(ExactEvmError::UnsupportedNetwork {
+            network: quote.network.caip2(),
+        });
+    };
     let authorization = exact_evm::new_authorization(
         signer.address(),
-        quote.pay_to,
+        pay_to,
         quote.amount,
         now,
         quote.max_timeout_seconds,
-    );
-    let domain = exact_evm::domain(
-        &quote.domain_name,
-        &quote.domain_version,
-        quote.network.chain_id,
-        quote.asset.address,
     );
     let signature = exact_evm::sign(signer, &authorization, &domain)?;
     let payload = exact_evm::payload_json(&authorization, &signature);
@@ -149,7 +149,7 @@ mod tests {
 
         assert_eq!(p.header_name, "PAYMENT-SIGNATURE");
         assert_eq!(p.authorization.value, q.amount);
-        assert_eq!(p.authorization.to, q.pay_to);
+        assert_eq!(p.authorization.to.to_checksum(None), q.pay_to);
         assert_eq!(p.authorization.from.to_checksum(None), ANVIL_ADDRESS);
         assert_eq!(p.authorization.valid_after, now - 600);
         assert_eq!(p.authorization.valid_before, now + 60);
@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(auth["nonce"], p.nonce.as_str());
         let signature =
             alloy_primitives::hex::decode(sent["payload"]["signature"].as_str().unwrap()).unwrap();
-        let domain = exact_evm::domain("USDC", "2", 84532, q.asset.address);
+        let domain = exact_evm::domain("USDC", "2", 84532, q.evm_token().unwrap());
         let signer_of = exact_evm::recover(&p.authorization, &domain, &signature).unwrap();
         assert_eq!(signer_of.to_checksum(None), ANVIL_ADDRESS);
     }

@@ -4,10 +4,15 @@
 //! network and asset it knows, EIP-3009, an EIP-712 domain that matches the known token), and
 //! in what order the user prefers networks. The cap is checked against the option actually about
 //! to be signed (a `Quote`), never against `accepts[0]`.
+//!
+//! A [`Quote`] is scheme-neutral (a [`Chain`], a [`Token`], text ids); what will be signed is
+//! its [`Scheme`]. [`evaluate`] dispatches on the network's family and the transfer method; each
+//! way of paying is one function and one `Scheme` arm. Pure: no I/O, no printing. May depend on
+//! `payment::challenge`, `network`, `svm` and `amount`, never on `commands` or `settings`.
 
 use super::challenge::{Challenge, Problem, Requirement};
 use crate::amount::{self, UserAmount};
-use crate::network::{Asset, Network, Networks, TransferMethod};
+use crate::network::{Asset, Chain, Network, Networks, Token, TransferMethod};
 use alloy_primitives::{Address, U256};
 
 /// The cap when neither `--max-amount` nor `[limits] per_payment` says otherwise: 0.10 of the
@@ -19,44 +24,94 @@ pub const DEFAULT_MAX_AMOUNT: &str = "0.10";
 /// `validBefore`, so a 402 asking for a day or a year is refused rather than honoured.
 pub const MAX_VALIDITY_SECONDS: u64 = 3600;
 
-/// A payable option, fully resolved against the network table.
+/// A payable option, fully resolved against the network table, in terms that hold for every
+/// scheme and family: what `inspect` shows, what the cap, the daily budget and the pins judge,
+/// and what the journal records. What will be signed, typed per scheme, is [`Quote::scheme`].
 #[derive(Clone, Debug)]
 pub struct Quote {
     /// Index into `challenge.accepts`.
     pub index: usize,
-    pub network: Network,
-    pub asset: Asset,
+    pub network: Chain,
+    pub asset: Token,
+    /// In the asset's base units; for a scheme that charges up to a maximum, the maximum (the
+    /// amount at risk).
     pub amount: U256,
-    pub pay_to: Address,
+    /// The payee: a checksummed `0x…` address or a base58 wallet.
+    pub pay_to: String,
     pub max_timeout_seconds: u64,
-    /// The EIP-712 domain name and version to sign with.
-    pub domain_name: String,
-    pub domain_version: String,
+    pub scheme: Scheme,
+}
+
+/// What will be signed for a [`Quote`]: one arm per way of paying. Each concern that differs
+/// between them (judging, signing, checking on chain) is one `match` over this enum.
+#[derive(Clone, Debug)]
+pub enum Scheme {
+    /// EVM `exact` through EIP-3009 `transferWithAuthorization`, signed with the token's
+    /// EIP-712 domain (`domain_name`, `domain_version`).
+    Eip3009 {
+        asset: Asset,
+        pay_to: Address,
+        domain_name: String,
+        domain_version: String,
+    },
+}
+
+impl Scheme {
+    /// The x402 scheme name (`exact`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scheme::Eip3009 { .. } => "exact",
+        }
+    }
 }
 
 impl Quote {
     pub fn price(&self) -> String {
         amount::display(self.amount, self.asset.decimals, &self.asset.symbol)
     }
+
+    /// Whether the amount is a maximum the server charges up to, rather than the price.
+    pub fn is_upto(&self) -> bool {
+        match self.scheme {
+            Scheme::Eip3009 { .. } => false,
+        }
+    }
+
+    /// The EVM token contract the payment moves, for balance and receipt reads.
+    pub fn evm_token(&self) -> Option<Address> {
+        match &self.scheme {
+            Scheme::Eip3009 { asset, .. } => Some(asset.address),
+        }
+    }
 }
 
 /// Why an option cannot be paid.
 pub type Unpayable = String;
 
-/// Judges one requirement.
+/// Judges one requirement: the scheme, then the network (which decides the family), then the
+/// family's own checks.
 pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Quote, Unpayable> {
     let scheme = req.scheme.as_deref().unwrap_or("");
     if scheme != "exact" {
         return Err(format!("scheme '{scheme}' is not supported (only exact)"));
     }
     let network_name = req.network.as_deref().unwrap_or("");
-    let Some(network) = networks.for_requirement(network_name, version) else {
-        return Err(if network_name.starts_with("solana") {
-            format!("network '{network_name}' (Solana) is not supported yet")
-        } else {
-            format!("network '{network_name}' is not a known EVM network (add it to config.toml)")
-        });
-    };
+    match networks.chain_for_requirement(network_name, version) {
+        Some(Chain::Evm(network)) => evm_exact(req, network),
+        Some(Chain::Svm(_)) => Err(format!(
+            "network '{network_name}' (Solana) is not supported yet"
+        )),
+        None if network_name.starts_with("solana") => Err(format!(
+            "network '{network_name}' (Solana) is not supported yet"
+        )),
+        None => Err(format!(
+            "network '{network_name}' is not a known EVM network (add it to config.toml)"
+        )),
+    }
+}
+
+/// An EVM `exact` option: the protocol's checks, the known token, then the transfer method.
+fn evm_exact(req: &Requirement, network: Network) -> Result<Quote, Unpayable> {
     let blocking: Vec<&Problem> = req.problems.iter().filter(|p| !p.advisory).collect();
     if !blocking.is_empty() {
         let list: Vec<String> = blocking.iter().map(ToString::to_string).collect();
@@ -80,6 +135,28 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
             "transfer method '{method}' is not supported yet (only eip3009)"
         ));
     }
+    let (domain_name, domain_version) = eip712_domain(req, asset)?;
+    let (amount, pay_to, max_timeout_seconds) = evm_amount_payee_timeout(req)?;
+    let asset = asset.clone();
+    Ok(Quote {
+        index: req.index,
+        network: Chain::Evm(network),
+        asset: Token::of_evm(&asset),
+        amount,
+        pay_to: pay_to.to_checksum(None),
+        max_timeout_seconds,
+        scheme: Scheme::Eip3009 {
+            asset,
+            pay_to,
+            domain_name,
+            domain_version,
+        },
+    })
+}
+
+/// The EIP-712 domain to sign with: `extra.name`/`extra.version`, which must be the known
+/// token's (absent ones are taken from it).
+fn eip712_domain(req: &Requirement, asset: &Asset) -> Result<(String, String), Unpayable> {
     let domain_name = req
         .extra_str("name")
         .unwrap_or(&asset.eip712_name)
@@ -94,6 +171,12 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
             asset.eip712_name, asset.eip712_version
         ));
     }
+    Ok((domain_name, domain_version))
+}
+
+/// The amount, the EVM payee and the validity asked for, the validity within
+/// [`MAX_VALIDITY_SECONDS`].
+fn evm_amount_payee_timeout(req: &Requirement) -> Result<(U256, Address, u64), Unpayable> {
     let (Some(amount), Some(pay_to), Some(max_timeout_seconds)) = (
         req.amount_u256(),
         req.pay_to_address(),
@@ -101,6 +184,13 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
     ) else {
         return Err("amount, payTo or maxTimeoutSeconds is missing".into());
     };
+    check_timeout(max_timeout_seconds)?;
+    Ok((amount, pay_to, max_timeout_seconds))
+}
+
+/// `maxTimeoutSeconds` must be positive and at most [`MAX_VALIDITY_SECONDS`]: a signed payment
+/// can be spent until it expires.
+pub fn check_timeout(max_timeout_seconds: u64) -> Result<(), Unpayable> {
     if max_timeout_seconds == 0 {
         return Err("maxTimeoutSeconds is 0".into());
     }
@@ -110,16 +200,7 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
             MAX_VALIDITY_SECONDS
         ));
     }
-    Ok(Quote {
-        index: req.index,
-        network: network.clone(),
-        asset: asset.clone(),
-        amount,
-        pay_to,
-        max_timeout_seconds,
-        domain_name,
-        domain_version,
-    })
+    Ok(())
 }
 
 /// Every option judged, and the index of the one to pay: the first payable one on the most
@@ -147,10 +228,10 @@ pub fn choose_matching(
         .iter()
         .map(|r| {
             let q = evaluate(r, challenge.version, networks)?;
-            if narrow && !preferred.iter().any(|p| p == &q.network.name) {
+            if narrow && !preferred.iter().any(|p| p == q.network.name()) {
                 return Err(format!(
                     "network {} was not asked for (--network)",
-                    q.network.name
+                    q.network.name()
                 ));
             }
             accept(&q)?;
@@ -160,7 +241,7 @@ pub fn choose_matching(
     let rank = |q: &Quote| {
         preferred
             .iter()
-            .position(|p| p == &q.network.name)
+            .position(|p| p == q.network.name())
             .unwrap_or(usize::MAX)
     };
     let chosen = judged

@@ -4,7 +4,8 @@
 
 use super::policy::{Quote, Unpayable};
 use crate::amount::{self, UserAmount};
-use alloy_primitives::{Address, U256};
+use crate::network::same_id;
+use alloy_primitives::U256;
 use serde::{Deserialize, Serialize};
 
 /// The document `--save-terms` writes and `--terms` reads. Its keys are snake_case, as in
@@ -20,14 +21,15 @@ pub struct Terms {
     pub url: String,
     /// CAIP-2 id.
     pub network: String,
-    #[serde(with = "crate::journal::checksummed")]
-    pub asset: Address,
+    /// The token: a checksummed `0x…` address, or a base58 mint on a `solana:` network.
+    pub asset: String,
     pub symbol: String,
     pub decimals: u8,
     /// Base units, decimal string.
     pub amount: String,
-    #[serde(with = "crate::journal::checksummed", alias = "payTo")]
-    pub pay_to: Address,
+    /// The payee, in the same form as `asset`.
+    #[serde(alias = "payTo")]
+    pub pay_to: String,
 }
 
 impl Terms {
@@ -39,16 +41,18 @@ impl Terms {
             terms_version: Self::VERSION,
             url: url.to_string(),
             network: q.network.caip2(),
-            asset: q.asset.address,
+            asset: q.asset.id.clone(),
             symbol: q.asset.symbol.clone(),
             decimals: q.asset.decimals,
             amount: q.amount.to_string(),
-            pay_to: q.pay_to,
+            pay_to: q.pay_to.clone(),
         }
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let t: Terms = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let mut t: Terms = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        t.asset = crate::network::account_id(&t.network, &t.asset)?;
+        t.pay_to = crate::network::account_id(&t.network, &t.pay_to)?;
         if !(1..=Self::VERSION).contains(&t.terms_version) {
             return Err(format!(
                 "terms_version {} is not supported (expected 1 to {})",
@@ -68,7 +72,8 @@ impl Terms {
 pub struct Pins {
     pub terms: Option<Terms>,
     pub amount: Option<UserAmount>,
-    pub pay_to: Option<Address>,
+    /// `--expect-pay-to`, as text in the form quotes use (checksummed for EVM).
+    pub pay_to: Option<String>,
 }
 
 impl Pins {
@@ -86,10 +91,10 @@ impl Pins {
                     t.network
                 ));
             }
-            if t.asset != q.asset.address {
+            if !same_id(&t.network, &t.asset, &q.asset.id) {
                 return Err(format!(
                     "asset {} is not the pinned {}",
-                    q.asset.address, t.asset
+                    q.asset.id, t.asset
                 ));
             }
             if t.amount != q.amount.to_string() {
@@ -98,7 +103,7 @@ impl Pins {
                     .unwrap_or_else(|_| t.amount.clone());
                 return Err(format!("{} is not the pinned {pinned}", q.price()));
             }
-            if t.pay_to != q.pay_to {
+            if !same_id(&t.network, &t.pay_to, &q.pay_to) {
                 return Err(format!("payee {} is not the pinned {}", q.pay_to, t.pay_to));
             }
         }
@@ -118,7 +123,7 @@ impl Pins {
             }
         }
         if let Some(to) = &self.pay_to
-            && *to != q.pay_to
+            && !same_id(&q.network.caip2(), to, &q.pay_to)
         {
             return Err(format!("payee {} is not the expected {to}", q.pay_to));
         }
@@ -129,7 +134,9 @@ impl Pins {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::Networks;
+    use crate::network::{Chain, Networks, Token};
+    use crate::payment::policy::Scheme;
+    use alloy_primitives::Address;
 
     fn quote(amount: u64, pay_to: Address) -> Quote {
         let networks = Networks::built_in();
@@ -137,13 +144,17 @@ mod tests {
         let asset = network.assets[0].clone();
         Quote {
             index: 0,
-            network,
-            asset,
+            network: Chain::Evm(network),
+            asset: Token::of_evm(&asset),
             amount: U256::from(amount),
-            pay_to,
+            pay_to: pay_to.to_checksum(None),
             max_timeout_seconds: 60,
-            domain_name: "USDC".into(),
-            domain_version: "2".into(),
+            scheme: Scheme::Eip3009 {
+                asset,
+                pay_to,
+                domain_name: "USDC".into(),
+                domain_version: "2".into(),
+            },
         }
     }
 
@@ -188,7 +199,10 @@ mod tests {
             payee.to_checksum(None)
         );
         let t = Terms::parse(&old).unwrap();
-        assert_eq!((t.terms_version, t.pay_to), (1, payee));
+        assert_eq!(
+            (t.terms_version, t.pay_to.as_str()),
+            (1, payee.to_checksum(None).as_str())
+        );
         let pins = Pins {
             terms: Some(t),
             ..Pins::default()
@@ -201,7 +215,7 @@ mod tests {
         let payee = Address::repeat_byte(0x22);
         let pins = Pins {
             amount: Some("0.001".parse().unwrap()),
-            pay_to: Some(payee),
+            pay_to: Some(payee.to_checksum(None)),
             ..Pins::default()
         };
         assert!(pins.check(&quote(1000, payee)).is_ok());

@@ -199,8 +199,8 @@ mod fuzz {
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
     use super::*;
-    use crate::payment::{challenge, exact_evm, receipt};
-
+    use crate::network::Networks;
+    use crate::payment::{challenge, exact_evm, policy, receipt};
     const INTERESTING: &[u8] =
         b"{}[]\":,0123456789-+.eE \n\t\\x402Version accepts amount null true false \xff\xfe\xc3=/_";
 
@@ -255,12 +255,23 @@ mod fuzz {
                 req.asset_address(),
                 req.extra_str("name"),
             );
-            if exact_evm::domain_for(req).is_ok() {
-                let auth = exact_evm::authorize(signer, req, 1_740_672_089)
-                    .expect("a requirement without problems can be signed");
-                let recovered =
-                    exact_evm::recover(&auth.authorization, &auth.domain, &auth.signature)
-                        .expect("own signature parses");
+            // What the tool would pay, through the one signing path.
+            if let Ok(quote) = policy::evaluate(req, parsed.version, &Networks::built_in()) {
+                let payment = crate::payment::sign_payment(&parsed, &quote, signer, 1_740_672_089)
+                    .expect("a payable requirement can be signed");
+                let (domain, _) = exact_evm::quote_domain(&quote).expect("an EIP-3009 quote");
+                let sent: Value = serde_json::from_slice(
+                    &STANDARD
+                        .decode(&payment.header_value)
+                        .expect("own header is base64"),
+                )
+                .expect("own header is JSON");
+                let signature = alloy_primitives::hex::decode(
+                    sent["payload"]["signature"].as_str().expect("a signature"),
+                )
+                .expect("hex");
+                let recovered = exact_evm::recover(&payment.authorization, &domain, &signature)
+                    .expect("own signature parses");
                 assert_eq!(recovered, signer.address());
                 signed += 1;
             }

@@ -173,7 +173,7 @@ mod tests {
     use crate::payment::challenge::Requirement;
     use crate::svm::address::TokenProgram;
     use crate::svm::address::{TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
-    use crate::svm::rpc::test_node::{self, account, context, mint_data, token_account_data};
+    use crate::svm::rpc::test_node::{self, account, context, mint_data, run, token_account_data};
     use crate::svm::transaction::decode;
     use serde_json::{Value, json};
     use solana_message::VersionedMessage;
@@ -242,14 +242,6 @@ mod tests {
                 _ => Err(json!({"code": -32601, "message": "Method not found"})),
             }
         }))
-    }
-
-    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
     }
 
     fn client() -> reqwest::Client {

@@ -1,8 +1,9 @@
 //! The Solana JSON-RPC reads a payment, `wallet balance` and `history check` need, over the
 //! same JSON-RPC plumbing as the EVM calls ([`crate::rpc::Rpc::call`]): `getAccountInfo`
 //! (mint decimals and token program, token accounts), `getLatestBlockhash`, `getBalance`,
-//! `getTokenAccountBalance`, `getSignatureStatuses` and `getBlockHeight`. Parameters are sent
-//! as `@x402/svm` sends them (`commitment: "confirmed"`, base64 account data).
+//! `getTokenAccountBalance`, `getSignatureStatuses`, `getBlockHeight`, `isBlockhashValid`,
+//! `getSignaturesForAddress` and `getTransaction` (base64, with its status meta). Parameters are
+//! sent as `@x402/svm` sends them (`commitment: "confirmed"`, base64 account data).
 //!
 //! A missing account is `None`, never a zero; everything else the node says that does not
 //! parse is an [`RpcError::BadResponse`].
@@ -67,6 +68,43 @@ pub struct SignatureStatus {
     pub err: Option<Value>,
 }
 
+/// One entry of `getSignaturesForAddress` (newest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureInfo {
+    /// The transaction's id: its first signature (the fee payer's).
+    pub signature: String,
+    pub slot: u64,
+    pub err: Option<Value>,
+    /// The transaction's memos as the node formats them: `[LEN] TEXT`, several joined by
+    /// `"; "`; `None` when it has none (or the node does not index memos).
+    pub memo: Option<String>,
+    /// Unix seconds of the block, when the node knows it.
+    pub block_time: Option<i64>,
+}
+
+/// A token balance of `getTransaction`'s `meta.preTokenBalances` / `postTokenBalances`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenBalance {
+    /// Index into the transaction's account keys.
+    pub account_index: usize,
+    pub mint: Pubkey,
+    /// Base units (`uiTokenAmount.amount`).
+    pub amount: u64,
+}
+
+/// A landed transaction as `getTransaction` returns it with base64 encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LandedTransaction {
+    pub slot: u64,
+    /// The wire transaction.
+    pub bytes: Vec<u8>,
+    /// `meta.err`: `None` when it succeeded.
+    pub err: Option<Value>,
+    /// `meta.preTokenBalances` / `postTokenBalances`; `None` when the node does not record them.
+    pub pre_token_balances: Option<Vec<TokenBalance>>,
+    pub post_token_balances: Option<Vec<TokenBalance>>,
+}
+
 pub struct SvmRpc<'a> {
     rpc: Rpc<'a>,
     url: &'a str,
@@ -80,7 +118,7 @@ impl<'a> SvmRpc<'a> {
         }
     }
 
-    fn bad(&self, detail: impl Into<String>) -> RpcError {
+    pub(super) fn bad(&self, detail: impl Into<String>) -> RpcError {
         RpcError::BadResponse {
             url: self.url.to_string(),
             detail: detail.into(),
@@ -266,6 +304,138 @@ impl<'a> SvmRpc<'a> {
             .collect()
     }
 
+    /// `isBlockhashValid`: whether a transaction bound to `blockhash` can still land.
+    pub async fn is_blockhash_valid(&self, blockhash: &Hash) -> Result<bool, RpcError> {
+        let v = self
+            .value(
+                "isBlockhashValid",
+                json!([blockhash.to_string(), {"commitment": "confirmed"}]),
+            )
+            .await?;
+        v.as_bool()
+            .ok_or_else(|| self.bad(format!("isBlockhashValid: not a boolean: {v}")))
+    }
+
+    /// `getSignaturesForAddress`: up to `limit` (at most 1000) transactions that list `address`,
+    /// newest first, starting before the transaction `before` when given.
+    pub async fn signatures_for_address(
+        &self,
+        address: &Pubkey,
+        before: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SignatureInfo>, RpcError> {
+        let mut config = json!({"commitment": "confirmed", "limit": limit});
+        if let Some(before) = before {
+            config["before"] = json!(before);
+        }
+        let v = self
+            .rpc
+            .call(
+                "getSignaturesForAddress",
+                json!([address.to_string(), config]),
+            )
+            .await?;
+        let list = v.as_array().filter(|l| l.len() <= limit).ok_or_else(|| {
+            self.bad(format!(
+                "getSignaturesForAddress: not a list of at most {limit}: {v}"
+            ))
+        })?;
+        list.iter()
+            .map(|e| {
+                let text = |key: &str| e.get(key).and_then(Value::as_str).map(str::to_string);
+                Ok(SignatureInfo {
+                    signature: text("signature").ok_or_else(|| {
+                        self.bad(format!("getSignaturesForAddress: no signature in {e}"))
+                    })?,
+                    slot: self.u64_at(&e["slot"], "slot")?,
+                    err: e.get("err").filter(|x| !x.is_null()).cloned(),
+                    memo: text("memo"),
+                    block_time: e.get("blockTime").and_then(Value::as_i64),
+                })
+            })
+            .collect()
+    }
+
+    /// `getTransaction` (base64, v0 allowed); `None` when the node does not know `signature`.
+    pub async fn transaction(
+        &self,
+        signature: &str,
+    ) -> Result<Option<LandedTransaction>, RpcError> {
+        let v = self
+            .rpc
+            .call(
+                "getTransaction",
+                json!([signature, {
+                    "encoding": "base64",
+                    "commitment": "confirmed",
+                    "maxSupportedTransactionVersion": 0
+                }]),
+            )
+            .await?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        let bytes = match v
+            .get("transaction")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([Value::String(data), Value::String(enc)]) if enc == "base64" => {
+                base64::engine::general_purpose::STANDARD.decode(data).ok()
+            }
+            _ => None,
+        }
+        .ok_or_else(|| {
+            self.bad(format!(
+                "getTransaction {signature}: transaction is not [base64, \"base64\"]"
+            ))
+        })?;
+        let meta = v
+            .get("meta")
+            .filter(|m| m.is_object())
+            .ok_or_else(|| self.bad(format!("getTransaction {signature}: no meta")))?;
+        let balances = |key: &str| -> Result<Option<Vec<TokenBalance>>, RpcError> {
+            let Some(list) = meta.get(key).filter(|l| !l.is_null()) else {
+                return Ok(None);
+            };
+            let list = list
+                .as_array()
+                .ok_or_else(|| self.bad(format!("getTransaction: {key} is not a list")))?;
+            list.iter()
+                .map(|b| {
+                    let account_index = b
+                        .get("accountIndex")
+                        .and_then(Value::as_u64)
+                        .and_then(|i| usize::try_from(i).ok());
+                    let mint = b
+                        .get("mint")
+                        .and_then(Value::as_str)
+                        .and_then(|m| m.parse::<Pubkey>().ok());
+                    let amount = b
+                        .pointer("/uiTokenAmount/amount")
+                        .and_then(Value::as_str)
+                        .and_then(|a| a.parse::<u64>().ok());
+                    match (account_index, mint, amount) {
+                        (Some(account_index), Some(mint), Some(amount)) => Ok(TokenBalance {
+                            account_index,
+                            mint,
+                            amount,
+                        }),
+                        _ => Err(self.bad(format!("getTransaction: unreadable {key} entry {b}"))),
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some)
+        };
+        Ok(Some(LandedTransaction {
+            slot: self.u64_at(&v["slot"], "slot")?,
+            bytes,
+            err: meta.get("err").filter(|e| !e.is_null()).cloned(),
+            pre_token_balances: balances("preTokenBalances")?,
+            post_token_balances: balances("postTokenBalances")?,
+        }))
+    }
+
     /// `getBlockHeight`: whether a blockhash can still land (`<= lastValidBlockHeight`).
     pub async fn block_height(&self) -> Result<u64, RpcError> {
         let v = self
@@ -343,6 +513,15 @@ pub(crate) mod test_node {
         Node { url, seen }
     }
 
+    /// Runs a future to completion on a fresh single-threaded runtime.
+    pub fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
     pub fn context(value: Value) -> Value {
         json!({"context": {"slot": 7}, "value": value})
     }
@@ -385,19 +564,12 @@ pub(crate) mod test_node {
 
 #[cfg(test)]
 mod tests {
-    use super::test_node::{self, account, context, mint_data, token_account_data};
+    use super::test_node::{self, account, context, mint_data, run, token_account_data};
     use super::*;
     use crate::svm::address::{TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 
     const MINT: &str = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
     const OWNER: &str = "AKnL4NNf3DGWZJS6cPknBuEGnVsV4A4m5tgebLHaRSZ9";
-
-    fn rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    }
 
     #[test]
     fn mint_and_token_accounts() {
@@ -425,7 +597,7 @@ mod tests {
         }));
         let client = crate::http::client(&Default::default()).unwrap();
         let rpc = SvmRpc::new(&client, &node.url);
-        rt().block_on(async {
+        run(async {
             let mint = rpc.mint(&MINT.parse().unwrap()).await.unwrap();
             assert_eq!(
                 mint,
@@ -487,7 +659,7 @@ mod tests {
         let client = crate::http::client(&Default::default()).unwrap();
         let rpc = SvmRpc::new(&client, &node.url);
         let key: Pubkey = OWNER.parse().unwrap();
-        rt().block_on(async {
+        run(async {
             let (hash, last) = rpc.latest_blockhash().await.unwrap();
             assert_eq!(
                 hash.to_string(),
@@ -539,7 +711,7 @@ mod tests {
         let client = crate::http::client(&Default::default()).unwrap();
         let rpc = SvmRpc::new(&client, &node.url);
         let key: Pubkey = OWNER.parse().unwrap();
-        rt().block_on(async {
+        run(async {
             assert!(matches!(
                 rpc.balance(&key).await,
                 Err(RpcError::BadResponse { .. })
@@ -558,6 +730,132 @@ mod tests {
             ));
             assert!(matches!(
                 rpc.signature_statuses(&["a"]).await,
+                Err(RpcError::BadResponse { .. })
+            ));
+        });
+    }
+
+    #[test]
+    fn transactions_signature_lists_and_blockhash_validity() {
+        let tx_b64 = "AQID";
+        let node = test_node::start(Box::new(move |method, params| match method {
+            "getTransaction" => {
+                assert_eq!(params[1]["encoding"], "base64");
+                assert_eq!(params[1]["maxSupportedTransactionVersion"], 0);
+                assert_eq!(params[1]["commitment"], "confirmed");
+                match params[0].as_str().unwrap() {
+                    "known" => Ok(json!({
+                        "slot": 1001,
+                        "blockTime": 1700000000,
+                        "version": 0,
+                        "transaction": [tx_b64, "base64"],
+                        "meta": {
+                            "err": {"InstructionError": [2, {"Custom": 1}]},
+                            "fee": 5001,
+                            "preTokenBalances": [{
+                                "accountIndex": 2, "mint": MINT, "owner": OWNER,
+                                "programId": TOKEN_PROGRAM.to_string(),
+                                "uiTokenAmount": {"amount": "5", "decimals": 6, "uiAmount": 0.000005, "uiAmountString": "0.000005"}
+                            }],
+                            "postTokenBalances": null
+                        }
+                    })),
+                    "no-meta" => {
+                        Ok(json!({"slot": 1, "transaction": [tx_b64, "base64"], "meta": null}))
+                    }
+                    "json" => Ok(json!({"slot": 1, "transaction": {"signatures": []}, "meta": {}})),
+                    "bad-balance" => Ok(json!({
+                        "slot": 1, "transaction": [tx_b64, "base64"],
+                        "meta": {"err": null, "preTokenBalances": [{"accountIndex": 0, "mint": MINT, "uiTokenAmount": {"amount": 5}}]}
+                    })),
+                    _ => Ok(Value::Null),
+                }
+            }
+            "getSignaturesForAddress" => {
+                assert_eq!(params[0], OWNER);
+                assert_eq!(params[1]["commitment"], "confirmed");
+                match params[1]["limit"].as_u64() {
+                    Some(2) => {
+                        assert_eq!(params[1]["before"], "s0");
+                        Ok(json!([
+                            {"signature": "s1", "slot": 12, "err": null, "memo": "[4] abcd", "blockTime": 1700000000, "confirmationStatus": "finalized"},
+                            {"signature": "s2", "slot": 11, "err": {"InstructionError": [0, "InvalidArgument"]}, "memo": null, "blockTime": null, "confirmationStatus": "confirmed"}
+                        ]))
+                    }
+                    // More entries than asked for, or entries without a signature.
+                    Some(1) if params[1].get("before").is_none() => {
+                        Ok(json!([{"signature": "a", "slot": 1}, {"signature": "b", "slot": 1}]))
+                    }
+                    _ => Ok(json!([{"slot": 1}])),
+                }
+            }
+            "isBlockhashValid" => match params[0].as_str() {
+                Some("EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k") => Ok(context(json!(true))),
+                _ => Ok(context(json!("yes"))),
+            },
+            _ => Err(json!({"code": -32601, "message": "no"})),
+        }));
+        let client = crate::http::client(&Default::default()).unwrap();
+        let rpc = SvmRpc::new(&client, &node.url);
+        let owner: Pubkey = OWNER.parse().unwrap();
+        run(async {
+            let tx = rpc.transaction("known").await.unwrap().unwrap();
+            assert_eq!(tx.slot, 1001);
+            assert_eq!(tx.bytes, [1, 2, 3]);
+            assert_eq!(
+                tx.err,
+                Some(json!({"InstructionError": [2, {"Custom": 1}]}))
+            );
+            assert_eq!(
+                tx.pre_token_balances,
+                Some(vec![TokenBalance {
+                    account_index: 2,
+                    mint: MINT.parse().unwrap(),
+                    amount: 5
+                }])
+            );
+            assert_eq!(tx.post_token_balances, None);
+            assert_eq!(rpc.transaction("unknown").await.unwrap(), None);
+            for bad in ["no-meta", "json", "bad-balance"] {
+                assert!(
+                    matches!(
+                        rpc.transaction(bad).await,
+                        Err(RpcError::BadResponse { .. })
+                    ),
+                    "{bad}"
+                );
+            }
+            let list = rpc
+                .signatures_for_address(&owner, Some("s0"), 2)
+                .await
+                .unwrap();
+            assert_eq!(
+                list,
+                [
+                    SignatureInfo {
+                        signature: "s1".into(),
+                        slot: 12,
+                        err: None,
+                        memo: Some("[4] abcd".into()),
+                        block_time: Some(1700000000),
+                    },
+                    SignatureInfo {
+                        signature: "s2".into(),
+                        slot: 11,
+                        err: Some(json!({"InstructionError": [0, "InvalidArgument"]})),
+                        memo: None,
+                        block_time: None,
+                    }
+                ]
+            );
+            assert!(rpc.signatures_for_address(&owner, None, 1).await.is_err());
+            assert!(rpc.signatures_for_address(&owner, None, 3).await.is_err());
+            let hash: Hash = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k"
+                .parse()
+                .unwrap();
+            assert!(rpc.is_blockhash_valid(&hash).await.unwrap());
+            assert!(matches!(
+                rpc.is_blockhash_valid(&Hash::default()).await,
                 Err(RpcError::BadResponse { .. })
             ));
         });

@@ -4,8 +4,6 @@
 
 pub mod localnet;
 pub mod pty;
-pub mod server;
-pub mod tls;
 pub mod verifier;
 
 use assert_cmd::Command;

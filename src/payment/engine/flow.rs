@@ -187,8 +187,8 @@ impl<'a> Engine<'a> {
                 challenge.accepts.len(),
                 quote.index + 1,
                 quote.price(),
-                quote.network.name,
-                quote.pay_to.to_checksum(None)
+                quote.network.name(),
+                quote.pay_to
             ),
         );
         Ok(Ok(quote))
@@ -389,13 +389,13 @@ fn check_budget(
     limit: U256,
     now: Timestamp,
 ) -> Option<Refusal> {
-    let spent = journal::spent_last_day(payments, &quote.network.caip2(), quote.asset.address, now);
+    let spent = journal::spent_last_day(payments, &quote.network.caip2(), &quote.asset.id, now);
     if spent.saturating_add(quote.amount) > limit {
         return Some(Refusal::OverBudget {
             asked: money(quote),
             spent,
             limit,
-            network: quote.network.name.clone(),
+            network: quote.network.name().to_string(),
         });
     }
     None

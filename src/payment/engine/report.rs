@@ -18,7 +18,7 @@ pub(super) fn show_quote(p: &Printer, hop: &Hop, c: &Challenge, q: &Quote) {
         q.network,
         c.version
     ));
-    p.info(format!("  pay to    {}", q.pay_to.to_checksum(None)));
+    p.info(format!("  pay to    {}", q.pay_to));
     // The resource the server says is being sold, when it is not the URL asked for.
     let resource = c.resource.as_ref().and_then(|r| r.url.as_deref());
     if let Some(r) = resource.filter(|r| !r.is_empty() && *r != hop.url.as_str()) {
@@ -105,15 +105,14 @@ pub(super) fn report_paid(p: &Printer, quote: &Quote, tx: &str) {
     let mut line = format!(
         "paid {} on {} to {}  tx {tx}",
         quote.price(),
-        quote.network.name,
-        quote.pay_to.to_checksum(None)
+        quote.network.name(),
+        quote.pay_to
     );
     // A chain reached over a loopback RPC is a local one (a fork, anvil): a public explorer has
     // never seen its transactions.
     let local = quote
         .network
-        .rpc_url
-        .as_deref()
+        .rpc_url()
         .and_then(|u| reqwest::Url::parse(u).ok())
         .is_some_and(|u| is_loopback(&u));
     if let Some(link) = quote.network.explorer_link(tx).filter(|_| !local) {

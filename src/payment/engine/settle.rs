@@ -120,6 +120,7 @@ impl Engine<'_> {
             transaction,
             reason,
             verified: false,
+            charged: None,
         };
         if let Err(e) = self.journal.record_outcome(outcome) {
             self.printer.warn(format!(
@@ -324,7 +325,7 @@ impl Engine<'_> {
                     ),
                     Some(_) => format!(
                         "; {tx} was not on {} after {} s",
-                        quote.network.name,
+                        quote.network.name(),
                         RECEIPT_WAIT.as_secs()
                     ),
                     None => String::new(),
@@ -349,11 +350,10 @@ impl Engine<'_> {
         let quote = &pending.quote;
         let url = quote
             .network
-            .rpc_url
-            .as_deref()
-            .filter(|_| quote.network.rpc_configured)?;
+            .rpc_url()
+            .filter(|_| quote.network.rpc_configured())?;
         let p = self.printer;
-        let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name));
+        let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name()));
         let said = pending
             .scheme
             .confirm_on_chain(url, quote, &pending.signed, tx, RECEIPT_WAIT)

@@ -72,8 +72,7 @@ pub async fn nonce_used(
     owner: Address,
     nonce: U256,
 ) -> Result<bool, RpcError> {
-    let word = nonce >> 8;
-    let bit = (nonce & U256::from(0xff)).to::<usize>();
+    let (word, bit) = super::logs::nonce_position(nonce);
     let out = rpc
         .eth_call(
             PERMIT2_ADDRESS,
@@ -91,7 +90,7 @@ pub async fn nonce_used(
             out.len()
         ),
     })?;
-    Ok(bitmap.bit(bit))
+    Ok(bitmap.bit(usize::from(bit)))
 }
 
 /// A Permit2 payment ready to send: the signed authorization, how the allowance is covered,

@@ -12,13 +12,16 @@
 //! signed for checks the witness.
 //!
 //! Pure functions, as the rest of [`crate::payment`]: the on-chain reads are in [`chain`], the
-//! gas-sponsoring extensions in [`extensions`].
+//! gas-sponsoring extensions in [`extensions`], what the chain says of a payment made in
+//! [`check`] (its pieces in [`logs`]), and cancelling an open one in [`cancel`].
 
+pub mod cancel;
 pub mod chain;
+pub mod check;
 pub mod extensions;
+pub mod logs;
 
 use alloy_primitives::{Address, B256, Signature, U256, address, hex};
-use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{Eip712Domain, SolStruct};
 use serde_json::{Value, json};
@@ -381,10 +384,7 @@ pub enum SignError {
 
 /// Signs a 32-byte digest; `r ‖ s ‖ v` with `v` in {27, 28}, as viem produces.
 pub(crate) fn sign_digest(signer: &PrivateKeySigner, hash: &B256) -> Result<[u8; 65], SignError> {
-    signer
-        .sign_hash_sync(hash)
-        .map(|s| s.as_bytes())
-        .map_err(|source| SignError::Signing { source })
+    super::sign::sign_digest_bytes(signer, hash).map_err(|source| SignError::Signing { source })
 }
 
 /// The address whose key produced `signature` over `hash`.

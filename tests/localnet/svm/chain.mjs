@@ -389,6 +389,40 @@ export class LocalChain {
     return { slot: r.slot, confirmations: null, err: r.err, status: r.err ? { Err: r.err } : { Ok: null }, confirmationStatus: "finalized" };
   }
 
+  /**
+   * getSignaturesForAddress: the landed transactions whose static account keys include `address`,
+   * newest first, as a validator lists them (`before` / `until` exclusive; an unknown `before`
+   * gives an empty list, an unknown `until` none of a bound).
+   */
+  signaturesFor(address, { limit = 1000, before, until } = {}) {
+    bytesOf(address);
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new RpcError(-32602, "Invalid limit; max 1000");
+    for (const s of [before, until]) {
+      if (s !== undefined && s !== null) {
+        let b = null;
+        try {
+          b = base58.decode(String(s));
+        } catch {}
+        if (!b || b.length !== 64) throw new RpcError(-32602, "Invalid param: Invalid");
+      }
+    }
+    const newest = [...this.records.values()].reverse();
+    let start = 0;
+    if (before) {
+      start = newest.findIndex((r) => r.signature === before) + 1;
+      if (start === 0) return [];
+    }
+    const out = [];
+    for (const r of newest.slice(start)) {
+      if (until && r.signature === until) break;
+      if (!r.tx.accountKeys.includes(address)) continue;
+      out.push({ signature: r.signature, slot: r.slot, err: r.err, memo: memosOf(r.tx), blockTime: r.blockTime, confirmationStatus: "finalized" });
+      if (out.length === n) break;
+    }
+    return out;
+  }
+
   /** getTransaction result, or null. */
   transaction(signature, { encoding = "json", maxSupportedTransactionVersion } = {}) {
     const r = this.records.get(signature);
@@ -423,6 +457,24 @@ export class LocalChain {
       },
     };
   }
+}
+
+const MEMO_PROGRAMS = ["MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr", "Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo"];
+
+/** A validator's `memo` of a transaction (solana-transaction-status extract_and_fmt_memos): `[LEN] TEXT` per Memo instruction, joined by "; ", or null. */
+function memosOf(tx) {
+  const memos = tx.instructions
+    .filter((ix) => MEMO_PROGRAMS.includes(tx.accountKeys[ix.programIdIndex]))
+    .map((ix) => {
+      let text;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(ix.data);
+      } catch {
+        text = "(unparseable)";
+      }
+      return `[${ix.data.length}] ${text}`;
+    });
+  return memos.length ? memos.join("; ") : null;
 }
 
 /** 5000 lamports per signature plus the priority fee (compute unit limit × price, micro-lamports). */

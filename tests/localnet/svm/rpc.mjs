@@ -96,6 +96,7 @@ function methods(chain) {
       return ctx(p[0].map((s) => chain.status(s)));
     },
     getTransaction: (p) => chain.transaction(p[0], config(p, 1)),
+    getSignaturesForAddress: (p) => chain.signaturesFor(p[0], config(p, 1)),
 
     // ---------------------------------------------------------- test-only
     /** [] -> the genesis description (roles, addresses, ATAs, secret keys), the mint and the blockhash. */

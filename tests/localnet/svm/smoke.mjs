@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LOCALNET_DIR, parseArgs, rpc } from "../lib/common.mjs";
+import { base58 } from "./genesis.mjs";
 
 const SVM_DIR = join(LOCALNET_DIR, "svm");
 
@@ -125,6 +126,14 @@ export async function solanaSmoke(state, check, { stateFile } = {}) {
       assert.equal(tx.meta.err, null);
       const delta = (list, owner) => BigInt(list.find((b) => b.owner === owner)?.uiTokenAmount.amount ?? "0");
       assert.equal(delta(tx.meta.postTokenBalances, A.payee.address) - delta(tx.meta.preTokenBalances, A.payee.address), BigInt(amount));
+      // As on a validator: the payer's transactions list it first, with its memo (the client's
+      // random 16 bytes as 32 hex characters), and the payer's own signature is no index.
+      const [newest] = await rpc(url, "getSignaturesForAddress", [A.payer.address, { limit: 1, commitment: "confirmed" }]);
+      assert.equal(newest.signature, receipt.transaction);
+      assert.match(newest.memo, /^\[32\] [0-9a-f]{32}$/);
+      const payerSignature = base58.encode(Buffer.from(tx.transaction[0], "base64").subarray(65, 129));
+      assert.deepEqual((await rpc(url, "getSignatureStatuses", [[payerSignature]])).value, [null]);
+      assert.equal(await rpc(url, "getTransaction", [payerSignature, { encoding: "base64", maxSupportedTransactionVersion: 0 }]), null);
     });
   }
 

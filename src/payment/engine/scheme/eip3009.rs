@@ -35,12 +35,13 @@ impl Scheme for Eip3009 {
         owner: Option<&'a Keystore>,
     ) -> BoxFuture<'a, Result<Option<Refusal>>> {
         Box::pin(async move {
-            let Some(url) = quote
-                .network
-                .rpc_url
-                .as_deref()
-                .filter(|_| quote.network.rpc_configured)
-            else {
+            let (Some(url), Some(token)) = (
+                quote
+                    .network
+                    .rpc_url()
+                    .filter(|_| quote.network.rpc_configured()),
+                quote.evm_token(),
+            ) else {
                 return Ok(None);
             };
             let Some(owner) = owner.and_then(|ks| ks.address) else {
@@ -50,10 +51,7 @@ impl Scheme for Eip3009 {
                 timeout: Some(BALANCE_TIMEOUT),
                 ..Default::default()
             })?;
-            match Rpc::new(&client, url)
-                .token_balance(quote.asset.address, owner)
-                .await
-            {
+            match Rpc::new(&client, url).token_balance(token, owner).await {
                 Ok(balance) if balance < quote.amount => Ok(Some(Refusal::InsufficientFunds {
                     owner: owner.to_checksum(None),
                     balance: Money {
@@ -61,7 +59,7 @@ impl Scheme for Eip3009 {
                         ..money(quote)
                     },
                     asked: money(quote),
-                    network: quote.network.name.clone(),
+                    network: quote.network.name().to_string(),
                 })),
                 Ok(_) => Ok(None),
                 Err(e) => {
@@ -118,13 +116,11 @@ impl Scheme for Eip3009 {
             if receipt.get("status").and_then(Value::as_str) != Some("0x1") {
                 return Ok(OnChain::Reverted);
             }
+            let Some(token) = quote.evm_token() else {
+                return Ok(OnChain::Unrelated);
+            };
             let payer = signed.payer.parse()?;
-            let used = crate::rpc::authorization_used_in(
-                &receipt,
-                quote.asset.address,
-                payer,
-                &signed.nonce,
-            );
+            let used = crate::rpc::authorization_used_in(&receipt, token, payer, &signed.nonce);
             Ok(if used {
                 OnChain::Settled
             } else {

@@ -21,7 +21,8 @@
 //!    and Permit2's `permit2::chain::prepare` (chain id, allowance, sponsoring extension, then
 //!    the signed permit) each fit `sign` whole; their cheap balance reads fit `preflight`.
 //! 2. Its key: a [`Key`] variant (e.g. `Key::Svm(Keypair)`), made by the account source.
-//! 3. An arm in [`of`] (and [`family`]) on the quote's scheme; its own facts about a signed
+//! 3. An arm in [`of`] on the quote's `policy::Scheme` (the account's family follows the quote's
+//!    network, [`family`]); its own facts about a signed
 //!    payment as a [`Detail`] variant, which [`journal_record`] turns into the journal's
 //!    scheme fields and its `confirm_on_chain` reads back.
 //!
@@ -37,7 +38,7 @@ use crate::keystore::Keystore;
 use crate::network::Family;
 use crate::output::Printer;
 use crate::payment::challenge::Challenge;
-use crate::payment::policy::Quote;
+use crate::payment::policy::{self, Quote};
 use alloy_signer_local::PrivateKeySigner;
 use anyhow::Result;
 use std::future::Future;
@@ -149,13 +150,15 @@ pub trait Scheme: Sync {
 }
 
 /// The scheme that pays `quote`.
-pub fn of(_quote: &Quote) -> &'static dyn Scheme {
-    &eip3009::Eip3009
+pub fn of(quote: &Quote) -> &'static dyn Scheme {
+    match quote.scheme {
+        policy::Scheme::Eip3009 { .. } => &eip3009::Eip3009,
+    }
 }
 
-/// The family of account that pays `quote`.
-pub fn family(_quote: &Quote) -> Family {
-    Family::Evm
+/// The family of account that pays `quote`: its network's.
+pub fn family(quote: &Quote) -> Family {
+    quote.network.family()
 }
 
 /// What identifies the request a payment is for, as the journal records it.
@@ -179,16 +182,24 @@ pub fn journal_record(
         body_sha256: request.body_sha256,
         version,
         network: quote.network.caip2(),
-        network_name: quote.network.name.clone(),
-        asset: quote.asset.address,
+        network_name: quote.network.name().to_string(),
+        asset: quote.asset.id.clone(),
         symbol: quote.asset.symbol.clone(),
         decimals: quote.asset.decimals,
         amount: quote.amount,
-        pay_to: quote.pay_to,
-        payer: signed.payer.parse()?,
+        pay_to: quote.pay_to.clone(),
+        payer: signed.payer.clone(),
         nonce: signed.nonce.clone(),
         valid_after: signed.valid_after,
         valid_before: signed.valid_before,
         payment_id: signed.payment_id.clone(),
+        scheme: journal::SchemeName::Exact,
+        transfer: match signed.detail {
+            Detail::Eip3009 => journal::Transfer::Eip3009,
+        },
+        memo: None,
+        blockhash: None,
+        last_valid_block_height: None,
+        spender: None,
     })
 }

@@ -10,9 +10,15 @@
 //! crash can leave at most a torn last line; readers report it and skip it, and the next writer
 //! starts on a fresh line, so no completed record is ever lost.
 //!
-//! The journal never prints; it returns what it found.
+//! Records are scheme-neutral (ids as text, network as CAIP-2; how the money moves in
+//! [`Transfer`], see [`kinds`]). The journal never prints; it returns what it found. It may
+//! depend on `fsutil` and `network`, never on `payment`, `commands` or `settings`.
 
-use alloy_primitives::{Address, U256};
+mod kinds;
+
+pub use kinds::{EvmParties, SchemeName, Transfer};
+
+use alloy_primitives::U256;
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -97,24 +103,64 @@ pub struct Signed {
     pub network: String,
     /// The network's short name at the time (`base-sepolia`), for people reading the file.
     pub network_name: String,
-    #[serde(with = "checksummed")]
-    pub asset: Address,
+    /// The token: the checksummed contract address (EVM) or the base58 mint (Solana).
+    pub asset: String,
     pub symbol: String,
     pub decimals: u8,
     /// In the asset's base units, as a decimal string.
     #[serde(with = "decimal")]
     pub amount: U256,
-    #[serde(with = "checksummed")]
-    pub pay_to: Address,
-    #[serde(with = "checksummed")]
-    pub payer: Address,
-    /// The EIP-3009 nonce (0x + 64 hex): the payment's identity.
+    /// The payee, in the same form as `asset` (for Solana, the wallet, not its token account).
+    pub pay_to: String,
+    pub payer: String,
+    /// The payment's identity: the EIP-3009 nonce (0x + 64 hex), the Permit2 nonce (a decimal
+    /// string, as signed), or the payer's Solana transaction signature (base58).
     pub nonce: String,
     pub valid_after: u64,
+    /// The moment after which the payment can no longer move money (for Solana, the bound
+    /// shown; the block height fields are the truth).
     pub valid_before: u64,
     /// The `payment-identifier` extension's id, when the server offered it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// The x402 scheme: `exact` (the default, and absent from the line) or `upto`.
+    #[serde(default, skip_serializing_if = "SchemeName::is_default")]
+    pub scheme: SchemeName,
+    /// How the money moves: `eip3009` (the default, and absent from the line), `permit2`, `svm`.
+    #[serde(default, skip_serializing_if = "Transfer::is_default")]
+    pub transfer: Transfer,
+    /// The Solana memo instruction's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+    /// The Solana transaction's recent blockhash (base58).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blockhash: Option<String>,
+    /// The last block height at which the Solana transaction can land.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_valid_block_height: Option<u64>,
+    /// The Permit2 spender (the x402 proxy contract), checksummed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spender: Option<String>,
+}
+
+impl Signed {
+    /// The asset, payee and payer as EVM addresses, when the record is on an EVM network.
+    pub fn evm_parties(&self) -> Option<EvmParties> {
+        Some(EvmParties {
+            asset: self.asset.parse().ok()?,
+            pay_to: self.pay_to.parse().ok()?,
+            payer: self.payer.parse().ok()?,
+        })
+    }
+
+    /// Checks the record's ids for its network's family and writes EVM addresses checksummed,
+    /// as every record has always shown them.
+    fn normalize(&mut self) -> Result<(), String> {
+        self.asset = crate::network::account_id(&self.network, &self.asset)?;
+        self.pay_to = crate::network::account_id(&self.network, &self.pay_to)?;
+        self.payer = crate::network::account_id(&self.network, &self.payer)?;
+        Ok(())
+    }
 }
 
 /// What became of a signed authorization.
@@ -131,6 +177,10 @@ pub struct Outcome {
     /// Set by `history check` when the chain confirmed the record.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub verified: bool,
+    /// For a scheme that charges up to a maximum: what the settlement says was charged, in
+    /// base units (0: nothing moved).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "decimal_opt")]
+    pub charged: Option<U256>,
 }
 
 /// One line of the journal.
@@ -151,6 +201,9 @@ pub struct Payment {
     pub transaction: Option<String>,
     pub reason: Option<String>,
     pub verified: bool,
+    /// The latest `charged` of its outcomes (a scheme that charges up to a maximum).
+    #[serde(skip_serializing_if = "Option::is_none", with = "decimal_opt")]
+    pub charged: Option<U256>,
     pub updated: Timestamp,
 }
 
@@ -337,16 +390,7 @@ fn parse(bytes: &[u8]) -> Contents {
         }
         let outcome = std::str::from_utf8(raw)
             .map_err(|e| e.to_string())
-            .and_then(|text| {
-                if apply(&mut contents, text) {
-                    Ok(())
-                } else {
-                    Err(serde_json::from_str::<Event>(text).err().map_or_else(
-                        || "an outcome for an unknown nonce".into(),
-                        |e| e.to_string(),
-                    ))
-                }
-            });
+            .and_then(|text| apply_line(&mut contents, text));
         if let Err(error) = outcome {
             contents.bad_lines.push(BadLine { line: i + 1, error });
         }
@@ -356,8 +400,14 @@ fn parse(bytes: &[u8]) -> Contents {
 
 /// Applies one line; false when it is not a readable event.
 fn apply(contents: &mut Contents, text: &str) -> bool {
-    match serde_json::from_str::<Event>(text) {
-        Ok(Event::Signed(s)) => {
+    apply_line(contents, text).is_ok()
+}
+
+/// Applies one line, or says why it is not a readable event.
+fn apply_line(contents: &mut Contents, text: &str) -> Result<(), String> {
+    match serde_json::from_str::<Event>(text).map_err(|e| e.to_string())? {
+        Event::Signed(mut s) => {
+            s.normalize()?;
             let updated = s.time;
             contents.payments.retain(|p| p.signed.nonce != s.nonce);
             contents.payments.push(Payment {
@@ -366,17 +416,18 @@ fn apply(contents: &mut Contents, text: &str) -> bool {
                 transaction: None,
                 reason: None,
                 verified: false,
+                charged: None,
                 updated,
             });
-            true
+            Ok(())
         }
-        Ok(Event::Outcome(o)) => {
+        Event::Outcome(o) => {
             let Some(p) = contents
                 .payments
                 .iter_mut()
                 .find(|p| p.signed.nonce == o.nonce)
             else {
-                return false;
+                return Err("an outcome for an unknown nonce".into());
             };
             p.status = o.status;
             if o.transaction.is_some() {
@@ -384,10 +435,12 @@ fn apply(contents: &mut Contents, text: &str) -> bool {
             }
             p.reason = o.reason;
             p.verified = o.verified;
+            if o.charged.is_some() {
+                p.charged = o.charged;
+            }
             p.updated = o.time;
-            true
+            Ok(())
         }
-        Err(_) => false,
     }
 }
 
@@ -409,19 +462,22 @@ mod decimal {
     }
 }
 
-/// Addresses as EIP-55 checksummed strings, the form people compare with explorers.
-pub(crate) mod checksummed {
-    use alloy_primitives::Address;
+/// An optional U256 as a decimal string.
+mod decimal_opt {
+    use alloy_primitives::U256;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(a: &Address, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&a.to_checksum(None))
+    pub fn serialize<S: Serializer>(v: &Option<U256>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => super::decimal::serialize(v, s),
+            None => s.serialize_none(),
+        }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<U256>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "super::decimal")] U256);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
     }
 }
 
@@ -431,16 +487,17 @@ pub fn body_hash(body: Option<&[u8]>) -> String {
     alloy_primitives::hex::encode(sha2::Sha256::digest(body.unwrap_or_default()))
 }
 
-/// The sum, in base units, of payments on this network and asset in the 24 hours before `now`
-/// that moved or may still move money.
-pub fn spent_last_day(payments: &[Payment], network: &str, asset: Address, now: Timestamp) -> U256 {
+/// The sum, in base units, of payments on this network (CAIP-2) and asset (its id as text:
+/// an EVM address in any case, a base58 mint exactly) in the 24 hours before `now` that moved
+/// or may still move money.
+pub fn spent_last_day(payments: &[Payment], network: &str, asset: &str, now: Timestamp) -> U256 {
     let since = now - jiff::SignedDuration::from_hours(24);
     payments
         .iter()
         .filter(|p| {
             p.status.may_move_money()
                 && p.signed.network == network
-                && p.signed.asset == asset
+                && crate::network::same_id(network, &p.signed.asset, asset)
                 && p.signed.time > since
         })
         .fold(U256::ZERO, |sum, p| sum.saturating_add(p.signed.amount))
@@ -466,6 +523,7 @@ pub fn open_payment_for<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_primitives::Address;
 
     fn signed(nonce: &str, amount: u64, time: Timestamp) -> Signed {
         Signed {
@@ -476,16 +534,22 @@ mod tests {
             version: 2,
             network: "eip155:84532".into(),
             network_name: "base-sepolia".into(),
-            asset: Address::repeat_byte(0x11),
+            asset: Address::repeat_byte(0x11).to_checksum(None),
             symbol: "USDC".into(),
             decimals: 6,
             amount: U256::from(amount),
-            pay_to: Address::repeat_byte(0x22),
-            payer: Address::repeat_byte(0x33),
+            pay_to: Address::repeat_byte(0x22).to_checksum(None),
+            payer: Address::repeat_byte(0x33).to_checksum(None),
             nonce: nonce.into(),
             valid_after: 0,
             valid_before: time.as_second() as u64 + 60,
             payment_id: None,
+            scheme: SchemeName::Exact,
+            transfer: Transfer::Eip3009,
+            memo: None,
+            blockhash: None,
+            last_valid_block_height: None,
+            spender: None,
         }
     }
 
@@ -497,6 +561,7 @@ mod tests {
             transaction: Some("0xabc".into()),
             reason: None,
             verified: false,
+            charged: None,
         }
     }
 
@@ -528,6 +593,88 @@ mod tests {
             let mode = std::fs::metadata(j.path()).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    /// A line written before the journal was scheme-neutral.
+    const OLD_SIGNED_LINE: &str = r#"{"event":"signed","time":"2026-11-30T10:00:00Z","url":"http://127.0.0.1:4021/cheap","method":"GET","bodySha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","version":2,"network":"eip155:84532","networkName":"base-sepolia","asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e","symbol":"USDC","decimals":6,"amount":"1000","payTo":"0x2222222222222222222222222222222222222222","payer":"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","nonce":"0x1111111111111111111111111111111111111111111111111111111111111111","validAfter":1764496200,"validBefore":1764496860}"#;
+
+    #[test]
+    fn an_old_line_reads_and_writes_back_unchanged() {
+        let c = parse(OLD_SIGNED_LINE.as_bytes());
+        assert!(c.bad_lines.is_empty(), "{:?}", c.bad_lines);
+        let s = &c.payments[0].signed;
+        assert_eq!(s.asset, "0x036CbD53842c5426634e7929541eC2318f3dCF7e");
+        assert_eq!(s.payer, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        assert_eq!(
+            (&s.scheme, &s.transfer),
+            (&SchemeName::Exact, &Transfer::Eip3009)
+        );
+        assert_eq!((s.memo.as_ref(), s.spender.as_ref()), (None, None));
+        assert!(s.evm_parties().is_some());
+        // Written again, the line is byte for byte what it was: no new keys for EVM exact.
+        let again = serde_json::to_string(&Event::Signed(Box::new(s.clone()))).unwrap();
+        assert_eq!(again, OLD_SIGNED_LINE);
+    }
+
+    #[test]
+    fn lowercase_addresses_read_checksummed_and_bad_ones_are_bad_lines() {
+        let lower = OLD_SIGNED_LINE.replace(
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+        );
+        let c = parse(lower.as_bytes());
+        assert_eq!(
+            c.payments[0].signed.payer,
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        );
+        let bad = OLD_SIGNED_LINE.replace("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0xnope");
+        let c = parse(bad.as_bytes());
+        assert!(c.payments.is_empty());
+        assert_eq!(c.bad_lines.len(), 1);
+        assert!(c.bad_lines[0].error.contains("0xnope"), "{:?}", c.bad_lines);
+    }
+
+    #[test]
+    fn scheme_neutral_keys_round_trip() {
+        let mut s = signed("5sigbase58", 1000, Timestamp::now());
+        s.network = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1".into();
+        s.asset = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU".into();
+        s.pay_to = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM".into();
+        s.payer = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU".into();
+        s.transfer = Transfer::Svm;
+        s.memo = Some("order 7".into());
+        s.blockhash = Some("EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N".into());
+        s.last_valid_block_height = Some(1234);
+        let line = serde_json::to_string(&Event::Signed(Box::new(s.clone()))).unwrap();
+        assert!(
+            line.contains(r#""transfer":"svm""#) && line.contains(r#""lastValidBlockHeight":1234"#),
+            "{line}"
+        );
+        let mut upto = outcome("5sigbase58", Status::Settled);
+        upto.charged = Some(U256::from(400));
+        let out = serde_json::to_string(&Event::Outcome(upto)).unwrap();
+        assert!(out.contains(r#""charged":"400""#), "{out}");
+        let c = parse(format!("{line}\n{out}\n").as_bytes());
+        assert!(c.bad_lines.is_empty(), "{:?}", c.bad_lines);
+        assert_eq!(c.payments[0].signed, s);
+        assert_eq!(c.payments[0].charged, Some(U256::from(400)));
+        assert_eq!(c.payments[0].signed.evm_parties(), None);
+        // A name this version does not know is kept, not refused.
+        let future = line.replace(r#""transfer":"svm""#, r#""transfer":"lightning""#);
+        let c = parse(future.as_bytes());
+        assert_eq!(
+            c.payments[0].signed.transfer,
+            Transfer::Other("lightning".into())
+        );
+        assert_eq!(
+            spent_last_day(
+                &c.payments,
+                "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+                "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+                Timestamp::now()
+            ),
+            U256::from(1000)
+        );
     }
 
     #[test]
@@ -616,13 +763,18 @@ mod tests {
                 &serde_json::to_string(&Event::Outcome(outcome(nonce, status))).unwrap(),
             );
         }
-        let asset = Address::repeat_byte(0x11);
+        let asset = Address::repeat_byte(0x11).to_checksum(None);
         assert_eq!(
-            spent_last_day(&c.payments, "eip155:84532", asset, now),
+            spent_last_day(&c.payments, "eip155:84532", &asset, now),
             U256::from(11000)
         );
         assert_eq!(
-            spent_last_day(&c.payments, "eip155:8453", asset, now),
+            spent_last_day(&c.payments, "eip155:84532", &asset.to_lowercase(), now),
+            U256::from(11000),
+            "EVM ids compare in any case"
+        );
+        assert_eq!(
+            spent_last_day(&c.payments, "eip155:8453", &asset, now),
             U256::ZERO
         );
     }
