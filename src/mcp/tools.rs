@@ -197,20 +197,40 @@ fn done(result: Result<CallToolResult>) -> CallToolResult {
     result.unwrap_or_else(|e| failure(&e))
 }
 
-/// The request an `inspect` (and later `fetch`) call describes, as the command line would give
-/// it and ready to send. The body is sent exactly as given: no `@FILE` and no stdin, which is
-/// the protocol's channel here.
-fn prepare(call: &InspectCall) -> Result<(RequestArgs, Prepared)> {
+/// The request part of an `inspect` or `fetch` call: what the command line's request flags
+/// would say.
+pub(super) struct RequestCall<'c> {
+    pub url: &'c str,
+    pub method: Option<&'c str>,
+    pub headers: &'c BTreeMap<String, String>,
+    pub body: Option<&'c str>,
+}
+
+impl InspectCall {
+    fn request(&self) -> RequestCall<'_> {
+        RequestCall {
+            url: &self.url,
+            method: self.method.as_deref(),
+            headers: &self.headers,
+            body: self.body.as_deref(),
+        }
+    }
+}
+
+/// The request a call describes, as the command line would give it and ready to send, through
+/// the same preparation as `x402 get` and `x402 inspect`. The body is sent exactly as given: no
+/// `@FILE` and no stdin, which is the protocol's channel here.
+pub(super) fn prepare(call: &RequestCall<'_>) -> Result<(RequestArgs, Prepared)> {
     let mut headers = Vec::new();
-    for (name, value) in &call.headers {
+    for (name, value) in call.headers {
         if name.contains(':') {
             return Err(UsageError(format!("invalid header name '{name}'")).into());
         }
         headers.push(format!("{name}: {value}"));
     }
     let args = RequestArgs {
-        url: call.url.clone(),
-        method: call.method.clone(),
+        url: call.url.to_owned(),
+        method: call.method.map(str::to_owned),
         headers,
         data: vec![],
         data_binary: vec![],
@@ -222,7 +242,7 @@ fn prepare(call: &InspectCall) -> Result<(RequestArgs, Prepared)> {
         insecure: false,
     };
     let mut prepared = request::prepare(&args)?;
-    if let Some(body) = &call.body {
+    if let Some(body) = call.body {
         if call.method.is_none() {
             prepared.method = reqwest::Method::POST;
         }
@@ -251,7 +271,7 @@ pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
 }
 
 async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult> {
-    let (request, prepared) = prepare(&call)?;
+    let (request, prepared) = prepare(&call.request())?;
     let args = InspectArgs {
         request,
         redirects: RedirectArgs {
@@ -495,7 +515,7 @@ mod tests {
             "body": "@/etc/passwd",
         }))
         .unwrap();
-        let (_, p) = prepare(&call).unwrap();
+        let (_, p) = prepare(&call.request()).unwrap();
         assert_eq!(p.method, reqwest::Method::POST);
         assert_eq!(p.body.as_deref(), Some(&b"@/etc/passwd"[..]));
         let call: InspectCall = serde_json::from_value(json!({
@@ -505,7 +525,7 @@ mod tests {
             "body": "{\"q\": 1}",
         }))
         .unwrap();
-        let (_, p) = prepare(&call).unwrap();
+        let (_, p) = prepare(&call.request()).unwrap();
         assert_eq!(p.method, reqwest::Method::PUT);
         assert_eq!(p.headers["content-type"], "application/json");
         assert_eq!(p.headers["x-a"], "1");
