@@ -1,11 +1,18 @@
-//! The x402 payment engine's wire layer: reading a 402 challenge ([`challenge`]), signing an
-//! EVM `exact` EIP-3009 authorization ([`exact_evm`]), encoding the payment header
-//! ([`header`]) and reading the settlement receipt ([`receipt`]).
+//! x402 payments: the wire and money layer, and the engine built on it.
 //!
-//! Pure functions over bytes, strings and `serde_json` values. This module never prints,
-//! never prompts and never opens keystores or other files: callers hand it response headers
-//! and bodies, an unlocked signer and the current time, and get typed results or typed
-//! errors back. Malformed server input is an error or a listed problem, never a panic.
+//! The wire layer reads a 402 challenge ([`challenge`]), judges its options ([`policy`],
+//! [`terms`], [`flow`]), signs an EVM `exact` EIP-3009 authorization ([`exact_evm`],
+//! [`sign_payment`]) or a Permit2 one ([`permit2`]), encodes the payment header ([`header`]) and
+//! reads the settlement receipt ([`receipt`]). It is pure functions over bytes, strings and
+//! `serde_json` values: it never prints, never prompts and never opens keystores or other
+//! files; callers hand it response headers and bodies, an unlocked signer and the current time,
+//! and get typed results or typed errors back. Malformed server input is an error or a listed
+//! problem, never a panic.
+//!
+//! [`engine`] is the payment conversation on top of it (limits, confirmation, journal, send,
+//! settlement): it prints through the printer it is given and writes the journal, and is the
+//! only part of this module that does I/O.
+//!
 //! References (coinbase/x402): `specs/x402-specification-v1.md`, `specs/x402-specification-v2.md`
 //! and `specs/transports-v{1,2}/http.md` for the wire shapes; EIP-3009, EIP-712 and
 //! `specs/schemes/exact/scheme_exact_evm.md` for signing. Test vectors: `test_vectors.rs`.
