@@ -1,6 +1,7 @@
 //! `x402 mcp` driven by the official TypeScript MCP client (`@modelcontextprotocol/sdk`, stdio
 //! transport, tests/mcp/driver.mjs) against the local x402 network.
 
+use crate::support::verifier::rpc_call;
 use crate::support::{self, Env, localnet};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
@@ -90,7 +91,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
             {"name": "inspect", "arguments": {}},
             {"name": "inspect", "arguments": {"url": cheap, "max_amount": "5"}},
             {"name": "history", "arguments": {"status": "paid"}},
-            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "pay", "arguments": {"url": cheap}},
             {"name": "balance", "arguments": {"network": "no-such-net"}},
             {"name": "history", "arguments": {"since": "7d", "status": ["settled"]}},
             {"name": "balance", "arguments": {"account": "other", "network": "base-sepolia"}},
@@ -110,10 +111,10 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
         "{instructions}"
     );
 
-    // The tools and their input schemas, as hosts see them; no fetch until it can pay.
+    // The tools and their input schemas, as hosts see them (fetch's: see the next test).
     let tools = report["tools"].as_array().unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["inspect", "balance", "history"]);
+    assert_eq!(names, ["inspect", "balance", "history", "fetch"]);
     let props = |i: usize| -> Vec<String> {
         let mut p: Vec<String> = tools[i]["inputSchema"]["properties"]
             .as_object()
@@ -218,7 +219,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
         report["calls"][8]["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("no tool named 'fetch'"),
+            .contains("no tool named 'pay'"),
         "{report}"
     );
     // A call that fits the schema but cannot be done is a tool error the agent can read.
@@ -321,5 +322,258 @@ fn without_a_readable_password_file_it_exits_before_serving() {
             lines[1..].iter().all(|l| l.starts_with("  hint:")),
             "{args:?}: {err}"
         );
+    }
+}
+
+/// The ERC-20 `Transfer` events of a mined, successful transaction: `(from, to, amount)`,
+/// addresses lowercase, read from the chain's receipt.
+fn transfers(rpc: &str, tx: &str) -> Vec<(String, String, u128)> {
+    const TRANSFER: &str = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+    let receipt = rpc_call(rpc, "eth_getTransactionReceipt", json!([tx]));
+    assert_eq!(receipt["status"], "0x1", "{tx}: {receipt}");
+    let address = |topic: &Value| format!("0x{}", &topic.as_str().unwrap()[26..]);
+    receipt["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|log| log["topics"][0] == TRANSFER)
+        .map(|log| {
+            let data = log["data"].as_str().unwrap().trim_start_matches("0x");
+            (
+                address(&log["topics"][1]),
+                address(&log["topics"][2]),
+                u128::from_str_radix(data, 16).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn journal_lines(env: &Env) -> Vec<Value> {
+    std::fs::read_to_string(env.x402_home().join("journal.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn an_agent_pays_with_fetch_within_the_cap_and_the_session_budget() {
+    let net = localnet::get();
+    let env = crate::pay::payer_env();
+    let pw = env.password_file("pw");
+    let server = net.s("/v2/serverUrl");
+    let cheap = format!("{server}/cheap");
+    let expensive = format!("{server}/expensive");
+    let free = format!("{server}/free");
+    let echo = format!("{server}/echo");
+    let token = net.s("/token/baseSepoliaUsdc");
+    let (payer, _) = net.account("payer");
+    let (payee, _) = net.account("payee");
+
+    let _guard = localnet::chain_lock();
+    let payer_before = net.token_balance("baseSepolia", &token, &payer);
+    let payee_before = net.token_balance("baseSepolia", &token, &payee);
+    let pw_arg = pw.to_str().unwrap();
+    // A cap of 0.005 and a session budget of 0.0035: three payments of 0.001 fit, a fourth
+    // does not.
+    let report = drive(
+        &env,
+        &[
+            "mcp",
+            "--password-file",
+            pw_arg,
+            "--max-amount",
+            "0.005",
+            "--session-budget",
+            "0.0035",
+        ],
+        json!([
+            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "fetch", "arguments": {"url": expensive}},
+            {"name": "fetch", "arguments": {"url": expensive, "max_amount": "5"}},
+            {"name": "fetch", "arguments": {"url": cheap, "max_amount": "0.0005"}},
+            {"name": "fetch", "arguments": {"url": echo, "body": "{\"agent\":\"paid\"}"}},
+            {"name": "fetch", "arguments": {"url": cheap, "network": "base-sepolia"}},
+            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "fetch", "arguments": {"url": free}},
+            {"name": "fetch", "arguments": {"url": cheap, "network": "base"}},
+            {"name": "fetch", "arguments": {"url": cheap, "network": "no-such-net"}},
+            {"name": "fetch", "arguments": {"url": cheap, "max_amount": "lots"}},
+            {"name": "fetch", "arguments": {"method": "GET"}},
+            {"name": "fetch", "arguments": {"url": cheap, "pay": true}},
+            {"name": "fetch", "arguments": {"url": "ftp://127.0.0.1/x"}},
+            {"name": "history", "arguments": {}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert_eq!(report["transportErrors"], json!([]), "{report}");
+
+    // fetch is listed, with the arguments the issue fixes.
+    let tools = report["tools"].as_array().unwrap();
+    let fetch = tools
+        .iter()
+        .find(|t| t["name"] == "fetch")
+        .unwrap_or_else(|| panic!("no fetch tool: {tools:?}"));
+    let schema = &fetch["inputSchema"];
+    let mut props: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    props.sort();
+    assert_eq!(
+        props,
+        ["body", "headers", "max_amount", "method", "network", "url"]
+    );
+    assert_eq!(schema["required"], json!(["url"]));
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["properties"]["max_amount"]["type"], "string");
+
+    // A paid route: the answer, and what was paid, to whom, on which network, with which
+    // transaction; the chain shows exactly that transfer.
+    let rpc = net.rpc("baseSepolia");
+    let mut paid_txs = Vec::new();
+    for i in [0, 4, 5] {
+        let r = result(&report, i);
+        assert_eq!(r["isError"], false, "call {i}: {r}");
+        let doc = &r["structuredContent"];
+        assert_eq!(doc["status"], 200, "call {i}: {doc}");
+        assert_eq!(doc["encoding"], "utf-8");
+        assert_eq!(doc["truncated"], false);
+        let p = &doc["payment"];
+        assert_eq!(p["status"], "paid", "call {i}: {p}");
+        assert_eq!(p["network"], "eip155:84532");
+        assert_eq!(p["asset"], token.as_str());
+        assert_eq!(p["amount"], "1000");
+        assert_eq!(p["amount_decimal"], "0.001");
+        assert_eq!(p["pay_to"], payee.as_str());
+        assert_eq!(p["payer"], payer.as_str());
+        let tx = p["transaction"].as_str().unwrap().to_owned();
+        assert_eq!(
+            transfers(&rpc, &tx),
+            [(payer.to_lowercase(), payee.to_lowercase(), 1000)],
+            "call {i}"
+        );
+        let summary = text(r);
+        assert!(
+            summary.contains("Paid 0.001 USDC")
+                && summary.contains(&payee)
+                && summary.contains("base-sepolia")
+                && summary.contains(&tx),
+            "call {i}: {summary}"
+        );
+        paid_txs.push(tx);
+    }
+    let body = |i: usize| -> Value {
+        serde_json::from_str(
+            result(&report, i)["structuredContent"]["body"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(body(0)["route"], "cheap");
+    // The body reached the server through the paid request.
+    assert_eq!(body(4)["agent"], "paid", "{}", body(4));
+
+    // Over the cap: not paid, the result says which limit and by how much.
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "per_payment", "{r}");
+    assert_eq!(refusal["limit_from"], "--max-amount");
+    assert_eq!(refusal["asked"]["decimal"], "2.50");
+    assert_eq!(refusal["allowed"]["decimal"], "0.005");
+    assert_eq!(refusal["over_by"]["decimal"], "2.495");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "over_cap");
+    assert_eq!(r["structuredContent"]["status"], 402);
+    assert!(
+        text(r).contains("per-payment cap") && text(r).contains("by 2.495 USDC"),
+        "{}",
+        text(r)
+    );
+    // A call's max_amount never raises the cap...
+    let r = result(&report, 2);
+    assert_eq!(r["isError"], true, "{r}");
+    assert_eq!(
+        r["structuredContent"]["refusal"]["limit_from"],
+        "--max-amount"
+    );
+    // ...but lowers it.
+    let r = result(&report, 3);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "per_payment");
+    assert_eq!(refusal["limit_from"], "the tool call's max_amount");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0005");
+    assert_eq!(refusal["over_by"]["base_units"], "500");
+
+    // The session budget: 0.003 paid, 0.001 more would be 0.0005 over.
+    let r = result(&report, 6);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "session", "{r}");
+    assert_eq!(refusal["limit_from"], "--session-budget");
+    assert_eq!(refusal["spent"]["decimal"], "0.003");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0035");
+    assert_eq!(refusal["over_by"]["decimal"], "0.0005");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "over_budget");
+    assert!(text(r).contains("session"), "{}", text(r));
+
+    // A free route: the answer, and no payment.
+    let r = result(&report, 7);
+    assert_eq!(r["isError"], false, "{r}");
+    assert_eq!(r["structuredContent"]["status"], 200);
+    assert_eq!(r["structuredContent"]["payment"], Value::Null);
+    assert!(text(r).contains("no payment"), "{}", text(r));
+
+    // Only on a network the route does not offer: no option, not paid.
+    let r = result(&report, 8);
+    assert_eq!(r["isError"], true, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "no_option");
+    let r = result(&report, 9);
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text(r).contains("unknown network 'no-such-net'"), "{r}");
+
+    // Malformed calls: JSON-RPC errors, before anything is sent; the server goes on.
+    for i in [10, 11, 12] {
+        let call = &report["calls"][i];
+        assert_eq!(call["error"]["code"], -32602, "call {i}: {call}");
+    }
+    assert!(
+        report["calls"][10]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_amount"),
+        "{report}"
+    );
+    let r = result(&report, 13);
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text(r).contains("unsupported URL scheme"), "{r}");
+
+    // Exactly the three payments moved money, and each is in the journal, settled, with its
+    // transaction; nothing refused was signed or journaled.
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &payer),
+        payer_before - 3000
+    );
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &payee),
+        payee_before + 3000
+    );
+    let journal = journal_lines(&env);
+    let signed = journal.iter().filter(|l| l["event"] == "signed").count();
+    assert_eq!(signed, 3, "{journal:?}");
+    let settled: Vec<&str> = journal
+        .iter()
+        .filter(|l| l["event"] == "outcome" && l["status"] == "settled")
+        .map(|l| l["transaction"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(settled, paid_txs, "{journal:?}");
+    let payments = result(&report, 14)["structuredContent"]["data"]["payments"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(payments.len(), 3, "{payments:?}");
+    for (p, tx) in payments.iter().zip(&paid_txs) {
+        assert_eq!(p["status"], "settled");
+        assert_eq!(p["transaction"], tx.as_str());
+        assert_eq!(p["pay_to"], payee.as_str());
     }
 }

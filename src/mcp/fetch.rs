@@ -14,11 +14,17 @@
 //! Redirects are not followed: a 3xx is the answer (its `location` header says where to go),
 //! so one call answers at most one 402 and never pays twice.
 
-use super::tools::RequestCall;
+use super::agent::{Agent, Unlocked};
+use super::server::State;
+use super::tools::{self, RequestCall};
 use crate::amount::UserAmount;
-use crate::request::Received;
-use anyhow::Result;
+use crate::journal::Journal;
+use crate::payment::engine::{Engine, Outcome, Receipt};
+use crate::request::{Received, SafeUrl};
+use crate::trace;
+use anyhow::{Context as _, Result};
 use base64::Engine as _;
+use rmcp::model::CallToolResult;
 use rmcp::model::{Tool, ToolAnnotations};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value, json};
@@ -202,16 +208,210 @@ pub fn headers(received: &[(String, String)]) -> Map<String, Value> {
     out
 }
 
-/// The result document: `{status, headers, body, encoding, truncated, payment}`.
-pub fn document(status: u16, received: &[(String, String)], body: &Body, payment: Value) -> Value {
+/// The result document: `{status, headers, body, encoding, truncated, payment}`, of the
+/// response (`None` when none came back).
+pub fn document(response: Option<&Received>, body: &Body, payment: Value) -> Value {
     json!({
-        "status": status,
-        "headers": headers(received),
+        "status": response.map(|r| r.status),
+        "headers": headers(response.map_or(&[][..], |r| &r.headers)),
         "body": body.text,
         "encoding": if body.base64 { "base64" } else { "utf-8" },
         "truncated": body.truncated,
         "payment": payment,
     })
+}
+
+/// Runs a `fetch` call: every failure before a payment is signed is a tool error that says
+/// nothing was paid; a payment's result says what became of it.
+pub async fn fetch(state: &State, call: FetchCall) -> CallToolResult {
+    tools::done(run(state, &call).await)
+}
+
+async fn run(state: &State, call: &FetchCall) -> Result<CallToolResult> {
+    let ctx = &state.ctx;
+    let (_, prepared) = tools::prepare(&call.request())?;
+    let preferred = crate::settings::preferred_networks(ctx, call.network.as_slice())?;
+    let settings = state.limits.settings(preferred, call.network.is_some());
+    let hop = prepared.first_hop();
+    trace::request(ctx.printer, &hop, None, None);
+    let mut resp = prepared
+        .send_hop(&hop, None)
+        .await
+        .with_context(|| format!("request to {} failed", SafeUrl(&hop.url)))?;
+    trace::response(ctx.printer, &hop.url, &resp);
+    if resp.status != 402 {
+        let body = Body::read(&mut resp).await?;
+        let summary = format!(
+            "HTTP {} {} from {}: no payment was asked for; {}.",
+            resp.status,
+            resp.reason,
+            SafeUrl(&hop.url),
+            body.describe()
+        );
+        let doc = document(Some(&resp), &body, Value::Null);
+        return Ok(tools::answer_with(summary, doc, false));
+    }
+    // One payment at a time: the session budget is checked and charged with nothing paid in
+    // between.
+    let mut session = state.session.lock().await;
+    let journal = Journal::new(&ctx.paths.home);
+    let accounts = Unlocked {
+        keystore: &state.keystore,
+        signer: &state.signer,
+    };
+    let (outcome, facts) = {
+        let mut agent = Agent {
+            limits: &state.limits,
+            tool_max: call.max_amount.as_ref(),
+            session: &session,
+        };
+        let mut engine = Engine::new(
+            ctx.printer,
+            &ctx.networks,
+            &journal,
+            &settings,
+            &mut agent,
+            &accounts,
+        );
+        let outcome = engine.pay(&prepared, &hop, &resp).await;
+        (outcome, engine.facts().clone())
+    };
+    // Signed: it counts, unless what became of it shows it moved nothing.
+    if facts.nonce.is_some()
+        && outcome.as_ref().map_or(true, may_have_moved)
+        && let Some(quote) = &facts.quote
+    {
+        session.charge(quote);
+    }
+    drop(session);
+    let outcome = outcome?;
+    let mut receipt = Receipt {
+        facts,
+        ..Receipt::default()
+    };
+    receipt.record(&outcome);
+    render(state, call, resp, outcome, &receipt).await
+}
+
+/// Whether a signed payment may have moved money, as the journal counts it for the daily
+/// budget (settled, pending, unknown): not when it was refused or never delivered.
+fn may_have_moved(outcome: &Outcome) -> bool {
+    !matches!(
+        outcome,
+        Outcome::Refused(_)
+            | Outcome::Rejected { .. }
+            | Outcome::NotSettled { .. }
+            | Outcome::Unsent { .. }
+            | Outcome::DryRun
+    )
+}
+
+/// The result of a call that met a 402 (`unpaid`), given what the engine answered.
+async fn render(
+    state: &State,
+    call: &FetchCall,
+    unpaid: Received,
+    outcome: Outcome,
+    receipt: &Receipt,
+) -> Result<CallToolResult> {
+    let payment = receipt.to_json();
+    let what = paid_what(receipt);
+    Ok(match outcome {
+        Outcome::Paid { mut response, .. } => {
+            let body = Body::read(&mut response).await?;
+            let tx = receipt.transaction.as_deref().unwrap_or("not named");
+            let link = receipt
+                .facts
+                .quote
+                .as_ref()
+                .zip(receipt.transaction.as_deref())
+                .and_then(|(q, tx)| q.network.explorer_link(tx))
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            let summary = format!(
+                "Paid {what}, transaction {tx}{link}. HTTP {} {}; {}.",
+                response.status,
+                response.reason,
+                body.describe()
+            );
+            tools::answer_with(summary, document(Some(&response), &body, payment), false)
+        }
+        Outcome::NotSettled {
+            mut response,
+            reason,
+        } => {
+            let body = Body::read(&mut response).await?;
+            let summary = format!(
+                "HTTP {} {}, but the server says the payment of {what} did not settle \
+                 ({reason}); recorded as rejected. {}.",
+                response.status,
+                response.reason,
+                body.describe()
+            );
+            tools::answer_with(summary, document(Some(&response), &body, payment), false)
+        }
+        Outcome::NoReceipt { mut response } => {
+            let body = Body::read(&mut response).await?;
+            let summary = format!(
+                "HTTP {} {} after a payment of {what}, without a settlement receipt: whether \
+                 money moved is not known yet (the history tool, or `x402 history check`, \
+                 tells later); {}.",
+                response.status,
+                response.reason,
+                body.describe()
+            );
+            tools::answer_with(summary, document(Some(&response), &body, payment), false)
+        }
+        Outcome::Refused(refusal) => {
+            let quote = receipt.facts.quote.as_ref();
+            let refusal = state
+                .limits
+                .refusal_document(&refusal, quote, call.max_amount.as_ref());
+            let summary = format!(
+                "Not paid: {}.",
+                refusal["message"].as_str().unwrap_or("refused")
+            );
+            let body = Body::of(&unpaid.body, false);
+            let mut doc = document(Some(&unpaid), &body, payment);
+            doc["refusal"] = refusal;
+            tools::answer_with(summary, doc, true)
+        }
+        Outcome::Rejected {
+            message, response, ..
+        }
+        | Outcome::Unknown {
+            message, response, ..
+        } => {
+            let mut response = response;
+            let (body, shown) = match response.as_mut() {
+                Some(r) => (Body::read(r).await?, Some(&*r)),
+                None => (Body::of(&[], false), None),
+            };
+            let mut doc = document(shown, &body, payment);
+            doc["error"] = Value::String(message.clone());
+            tools::answer_with(format!("{message}."), doc, true)
+        }
+        Outcome::Unsent { message, .. } => {
+            let mut doc = document(None, &Body::of(&[], false), payment);
+            doc["error"] = Value::String(message.clone());
+            tools::answer_with(format!("{message}."), doc, true)
+        }
+        Outcome::DryRun => anyhow::bail!("the payment engine was asked for a dry run"),
+    })
+}
+
+/// `0.001 USDC to 0x… on base-sepolia (eip155:84532)`, from the receipt's quote.
+fn paid_what(receipt: &Receipt) -> String {
+    match &receipt.facts.quote {
+        Some(q) => format!(
+            "{} to {} on {} ({})",
+            q.price(),
+            q.pay_to,
+            q.network.name(),
+            q.network.caip2()
+        ),
+        None => "an unknown amount".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -309,7 +509,7 @@ mod tests {
         assert!(body.base64);
         assert_eq!(body.text, "/wCA");
         assert_eq!(body.len, 3);
-        let doc = document(200, &[], &body, Value::Null);
+        let doc = document(None, &body, Value::Null);
         assert_eq!(doc["encoding"], "base64");
         assert_eq!(doc["truncated"], false);
         assert_eq!(doc["payment"], Value::Null);

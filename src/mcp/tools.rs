@@ -22,7 +22,8 @@ use std::collections::BTreeMap;
 pub const INSPECT: &str = "inspect";
 pub const BALANCE: &str = "balance";
 pub const HISTORY: &str = "history";
-pub const NAMES: [&str; 3] = [INSPECT, BALANCE, HISTORY];
+pub use super::fetch::FETCH;
+pub const NAMES: [&str; 4] = [INSPECT, BALANCE, HISTORY, FETCH];
 
 fn schema(value: Value) -> JsonObject {
     match value {
@@ -123,6 +124,7 @@ pub fn list() -> Vec<Tool> {
             })),
         )
         .with_annotations(read_only.open_world(false)),
+        super::fetch::tool(),
     ]
 }
 
@@ -193,7 +195,23 @@ fn failure(err: &anyhow::Error) -> CallToolResult {
     answer(text, envelope(None, std::slice::from_ref(&shown)))
 }
 
-fn done(result: Result<CallToolResult>) -> CallToolResult {
+/// A tool result whose document is not a `--json` envelope (`fetch`'s): the summary, then the
+/// document as JSON text for hosts that show only text, and as structured content.
+pub(super) fn answer_with(summary: String, document: Value, is_error: bool) -> CallToolResult {
+    let content = vec![
+        ContentBlock::text(summary),
+        ContentBlock::text(document.to_string()),
+    ];
+    let mut result = if is_error {
+        CallToolResult::error(content)
+    } else {
+        CallToolResult::success(content)
+    };
+    result.structured_content = Some(document);
+    result
+}
+
+pub(super) fn done(result: Result<CallToolResult>) -> CallToolResult {
     result.unwrap_or_else(|e| failure(&e))
 }
 
@@ -353,7 +371,7 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
             let owner = wallet::account_address(ctx, &ks, &state.password)?;
             (ks.name, owner)
         }
-        None => (state.account.clone(), state.signer.address()),
+        None => (state.keystore.name.clone(), state.signer.address()),
     };
     let args = BalanceArgs {
         name: None,
@@ -486,6 +504,10 @@ mod tests {
         assert_eq!(tools[0].input_schema["required"], json!(["url"]));
         assert_eq!(properties(&tools[1]), ["account", "network"]);
         assert_eq!(properties(&tools[2]), ["since", "status"]);
+        assert_eq!(
+            properties(&tools[3]),
+            ["body", "headers", "max_amount", "method", "network", "url"]
+        );
     }
 
     #[test]
