@@ -577,3 +577,66 @@ fn an_agent_pays_with_fetch_within_the_cap_and_the_session_budget() {
         assert_eq!(p["pay_to"], payee.as_str());
     }
 }
+
+#[test]
+fn the_daily_budget_of_config_toml_counts_payments_made_with_get_too() {
+    let net = localnet::get();
+    let env = crate::pay::payer_env();
+    let config = env.x402_home().join("config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[limits]\ndaily = \"0.0025\"\n");
+    std::fs::write(&config, text).unwrap();
+    let pw = env.password_file("pw");
+    let cheap = format!("{}/cheap", net.s("/v2/serverUrl"));
+    let token = net.s("/token/baseSepoliaUsdc");
+    let (payer, _) = net.account("payer");
+
+    let _guard = localnet::chain_lock();
+    // 0.001 paid by hand first: the journal is shared.
+    let paid = env
+        .x402()
+        .args(["get", &cheap, "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(paid.status.code(), Some(0), "{}", support::stderr(&paid));
+    let before = net.token_balance("baseSepolia", &token, &payer);
+    let report = drive(
+        &env,
+        &["mcp", "--password-file", pw.to_str().unwrap()],
+        json!([
+            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "fetch", "arguments": {"url": cheap}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert!(
+        report["instructions"]
+            .as_str()
+            .unwrap()
+            .contains("daily budget 0.0025 ([limits] daily in config.toml)"),
+        "{report}"
+    );
+    let r = result(&report, 0);
+    assert_eq!(r["isError"], false, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "paid");
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "daily", "{r}");
+    assert_eq!(refusal["limit_from"], "[limits] daily in config.toml");
+    assert_eq!(refusal["spent"]["decimal"], "0.002");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0025");
+    assert_eq!(refusal["over_by"]["decimal"], "0.0005");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "over_budget");
+    // One payment through the server, none refused.
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &payer),
+        before - 1000
+    );
+    let signed = journal_lines(&env)
+        .iter()
+        .filter(|l| l["event"] == "signed")
+        .count();
+    assert_eq!(signed, 2);
+}

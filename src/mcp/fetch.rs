@@ -37,42 +37,26 @@ pub const MAX_BODY: usize = 256 * 1024;
 
 /// The tool and its input schema.
 pub fn tool() -> Tool {
-    let schema = json!({
-        "type": "object",
-        "properties": {
-            "url": {"type": "string", "description": "The http or https URL"},
-            "method": {
-                "type": "string",
-                "description": "HTTP method [default: GET, or POST with a body]"
-            },
-            "headers": {
-                "type": "object",
-                "description": "Request headers, name to value",
-                "additionalProperties": {"type": "string"}
-            },
-            "body": {
-                "type": "string",
-                "description": "Request body, sent as given (Content-Type application/json \
-                                when it is JSON, unless a header says)"
-            },
-            "max_amount": {
-                "type": "string",
-                "description": "Most to pay for this call, in token units (0.05, $0.05, \
-                                0.05usdc); only lowers this server's per-payment cap, never \
-                                raises it"
-            },
-            "network": {
-                "type": "string",
-                "description": "Pay only on this network (name or CAIP-2 id) [default: the \
-                                server's preferred networks]"
-            }
+    let mut properties = tools::request_properties();
+    properties.extend(tools::schema(json!({
+        "max_amount": {
+            "type": "string",
+            "description": "Most to pay for this call, in token units (0.05, $0.05, \
+                            0.05usdc); only lowers this server's per-payment cap, never \
+                            raises it"
         },
+        "network": {
+            "type": "string",
+            "description": "Pay only on this network (name or CAIP-2 id) [default: the \
+                            server's preferred networks]"
+        }
+    })));
+    let schema = tools::schema(json!({
+        "type": "object",
+        "properties": properties,
         "required": ["url"],
         "additionalProperties": false
-    });
-    let Value::Object(schema) = schema else {
-        unreachable!("a JSON object literal")
-    };
+    }));
     Tool::new(
         FETCH,
         "Fetch a URL like curl and, when it answers HTTP 402 with x402 terms, pay it within this \

@@ -194,26 +194,28 @@ impl Limits {
                 l.from.source.describe(),
                 show(l.over_by)
             ),
-            (Which::Daily, Some(limit)) => format!(
-                "{} would exceed the daily budget of {} ({}) by {}: {} already spent or pending \
-                 on {} in the last 24 hours; nothing was signed",
-                show(q.amount),
-                show(limit),
-                l.from.source.describe(),
-                show(l.over_by),
-                show(l.spent.unwrap_or_default()),
-                q.network.name()
-            ),
-            (Which::Session, Some(limit)) => format!(
-                "{} would exceed this session's budget of {} ({}) by {}: {} already paid \
-                 through this server on {}; nothing was signed",
-                show(q.amount),
-                show(limit),
-                l.from.source.describe(),
-                show(l.over_by),
-                show(l.spent.unwrap_or_default()),
-                q.network.name()
-            ),
+            (which, Some(limit)) => {
+                let (budget, spent) = if which == Which::Daily {
+                    ("the daily budget", "spent or pending")
+                } else {
+                    ("this session's budget", "paid through this server")
+                };
+                let window = if which == Which::Daily {
+                    " in the last 24 hours"
+                } else {
+                    ""
+                };
+                format!(
+                    "{} would exceed {budget} of {} ({}) by {}: {} already {spent} on {}{window}; \
+                     nothing was signed",
+                    show(q.amount),
+                    show(limit),
+                    l.from.source.describe(),
+                    show(l.over_by),
+                    show(l.spent.unwrap_or_default()),
+                    q.network.name()
+                )
+            }
         };
         json!({
             "refused": true,

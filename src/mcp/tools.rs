@@ -25,11 +25,33 @@ pub const HISTORY: &str = "history";
 pub use super::fetch::FETCH;
 pub const NAMES: [&str; 4] = [INSPECT, BALANCE, HISTORY, FETCH];
 
-fn schema(value: Value) -> JsonObject {
+pub(super) fn schema(value: Value) -> JsonObject {
     match value {
         Value::Object(map) => map,
         _ => JsonObject::new(),
     }
+}
+
+/// The input schema's properties of a request (`inspect`, `fetch`): `url`, `method?`,
+/// `headers?`, `body?`.
+pub(super) fn request_properties() -> JsonObject {
+    schema(json!({
+        "url": {"type": "string", "description": "The http or https URL"},
+        "method": {
+            "type": "string",
+            "description": "HTTP method [default: GET, or POST with a body]"
+        },
+        "headers": {
+            "type": "object",
+            "description": "Request headers, name to value",
+            "additionalProperties": {"type": "string"}
+        },
+        "body": {
+            "type": "string",
+            "description": "Request body, sent as given (Content-Type application/json when it \
+                            is JSON, unless a header says)"
+        }
+    }))
 }
 
 /// The tools and their input schemas.
@@ -56,23 +78,7 @@ pub fn list() -> Vec<Tool> {
              unpaid request; never signs.",
             schema(json!({
                 "type": "object",
-                "properties": {
-                    "url": {"type": "string", "description": "The http or https URL"},
-                    "method": {
-                        "type": "string",
-                        "description": "HTTP method [default: GET, or POST with a body]"
-                    },
-                    "headers": {
-                        "type": "object",
-                        "description": "Request headers, name to value",
-                        "additionalProperties": {"type": "string"}
-                    },
-                    "body": {
-                        "type": "string",
-                        "description": "Request body, sent as given (Content-Type \
-                                        application/json when it is JSON, unless a header says)"
-                    }
-                },
+                "properties": request_properties(),
                 "required": ["url"],
                 "additionalProperties": false
             })),
