@@ -640,3 +640,121 @@ fn the_daily_budget_of_config_toml_counts_payments_made_with_get_too() {
         .count();
     assert_eq!(signed, 2);
 }
+
+/// Against the test server: bodies given back as base64 and cut at 256 KiB, and the payments
+/// whose outcome is not a plain settlement. A refused payment moves nothing and does not count
+/// against the session budget; one whose outcome is unknown counts, as it may have moved money.
+#[test]
+fn fetch_gives_binary_and_long_bodies_and_counts_what_may_have_been_paid() {
+    use crate::support::verifier::{Answer, Generated, MADE_UP_TX, Offer, Verifier, pattern};
+    use base64::Engine as _;
+    let server = Verifier::builder()
+        .paid("/binary", Offer::v2().generated(Generated::new(1 << 20)))
+        .paid(
+            "/reject",
+            Offer::v2().answer(Answer::Reject("invalid_signature".into())),
+        )
+        .paid(
+            "/pending",
+            Offer::v2().answer(Answer::Unconfirmed {
+                status: 402,
+                reason: "settlement_pending".into(),
+                settle: false,
+            }),
+        )
+        .paid(
+            "/cut",
+            Offer::v2().generated(Generated::new(1000).close_at(100)),
+        )
+        .paid("/ok", Offer::v2())
+        .plain("/long", 200, &"a".repeat(300 * 1024))
+        .start();
+    let env = Env::new();
+    env.import_key("payer", support::ANVIL1_KEY);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    let report = drive(
+        &env,
+        &[
+            "mcp",
+            "--password-file",
+            pw.to_str().unwrap(),
+            "--session-budget",
+            "0.004",
+        ],
+        json!([
+            {"name": "fetch", "arguments": {"url": server.url("/binary")}},
+            {"name": "fetch", "arguments": {"url": server.url("/reject")}},
+            {"name": "fetch", "arguments": {"url": server.url("/pending")}},
+            {"name": "fetch", "arguments": {"url": server.url("/cut")}},
+            {"name": "fetch", "arguments": {"url": server.url("/ok")}},
+            {"name": "fetch", "arguments": {"url": server.url("/ok")}},
+            {"name": "fetch", "arguments": {"url": server.url("/long")}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert_eq!(report["transportErrors"], json!([]), "{report}");
+
+    // A paid binary body of 1 MiB: its first 256 KiB, as base64.
+    let r = result(&report, 0);
+    assert_eq!(r["isError"], false, "{r}");
+    let doc = &r["structuredContent"];
+    assert_eq!(doc["payment"]["status"], "paid");
+    assert_eq!(doc["encoding"], "base64");
+    assert_eq!(doc["truncated"], true);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(doc["body"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(bytes, &pattern()[..256 * 1024]);
+
+    // Refused by the server: an error result, recorded as rejected.
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], true, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "rejected");
+    assert_eq!(
+        r["structuredContent"]["payment"]["error"],
+        "invalid_signature"
+    );
+
+    // Settlement pending: not known, so not said to be paid nor unpaid.
+    let r = result(&report, 2);
+    assert_eq!(r["isError"], true, "{r}");
+    let p = &r["structuredContent"]["payment"];
+    assert_eq!(p["status"], "unknown", "{r}");
+    assert_eq!(p["transaction"], MADE_UP_TX);
+    assert!(text(r).contains("unknown"), "{}", text(r));
+
+    // Paid, and the answer cut short: what came, and the error.
+    let r = result(&report, 3);
+    assert_eq!(r["isError"], true, "{r}");
+    let doc = &r["structuredContent"];
+    assert_eq!(doc["payment"]["status"], "paid");
+    assert_eq!(doc["status"], 200);
+    assert_eq!(doc["truncated"], true);
+    assert!(
+        doc["error"].as_str().unwrap().contains("cut short"),
+        "{doc}"
+    );
+
+    // Paid so far: binary, pending (may have), cut = 0.003; one more fits the 0.004 budget,
+    // the next does not. The rejected payment did not count.
+    let r = result(&report, 4);
+    assert_eq!(r["isError"], false, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "paid");
+    let r = result(&report, 5);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "session", "{r}");
+    assert_eq!(refusal["spent"]["decimal"], "0.004");
+    // Five payments reached the server, the refused one never did.
+    assert_eq!(server.payments().len(), 5);
+
+    // A long free text body: its first 256 KiB.
+    let r = result(&report, 6);
+    assert_eq!(r["isError"], false, "{r}");
+    let doc = &r["structuredContent"];
+    assert_eq!(doc["payment"], Value::Null);
+    assert_eq!(doc["encoding"], "utf-8");
+    assert_eq!(doc["truncated"], true);
+    assert_eq!(doc["body"].as_str().unwrap().len(), 256 * 1024);
+}

@@ -302,7 +302,6 @@ async fn render(
     let what = paid_what(receipt);
     Ok(match outcome {
         Outcome::Paid { mut response, .. } => {
-            let body = Body::read(&mut response).await?;
             let tx = receipt.transaction.as_deref().unwrap_or("not named");
             let link = receipt
                 .facts
@@ -312,39 +311,26 @@ async fn render(
                 .and_then(|(q, tx)| q.network.explorer_link(tx))
                 .map(|l| format!(" ({l})"))
                 .unwrap_or_default();
-            let summary = format!(
-                "Paid {what}, transaction {tx}{link}. HTTP {} {}; {}.",
-                response.status,
-                response.reason,
-                body.describe()
-            );
-            tools::answer_with(summary, document(Some(&response), &body, payment), false)
+            let said = format!("Paid {what}, transaction {tx}{link}.");
+            deliver(&mut response, payment, said, None).await
         }
         Outcome::NotSettled {
             mut response,
             reason,
         } => {
-            let body = Body::read(&mut response).await?;
-            let summary = format!(
-                "HTTP {} {}, but the server says the payment of {what} did not settle \
-                 ({reason}); recorded as rejected. {}.",
-                response.status,
-                response.reason,
-                body.describe()
+            let said = format!(
+                "The server says the payment of {what} did not settle ({reason}); recorded as \
+                 rejected."
             );
-            tools::answer_with(summary, document(Some(&response), &body, payment), false)
+            deliver(&mut response, payment, said, None).await
         }
         Outcome::NoReceipt { mut response } => {
-            let body = Body::read(&mut response).await?;
-            let summary = format!(
-                "HTTP {} {} after a payment of {what}, without a settlement receipt: whether \
-                 money moved is not known yet (the history tool, or `x402 history check`, \
-                 tells later); {}.",
-                response.status,
-                response.reason,
-                body.describe()
+            let said = format!(
+                "A payment of {what} was sent and the answer has no settlement receipt: whether \
+                 money moved is not known yet (the history tool, or `x402 history check`, tells \
+                 later)."
             );
-            tools::answer_with(summary, document(Some(&response), &body, payment), false)
+            deliver(&mut response, payment, said, None).await
         }
         Outcome::Refused(refusal) => {
             let quote = receipt.facts.quote.as_ref();
@@ -365,23 +351,63 @@ async fn render(
         }
         | Outcome::Unknown {
             message, response, ..
-        } => {
-            let mut response = response;
-            let (body, shown) = match response.as_mut() {
-                Some(r) => (Body::read(r).await?, Some(&*r)),
-                None => (Body::of(&[], false), None),
-            };
-            let mut doc = document(shown, &body, payment);
-            doc["error"] = Value::String(message.clone());
-            tools::answer_with(format!("{message}."), doc, true)
-        }
-        Outcome::Unsent { message, .. } => {
-            let mut doc = document(None, &Body::of(&[], false), payment);
-            doc["error"] = Value::String(message.clone());
-            tools::answer_with(format!("{message}."), doc, true)
-        }
+        } => match response {
+            Some(mut response) => {
+                deliver(&mut response, payment, sentence(&message), Some(message)).await
+            }
+            None => failed_after_signing(payment, message),
+        },
+        Outcome::Unsent { message, .. } => failed_after_signing(payment, message),
         Outcome::DryRun => anyhow::bail!("the payment engine was asked for a dry run"),
     })
+}
+
+/// The answer to a paid request, given back with what was `said` of the payment: an error
+/// result when `error` says the payment failed or its outcome is unknown, or when the body
+/// could not be read to its end (what came is given back, `truncated`).
+async fn deliver(
+    response: &mut Received,
+    payment: Value,
+    said: String,
+    error: Option<String>,
+) -> CallToolResult {
+    let (body, cut) = match Body::read(response).await {
+        Ok(body) => (body, None),
+        Err(e) => (
+            Body::of(&response.body, true),
+            Some(format!("the answer was cut short: {e:#}")),
+        ),
+    };
+    let summary = format!(
+        "{said} HTTP {} {}; {}{}.",
+        response.status,
+        response.reason,
+        body.describe(),
+        cut.as_ref().map(|c| format!("; {c}")).unwrap_or_default()
+    );
+    let mut doc = document(Some(response), &body, payment);
+    let is_error = error.is_some() || cut.is_some();
+    if let Some(error) = error.or(cut) {
+        doc["error"] = Value::String(error);
+    }
+    tools::answer_with(summary, doc, is_error)
+}
+
+/// A signed payment with no answer to give back (never delivered, or no answer came): the
+/// error, and the payment as the journal records it.
+fn failed_after_signing(payment: Value, message: String) -> CallToolResult {
+    let mut doc = document(None, &Body::of(&[], false), payment);
+    doc["error"] = Value::String(message.clone());
+    tools::answer_with(sentence(&message), doc, true)
+}
+
+/// A message as a sentence: its full stop added unless it has one.
+fn sentence(message: &str) -> String {
+    if message.ends_with(['.', '!', '?']) {
+        message.to_owned()
+    } else {
+        format!("{message}.")
+    }
 }
 
 /// `0.001 USDC to 0x… on base-sepolia (eip155:84532)`, from the receipt's quote.

@@ -15,8 +15,8 @@
 //! the key is the one unlocked at start), within [`limits::Limits`], charging the
 //! [`limits::Session`].
 //!
-//! May depend on `commands` (it renders the same documents as their `--json`) and `settings`;
-//! nothing depends on it but `commands::run`.
+//! May depend on `commands` (it renders the same documents as their `--json`), `settings`
+//! and `payment::engine` (`fetch` pays through it); nothing depends on it but `commands::run`.
 
 mod agent;
 mod fetch;
