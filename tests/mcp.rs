@@ -1,6 +1,7 @@
 //! `x402 mcp` driven by the official TypeScript MCP client (`@modelcontextprotocol/sdk`, stdio
 //! transport, tests/mcp/driver.mjs) against the local x402 network.
 
+use crate::support::verifier::rpc_call;
 use crate::support::{self, Env, localnet};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
@@ -90,7 +91,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
             {"name": "inspect", "arguments": {}},
             {"name": "inspect", "arguments": {"url": cheap, "max_amount": "5"}},
             {"name": "history", "arguments": {"status": "paid"}},
-            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "pay", "arguments": {"url": cheap}},
             {"name": "balance", "arguments": {"network": "no-such-net"}},
             {"name": "history", "arguments": {"since": "7d", "status": ["settled"]}},
             {"name": "balance", "arguments": {"account": "other", "network": "base-sepolia"}},
@@ -110,10 +111,10 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
         "{instructions}"
     );
 
-    // The tools and their input schemas, as hosts see them; no fetch until it can pay.
+    // The tools and their input schemas, as hosts see them (fetch's: see the next test).
     let tools = report["tools"].as_array().unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["inspect", "balance", "history"]);
+    assert_eq!(names, ["inspect", "balance", "history", "fetch"]);
     let props = |i: usize| -> Vec<String> {
         let mut p: Vec<String> = tools[i]["inputSchema"]["properties"]
             .as_object()
@@ -218,7 +219,7 @@ fn an_agent_lists_the_tools_and_inspects_checks_balance_and_history() {
         report["calls"][8]["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("no tool named 'fetch'"),
+            .contains("no tool named 'pay'"),
         "{report}"
     );
     // A call that fits the schema but cannot be done is a tool error the agent can read.
@@ -322,4 +323,438 @@ fn without_a_readable_password_file_it_exits_before_serving() {
             "{args:?}: {err}"
         );
     }
+}
+
+/// The ERC-20 `Transfer` events of a mined, successful transaction: `(from, to, amount)`,
+/// addresses lowercase, read from the chain's receipt.
+fn transfers(rpc: &str, tx: &str) -> Vec<(String, String, u128)> {
+    const TRANSFER: &str = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+    let receipt = rpc_call(rpc, "eth_getTransactionReceipt", json!([tx]));
+    assert_eq!(receipt["status"], "0x1", "{tx}: {receipt}");
+    let address = |topic: &Value| format!("0x{}", &topic.as_str().unwrap()[26..]);
+    receipt["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|log| log["topics"][0] == TRANSFER)
+        .map(|log| {
+            let data = log["data"].as_str().unwrap().trim_start_matches("0x");
+            (
+                address(&log["topics"][1]),
+                address(&log["topics"][2]),
+                u128::from_str_radix(data, 16).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn journal_lines(env: &Env) -> Vec<Value> {
+    std::fs::read_to_string(env.x402_home().join("journal.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn an_agent_pays_with_fetch_within_the_cap_and_the_session_budget() {
+    let net = localnet::get();
+    let env = crate::pay::payer_env();
+    let pw = env.password_file("pw");
+    let server = net.s("/v2/serverUrl");
+    let cheap = format!("{server}/cheap");
+    let expensive = format!("{server}/expensive");
+    let free = format!("{server}/free");
+    let echo = format!("{server}/echo");
+    let token = net.s("/token/baseSepoliaUsdc");
+    let (payer, _) = net.account("payer");
+    let (payee, _) = net.account("payee");
+
+    let _guard = localnet::chain_lock();
+    let payer_before = net.token_balance("baseSepolia", &token, &payer);
+    let payee_before = net.token_balance("baseSepolia", &token, &payee);
+    let pw_arg = pw.to_str().unwrap();
+    // A cap of 0.005 and a session budget of 0.0035: three payments of 0.001 fit, a fourth
+    // does not.
+    let report = drive(
+        &env,
+        &[
+            "mcp",
+            "--password-file",
+            pw_arg,
+            "--max-amount",
+            "0.005",
+            "--session-budget",
+            "0.0035",
+        ],
+        json!([
+            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "fetch", "arguments": {"url": expensive}},
+            {"name": "fetch", "arguments": {"url": expensive, "max_amount": "5"}},
+            {"name": "fetch", "arguments": {"url": cheap, "max_amount": "0.0005"}},
+            {"name": "fetch", "arguments": {"url": echo, "body": "{\"agent\":\"paid\"}"}},
+            {"name": "fetch", "arguments": {"url": cheap, "network": "base-sepolia"}},
+            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "fetch", "arguments": {"url": free}},
+            {"name": "fetch", "arguments": {"url": cheap, "network": "base"}},
+            {"name": "fetch", "arguments": {"url": cheap, "network": "no-such-net"}},
+            {"name": "fetch", "arguments": {"url": cheap, "max_amount": "lots"}},
+            {"name": "fetch", "arguments": {"method": "GET"}},
+            {"name": "fetch", "arguments": {"url": cheap, "pay": true}},
+            {"name": "fetch", "arguments": {"url": "ftp://127.0.0.1/x"}},
+            {"name": "history", "arguments": {}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert_eq!(report["transportErrors"], json!([]), "{report}");
+
+    // fetch is listed, with the arguments the issue fixes.
+    let tools = report["tools"].as_array().unwrap();
+    let fetch = tools
+        .iter()
+        .find(|t| t["name"] == "fetch")
+        .unwrap_or_else(|| panic!("no fetch tool: {tools:?}"));
+    let schema = &fetch["inputSchema"];
+    let mut props: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    props.sort();
+    assert_eq!(
+        props,
+        ["body", "headers", "max_amount", "method", "network", "url"]
+    );
+    assert_eq!(schema["required"], json!(["url"]));
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["properties"]["max_amount"]["type"], "string");
+
+    // A paid route: the answer, and what was paid, to whom, on which network, with which
+    // transaction; the chain shows exactly that transfer.
+    let rpc = net.rpc("baseSepolia");
+    let mut paid_txs = Vec::new();
+    for i in [0, 4, 5] {
+        let r = result(&report, i);
+        assert_eq!(r["isError"], false, "call {i}: {r}");
+        let doc = &r["structuredContent"];
+        assert_eq!(doc["status"], 200, "call {i}: {doc}");
+        assert_eq!(doc["encoding"], "utf-8");
+        assert_eq!(doc["truncated"], false);
+        let p = &doc["payment"];
+        assert_eq!(p["status"], "paid", "call {i}: {p}");
+        assert_eq!(p["network"], "eip155:84532");
+        assert_eq!(p["asset"], token.as_str());
+        assert_eq!(p["amount"], "1000");
+        assert_eq!(p["amount_decimal"], "0.001");
+        assert_eq!(p["pay_to"], payee.as_str());
+        assert_eq!(p["payer"], payer.as_str());
+        let tx = p["transaction"].as_str().unwrap().to_owned();
+        assert_eq!(
+            transfers(&rpc, &tx),
+            [(payer.to_lowercase(), payee.to_lowercase(), 1000)],
+            "call {i}"
+        );
+        let summary = text(r);
+        assert!(
+            summary.contains("Paid 0.001 USDC")
+                && summary.contains(&payee)
+                && summary.contains("base-sepolia")
+                && summary.contains(&tx),
+            "call {i}: {summary}"
+        );
+        paid_txs.push(tx);
+    }
+    let body = |i: usize| -> Value {
+        serde_json::from_str(
+            result(&report, i)["structuredContent"]["body"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(body(0)["route"], "cheap");
+    // The body reached the server through the paid request.
+    assert_eq!(body(4)["agent"], "paid", "{}", body(4));
+
+    // Over the cap: not paid, the result says which limit and by how much.
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "per_payment", "{r}");
+    assert_eq!(refusal["limit_from"], "--max-amount");
+    assert_eq!(refusal["asked"]["decimal"], "2.50");
+    assert_eq!(refusal["allowed"]["decimal"], "0.005");
+    assert_eq!(refusal["over_by"]["decimal"], "2.495");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "over_cap");
+    assert_eq!(r["structuredContent"]["status"], 402);
+    assert!(
+        text(r).contains("per-payment cap") && text(r).contains("by 2.495 USDC"),
+        "{}",
+        text(r)
+    );
+    // A call's max_amount never raises the cap...
+    let r = result(&report, 2);
+    assert_eq!(r["isError"], true, "{r}");
+    assert_eq!(
+        r["structuredContent"]["refusal"]["limit_from"],
+        "--max-amount"
+    );
+    // ...but lowers it.
+    let r = result(&report, 3);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "per_payment");
+    assert_eq!(refusal["limit_from"], "the tool call's max_amount");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0005");
+    assert_eq!(refusal["over_by"]["base_units"], "500");
+
+    // The session budget: 0.003 paid, 0.001 more would be 0.0005 over.
+    let r = result(&report, 6);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "session", "{r}");
+    assert_eq!(refusal["limit_from"], "--session-budget");
+    assert_eq!(refusal["spent"]["decimal"], "0.003");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0035");
+    assert_eq!(refusal["over_by"]["decimal"], "0.0005");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "over_budget");
+    assert!(text(r).contains("session"), "{}", text(r));
+
+    // A free route: the answer, and no payment.
+    let r = result(&report, 7);
+    assert_eq!(r["isError"], false, "{r}");
+    assert_eq!(r["structuredContent"]["status"], 200);
+    assert_eq!(r["structuredContent"]["payment"], Value::Null);
+    assert!(text(r).contains("no payment"), "{}", text(r));
+
+    // Only on a network the route does not offer: no option, not paid.
+    let r = result(&report, 8);
+    assert_eq!(r["isError"], true, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "no_option");
+    let r = result(&report, 9);
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text(r).contains("unknown network 'no-such-net'"), "{r}");
+
+    // Malformed calls: JSON-RPC errors, before anything is sent; the server goes on.
+    for i in [10, 11, 12] {
+        let call = &report["calls"][i];
+        assert_eq!(call["error"]["code"], -32602, "call {i}: {call}");
+    }
+    assert!(
+        report["calls"][10]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_amount"),
+        "{report}"
+    );
+    let r = result(&report, 13);
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text(r).contains("unsupported URL scheme"), "{r}");
+
+    // Exactly the three payments moved money, and each is in the journal, settled, with its
+    // transaction; nothing refused was signed or journaled.
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &payer),
+        payer_before - 3000
+    );
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &payee),
+        payee_before + 3000
+    );
+    let journal = journal_lines(&env);
+    let signed = journal.iter().filter(|l| l["event"] == "signed").count();
+    assert_eq!(signed, 3, "{journal:?}");
+    let settled: Vec<&str> = journal
+        .iter()
+        .filter(|l| l["event"] == "outcome" && l["status"] == "settled")
+        .map(|l| l["transaction"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(settled, paid_txs, "{journal:?}");
+    let payments = result(&report, 14)["structuredContent"]["data"]["payments"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(payments.len(), 3, "{payments:?}");
+    for (p, tx) in payments.iter().zip(&paid_txs) {
+        assert_eq!(p["status"], "settled");
+        assert_eq!(p["transaction"], tx.as_str());
+        assert_eq!(p["pay_to"], payee.as_str());
+    }
+}
+
+#[test]
+fn the_daily_budget_of_config_toml_counts_payments_made_with_get_too() {
+    let net = localnet::get();
+    let env = crate::pay::payer_env();
+    let config = env.x402_home().join("config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[limits]\ndaily = \"0.0025\"\n");
+    std::fs::write(&config, text).unwrap();
+    let pw = env.password_file("pw");
+    let cheap = format!("{}/cheap", net.s("/v2/serverUrl"));
+    let token = net.s("/token/baseSepoliaUsdc");
+    let (payer, _) = net.account("payer");
+
+    let _guard = localnet::chain_lock();
+    // 0.001 paid by hand first: the journal is shared.
+    let paid = env
+        .x402()
+        .args(["get", &cheap, "--yes", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert_eq!(paid.status.code(), Some(0), "{}", support::stderr(&paid));
+    let before = net.token_balance("baseSepolia", &token, &payer);
+    let report = drive(
+        &env,
+        &["mcp", "--password-file", pw.to_str().unwrap()],
+        json!([
+            {"name": "fetch", "arguments": {"url": cheap}},
+            {"name": "fetch", "arguments": {"url": cheap}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert!(
+        report["instructions"]
+            .as_str()
+            .unwrap()
+            .contains("daily budget 0.0025 ([limits] daily in config.toml)"),
+        "{report}"
+    );
+    let r = result(&report, 0);
+    assert_eq!(r["isError"], false, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "paid");
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "daily", "{r}");
+    assert_eq!(refusal["limit_from"], "[limits] daily in config.toml");
+    assert_eq!(refusal["spent"]["decimal"], "0.002");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0025");
+    assert_eq!(refusal["over_by"]["decimal"], "0.0005");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "over_budget");
+    // One payment through the server, none refused.
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &payer),
+        before - 1000
+    );
+    let signed = journal_lines(&env)
+        .iter()
+        .filter(|l| l["event"] == "signed")
+        .count();
+    assert_eq!(signed, 2);
+}
+
+/// Against the test server: bodies given back as base64 and cut at 256 KiB, and the payments
+/// whose outcome is not a plain settlement. A refused payment moves nothing and does not count
+/// against the session budget; one whose outcome is unknown counts, as it may have moved money.
+#[test]
+fn fetch_gives_binary_and_long_bodies_and_counts_what_may_have_been_paid() {
+    use crate::support::verifier::{Answer, Generated, MADE_UP_TX, Offer, Verifier, pattern};
+    use base64::Engine as _;
+    let server = Verifier::builder()
+        .paid("/binary", Offer::v2().generated(Generated::new(1 << 20)))
+        .paid(
+            "/reject",
+            Offer::v2().answer(Answer::Reject("invalid_signature".into())),
+        )
+        .paid(
+            "/pending",
+            Offer::v2().answer(Answer::Unconfirmed {
+                status: 402,
+                reason: "settlement_pending".into(),
+                settle: false,
+            }),
+        )
+        .paid(
+            "/cut",
+            Offer::v2().generated(Generated::new(1000).close_at(100)),
+        )
+        .paid("/ok", Offer::v2())
+        .plain("/long", 200, &"a".repeat(300 * 1024))
+        .start();
+    let env = Env::new();
+    env.import_key("payer", support::ANVIL1_KEY);
+    env.write_config("default_account = \"payer\"\n");
+    let pw = env.password_file("pw");
+    let report = drive(
+        &env,
+        &[
+            "mcp",
+            "--password-file",
+            pw.to_str().unwrap(),
+            "--session-budget",
+            "0.004",
+        ],
+        json!([
+            {"name": "fetch", "arguments": {"url": server.url("/binary")}},
+            {"name": "fetch", "arguments": {"url": server.url("/reject")}},
+            {"name": "fetch", "arguments": {"url": server.url("/pending")}},
+            {"name": "fetch", "arguments": {"url": server.url("/cut")}},
+            {"name": "fetch", "arguments": {"url": server.url("/ok")}},
+            {"name": "fetch", "arguments": {"url": server.url("/ok")}},
+            {"name": "fetch", "arguments": {"url": server.url("/long")}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert_eq!(report["transportErrors"], json!([]), "{report}");
+
+    // A paid binary body of 1 MiB: its first 256 KiB, as base64.
+    let r = result(&report, 0);
+    assert_eq!(r["isError"], false, "{r}");
+    let doc = &r["structuredContent"];
+    assert_eq!(doc["payment"]["status"], "paid");
+    assert_eq!(doc["encoding"], "base64");
+    assert_eq!(doc["truncated"], true);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(doc["body"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(bytes, &pattern()[..256 * 1024]);
+
+    // Refused by the server: an error result, recorded as rejected.
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], true, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "rejected");
+    assert_eq!(
+        r["structuredContent"]["payment"]["error"],
+        "invalid_signature"
+    );
+
+    // Settlement pending: not known, so not said to be paid nor unpaid.
+    let r = result(&report, 2);
+    assert_eq!(r["isError"], true, "{r}");
+    let p = &r["structuredContent"]["payment"];
+    assert_eq!(p["status"], "unknown", "{r}");
+    assert_eq!(p["transaction"], MADE_UP_TX);
+    assert!(text(r).contains("unknown"), "{}", text(r));
+
+    // Paid, and the answer cut short: what came, and the error.
+    let r = result(&report, 3);
+    assert_eq!(r["isError"], true, "{r}");
+    let doc = &r["structuredContent"];
+    assert_eq!(doc["payment"]["status"], "paid");
+    assert_eq!(doc["status"], 200);
+    assert_eq!(doc["truncated"], true);
+    assert!(
+        doc["error"].as_str().unwrap().contains("cut short"),
+        "{doc}"
+    );
+
+    // Paid so far: binary, pending (may have), cut = 0.003; one more fits the 0.004 budget,
+    // the next does not. The rejected payment did not count.
+    let r = result(&report, 4);
+    assert_eq!(r["isError"], false, "{r}");
+    assert_eq!(r["structuredContent"]["payment"]["status"], "paid");
+    let r = result(&report, 5);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "session", "{r}");
+    assert_eq!(refusal["spent"]["decimal"], "0.004");
+    // Five payments reached the server, the refused one never did.
+    assert_eq!(server.payments().len(), 5);
+
+    // A long free text body: its first 256 KiB.
+    let r = result(&report, 6);
+    assert_eq!(r["isError"], false, "{r}");
+    let doc = &r["structuredContent"];
+    assert_eq!(doc["payment"], Value::Null);
+    assert_eq!(doc["encoding"], "utf-8");
+    assert_eq!(doc["truncated"], true);
+    assert_eq!(doc["body"].as_str().unwrap().len(), 256 * 1024);
 }

@@ -11,7 +11,6 @@
 //! URL that answered 402. A new 402 after a payment is a new quote that must be confirmed at a
 //! terminal: a call never pays twice silently, and never pays the same URL twice.
 
-use crate::amount;
 use crate::cli::{AccountArgs, GetArgs, PasswordArgs};
 use crate::error::Failed;
 use crate::exit::ExitStatus;
@@ -20,77 +19,19 @@ use crate::journal::Journal;
 use crate::keystore::Keystore;
 use crate::network::Family;
 use crate::output::Printer;
-use crate::payment::engine::{Accounts, Confirm, Engine, Facts, Key, Outcome, ReceiptStatus};
+use crate::payment::engine::{Accounts, Confirm, Engine, Key, Outcome, Receipt, ReceiptStatus};
 use crate::payment::policy::Quote;
 use crate::request::{Hop, Prepared, ReceiveError, Received, SafeUrl, count_redirect, is_redirect};
 use crate::settings::{Context, GetSettings};
 use crate::trace;
 use anyhow::{Context as _, Result};
-use serde_json::{Value, json};
 use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 
-/// What `--receipt FILE` records.
-#[derive(Default)]
-struct Receipt {
-    status: Option<ReceiptStatus>,
-    facts: Facts,
-    transaction: Option<String>,
-    error: Option<String>,
-}
-
-impl Receipt {
-    fn to_json(&self) -> Value {
-        let q = self.facts.quote.as_ref();
-        json!({
-            "status": self.status.unwrap_or(ReceiptStatus::Error).as_str(),
-            "version": self.facts.version,
-            "network": q.map(|q| q.network.caip2()),
-            "asset": q.map(|q| q.asset.id.clone()),
-            "symbol": q.map(|q| q.asset.symbol.clone()),
-            "amount": q.map(|q| q.amount.to_string()),
-            "amount_decimal": q.map(|q| amount::format_units(q.amount, q.asset.decimals)),
-            "pay_to": q.map(|q| q.pay_to.clone()),
-            "payer": self.facts.payer,
-            "nonce": self.facts.nonce,
-            "transaction": self.transaction,
-            "error": self.error,
-        })
-    }
-
-    /// Takes in what an outcome says, and what the command does next.
-    fn absorb(&mut self, outcome: Outcome) -> Next {
-        if let Some(status) = outcome.receipt_status() {
-            self.status = Some(status);
-        }
-        if let Some(reason) = outcome.receipt_error() {
-            self.error = Some(reason.to_owned());
-        }
-        match &outcome {
-            Outcome::Paid {
-                transaction,
-                on_chain,
-                ..
-            } => {
-                self.transaction = transaction.clone();
-                if *on_chain {
-                    self.error = None;
-                }
-            }
-            Outcome::Rejected {
-                transaction: Some(tx),
-                ..
-            }
-            | Outcome::Unknown {
-                transaction: Some(tx),
-                ..
-            } => {
-                self.transaction = Some(tx.clone());
-            }
-            _ => {}
-        }
-        next(outcome)
-    }
+/// Takes in what an outcome says, and what the command does next.
+fn absorb(receipt: &mut Receipt, outcome: Outcome) -> Next {
+    receipt.record(&outcome);
+    next(outcome)
 }
 
 /// What the command does after the engine answered a 402.
@@ -262,7 +203,7 @@ async fn converse(
         };
         trace::response(p, &hop.url, &resp);
         let mut resp = if resp.status == 402 {
-            match receipt.absorb(engine.pay(prepared, &hop, &resp).await?) {
+            match absorb(receipt, engine.pay(prepared, &hop, &resp).await?) {
                 Next::Continue(paid) => paid,
                 Next::DeliverThenFail(mut paid, err) => {
                     deliver(ctx, args, &hop, &mut paid).await?;

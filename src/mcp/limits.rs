@@ -1,10 +1,14 @@
-//! The limits `x402 mcp` holds every payment to, as pure bookkeeping: no I/O, no clock, no
-//! journal. The caller reads what was spent in the last 24 hours from the journal and what this
-//! server process has paid from its [`Session`], and asks [`Limits::check`] before signing; the
-//! answer is either yes or a [`Refusal`] saying which limit, by how much, and where that limit
-//! came from, so an agent can tell its human exactly what to raise.
+//! The limits `x402 mcp` holds every payment to, resolved once at start, and what this server
+//! process has paid ([`Session`]). No I/O, no clock, no journal: the payment engine applies
+//! them. The per-payment cap and the daily budget go to it as [`PaySettings`], exactly as
+//! `x402 get` gives them; a tool call's `max_amount` and the session budget are this front
+//! end's own, checked through [`Limits::over_limit`], which the server's
+//! [`Confirm`](crate::payment::engine::Confirm) answers with (with the cap, and again right
+//! before signing). A payment beyond a limit is an [`engine::Refusal`](Refusal), and
+//! [`Limits::refusal_document`] says which limit, by how much, and where that limit came from,
+//! so an agent can tell its human exactly what to raise.
 //!
-//! Three limits, all per asset (network and token), checked in this order:
+//! Three limits, all per asset (network and token):
 //! - the per-payment cap: `--max-amount` (or `X402_MAX_AMOUNT`), else `[limits] per_payment`,
 //!   else 0.10; a tool call's `max_amount` may lower it for that call, never raise it;
 //! - the daily budget: `--daily-limit`, else `[limits] daily`, else none; what the journal
@@ -12,8 +16,10 @@
 //! - the session budget: `--session-budget`, else `[limits] session`, else 1.00; what this
 //!   server process has paid (or may have paid), plus this payment.
 
-use crate::amount::{self, AmountError, UserAmount};
-use crate::payment::policy::Quote;
+use crate::amount::{self, UserAmount};
+use crate::payment::engine::outcome::money;
+use crate::payment::engine::{PaySettings, Refusal};
+use crate::payment::policy::{self, CapError, Quote};
 use alloy_primitives::U256;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -50,190 +56,6 @@ impl Which {
     }
 }
 
-/// One payment about to be signed: its asset and amount in base units.
-#[derive(Clone, Debug)]
-pub struct Ask {
-    /// CAIP-2, e.g. `eip155:84532`.
-    pub network: String,
-    /// The token's id: a checksummed `0x…` address or a base58 mint.
-    pub asset: String,
-    pub amount: U256,
-    pub decimals: u8,
-    pub symbol: String,
-}
-
-impl Ask {
-    pub fn of(quote: &Quote) -> Ask {
-        Ask {
-            network: quote.network.caip2(),
-            asset: quote.asset.id.clone(),
-            amount: quote.amount,
-            decimals: quote.asset.decimals,
-            symbol: quote.asset.symbol.clone(),
-        }
-    }
-
-    fn show(&self, base: U256) -> String {
-        amount::display(base, self.decimals, &self.symbol)
-    }
-}
-
-/// Why a payment is not made.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// The price is over the per-payment cap.
-    OverCap {
-        asked: U256,
-        cap: U256,
-        source: Source,
-    },
-    /// The price, added to what was spent or is pending in the last 24 hours, is over the
-    /// daily budget.
-    OverDaily {
-        asked: U256,
-        spent: U256,
-        limit: U256,
-        source: Source,
-    },
-    /// The price, added to what this server process has paid, is over the session budget.
-    OverSession {
-        asked: U256,
-        spent: U256,
-        limit: U256,
-        source: Source,
-    },
-    /// A limit cannot be expressed in the asset's base units (more decimal places than the
-    /// token has): refused rather than rounded.
-    Inexpressible {
-        which: Which,
-        limit: UserAmount,
-        source: Source,
-        error: AmountError,
-    },
-}
-
-impl Refusal {
-    pub fn which(&self) -> Which {
-        match self {
-            Refusal::OverCap { .. } => Which::PerPayment,
-            Refusal::OverDaily { .. } => Which::Daily,
-            Refusal::OverSession { .. } => Which::Session,
-            Refusal::Inexpressible { which, .. } => *which,
-        }
-    }
-
-    /// How far over the limit the payment would go, in base units (zero when the limit could
-    /// not be expressed).
-    pub fn over_by(&self) -> U256 {
-        match self {
-            Refusal::OverCap { asked, cap, .. } => asked.saturating_sub(*cap),
-            Refusal::OverDaily {
-                asked,
-                spent,
-                limit,
-                ..
-            }
-            | Refusal::OverSession {
-                asked,
-                spent,
-                limit,
-                ..
-            } => spent.saturating_add(*asked).saturating_sub(*limit),
-            Refusal::Inexpressible { .. } => U256::ZERO,
-        }
-    }
-
-    /// One sentence for the agent and its human.
-    pub fn message(&self, ask: &Ask) -> String {
-        let over = ask.show(self.over_by());
-        match self {
-            Refusal::OverCap { cap, source, .. } => format!(
-                "{} is over the per-payment cap of {} ({}) by {over}; nothing was signed",
-                ask.show(ask.amount),
-                ask.show(*cap),
-                source.describe()
-            ),
-            Refusal::OverDaily {
-                spent,
-                limit,
-                source,
-                ..
-            } => format!(
-                "{} would exceed the daily budget of {} ({}) by {over}: {} already spent or \
-                 pending in the last 24 hours; nothing was signed",
-                ask.show(ask.amount),
-                ask.show(*limit),
-                source.describe(),
-                ask.show(*spent)
-            ),
-            Refusal::OverSession {
-                spent,
-                limit,
-                source,
-                ..
-            } => format!(
-                "{} would exceed this session's budget of {} ({}) by {over}: {} already paid \
-                 through this server; nothing was signed",
-                ask.show(ask.amount),
-                ask.show(*limit),
-                source.describe(),
-                ask.show(*spent)
-            ),
-            Refusal::Inexpressible {
-                which,
-                limit,
-                source,
-                error,
-            } => format!(
-                "the {} limit '{limit}' ({}) cannot be applied to {}: {error}; nothing was \
-                 signed",
-                which.as_str(),
-                source.describe(),
-                ask.symbol
-            ),
-        }
-    }
-
-    /// The refusal as a tool result's structured content: amounts as decimal and base units.
-    pub fn to_json(&self, ask: &Ask) -> Value {
-        let money = |base: U256| {
-            json!({
-                "base_units": base.to_string(),
-                "decimal": amount::format_units(base, ask.decimals),
-                "symbol": ask.symbol,
-            })
-        };
-        let (limit, spent, source) = match self {
-            Refusal::OverCap { cap, source, .. } => (Some(*cap), None, *source),
-            Refusal::OverDaily {
-                spent,
-                limit,
-                source,
-                ..
-            }
-            | Refusal::OverSession {
-                spent,
-                limit,
-                source,
-                ..
-            } => (Some(*limit), Some(*spent), *source),
-            Refusal::Inexpressible { source, .. } => (None, None, *source),
-        };
-        json!({
-            "refused": true,
-            "limit": self.which().as_str(),
-            "limit_from": source.describe(),
-            "network": ask.network,
-            "asset": ask.asset,
-            "asked": money(ask.amount),
-            "allowed": limit.map(money),
-            "spent": spent.map(money),
-            "over_by": money(self.over_by()),
-            "message": self.message(ask),
-        })
-    }
-}
-
 impl Limits {
     /// The limits from the flags (each `None` when not given) and config.toml's `[limits]`:
     /// a flag beats config.toml, which beats the default.
@@ -261,64 +83,202 @@ impl Limits {
         }
     }
 
-    /// The per-payment cap for one call: the session's, or the call's `max_amount` when that is
-    /// lower (it never raises the cap).
-    pub fn cap_for(&self, tool_max: Option<&UserAmount>, decimals: u8) -> Result<Limit, Refusal> {
-        let session_cap = base_units(&self.per_payment, Which::PerPayment, decimals)?;
+    /// What the engine is told for one `fetch`: this server's cap and daily budget, the
+    /// networks to pay on, no one to ask (`yes`), nothing pinned, no resend.
+    pub fn settings(&self, preferred: Vec<String>, only_preferred: bool) -> PaySettings {
+        PaySettings {
+            cap: self.per_payment.clone(),
+            daily: self.daily.clone(),
+            preferred,
+            only_preferred,
+            pins: Default::default(),
+            yes: true,
+            dry_run: false,
+            retry: 0,
+            user_agent: None,
+        }
+    }
+
+    /// The per-payment cap for one call, in an asset of `decimals`: the session's, or the
+    /// call's `max_amount` when that is lower (it never raises the cap). A `max_amount` finer
+    /// than the asset is the call's cap, which then refuses rather than rounds.
+    pub fn cap_for(&self, tool_max: Option<&UserAmount>, decimals: u8) -> Limit {
         let Some(asked) = tool_max else {
-            return Ok(self.per_payment.clone());
+            return self.per_payment.clone();
         };
         let tool = Limit {
             amount: asked.clone(),
             source: Source::ToolArgument,
         };
-        let tool_cap = base_units(&tool, Which::PerPayment, decimals)?;
-        Ok(if tool_cap < session_cap {
-            tool
-        } else {
-            self.per_payment.clone()
+        match (
+            asked.to_base_units(decimals),
+            self.per_payment.amount.to_base_units(decimals),
+        ) {
+            (Ok(call), Ok(session)) if call >= session => self.per_payment.clone(),
+            // The session's own cap cannot be applied: the engine refuses on it.
+            (_, Err(_)) => self.per_payment.clone(),
+            _ => tool,
+        }
+    }
+
+    /// This front end's own limits on `quote`: the call's `max_amount` (the session's cap
+    /// and the daily budget are the engine's), then the session budget given what this
+    /// server has paid on the quote's asset. `None` when within them.
+    pub fn over_limit(
+        &self,
+        quote: &Quote,
+        tool_max: Option<&UserAmount>,
+        spent: U256,
+    ) -> Option<Refusal> {
+        let cap = self.cap_for(tool_max, quote.asset.decimals);
+        if cap.source == Source::ToolArgument
+            && let Err(e) = policy::check_cap(quote, &cap.amount)
+        {
+            return Some(Refusal::OverCap(e));
+        }
+        let Ok(limit) = self.session.amount.to_base_units(quote.asset.decimals) else {
+            return Some(Refusal::SessionUnrepresentable {
+                budget: self.session.amount.to_string(),
+                symbol: quote.asset.symbol.clone(),
+            });
+        };
+        if spent.saturating_add(quote.amount) > limit {
+            return Some(Refusal::OverSession {
+                asked: money(quote),
+                spent,
+                limit,
+                network: quote.network.name().to_owned(),
+            });
+        }
+        None
+    }
+
+    /// A refusal as a tool result's structured content. For a limit: which one, where it came
+    /// from, the price, the limit, what was spent and by how much it is over, amounts as
+    /// decimal and base units, and one sentence for the agent and its human. Any other refusal
+    /// (no payable option, not enough funds) is its message.
+    pub fn refusal_document(
+        &self,
+        refusal: &Refusal,
+        quote: Option<&Quote>,
+        tool_max: Option<&UserAmount>,
+    ) -> Value {
+        let limit = quote.and_then(|q| self.limit_refused(refusal, q, tool_max));
+        let (Some(q), Some(l)) = (quote, limit) else {
+            return json!({
+                "refused": true,
+                "limit": null,
+                "message": refusal.to_string(),
+            });
+        };
+        let show = |base: U256| amount::display(base, q.asset.decimals, &q.asset.symbol);
+        let money = |base: U256| {
+            json!({
+                "base_units": base.to_string(),
+                "decimal": amount::format_units(base, q.asset.decimals),
+                "symbol": q.asset.symbol,
+            })
+        };
+        let message = match (l.which, l.allowed) {
+            (_, None) => format!(
+                "the {} limit '{}' ({}) cannot be applied to {}; nothing was signed",
+                l.which.as_str(),
+                l.from.amount,
+                l.from.source.describe(),
+                q.asset.symbol
+            ),
+            (Which::PerPayment, Some(cap)) => format!(
+                "{} is over the per-payment cap of {} ({}) by {}; nothing was signed",
+                show(q.amount),
+                show(cap),
+                l.from.source.describe(),
+                show(l.over_by)
+            ),
+            (which, Some(limit)) => {
+                let (budget, spent) = if which == Which::Daily {
+                    ("the daily budget", "spent or pending")
+                } else {
+                    ("this session's budget", "paid through this server")
+                };
+                let window = if which == Which::Daily {
+                    " in the last 24 hours"
+                } else {
+                    ""
+                };
+                format!(
+                    "{} would exceed {budget} of {} ({}) by {}: {} already {spent} on {}{window}; \
+                     nothing was signed",
+                    show(q.amount),
+                    show(limit),
+                    l.from.source.describe(),
+                    show(l.over_by),
+                    show(l.spent.unwrap_or_default()),
+                    q.network.name()
+                )
+            }
+        };
+        json!({
+            "refused": true,
+            "limit": l.which.as_str(),
+            "limit_from": l.from.source.describe(),
+            "network": q.network.caip2(),
+            "asset": q.asset.id,
+            "asked": money(q.amount),
+            "allowed": l.allowed.map(money),
+            "spent": l.spent.map(money),
+            "over_by": money(l.over_by),
+            "message": message,
         })
     }
 
-    /// Whether `ask` may be paid, given what the journal counts as spent or pending on its
-    /// asset in the last 24 hours and what this session has paid on it.
-    pub fn check(
+    /// Which limit `refusal` is, with its numbers; `None` when it is not a limit's.
+    fn limit_refused(
         &self,
-        ask: &Ask,
+        refusal: &Refusal,
+        quote: &Quote,
         tool_max: Option<&UserAmount>,
-        spent_today: U256,
-        spent_session: U256,
-    ) -> Result<(), Refusal> {
-        let cap = self.cap_for(tool_max, ask.decimals)?;
-        let cap_units = base_units(&cap, Which::PerPayment, ask.decimals)?;
-        if ask.amount > cap_units {
-            return Err(Refusal::OverCap {
-                asked: ask.amount,
-                cap: cap_units,
-                source: cap.source,
-            });
-        }
-        if let Some(daily) = &self.daily {
-            let limit = base_units(daily, Which::Daily, ask.decimals)?;
-            if spent_today.saturating_add(ask.amount) > limit {
-                return Err(Refusal::OverDaily {
-                    asked: ask.amount,
-                    spent: spent_today,
-                    limit,
-                    source: daily.source,
-                });
+    ) -> Option<Refused> {
+        let decimals = quote.asset.decimals;
+        let over =
+            |spent: U256, limit: U256| spent.saturating_add(quote.amount).saturating_sub(limit);
+        Some(match refusal {
+            Refusal::OverCap(e) => {
+                let from = self.cap_for(tool_max, decimals);
+                let allowed = match e {
+                    CapError::OverCap { .. } => from.amount.to_base_units(decimals).ok(),
+                    CapError::Unrepresentable(..) => None,
+                };
+                Refused {
+                    which: Which::PerPayment,
+                    from,
+                    allowed,
+                    spent: None,
+                    over_by: allowed.map_or(U256::ZERO, |cap| over(U256::ZERO, cap)),
+                }
             }
-        }
-        let limit = base_units(&self.session, Which::Session, ask.decimals)?;
-        if spent_session.saturating_add(ask.amount) > limit {
-            return Err(Refusal::OverSession {
-                asked: ask.amount,
-                spent: spent_session,
-                limit,
-                source: self.session.source,
-            });
-        }
-        Ok(())
+            Refusal::OverBudget { spent, limit, .. } => Refused {
+                which: Which::Daily,
+                from: self.daily.clone()?,
+                allowed: Some(*limit),
+                spent: Some(*spent),
+                over_by: over(*spent, *limit),
+            },
+            Refusal::OverSession { spent, limit, .. } => Refused {
+                which: Which::Session,
+                from: self.session.clone(),
+                allowed: Some(*limit),
+                spent: Some(*spent),
+                over_by: over(*spent, *limit),
+            },
+            Refusal::SessionUnrepresentable { .. } => Refused {
+                which: Which::Session,
+                from: self.session.clone(),
+                allowed: None,
+                spent: None,
+                over_by: U256::ZERO,
+            },
+            _ => return None,
+        })
     }
 
     /// The limits as the server states them at start and in tool descriptions.
@@ -337,76 +297,80 @@ impl Limits {
     }
 }
 
-fn base_units(limit: &Limit, which: Which, decimals: u8) -> Result<U256, Refusal> {
-    limit
-        .amount
-        .to_base_units(decimals)
-        .map_err(|error| Refusal::Inexpressible {
-            which,
-            limit: limit.amount.clone(),
-            source: limit.source,
-            error,
-        })
+/// A limit that refused, with its numbers in the asset's base units.
+struct Refused {
+    which: Which,
+    from: Limit,
+    /// `None` when the limit cannot be expressed in the asset.
+    allowed: Option<U256>,
+    spent: Option<U256>,
+    over_by: U256,
 }
 
-/// What this server process has paid, or may have paid, per asset. A payment is charged when
-/// it is signed (from then on it may move money) and refunded only when it is known that it
-/// did not (rejected, never sent).
+/// What this server process has paid, or may have paid, per asset. A payment counts from
+/// the moment it is signed (from then on it may move money), unless what became of it shows
+/// it did not (rejected, never sent): as the journal counts the daily budget.
 #[derive(Debug, Default)]
 pub struct Session {
     spent: BTreeMap<(String, String), U256>,
 }
 
-/// The session's key for an asset: EVM addresses in any case are one token.
-fn key(network: &str, asset: &str) -> (String, String) {
-    let asset = if network.starts_with("solana:") {
-        asset.to_owned()
-    } else {
-        asset.to_ascii_lowercase()
-    };
-    (network.to_owned(), asset)
+/// The session's key for a quote's asset: EVM addresses in any case are one token.
+fn key(quote: &Quote) -> (String, String) {
+    let network = quote.network.caip2();
+    let asset = crate::network::account_id(&network, &quote.asset.id)
+        .unwrap_or_else(|_| quote.asset.id.clone());
+    (network, asset)
 }
 
 impl Session {
-    pub fn spent(&self, network: &str, asset: &str) -> U256 {
-        self.spent
-            .get(&key(network, asset))
-            .copied()
-            .unwrap_or(U256::ZERO)
+    /// What was paid on `quote`'s asset.
+    pub fn spent(&self, quote: &Quote) -> U256 {
+        self.spent.get(&key(quote)).copied().unwrap_or(U256::ZERO)
     }
 
-    pub fn charge(&mut self, ask: &Ask) {
-        let total = self
-            .spent
-            .entry(key(&ask.network, &ask.asset))
-            .or_insert(U256::ZERO);
-        *total = total.saturating_add(ask.amount);
-    }
-
-    pub fn refund(&mut self, ask: &Ask) {
-        if let Some(total) = self.spent.get_mut(&key(&ask.network, &ask.asset)) {
-            *total = total.saturating_sub(ask.amount);
-        }
+    /// `quote` was signed and may have moved money.
+    pub fn charge(&mut self, quote: &Quote) {
+        let total = self.spent.entry(key(quote)).or_insert(U256::ZERO);
+        *total = total.saturating_add(quote.amount);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::{Chain, Networks, Token};
+    use crate::payment::policy::Scheme;
     use alloy_primitives::Address;
 
     fn amount(text: &str) -> UserAmount {
         text.parse().unwrap()
     }
 
-    fn usdc(base: u64) -> Ask {
-        Ask {
-            network: "eip155:84532".into(),
-            asset: Address::repeat_byte(0x11).to_checksum(None),
+    /// A quote of `base` units of USDC on `network`.
+    fn usdc_on(network: &str, base: u64) -> Quote {
+        let networks = Networks::built_in();
+        let network = networks.find(network).unwrap().clone();
+        let asset = network.assets[0].clone();
+        let pay_to = Address::repeat_byte(0x22);
+        Quote {
+            index: 0,
+            network: Chain::Evm(network),
+            asset: Token::of_evm(&asset),
             amount: U256::from(base),
-            decimals: 6,
-            symbol: "USDC".into(),
+            pay_to: pay_to.to_checksum(None),
+            max_timeout_seconds: 60,
+            scheme: Scheme::Eip3009 {
+                asset,
+                pay_to,
+                domain_name: "USDC".into(),
+                domain_version: "2".into(),
+            },
         }
+    }
+
+    fn usdc(base: u64) -> Quote {
+        usdc_on("base-sepolia", base)
     }
 
     fn limits(per_payment: &str, daily: Option<&str>, session: &str) -> Limits {
@@ -462,30 +426,13 @@ mod tests {
     }
 
     #[test]
-    fn the_cap_refuses_what_is_over_it_and_says_by_how_much() {
-        let l = limits("0.10", None, "1.00");
-        assert_eq!(l.check(&usdc(100_000), None, ZERO, ZERO), Ok(()));
-        let refusal = l.check(&usdc(100_001), None, ZERO, ZERO).unwrap_err();
-        assert_eq!(
-            refusal,
-            Refusal::OverCap {
-                asked: U256::from(100_001),
-                cap: U256::from(100_000),
-                source: Source::Flag("--max-amount"),
-            }
-        );
-        assert_eq!(refusal.which(), Which::PerPayment);
-        assert_eq!(refusal.over_by(), U256::from(1));
-        assert_eq!(
-            refusal.message(&usdc(100_001)),
-            "0.100001 USDC is over the per-payment cap of 0.10 USDC (--max-amount) by 0.000001 \
-             USDC; nothing was signed"
-        );
-        let doc = refusal.to_json(&usdc(100_001));
-        assert_eq!(doc["limit"], "per_payment");
-        assert_eq!(doc["over_by"]["base_units"], "1");
-        assert_eq!(doc["allowed"]["decimal"], "0.10");
-        assert_eq!(doc["limit_from"], "--max-amount");
+    fn the_engine_is_given_the_cap_and_the_daily_budget_and_asks_no_one() {
+        let l = limits("0.10", Some("0.25"), "1.00");
+        let s = l.settings(vec!["base-sepolia".into()], true);
+        assert_eq!(s.cap, l.per_payment);
+        assert_eq!(s.daily, l.daily);
+        assert!(s.yes && !s.dry_run && s.only_preferred);
+        assert!(s.pins.is_empty());
     }
 
     #[test]
@@ -493,45 +440,72 @@ mod tests {
         let l = limits("0.10", None, "1.00");
         let lower = amount("0.01");
         let higher = amount("5.00");
+        assert_eq!(l.cap_for(None, 6), l.per_payment);
+        assert_eq!(l.cap_for(Some(&higher), 6), l.per_payment);
+        assert_eq!(l.cap_for(Some(&lower), 6).source, Source::ToolArgument);
+        let refusal = l.over_limit(&usdc(20_000), Some(&lower), ZERO).unwrap();
+        assert!(matches!(
+            refusal,
+            Refusal::OverCap(CapError::OverCap { .. })
+        ));
+        let doc = l.refusal_document(&refusal, Some(&usdc(20_000)), Some(&lower));
+        assert_eq!(doc["limit"], "per_payment");
+        assert_eq!(doc["limit_from"], "the tool call's max_amount");
+        assert_eq!(doc["allowed"]["decimal"], "0.01");
+        assert_eq!(doc["over_by"]["base_units"], "10000");
         assert_eq!(
-            l.check(&usdc(20_000), Some(&lower), ZERO, ZERO),
-            Err(Refusal::OverCap {
-                asked: U256::from(20_000),
-                cap: U256::from(10_000),
-                source: Source::ToolArgument,
-            })
+            doc["message"],
+            "0.02 USDC is over the per-payment cap of 0.01 USDC (the tool call's max_amount) \
+             by 0.01 USDC; nothing was signed"
         );
-        assert_eq!(l.check(&usdc(10_000), Some(&lower), ZERO, ZERO), Ok(()));
-        // Higher than the session's cap: the session's cap stands.
-        assert_eq!(
-            l.check(&usdc(200_000), Some(&higher), ZERO, ZERO),
-            Err(Refusal::OverCap {
-                asked: U256::from(200_000),
-                cap: U256::from(100_000),
-                source: Source::Flag("--max-amount"),
-            })
-        );
-        assert_eq!(l.cap_for(Some(&higher), 6).unwrap(), l.per_payment);
-        assert_eq!(
-            l.cap_for(Some(&lower), 6).unwrap().source,
-            Source::ToolArgument
+        assert!(l.over_limit(&usdc(10_000), Some(&lower), ZERO).is_none());
+        // Higher than the session's cap: the engine's own check of the session's cap stands,
+        // and the refusal names it.
+        assert!(l.over_limit(&usdc(200_000), Some(&higher), ZERO).is_none());
+        let engine_says =
+            Refusal::OverCap(policy::check_cap(&usdc(200_000), &l.per_payment.amount).unwrap_err());
+        let doc = l.refusal_document(&engine_says, Some(&usdc(200_000)), Some(&higher));
+        assert_eq!(doc["limit_from"], "--max-amount");
+        assert_eq!(doc["over_by"]["decimal"], "0.10");
+        // Finer than the token: refused, not rounded.
+        let fine = amount("0.0000001");
+        let refusal = l.over_limit(&usdc(1), Some(&fine), ZERO).unwrap();
+        assert!(matches!(
+            refusal,
+            Refusal::OverCap(CapError::Unrepresentable(..))
+        ));
+        let doc = l.refusal_document(&refusal, Some(&usdc(1)), Some(&fine));
+        assert_eq!(doc["allowed"], Value::Null);
+        assert!(
+            doc["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot be applied"),
+            "{doc}"
         );
     }
 
     #[test]
-    fn the_daily_budget_counts_what_the_journal_holds() {
+    fn the_daily_budget_refusal_says_by_how_much_and_where_it_comes_from() {
         let l = limits("0.10", Some("0.25"), "1.00");
-        let spent = U256::from(200_000);
-        assert_eq!(l.check(&usdc(50_000), None, spent, ZERO), Ok(()));
-        let refusal = l.check(&usdc(50_001), None, spent, ZERO).unwrap_err();
-        assert_eq!(refusal.which(), Which::Daily);
-        assert_eq!(refusal.over_by(), U256::from(1));
+        let q = usdc(50_001);
+        let refusal = Refusal::OverBudget {
+            asked: money(&q),
+            spent: U256::from(200_000),
+            limit: U256::from(250_000),
+            network: "base-sepolia".into(),
+        };
+        let doc = l.refusal_document(&refusal, Some(&q), None);
+        assert_eq!(doc["limit"], "daily");
+        assert_eq!(doc["limit_from"], "[limits] daily in config.toml");
+        assert_eq!(doc["spent"]["decimal"], "0.20");
+        assert_eq!(doc["over_by"]["base_units"], "1");
         assert!(
-            refusal
-                .message(&usdc(50_001))
-                .contains("daily budget of 0.25 USDC ([limits] daily in config.toml)"),
-            "{}",
-            refusal.message(&usdc(50_001))
+            doc["message"]
+                .as_str()
+                .unwrap()
+                .contains("daily budget of 0.25 USDC ([limits] daily in config.toml) by"),
+            "{doc}"
         );
     }
 
@@ -539,80 +513,82 @@ mod tests {
     fn the_session_budget_stops_repeated_payments() {
         let l = limits("0.10", None, "0.25");
         let mut session = Session::default();
-        let ask = usdc(100_000);
+        let q = usdc(100_000);
         let mut paid = 0;
-        loop {
-            let spent = session.spent(&ask.network, &ask.asset);
-            match l.check(&ask, None, ZERO, spent) {
-                Ok(()) => {
-                    session.charge(&ask);
+        let refusal = loop {
+            match l.over_limit(&q, None, session.spent(&q)) {
+                None => {
+                    session.charge(&q);
                     paid += 1;
                 }
-                Err(refusal) => {
-                    assert_eq!(
-                        refusal,
-                        Refusal::OverSession {
-                            asked: U256::from(100_000),
-                            spent: U256::from(200_000),
-                            limit: U256::from(250_000),
-                            source: Source::Default,
-                        }
-                    );
-                    assert_eq!(refusal.over_by(), U256::from(50_000));
-                    let doc = refusal.to_json(&ask);
-                    assert_eq!(doc["limit"], "session");
-                    assert_eq!(doc["spent"]["decimal"], "0.20");
-                    break;
-                }
+                Some(refusal) => break refusal,
             }
-        }
+        };
         assert_eq!(paid, 2);
-        // A payment known not to have moved money no longer counts.
-        session.refund(&ask);
-        assert_eq!(session.spent(&ask.network, &ask.asset), U256::from(100_000));
-        assert_eq!(l.check(&ask, None, ZERO, U256::from(100_000)), Ok(()));
+        assert!(
+            matches!(
+                &refusal,
+                Refusal::OverSession { spent, limit, .. }
+                    if *spent == U256::from(200_000) && *limit == U256::from(250_000)
+            ),
+            "{refusal:?}"
+        );
+        let doc = l.refusal_document(&refusal, Some(&q), None);
+        assert_eq!(doc["limit"], "session");
+        assert_eq!(doc["limit_from"], "the default");
+        assert_eq!(doc["spent"]["decimal"], "0.20");
+        assert_eq!(doc["allowed"]["decimal"], "0.25");
+        assert_eq!(doc["over_by"]["decimal"], "0.05");
+        assert_eq!(doc["network"], "eip155:84532");
+        assert_eq!(
+            doc["message"],
+            "0.10 USDC would exceed this session's budget of 0.25 USDC (the default) by 0.05 \
+             USDC: 0.20 USDC already paid through this server on base-sepolia; nothing was \
+             signed"
+        );
+        assert_eq!(refusal.exit_status(), crate::exit::ExitStatus::OverLimit);
     }
 
     #[test]
     fn the_session_counts_each_asset_apart() {
         let mut session = Session::default();
         let a = usdc(70_000);
-        let mut b = usdc(30_000);
-        b.network = "eip155:8453".into();
+        let b = usdc_on("base", 30_000);
         session.charge(&a);
         session.charge(&a);
         session.charge(&b);
-        assert_eq!(session.spent(&a.network, &a.asset), U256::from(140_000));
-        assert_eq!(session.spent(&b.network, &b.asset), U256::from(30_000));
-        assert_eq!(
-            session.spent(&a.network, &Address::repeat_byte(0x22).to_checksum(None)),
-            U256::ZERO
-        );
-        session.refund(&b);
-        session.refund(&b);
-        assert_eq!(session.spent(&b.network, &b.asset), U256::ZERO);
+        assert_eq!(session.spent(&a), U256::from(140_000));
+        assert_eq!(session.spent(&b), U256::from(30_000));
+        // The same token written in lowercase is the same asset.
+        let mut lower = usdc(1);
+        lower.asset.id = lower.asset.id.to_lowercase();
+        assert_eq!(session.spent(&lower), U256::from(140_000));
     }
 
     #[test]
-    fn a_limit_finer_than_the_token_is_refused_not_rounded() {
-        let l = limits("0.0000001", None, "1.00");
-        let refusal = l.check(&usdc(1), None, ZERO, ZERO).unwrap_err();
+    fn a_session_budget_finer_than_the_token_is_refused_not_rounded() {
+        let l = limits("0.10", None, "0.0000001");
+        let refusal = l.over_limit(&usdc(1), None, ZERO).unwrap();
         assert!(
-            matches!(
-                refusal,
-                Refusal::Inexpressible {
-                    which: Which::PerPayment,
-                    ..
-                }
-            ),
+            matches!(refusal, Refusal::SessionUnrepresentable { .. }),
             "{refusal:?}"
         );
-        assert!(refusal.message(&usdc(1)).contains("per_payment"));
+        let doc = l.refusal_document(&refusal, Some(&usdc(1)), None);
+        assert_eq!(doc["limit"], "session");
+        assert_eq!(doc["allowed"], Value::Null);
+    }
+
+    #[test]
+    fn a_refusal_that_is_no_limit_is_its_message() {
         let l = limits("0.10", None, "1.00");
-        let fine = amount("0.0000001");
-        assert!(matches!(
-            l.check(&usdc(1), Some(&fine), ZERO, ZERO),
-            Err(Refusal::Inexpressible { .. })
-        ));
+        let doc = l.refusal_document(&Refusal::NoOption(vec![]), None, None);
+        assert_eq!(doc["limit"], Value::Null);
+        assert_eq!(doc["refused"], true);
+        assert!(
+            doc["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("no payable option")
+        );
     }
 }

@@ -9,13 +9,17 @@
 //! client closes stdin the server stops and the key is dropped, which wipes it
 //! (`PrivateKeySigner`'s secp256k1 key zeroes its memory on drop).
 //!
-//! Tools: `inspect`, `balance`, `history` (`tools.rs`). The paying `fetch` tool is added once
-//! the payment engine can be driven without a terminal; it will check [`limits::Limits`] and
-//! charge the [`limits::Session`].
+//! Tools: `inspect`, `balance`, `history` (`tools.rs`) and `fetch` (`fetch.rs`), which pays
+//! through the payment engine ([`crate::payment::engine`]) as `x402 get` does, with this
+//! server's answers to what the engine asks (`agent.rs`: no one is asked, the limits decide;
+//! the key is the one unlocked at start), within [`limits::Limits`], charging the
+//! [`limits::Session`].
 //!
-//! May depend on `commands` (it renders the same documents as their `--json`) and `settings`;
-//! nothing depends on it but `commands::run`.
+//! May depend on `commands` (it renders the same documents as their `--json`), `settings`
+//! and `payment::engine` (`fetch` pays through it); nothing depends on it but `commands::run`.
 
+mod agent;
+mod fetch;
 pub mod limits;
 mod server;
 mod tools;
@@ -65,7 +69,7 @@ pub async fn run(
         signer.address().to_checksum(None),
         limits.describe()
     ));
-    let server = server::Server::new(ctx, ks.name, signer, password, limits);
+    let server = server::Server::new(ctx, ks, signer, password, limits);
     let running = server
         .serve(rmcp::transport::stdio())
         .await

@@ -3,9 +3,10 @@
 //! (`-32602`); a tool that ran and failed answers with `isError: true`. Nothing here panics on
 //! what a client sends.
 
-use super::limits::Limits;
+use super::limits::{Limits, Session};
 use super::tools;
 use crate::cli::PasswordArgs;
+use crate::keystore::Keystore;
 use crate::settings::Context;
 use alloy_signer_local::PrivateKeySigner;
 use rmcp::model::{
@@ -20,14 +21,17 @@ use std::sync::Arc;
 /// What every tool call may use, for the life of the process.
 pub struct State {
     pub ctx: Context<'static>,
-    /// The unlocked account's name.
-    pub account: String,
+    /// The unlocked account.
+    pub keystore: Keystore,
     /// The unlocked key; dropped (and wiped) when the server stops.
     pub signer: PrivateKeySigner,
     /// The password file, for an account other than the unlocked one whose keystore does not
     /// record its address (`balance {account}`).
     pub password: PasswordArgs,
     pub limits: Limits,
+    /// What this process has paid; held by one `fetch` at a time, from its limits checked to
+    /// its payment's outcome.
+    pub session: tokio::sync::Mutex<Session>,
 }
 
 #[derive(Clone)]
@@ -38,7 +42,7 @@ pub struct Server {
 impl Server {
     pub fn new(
         ctx: Context<'static>,
-        account: String,
+        keystore: Keystore,
         signer: PrivateKeySigner,
         password: PasswordArgs,
         limits: Limits,
@@ -46,10 +50,11 @@ impl Server {
         Server {
             state: Arc::new(State {
                 ctx,
-                account,
+                keystore,
                 signer,
                 password,
                 limits,
+                session: Default::default(),
             }),
         }
     }
@@ -74,10 +79,12 @@ impl rmcp::ServerHandler for Server {
                 env!("CARGO_PKG_VERSION"),
             ))
             .with_instructions(format!(
-                "x402 wallet of account '{}' ({}). `inspect` shows what a URL asks to be paid, \
+                "x402 wallet of account '{}' ({}). `fetch` gets a URL and pays its HTTP 402 \
+                 within the limits; `inspect` shows what a URL asks to be paid without paying, \
                  `balance` the wallet's balances, `history` the payments made. Limits of this \
-                 session: {}. Paying (`fetch`) is not available in this version.",
-                self.state.account,
+                 session: {}. A payment over a limit is not made: the result says which \
+                 limit and by how much, for you to ask the user.",
+                self.state.keystore.name,
                 self.state.signer.address().to_checksum(None),
                 self.state.limits.describe()
             ))
@@ -103,6 +110,7 @@ impl rmcp::ServerHandler for Server {
             tools::INSPECT => tools::inspect(state, arguments(name, args)?).await,
             tools::BALANCE => tools::balance(state, arguments(name, args)?).await,
             tools::HISTORY => tools::history(state, arguments(name, args)?),
+            tools::FETCH => super::fetch::fetch(state, arguments(name, args)?).await,
             other => {
                 return Err(ErrorData::invalid_params(
                     format!(

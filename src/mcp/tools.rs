@@ -22,13 +22,36 @@ use std::collections::BTreeMap;
 pub const INSPECT: &str = "inspect";
 pub const BALANCE: &str = "balance";
 pub const HISTORY: &str = "history";
-pub const NAMES: [&str; 3] = [INSPECT, BALANCE, HISTORY];
+pub use super::fetch::FETCH;
+pub const NAMES: [&str; 4] = [INSPECT, BALANCE, HISTORY, FETCH];
 
-fn schema(value: Value) -> JsonObject {
+pub(super) fn schema(value: Value) -> JsonObject {
     match value {
         Value::Object(map) => map,
         _ => JsonObject::new(),
     }
+}
+
+/// The input schema's properties of a request (`inspect`, `fetch`): `url`, `method?`,
+/// `headers?`, `body?`.
+pub(super) fn request_properties() -> JsonObject {
+    schema(json!({
+        "url": {"type": "string", "description": "The http or https URL"},
+        "method": {
+            "type": "string",
+            "description": "HTTP method [default: GET, or POST with a body]"
+        },
+        "headers": {
+            "type": "object",
+            "description": "Request headers, name to value",
+            "additionalProperties": {"type": "string"}
+        },
+        "body": {
+            "type": "string",
+            "description": "Request body, sent as given (Content-Type application/json when it \
+                            is JSON, unless a header says)"
+        }
+    }))
 }
 
 /// The tools and their input schemas.
@@ -55,23 +78,7 @@ pub fn list() -> Vec<Tool> {
              unpaid request; never signs.",
             schema(json!({
                 "type": "object",
-                "properties": {
-                    "url": {"type": "string", "description": "The http or https URL"},
-                    "method": {
-                        "type": "string",
-                        "description": "HTTP method [default: GET, or POST with a body]"
-                    },
-                    "headers": {
-                        "type": "object",
-                        "description": "Request headers, name to value",
-                        "additionalProperties": {"type": "string"}
-                    },
-                    "body": {
-                        "type": "string",
-                        "description": "Request body, sent as given (Content-Type \
-                                        application/json when it is JSON, unless a header says)"
-                    }
-                },
+                "properties": request_properties(),
                 "required": ["url"],
                 "additionalProperties": false
             })),
@@ -123,6 +130,7 @@ pub fn list() -> Vec<Tool> {
             })),
         )
         .with_annotations(read_only.open_world(false)),
+        super::fetch::tool(),
     ]
 }
 
@@ -193,24 +201,60 @@ fn failure(err: &anyhow::Error) -> CallToolResult {
     answer(text, envelope(None, std::slice::from_ref(&shown)))
 }
 
-fn done(result: Result<CallToolResult>) -> CallToolResult {
+/// A tool result whose document is not a `--json` envelope (`fetch`'s): the summary, then the
+/// document as JSON text for hosts that show only text, and as structured content.
+pub(super) fn answer_with(summary: String, document: Value, is_error: bool) -> CallToolResult {
+    let content = vec![
+        ContentBlock::text(summary),
+        ContentBlock::text(document.to_string()),
+    ];
+    let mut result = if is_error {
+        CallToolResult::error(content)
+    } else {
+        CallToolResult::success(content)
+    };
+    result.structured_content = Some(document);
+    result
+}
+
+pub(super) fn done(result: Result<CallToolResult>) -> CallToolResult {
     result.unwrap_or_else(|e| failure(&e))
 }
 
-/// The request an `inspect` (and later `fetch`) call describes, as the command line would give
-/// it and ready to send. The body is sent exactly as given: no `@FILE` and no stdin, which is
-/// the protocol's channel here.
-fn prepare(call: &InspectCall) -> Result<(RequestArgs, Prepared)> {
+/// The request part of an `inspect` or `fetch` call: what the command line's request flags
+/// would say.
+pub(super) struct RequestCall<'c> {
+    pub url: &'c str,
+    pub method: Option<&'c str>,
+    pub headers: &'c BTreeMap<String, String>,
+    pub body: Option<&'c str>,
+}
+
+impl InspectCall {
+    fn request(&self) -> RequestCall<'_> {
+        RequestCall {
+            url: &self.url,
+            method: self.method.as_deref(),
+            headers: &self.headers,
+            body: self.body.as_deref(),
+        }
+    }
+}
+
+/// The request a call describes, as the command line would give it and ready to send, through
+/// the same preparation as `x402 get` and `x402 inspect`. The body is sent exactly as given: no
+/// `@FILE` and no stdin, which is the protocol's channel here.
+pub(super) fn prepare(call: &RequestCall<'_>) -> Result<(RequestArgs, Prepared)> {
     let mut headers = Vec::new();
-    for (name, value) in &call.headers {
+    for (name, value) in call.headers {
         if name.contains(':') {
             return Err(UsageError(format!("invalid header name '{name}'")).into());
         }
         headers.push(format!("{name}: {value}"));
     }
     let args = RequestArgs {
-        url: call.url.clone(),
-        method: call.method.clone(),
+        url: call.url.to_owned(),
+        method: call.method.map(str::to_owned),
         headers,
         data: vec![],
         data_binary: vec![],
@@ -222,7 +266,7 @@ fn prepare(call: &InspectCall) -> Result<(RequestArgs, Prepared)> {
         insecure: false,
     };
     let mut prepared = request::prepare(&args)?;
-    if let Some(body) = &call.body {
+    if let Some(body) = call.body {
         if call.method.is_none() {
             prepared.method = reqwest::Method::POST;
         }
@@ -251,7 +295,7 @@ pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
 }
 
 async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult> {
-    let (request, prepared) = prepare(&call)?;
+    let (request, prepared) = prepare(&call.request())?;
     let args = InspectArgs {
         request,
         redirects: RedirectArgs {
@@ -333,7 +377,7 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
             let owner = wallet::account_address(ctx, &ks, &state.password)?;
             (ks.name, owner)
         }
-        None => (state.account.clone(), state.signer.address()),
+        None => (state.keystore.name.clone(), state.signer.address()),
     };
     let args = BalanceArgs {
         name: None,
@@ -466,6 +510,10 @@ mod tests {
         assert_eq!(tools[0].input_schema["required"], json!(["url"]));
         assert_eq!(properties(&tools[1]), ["account", "network"]);
         assert_eq!(properties(&tools[2]), ["since", "status"]);
+        assert_eq!(
+            properties(&tools[3]),
+            ["body", "headers", "max_amount", "method", "network", "url"]
+        );
     }
 
     #[test]
@@ -495,7 +543,7 @@ mod tests {
             "body": "@/etc/passwd",
         }))
         .unwrap();
-        let (_, p) = prepare(&call).unwrap();
+        let (_, p) = prepare(&call.request()).unwrap();
         assert_eq!(p.method, reqwest::Method::POST);
         assert_eq!(p.body.as_deref(), Some(&b"@/etc/passwd"[..]));
         let call: InspectCall = serde_json::from_value(json!({
@@ -505,7 +553,7 @@ mod tests {
             "body": "{\"q\": 1}",
         }))
         .unwrap();
-        let (_, p) = prepare(&call).unwrap();
+        let (_, p) = prepare(&call.request()).unwrap();
         assert_eq!(p.method, reqwest::Method::PUT);
         assert_eq!(p.headers["content-type"], "application/json");
         assert_eq!(p.headers["x-a"], "1");

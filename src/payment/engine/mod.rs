@@ -27,6 +27,7 @@
 
 pub mod flow;
 pub mod outcome;
+mod receipt;
 mod report;
 pub mod scheme;
 pub mod settings;
@@ -34,6 +35,7 @@ mod settle;
 
 pub use flow::{Engine, Facts};
 pub use outcome::{Outcome, ReceiptStatus, Refusal, server_says_insufficient_funds};
+pub use receipt::Receipt;
 pub use scheme::{Key, SignedPayment};
 pub use settings::{Limit, PaySettings, Source};
 

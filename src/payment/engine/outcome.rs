@@ -219,6 +219,16 @@ pub enum Refusal {
         limit: U256,
         network: String,
     },
+    /// The price plus what this `x402 mcp` process has paid (or may have paid) on the asset is
+    /// over its session budget.
+    OverSession {
+        asked: Money,
+        spent: U256,
+        limit: U256,
+        network: String,
+    },
+    /// The session budget cannot be expressed in the asset's base units: refused, not rounded.
+    SessionUnrepresentable { budget: String, symbol: String },
     /// The chain shows the payer holds less than the price.
     InsufficientFunds {
         owner: String,
@@ -259,9 +269,11 @@ impl Refusal {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Refusal::NoOption(_) | Refusal::TermsChanged(_) => ExitStatus::NoAcceptableOption,
-            Refusal::OverCap(_) | Refusal::ChangedBeforeSigning | Refusal::OverBudget { .. } => {
-                ExitStatus::OverLimit
-            }
+            Refusal::OverCap(_)
+            | Refusal::ChangedBeforeSigning
+            | Refusal::OverBudget { .. }
+            | Refusal::OverSession { .. }
+            | Refusal::SessionUnrepresentable { .. } => ExitStatus::OverLimit,
             Refusal::InsufficientFunds { .. } | Refusal::RefusedForFunds { .. } => {
                 ExitStatus::InsufficientFunds
             }
@@ -279,7 +291,9 @@ impl Refusal {
         Some(match self {
             Refusal::NoOption(_) | Refusal::TermsChanged(_) => ReceiptStatus::NoOption,
             Refusal::OverCap(_) | Refusal::ChangedBeforeSigning => ReceiptStatus::OverCap,
-            Refusal::OverBudget { .. } => ReceiptStatus::OverBudget,
+            Refusal::OverBudget { .. }
+            | Refusal::OverSession { .. }
+            | Refusal::SessionUnrepresentable { .. } => ReceiptStatus::OverBudget,
             Refusal::InsufficientFunds { .. } | Refusal::RefusedForFunds { .. } => {
                 ReceiptStatus::InsufficientFunds
             }
@@ -330,6 +344,25 @@ impl std::fmt::Display for Refusal {
                     show(*spent),
                 )
             }
+            Refusal::OverSession {
+                asked,
+                spent,
+                limit,
+                network,
+            } => {
+                let show = |v: U256| amount::display(v, asked.decimals, &asked.symbol);
+                write!(
+                    f,
+                    "{asked} would exceed this session's budget of {}: {} already paid through \
+                     this server on {network}; nothing was signed",
+                    show(*limit),
+                    show(*spent),
+                )
+            }
+            Refusal::SessionUnrepresentable { budget, symbol } => write!(
+                f,
+                "the session budget '{budget}' cannot be expressed in {symbol}; nothing was signed"
+            ),
             Refusal::InsufficientFunds {
                 owner,
                 balance,
