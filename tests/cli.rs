@@ -11,6 +11,8 @@ mod wallet;
 mod permit2;
 // Solana accounts: keys, keystores, per-family defaults, balances over Solana JSON-RPC.
 mod solana;
+// Paying Solana `exact`: inspect, get, the journal and history check on the local Solana chain.
+mod solana_pay;
 
 // `x402 get` and `x402 inspect` against the official x402 servers.
 mod pay;

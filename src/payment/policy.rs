@@ -54,13 +54,16 @@ pub enum Scheme {
         domain_name: String,
         domain_version: String,
     },
+    /// Solana `exact`: a v0 transaction with an SPL `TransferChecked`, co-signed and sent by
+    /// the facilitator (`extra.feePayer`).
+    Svm(crate::svm::requirement::SvmExact),
 }
 
 impl Scheme {
     /// The x402 scheme name (`exact`).
     pub fn name(&self) -> &'static str {
         match self {
-            Scheme::Eip3009 { .. } => "exact",
+            Scheme::Eip3009 { .. } | Scheme::Svm(_) => "exact",
         }
     }
 }
@@ -73,7 +76,7 @@ impl Quote {
     /// Whether the amount is a maximum the server charges up to, rather than the price.
     pub fn is_upto(&self) -> bool {
         match self.scheme {
-            Scheme::Eip3009 { .. } => false,
+            Scheme::Eip3009 { .. } | Scheme::Svm(_) => false,
         }
     }
 
@@ -81,6 +84,7 @@ impl Quote {
     pub fn evm_token(&self) -> Option<Address> {
         match &self.scheme {
             Scheme::Eip3009 { asset, .. } => Some(asset.address),
+            Scheme::Svm(_) => None,
         }
     }
 }
@@ -98,11 +102,9 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
     let network_name = req.network.as_deref().unwrap_or("");
     match networks.chain_for_requirement(network_name, version) {
         Some(Chain::Evm(network)) => evm_exact(req, network),
-        Some(Chain::Svm(_)) => Err(format!(
-            "network '{network_name}' (Solana) is not supported yet"
-        )),
+        Some(Chain::Svm(_)) => svm_exact(req, networks),
         None if network_name.starts_with("solana") => Err(format!(
-            "network '{network_name}' (Solana) is not supported yet"
+            "network '{network_name}' is not a Solana network this tool knows"
         )),
         None => Err(format!(
             "network '{network_name}' is not a known EVM network (add it to config.toml)"
@@ -151,6 +153,40 @@ fn evm_exact(req: &Requirement, network: Network) -> Result<Quote, Unpayable> {
             domain_name,
             domain_version,
         },
+    })
+}
+
+/// A Solana `exact` option: the protocol's checks, the requirement read
+/// ([`crate::svm::requirement::read`]), the known mint (its decimals, so its price is shown
+/// honestly), and a validity within [`MAX_VALIDITY_SECONDS`].
+fn svm_exact(req: &Requirement, networks: &Networks) -> Result<Quote, Unpayable> {
+    let blocking: Vec<&Problem> = req.problems.iter().filter(|p| !p.advisory).collect();
+    if !blocking.is_empty() {
+        let list: Vec<String> = blocking.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "the option breaks the protocol: {}",
+            list.join("; ")
+        ));
+    }
+    let exact = crate::svm::requirement::read(req, networks).map_err(|e| e.to_string())?;
+    let Some(asset) = exact.network.asset(&exact.mint) else {
+        return Err(format!(
+            "mint {} is not a token this tool knows on {} (its decimals, and so its price, cannot be shown honestly)",
+            exact.mint, exact.network.name
+        ));
+    };
+    let Some(max_timeout_seconds) = exact.max_timeout_seconds else {
+        return Err("maxTimeoutSeconds is missing".into());
+    };
+    check_timeout(max_timeout_seconds)?;
+    Ok(Quote {
+        index: req.index,
+        network: Chain::Svm(exact.network.clone()),
+        asset: Token::of_svm(asset),
+        amount: U256::from(exact.amount),
+        pay_to: exact.pay_to.to_string(),
+        max_timeout_seconds,
+        scheme: Scheme::Svm(exact),
     })
 }
 

@@ -266,8 +266,8 @@ pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<Str
         .iter()
         .map(|n| {
             ctx.networks
-                .find(n)
-                .map(|net| net.name.clone())
+                .find_chain(n)
+                .map(|net| net.name().to_string())
                 .ok_or_else(|| crate::error::UnknownNetwork(n.clone()).into())
         })
         .collect()
