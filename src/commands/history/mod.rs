@@ -5,13 +5,14 @@
 //! What lives where: [`list`] the listing and its totals (text and `--json`), [`layout`] how
 //! lines are laid out on a terminal or into a pipe, [`check`] the `check` command and its
 //! dispatch on how each record's money moves, [`check_eip3009`] the chain reads for EIP-3009
-//! records, [`cancel`] the `cancel` command. This module reads the journal and the chain and
-//! prints; it may depend on `journal`, `rpc`, `evm_tx`, `payment`, `settings` and `output`,
+//! records, [`check_svm`] those for Solana records, [`cancel`] the `cancel` command. This module reads the journal and the chain and
+//! prints; it may depend on `journal`, `rpc`, `svm`, `evm_tx`, `payment`, `settings` and `output`,
 //! never on another command.
 
 mod cancel;
 mod check;
 mod check_eip3009;
+mod check_svm;
 mod layout;
 mod list;
 
