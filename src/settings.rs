@@ -4,20 +4,22 @@
 //! Precedence: command-line flag > `X402_*` environment variable > config.toml > default.
 
 use crate::amount::UserAmount;
-use crate::cli::{AccountArgs, PasswordArgs};
+use crate::cli::{AccountArgs, GetArgs, InspectArgs, PasswordArgs, RedirectArgs};
 use crate::config::Config;
 use crate::exit::UsageError;
 use crate::keystore::{self, Keystore, Origin};
 use crate::network::{Family, Networks};
 use crate::output::Printer;
+use crate::payment::engine::PaySettings;
 use crate::payment::policy::DEFAULT_MAX_AMOUNT;
+use crate::payment::terms::{Pins, Terms};
 use crate::secret::SecretString;
 use anyhow::{Context as _, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Environment variables the tool reads, in one place. (Those bound to a flag are also named on
-/// the flag in cli.rs, where clap reads them.)
+/// the flag in src/cli/, where clap reads them.)
 pub mod env_vars {
     /// The tool's home: keystores/, config.toml, the payment journal.
     pub const X402_HOME: &str = "X402_HOME";
@@ -233,6 +235,20 @@ impl<'p> Context<'p> {
         ks: &Keystore,
         args: &PasswordArgs,
     ) -> Result<alloy_signer_local::PrivateKeySigner> {
+        self.unlock_with(ks, args, |password| keystore::unlock(&ks.path, password))
+    }
+
+    /// [`Context::unlock`] for a Solana account.
+    pub fn unlock_solana(&self, ks: &Keystore, args: &PasswordArgs) -> Result<crate::svm::Keypair> {
+        self.unlock_with(ks, args, |password| crate::svm::keys::unlock(ks, password))
+    }
+
+    fn unlock_with<T>(
+        &self,
+        ks: &Keystore,
+        args: &PasswordArgs,
+        open: impl Fn(&SecretString) -> Result<T, keystore::Error>,
+    ) -> Result<T> {
         if ks.loose_permissions {
             self.printer.warn(format!(
                 "{} can be read by other users; run: chmod 600 {}",
@@ -249,7 +265,7 @@ impl<'p> Context<'p> {
         let mut attempt = 1;
         loop {
             let password = self.password(args, &prompt)?;
-            match keystore::unlock(&ks.path, &password) {
+            match open(&password) {
                 Err(keystore::Error::WrongPassword(_)) if attempt < tries => {
                     self.printer.warn("wrong password, try again");
                     attempt += 1;
@@ -319,36 +335,8 @@ pub fn prompt_hidden(prompt: &str) -> Result<SecretString> {
         })
 }
 
-/// Where a limit's amount came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// A command-line flag (or the environment variable bound to it).
-    Flag(&'static str),
-    /// A `[limits]` key of config.toml.
-    Config(&'static str),
-    /// The built-in default.
-    Default,
-    /// The tool call's own `max_amount`.
-    ToolArgument,
-}
-
-impl Source {
-    pub fn describe(self) -> String {
-        match self {
-            Source::Flag(flag) => flag.to_owned(),
-            Source::Config(key) => format!("[limits] {key} in config.toml"),
-            Source::Default => "the default".to_owned(),
-            Source::ToolArgument => "the tool call's max_amount".to_owned(),
-        }
-    }
-}
-
-/// A limit's amount in token units and where it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Limit {
-    pub amount: UserAmount,
-    pub source: Source,
-}
+// Defined with the engine, which reads them; resolved here.
+pub use crate::payment::engine::settings::{Limit, Source};
 
 /// A limit from its flag (or the environment variable clap binds to it), else its `[limits]`
 /// key in config.toml: the precedence of every spending limit, written once.
@@ -385,6 +373,101 @@ pub fn per_payment_cap(flag: Option<UserAmount>, config: &crate::config::Limits)
             .parse()
             .expect("the built-in default is an amount"),
         source: Source::Default,
+    })
+}
+
+/// `x402 get`'s settings, resolved once from its flags, the environment and config.toml.
+#[derive(Clone, Debug)]
+pub struct GetSettings {
+    /// What the payment engine is told.
+    pub payment: PaySettings,
+    /// `-L` and `--max-redirs`.
+    pub redirects: RedirectArgs,
+}
+
+impl GetSettings {
+    /// Every value checked before the first byte is sent: the networks, then the terms file.
+    pub fn resolve(ctx: &Context<'_>, args: &GetArgs) -> Result<Self> {
+        let preferred = preferred_networks(ctx, &args.networks)?;
+        let pins = pins(args)?;
+        let limits = &ctx.config.limits;
+        Ok(GetSettings {
+            payment: PaySettings {
+                cap: per_payment_cap(args.max_amount.clone(), limits),
+                daily: pick_limit(
+                    args.daily_limit.clone(),
+                    "--daily-limit",
+                    limits.daily.as_ref(),
+                    "daily",
+                ),
+                preferred,
+                only_preferred: !args.networks.is_empty(),
+                pins,
+                yes: args.yes,
+                dry_run: args.dry_run,
+                retry: args.retry,
+                user_agent: args.request.user_agent.clone(),
+            },
+            redirects: args.redirects,
+        })
+    }
+}
+
+/// `x402 inspect`'s settings: the cap it judges against and the networks it prefers, as `get`
+/// would resolve them.
+#[derive(Clone, Debug)]
+pub struct InspectSettings {
+    pub cap: Limit,
+    pub preferred: Vec<String>,
+    pub only_preferred: bool,
+    pub redirects: RedirectArgs,
+}
+
+impl InspectSettings {
+    pub fn resolve(ctx: &Context<'_>, args: &InspectArgs) -> Result<Self> {
+        Ok(InspectSettings {
+            cap: per_payment_cap(args.max_amount.clone(), &ctx.config.limits),
+            preferred: preferred_networks(ctx, &args.networks)?,
+            only_preferred: !args.networks.is_empty(),
+            redirects: args.redirects,
+        })
+    }
+}
+
+/// `--network` (repeatable) resolved to network names, else `[payment] networks`.
+pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<String>> {
+    if given.is_empty() {
+        return Ok(ctx.config.preferred_networks.clone());
+    }
+    given
+        .iter()
+        .map(|n| {
+            ctx.networks
+                .find_chain(n)
+                .map(|net| net.name().to_string())
+                .ok_or_else(|| crate::error::UnknownNetwork(n.clone()).into())
+        })
+        .collect()
+}
+
+/// The pinned terms: `--terms FILE`, `--expect-amount`, `--expect-pay-to`.
+fn pins(args: &GetArgs) -> Result<Pins> {
+    let terms =
+        match &args.terms {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    UsageError(format!("cannot read the terms {}: {e}", path.display()))
+                })?;
+                Some(Terms::parse(&text).map_err(|e| {
+                    UsageError(format!("{}: not a terms file: {e}", path.display()))
+                })?)
+            }
+        };
+    Ok(Pins {
+        terms,
+        amount: args.expect_amount.clone(),
+        pay_to: args.expect_pay_to.clone(),
     })
 }
 

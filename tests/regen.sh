@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates everything derived from the command line's definition (src/cli.rs) and committed:
+# Regenerates everything derived from the command line's definition (src/cli/) and committed:
 # the shell completions (completions/), the man pages (man/) and the --help snapshots
 # (tests/snapshots/cli__meta__help*.snap). tests/meta.rs fails while any of them is stale;
 # review the diff before committing it.

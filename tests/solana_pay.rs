@@ -136,3 +136,224 @@ fn inspect_says_why_a_solana_option_cannot_be_paid() {
     assert_eq!(data["options"][0]["payable"], true);
     assert_eq!(data["choice"]["cap"]["within"], false);
 }
+
+// ---------------------------------------------------------------- paying with x402 get
+
+/// The journal's records (one JSON object per line, outcomes folded in by `history --json`).
+fn history(env: &Env) -> Vec<serde_json::Value> {
+    let out = env.run(&["history", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    json_data(&out)["payments"].as_array().unwrap().clone()
+}
+
+/// USDC base units held by the role's token account, read from the chain.
+fn usdc(role: &str) -> u64 {
+    let net = localnet::get();
+    net.solana_token_balance(&net.solana_ata(role)).unwrap_or(0)
+}
+
+fn get(env: &Env, url: &str, extra: &[&str]) -> std::process::Output {
+    env.x402()
+        .args(["get", url, "--password-file"])
+        .arg(env.password_file("pw"))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn get_pays_each_solana_route_exactly_the_price_and_history_check_confirms() {
+    let net = localnet::get();
+    let env = solana_env("payer");
+    let (payer, _) = net.solana_account("payer");
+    let (payee, _) = net.solana_account("payee");
+    let receipt = env.path("receipt.json");
+    let receipt_arg = receipt.to_str().unwrap();
+    let cases: [(&str, Vec<&str>, u64); 3] = [
+        ("cheap", vec![], 1000),
+        ("echo", vec!["--json", r#"{"q": 1}"#], 1000),
+        ("mixed", vec!["--network", "solana-devnet"], 2000),
+    ];
+    for (route, extra, price) in cases {
+        let _guard = localnet::chain_lock();
+        let (payer_before, payee_before) = (usdc("payer"), usdc("payee"));
+        let mut args = vec!["--yes", "--receipt", receipt_arg];
+        args.extend(extra);
+        let out = get(&env, &net.solana_route(route), &args);
+        let err = support::stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{route}: {err}");
+        assert_eq!(usdc("payee") - payee_before, price, "{route}");
+        assert_eq!(payer_before - usdc("payer"), price, "{route}");
+        let body = support::stdout(&out);
+        if route == "echo" {
+            assert_eq!(body, r#"{"q": 1}"#, "the POST body survives");
+        } else {
+            let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(body["route"], route);
+        }
+        // The quote names the paying account; the settlement its transaction.
+        assert!(err.contains(&format!("from      'sol' {payer}")), "{err}");
+        let r: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+        assert_eq!(r["status"], "paid", "{r}");
+        assert_eq!(r["network"], "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
+        assert_eq!(r["payer"], payer.as_str());
+        assert_eq!(r["pay_to"], payee.as_str());
+        assert_eq!(r["amount"], price.to_string());
+        let tx = r["transaction"].as_str().unwrap().to_string();
+        assert!(err.contains(&tx), "{err}");
+        let status = net.solana_call("getSignatureStatuses", serde_json::json!([[tx]]));
+        assert!(status["value"][0]["err"].is_null(), "{status}");
+        // The journal holds what identifies the payment on chain.
+        let records = history(&env);
+        let rec = records.last().unwrap();
+        assert_eq!(rec["status"], "settled", "{rec}");
+        assert_eq!(rec["transfer"], "svm");
+        assert_eq!(rec["nonce"], r["nonce"]);
+        assert_ne!(
+            rec["nonce"],
+            tx.as_str(),
+            "the payer's signature, not the fee payer's"
+        );
+        assert!(rec["memo"].as_str().is_some_and(|m| m.len() == 32), "{rec}");
+        assert!(rec["blockhash"].as_str().is_some(), "{rec}");
+        assert!(rec["last_valid_block_height"].as_u64().is_some(), "{rec}");
+    }
+    // history check verifies every one of them on the chain.
+    let out = env.run(&["history", "check", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let checked = json_data(&out)["checked"].as_array().unwrap().clone();
+    assert_eq!(checked.len(), 3, "{checked:?}");
+    for c in &checked {
+        assert_eq!(
+            (&c["after"], &c["verified"]),
+            (&"settled".into(), &true.into()),
+            "{c}"
+        );
+    }
+    assert!(history(&env).iter().all(|r| r["verified"] == true));
+}
+
+#[test]
+fn cap_dry_run_and_decline_sign_nothing() {
+    let net = localnet::get();
+    let env = solana_env("payer");
+    let _guard = localnet::chain_lock();
+    let before = usdc("payer");
+    // Above the cap (0.10 by default): refused before anything is signed.
+    let out = get(&env, &net.solana_route("expensive"), &["--yes"]);
+    assert_eq!(out.status.code(), Some(111), "{}", support::stderr(&out));
+    assert!(support::stderr(&out).contains("above the per-payment cap"));
+    // A dry run shows the quote and stops.
+    let out = get(&env, &net.solana_route("cheap"), &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let err = support::stderr(&out);
+    assert!(err.contains("asks 0.001 USDC on solana-devnet"), "{err}");
+    assert!(err.contains("dry run: nothing signed"), "{err}");
+    // At a terminal, answering no.
+    let url = net.solana_route("cheap");
+    let pw = env.password_file("pw");
+    let args = ["get", url.as_str(), "--password-file", pw.to_str().unwrap()];
+    let mut t = env.terminal(&args, |_| {});
+    t.expect("Pay 0.001 USDC?");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    t.type_line("n");
+    let (code, shown) = t.finish();
+    assert_eq!(code, Some(110), "{shown}");
+    assert!(shown.contains("payment declined"), "{shown}");
+    assert!(
+        history(&env).is_empty(),
+        "nothing signed, nothing journaled"
+    );
+    assert_eq!(usdc("payer"), before);
+}
+
+#[test]
+fn pins_and_the_daily_budget_hold_on_solana() {
+    let net = localnet::get();
+    let env = solana_env("payer");
+    let url = net.solana_route("cheap");
+    let (payee, _) = net.solana_account("payee");
+    let (other, _) = net.solana_account("payeeNoAta");
+    // A payee that is not the one asked: refused, unsigned.
+    let out = get(&env, &url, &["--yes", "--expect-pay-to", &other]);
+    assert_eq!(out.status.code(), Some(112), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("not the expected"),
+        "{}",
+        support::stderr(&out)
+    );
+    let out = get(&env, &url, &["--yes", "--expect-amount", "0.002"]);
+    assert_eq!(out.status.code(), Some(112), "{}", support::stderr(&out));
+    assert!(history(&env).is_empty());
+    // Terms saved by inspect, and the expected payee, are paid.
+    let terms = env.path("cheap.terms");
+    let out = env.run(&["inspect", &url, "--save-terms", terms.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&terms).unwrap()).unwrap();
+    assert_eq!(saved["pay_to"], payee.as_str());
+    let _guard = localnet::chain_lock();
+    let before = usdc("payee");
+    let out = get(
+        &env,
+        &url,
+        &[
+            "--yes",
+            "--terms",
+            terms.to_str().unwrap(),
+            "--expect-pay-to",
+            &payee,
+            "--daily-limit",
+            "0.0015",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(usdc("payee") - before, 1000);
+    // The daily budget counts it: a second 0.001 is over 0.0015.
+    let out = get(&env, &url, &["--yes", "--daily-limit", "0.0015"]);
+    assert_eq!(out.status.code(), Some(111), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("daily limit"),
+        "{}",
+        support::stderr(&out)
+    );
+    assert_eq!(usdc("payee") - before, 1000);
+    assert_eq!(history(&env).len(), 1);
+}
+
+#[test]
+fn refusals_before_signing_insufficient_balance_and_missing_token_account() {
+    let net = localnet::get();
+    // poorPayer's token account holds nothing.
+    let env = solana_env("poorPayer");
+    let (poor, _) = net.solana_account("poorPayer");
+    let out = get(&env, &net.solana_route("cheap"), &["--yes"]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(113), "{err}");
+    assert!(
+        err.contains(&poor) && err.contains("nothing was signed"),
+        "{err}"
+    );
+    assert!(
+        history(&env).is_empty(),
+        "nothing signed, nothing journaled"
+    );
+    // payTo without a token account: the payment could not land.
+    let env = solana_env("payer");
+    let out = get(&env, &net.solana_route("noAta"), &["--yes"]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(112), "{err}");
+    assert!(err.contains("has no token account"), "{err}");
+    assert!(history(&env).is_empty());
+    // An EVM account named for a Solana option is a usage error, before any password.
+    env.import_key("evm", &net.account("payer").1);
+    let out = get(
+        &env,
+        &net.solana_route("cheap"),
+        &["--yes", "--account", "evm"],
+    );
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("'evm' is an EVM account"), "{err}");
+    assert!(history(&env).is_empty());
+}

@@ -1,11 +1,18 @@
-//! The x402 payment engine's wire layer: reading a 402 challenge ([`challenge`]), signing an
-//! EVM `exact` EIP-3009 authorization ([`exact_evm`]), encoding the payment header
-//! ([`header`]) and reading the settlement receipt ([`receipt`]).
+//! x402 payments: the wire and money layer, and the engine built on it.
 //!
-//! Pure functions over bytes, strings and `serde_json` values. This module never prints,
-//! never prompts and never opens keystores or other files: callers hand it response headers
-//! and bodies, an unlocked signer and the current time, and get typed results or typed
-//! errors back. Malformed server input is an error or a listed problem, never a panic.
+//! The wire layer reads a 402 challenge ([`challenge`]), judges its options ([`policy`],
+//! [`terms`], [`flow`]), signs an EVM `exact` EIP-3009 authorization ([`exact_evm`],
+//! [`sign_payment`]) or a Permit2 one ([`permit2`]), encodes the payment header ([`header`]) and
+//! reads the settlement receipt ([`receipt`]). It is pure functions over bytes, strings and
+//! `serde_json` values: it never prints, never prompts and never opens keystores or other
+//! files; callers hand it response headers and bodies, an unlocked signer and the current time,
+//! and get typed results or typed errors back. Malformed server input is an error or a listed
+//! problem, never a panic.
+//!
+//! [`engine`] is the payment conversation on top of it (limits, confirmation, journal, send,
+//! settlement): it prints through the printer it is given and writes the journal, and is the
+//! only part of this module that does I/O.
+//!
 //! References (coinbase/x402): `specs/x402-specification-v1.md`, `specs/x402-specification-v2.md`
 //! and `specs/transports-v{1,2}/http.md` for the wire shapes; EIP-3009, EIP-712 and
 //! `specs/schemes/exact/scheme_exact_evm.md` for signing. Test vectors: `test_vectors.rs`.
@@ -57,7 +64,6 @@ pub fn sign_payment(
     signer: &PrivateKeySigner,
     now: u64,
 ) -> Result<SignedPayment, ExactEvmError> {
-    let req = &challenge.accepts[quote.index];
     let Some((domain, pay_to)) = exact_evm::quote_domain(quote) else {
         return Err(ExactEvmError::UnsupportedNetwork {
             network: quote.network.caip2(),
@@ -72,34 +78,7 @@ pub fn sign_payment(
     );
     let signature = exact_evm::sign(signer, &authorization, &domain)?;
     let payload = exact_evm::payload_json(&authorization, &signature);
-    let mut payment_id = None;
-    let (header_name, header_value) = if challenge.version == 1 {
-        let network = req.network.as_deref().unwrap_or_default();
-        (
-            header::X_PAYMENT_HEADER,
-            header::x_payment_v1("exact", network, payload),
-        )
-    } else {
-        let extensions = challenge.raw.get("extensions").map(|ext| {
-            let id = header::new_payment_id();
-            match header::with_payment_id(ext, &id) {
-                Some(with_id) => {
-                    payment_id = Some(id);
-                    with_id
-                }
-                None => ext.clone(),
-            }
-        });
-        (
-            header::PAYMENT_SIGNATURE_HEADER,
-            header::payment_signature_v2(
-                &req.raw,
-                challenge.raw.get("resource"),
-                extensions.as_ref(),
-                payload,
-            ),
-        )
-    };
+    let (header_name, header_value, payment_id) = payment_header(challenge, quote.index, payload);
     Ok(SignedPayment {
         header_name,
         header_value,
@@ -107,6 +86,47 @@ pub fn sign_payment(
         authorization,
         payment_id,
     })
+}
+
+/// The header that carries a scheme's `payload` for option `index` of `challenge`: v1
+/// `X-PAYMENT`, v2 `PAYMENT-SIGNATURE` (echoing the option, the resource and the extensions,
+/// with a new `payment-identifier` id when the 402 offers that extension, returned third).
+pub fn payment_header(
+    challenge: &Challenge,
+    index: usize,
+    payload: serde_json::Value,
+) -> (&'static str, String, Option<String>) {
+    let req = &challenge.accepts[index];
+    if challenge.version == 1 {
+        let network = req.network.as_deref().unwrap_or_default();
+        let scheme = req.scheme.as_deref().unwrap_or("exact");
+        return (
+            header::X_PAYMENT_HEADER,
+            header::x_payment_v1(scheme, network, payload),
+            None,
+        );
+    }
+    let mut payment_id = None;
+    let extensions = challenge.raw.get("extensions").map(|ext| {
+        let id = header::new_payment_id();
+        match header::with_payment_id(ext, &id) {
+            Some(with_id) => {
+                payment_id = Some(id);
+                with_id
+            }
+            None => ext.clone(),
+        }
+    });
+    (
+        header::PAYMENT_SIGNATURE_HEADER,
+        header::payment_signature_v2(
+            &req.raw,
+            challenge.raw.get("resource"),
+            extensions.as_ref(),
+            payload,
+        ),
+        payment_id,
+    )
 }
 
 #[cfg(test)]

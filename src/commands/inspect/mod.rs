@@ -133,7 +133,8 @@ pub async fn examine(
     args: &InspectArgs,
     mut prepared: Prepared,
 ) -> Result<Examined> {
-    let preferred = preferred_networks(ctx, &args.networks)?;
+    let settings = crate::settings::InspectSettings::resolve(ctx, args)?;
+    let preferred = settings.preferred;
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
     let mut resp = loop {
@@ -143,10 +144,10 @@ pub async fn examine(
             .await
             .with_context(|| format!("request to {} failed", SafeUrl(&hop.url)))?;
         crate::trace::response(ctx.printer, &hop.url, &resp);
-        if !(args.redirects.location && request::is_redirect(resp.status)) {
+        if !(settings.redirects.location && request::is_redirect(resp.status)) {
             break resp;
         }
-        request::count_redirect(&mut redirects, args.redirects)?;
+        request::count_redirect(&mut redirects, settings.redirects)?;
         let next = prepared.redirect(&hop, &resp)?;
         crate::trace::step(
             ctx.printer,
@@ -255,20 +256,4 @@ fn save_terms(
         path.display()
     ));
     Ok(())
-}
-
-/// `--network` names checked against the table, else config.toml's preference.
-pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<String>> {
-    if given.is_empty() {
-        return Ok(ctx.config.preferred_networks.clone());
-    }
-    given
-        .iter()
-        .map(|n| {
-            ctx.networks
-                .find_chain(n)
-                .map(|net| net.name().to_string())
-                .ok_or_else(|| crate::error::UnknownNetwork(n.clone()).into())
-        })
-        .collect()
 }

@@ -3,7 +3,8 @@
 
 use crate::amount;
 use crate::exit::ExitStatus;
-use crate::payment::policy::{CapError, Unpayable};
+use crate::payment::policy::{CapError, Quote, Unpayable};
+use crate::request::{ReceiveError, Received};
 use alloy_primitives::U256;
 
 /// The `status` a `--receipt` file records.
@@ -71,6 +72,126 @@ pub struct Money {
 impl std::fmt::Display for Money {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&amount::display(self.amount, self.decimals, &self.symbol))
+    }
+}
+
+/// A quote's price as a typed amount.
+pub fn money(quote: &Quote) -> Money {
+    Money {
+        amount: quote.amount,
+        decimals: quote.asset.decimals,
+        symbol: quote.asset.symbol.clone(),
+    }
+}
+
+/// What answering one 402 ended in. Every stderr line of the conversation has been said
+/// through the printer by then; this is what is left for the caller to render: the exit
+/// status ([`Outcome::exit_status`]), the receipt's status ([`Outcome::receipt_status`]) and
+/// error ([`Outcome::receipt_error`]), the one-line message of a failure
+/// ([`Outcome::message`]), and the answer to deliver, when there is one.
+#[derive(Debug)]
+pub enum Outcome {
+    /// `--dry-run`: the quote was shown, nothing signed.
+    DryRun,
+    /// Not paid: a limit, a missing option or confirmation, or the server refusing for funds.
+    Refused(Refusal),
+    /// Settled: the server's receipt says so, or (`on_chain`) the chain shows the payment used
+    /// in the transaction the server named without confirming it. The answer is the result.
+    Paid {
+        transaction: Option<String>,
+        on_chain: bool,
+        response: Received,
+    },
+    /// The server's receipt says the settlement failed but names no transaction, on an answer
+    /// that is not a 402: the server's word only, recorded `rejected`; the answer is delivered.
+    NotSettled { reason: String, response: Received },
+    /// An answer without a settlement receipt (not a 5xx): whether money moved is for the
+    /// chain to tell later; the answer is delivered.
+    NoReceipt { response: Received },
+    /// Refused: the server answered 402 again, or the transaction it named reverted. The
+    /// answer, when not a 402, is delivered before the failure is reported.
+    Rejected {
+        reason: String,
+        transaction: Option<String>,
+        message: String,
+        response: Option<Received>,
+    },
+    /// Sent, and whether it settled is not known. `cause` is the transport error when no
+    /// answer came back.
+    Unknown {
+        message: String,
+        reason: Option<String>,
+        transaction: Option<String>,
+        response: Option<Received>,
+        cause: Option<ReceiveError>,
+    },
+    /// Signed, but never delivered: nothing was paid.
+    Unsent {
+        status: ExitStatus,
+        message: String,
+        cause: ReceiveError,
+    },
+}
+
+impl Outcome {
+    /// The exit status: success for what ends in the answer being delivered.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Outcome::DryRun
+            | Outcome::Paid { .. }
+            | Outcome::NotSettled { .. }
+            | Outcome::NoReceipt { .. } => ExitStatus::Success,
+            Outcome::Refused(r) => r.exit_status(),
+            Outcome::Rejected { .. } => ExitStatus::Rejected,
+            Outcome::Unknown { .. } => ExitStatus::OutcomeUnknown,
+            Outcome::Unsent { status, .. } => *status,
+        }
+    }
+
+    /// What the receipt records as `status`; `None` keeps what the call had reached.
+    pub fn receipt_status(&self) -> Option<ReceiptStatus> {
+        Some(match self {
+            Outcome::DryRun => ReceiptStatus::DryRun,
+            Outcome::Refused(r) => return r.receipt_status(),
+            Outcome::Paid { .. } => ReceiptStatus::Paid,
+            Outcome::NotSettled { .. } | Outcome::Rejected { .. } => ReceiptStatus::Rejected,
+            Outcome::NoReceipt { response } if response.status < 300 => ReceiptStatus::Unconfirmed,
+            Outcome::NoReceipt { .. } => ReceiptStatus::NotCharged,
+            Outcome::Unknown { .. } => ReceiptStatus::Unknown,
+            Outcome::Unsent { .. } => ReceiptStatus::Unsent,
+        })
+    }
+
+    /// The server's reason the receipt records as `error`, when there is one.
+    pub fn receipt_error(&self) -> Option<&str> {
+        match self {
+            Outcome::Refused(Refusal::RefusedForFunds { reason, .. })
+            | Outcome::NotSettled { reason, .. }
+            | Outcome::Rejected { reason, .. } => Some(reason),
+            Outcome::Unknown { reason, .. } => reason.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The transaction the outcome names, when it names one.
+    pub fn transaction(&self) -> Option<&str> {
+        match self {
+            Outcome::Paid { transaction, .. }
+            | Outcome::Rejected { transaction, .. }
+            | Outcome::Unknown { transaction, .. } => transaction.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The one-line message of a failure (`None` for what succeeds).
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Outcome::Refused(r) => Some(r.to_string()),
+            Outcome::Rejected { message, .. }
+            | Outcome::Unknown { message, .. }
+            | Outcome::Unsent { message, .. } => Some(message.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -295,6 +416,57 @@ mod tests {
         };
         assert_eq!(ask.exit_status(), ExitStatus::Declined);
         assert!(ask.to_string().starts_with("not paying 0.02 USDC without"));
+    }
+
+    #[test]
+    fn each_outcome_has_its_exit_status_and_receipt_fields() {
+        let rejected = Outcome::Rejected {
+            reason: "invalid_signature".into(),
+            transaction: None,
+            message: "the server rejected the payment: invalid_signature; …".into(),
+            response: None,
+        };
+        assert_eq!(rejected.exit_status(), ExitStatus::Rejected);
+        assert_eq!(rejected.receipt_status(), Some(ReceiptStatus::Rejected));
+        assert_eq!(rejected.receipt_error(), Some("invalid_signature"));
+        let unknown = Outcome::Unknown {
+            message: "HTTP 502 after payment with no settlement receipt; …".into(),
+            reason: None,
+            transaction: Some("0xab".into()),
+            response: None,
+            cause: None,
+        };
+        assert_eq!(unknown.exit_status(), ExitStatus::OutcomeUnknown);
+        assert_eq!(unknown.receipt_status(), Some(ReceiptStatus::Unknown));
+        // The receipt's error is then the failure's own line.
+        assert_eq!(unknown.receipt_error(), None);
+        assert_eq!(unknown.transaction(), Some("0xab"));
+        let unsent = Outcome::Unsent {
+            status: ExitStatus::TooLarge,
+            message: "the paid request could not be delivered, so nothing was paid".into(),
+            cause: ReceiveError::TooLarge,
+        };
+        assert_eq!(unsent.exit_status(), ExitStatus::TooLarge);
+        assert_eq!(unsent.receipt_status(), Some(ReceiptStatus::Unsent));
+        let funds = Outcome::Refused(Refusal::RefusedForFunds {
+            asked: Money {
+                amount: U256::from(10_000u64),
+                decimals: 6,
+                symbol: "USDC".into(),
+            },
+            reason: "insufficient_funds".into(),
+            still_open: "…".into(),
+        });
+        assert_eq!(funds.exit_status(), ExitStatus::InsufficientFunds);
+        assert_eq!(
+            funds.receipt_status(),
+            Some(ReceiptStatus::InsufficientFunds)
+        );
+        assert_eq!(funds.receipt_error(), Some("insufficient_funds"));
+        let twice = Outcome::Refused(Refusal::PaidTwice { url: "u".into() });
+        assert_eq!(twice.receipt_status(), None);
+        assert_eq!(Outcome::DryRun.exit_status(), ExitStatus::Success);
+        assert_eq!(Outcome::DryRun.message(), None);
     }
 
     #[test]

@@ -1,0 +1,65 @@
+//! `x402 history`, `history check`, `history cancel`.
+
+use super::{AccountArgs, PasswordArgs};
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+    /// Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an
+    /// age such as 24h or 7d
+    #[arg(long, value_name = "DATE", global = true)]
+    pub since: Option<String>,
+    /// Only payments with this status (repeatable): pending, settled, rejected, unknown,
+    /// unsent, expired, cancelled, disputed
+    #[arg(
+        long,
+        value_name = "STATUS",
+        global = true,
+        hide_possible_values = true
+    )]
+    pub status: Vec<crate::journal::Status>,
+    /// Print as one JSON document
+    #[arg(long, global = true, help_heading = "Output")]
+    pub json: bool,
+    /// Full addresses, hashes and URLs on a terminal too (shortened there to fit 100 columns;
+    /// a pipe always gets full values)
+    #[arg(long, global = true, help_heading = "Output")]
+    pub wide: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Ask the chain what became of pending, unknown and settled payments, and update the
+    /// journal (authorizationState for open ones; the Transfer in the receipt for settled ones)
+    Check(CheckArgs),
+    /// Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer,
+    /// sent as a transaction whose gas the payer pays), so it can never move money
+    Cancel(CancelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The payment's nonce (0x and 64 hex digits), as `x402 history` shows it
+    #[arg(value_name = "NONCE")]
+    pub nonce: String,
+    /// Send without asking (for scripts)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Seconds to wait for each RPC call, and for the transaction to be mined
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Seconds to wait for each RPC call
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0,
+        value_parser = crate::request::parse_seconds_number)]
+    pub timeout: f64,
+}

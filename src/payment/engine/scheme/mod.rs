@@ -1,0 +1,216 @@
+//! The scheme seam: what differs between kinds of payment, behind one trait, so the flow
+//! (`engine::flow`) never names a scheme.
+//!
+//! A [`Scheme`] answers three questions about a [`Quote`] the policy judged payable:
+//! * [`Scheme::preflight`]: before the quote is shown, can the payer pay it at all (funds,
+//!   allowance, a destination token account …)? `Some(Refusal)` stops the payment before
+//!   anything is signed; an RPC that cannot be asked is a detail, never a refusal.
+//! * [`Scheme::sign`]: the payment for exactly this quote, signed with the unlocked [`Key`],
+//!   as a [`SignedPayment`]: the header to send (and resend, byte for byte), and what the
+//!   journal records of it (the payment's identity as text, its validity).
+//! * [`Scheme::confirm_on_chain`]: when a server names a transaction but does not confirm it,
+//!   what that transaction did to this payment ([`OnChain`]), within a bounded wait.
+//!
+//! [`of`] picks the implementation from the quote. EVM `exact` through EIP-3009
+//! ([`eip3009::Eip3009`]) is the first one.
+//!
+//! # Adding a scheme
+//! 1. A unit struct implementing [`Scheme`] in a new file here (e.g. `svm.rs`, `permit2.rs`).
+//!    Its `sign` may read the chain first and refuse (`Ok(Err(Refusal))`): Solana's
+//!    `svm::payment::prepare` (mint, blockhash, ATAs, balance, then the signed transaction)
+//!    and Permit2's `permit2::chain::prepare` (chain id, allowance, sponsoring extension, then
+//!    the signed permit) each fit `sign` whole; their cheap balance reads fit `preflight`.
+//! 2. Its key: a [`Key`] variant (e.g. `Key::Svm(Keypair)`), made by the account source.
+//! 3. An arm in [`of`] on the quote's `policy::Scheme` (the account's family follows the quote's
+//!    network, [`family`]); its own facts about a signed
+//!    payment as a [`Detail`] variant, which [`journal_record`] turns into the journal's
+//!    scheme fields and its `confirm_on_chain` reads back.
+//!
+//! The flow, the journal discipline (pending and synced before the header leaves), the limits
+//! and the outcomes stay as they are. May depend on `payment`, `journal`, `rpc`, `network`,
+//! `output`; never on `commands`, `cli` or `settings`.
+
+pub mod eip3009;
+pub mod svm;
+
+use super::outcome::Refusal;
+use crate::journal;
+use crate::keystore::Keystore;
+use crate::network::Family;
+use crate::output::Printer;
+use crate::payment::challenge::Challenge;
+use crate::payment::policy::{self, Quote};
+use alloy_signer_local::PrivateKeySigner;
+use anyhow::Result;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future, so [`Scheme`] can be used as `&dyn Scheme`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An unlocked key, of the family of the quote it signs.
+pub enum Key {
+    Evm(PrivateKeySigner),
+    /// A Solana (ed25519) keypair.
+    Svm(crate::svm::Keypair),
+}
+
+impl Key {
+    pub fn family(&self) -> Family {
+        match self {
+            Key::Evm(_) => Family::Evm,
+            Key::Svm(_) => Family::Solana,
+        }
+    }
+
+    /// The payer's address as the chain writes it (EVM: checksummed 0x…; Solana: base58).
+    pub fn payer(&self) -> String {
+        match self {
+            Key::Evm(signer) => signer.address().to_checksum(None),
+            Key::Svm(keypair) => solana_keypair::Signer::pubkey(keypair).to_string(),
+        }
+    }
+}
+
+/// A signed payment, ready to be journaled and sent.
+#[derive(Clone, Debug)]
+pub struct SignedPayment {
+    /// `PAYMENT-SIGNATURE` (v2) or `X-PAYMENT` (v1).
+    pub header_name: &'static str,
+    /// Sent as is, and resent as is by `--retry`.
+    pub header_value: String,
+    /// The payment's identity on chain, as text: the EIP-3009 nonce (`0x` + 64 hex digits).
+    pub nonce: String,
+    /// Who pays, as the chain writes it.
+    pub payer: String,
+    /// Unix seconds from which the payment can move money.
+    pub valid_after: u64,
+    /// Unix seconds after which it can no longer move money.
+    pub valid_before: u64,
+    /// The `payment-identifier` extension's id, when the 402 offered the extension.
+    pub payment_id: Option<String>,
+    /// What only this kind of payment knows of itself, kept for its own
+    /// [`Scheme::confirm_on_chain`] and journal fields.
+    pub detail: Detail,
+}
+
+/// A scheme's own facts about a payment it signed, carried through the flow untouched.
+/// Each scheme adds its variant (Solana: the memo, blockhash and last valid block height its
+/// receipt wait and `history check` need; Permit2: the spender).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// EIP-3009: the nonce and payer above are all there is.
+    Eip3009,
+    /// Solana: the payment as the chain will be asked about it (payer's signature, memo,
+    /// blockhash and its last valid block height, mint, payee, amount, signing time).
+    Svm(Box<crate::svm::check::SvmPayment>),
+}
+
+/// What the chain says about a transaction a server named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnChain {
+    /// Mined, successful, and it used this payment.
+    Settled,
+    /// Mined and failed: it moved nothing.
+    Reverted,
+    /// Mined, but it did not use this payment.
+    Unrelated,
+    /// Not seen (or unknown to the node) within the wait.
+    NotYet,
+}
+
+/// One kind of payment. See the module documentation for how a new one plugs in.
+pub trait Scheme: Sync {
+    /// What is signed, for the `-v` trace: "an EIP-3009 authorization".
+    fn signs(&self) -> &'static str;
+
+    /// Before the quote is shown: a refusal when the chain shows the payment cannot succeed.
+    /// `owner` is the paying account when it is known without a password.
+    fn preflight<'a>(
+        &'a self,
+        printer: &'a Printer,
+        quote: &'a Quote,
+        owner: Option<&'a Keystore>,
+    ) -> BoxFuture<'a, Result<Option<Refusal>>>;
+
+    /// Signs exactly `quote` (an option of `challenge`, judged, capped and confirmed), valid
+    /// from `now` (Unix seconds). A refusal found while preparing is returned, not raised.
+    fn sign<'a>(
+        &'a self,
+        challenge: &'a Challenge,
+        quote: &'a Quote,
+        key: &'a Key,
+        now: u64,
+    ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>>;
+
+    /// What transaction `tx` did to `signed`, waiting at most `wait` for it, over `rpc_url`.
+    fn confirm_on_chain<'a>(
+        &'a self,
+        rpc_url: &'a str,
+        quote: &'a Quote,
+        signed: &'a SignedPayment,
+        tx: &'a str,
+        wait: std::time::Duration,
+    ) -> BoxFuture<'a, Result<OnChain>>;
+
+    /// What a signed but refused payment still is, for the message that reports the refusal.
+    fn still_open(&self, signed: &SignedPayment) -> String;
+}
+
+/// The scheme that pays `quote`.
+pub fn of(quote: &Quote) -> &'static dyn Scheme {
+    match quote.scheme {
+        policy::Scheme::Eip3009 { .. } => &eip3009::Eip3009,
+        policy::Scheme::Svm(_) => &svm::Svm,
+    }
+}
+
+/// The family of account that pays `quote`: its network's.
+pub fn family(quote: &Quote) -> Family {
+    quote.network.family()
+}
+
+/// What identifies the request a payment is for, as the journal records it.
+pub struct RequestId {
+    pub url: String,
+    pub method: String,
+    pub body_sha256: String,
+}
+
+/// The journal's `pending` record of `signed`.
+pub fn journal_record(
+    request: RequestId,
+    version: u8,
+    quote: &Quote,
+    signed: &SignedPayment,
+) -> Result<journal::Signed> {
+    let (memo, blockhash, last_valid_block_height) = svm::journal_fields(&signed.detail);
+    Ok(journal::Signed {
+        time: jiff::Timestamp::now(),
+        url: request.url,
+        method: request.method,
+        body_sha256: request.body_sha256,
+        version,
+        network: quote.network.caip2(),
+        network_name: quote.network.name().to_string(),
+        asset: quote.asset.id.clone(),
+        symbol: quote.asset.symbol.clone(),
+        decimals: quote.asset.decimals,
+        amount: quote.amount,
+        pay_to: quote.pay_to.clone(),
+        payer: signed.payer.clone(),
+        nonce: signed.nonce.clone(),
+        valid_after: signed.valid_after,
+        valid_before: signed.valid_before,
+        payment_id: signed.payment_id.clone(),
+        scheme: journal::SchemeName::Exact,
+        transfer: match signed.detail {
+            Detail::Eip3009 => journal::Transfer::Eip3009,
+            Detail::Svm(_) => journal::Transfer::Svm,
+        },
+        memo,
+        blockhash,
+        last_valid_block_height,
+        spender: None,
+    })
+}

@@ -1,0 +1,378 @@
+//! The paid request and its answer: sent (resent only as the very same bytes), the settlement
+//! read, the outcome recorded in the journal. All of it comes from the response head, so it is
+//! said and recorded before the body is delivered.
+//!
+//! The server's word never proves that money did not move: a refused payment is recorded as
+//! `rejected` and still counts until the chain shows it used, expired or cancelled.
+
+use super::flow::{Engine, Pending};
+use super::outcome::{Outcome, Refusal, money, server_says_insufficient_funds};
+use super::report;
+use super::scheme::OnChain;
+use super::unix_now;
+use crate::error::transport_status;
+use crate::exit::ExitStatus;
+use crate::journal::{Outcome as JournalOutcome, Status};
+use crate::output::untrusted;
+use crate::payment::challenge::parse_payment_required;
+use crate::payment::receipt::{Settlement, find_settlement};
+use crate::request::{Hop, Prepared, ReceiveError, Received};
+use crate::trace;
+use jiff::Timestamp;
+
+/// How long the engine waits for the receipt of a transaction a server named but did not
+/// confirm. Long enough for a local or fast chain to mine it, short enough that a script is not
+/// held up; `history check` tells the rest later.
+pub const RECEIPT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl Engine<'_> {
+    /// Sends the paid request; on a transport error, resends the same bytes (`retry`) while
+    /// the payment is valid. Records `unknown` (or `unsent`) in the journal when it gives up.
+    pub(super) async fn send(
+        &self,
+        request: &Prepared,
+        hop: &Hop,
+        pending: &Pending,
+    ) -> Result<Received, Outcome> {
+        let p = self.printer;
+        let signed = &pending.signed;
+        let (retry, user_agent) = (self.settings.retry, self.settings.user_agent.as_deref());
+        let mut attempt = 0u32;
+        let mut delivered = false;
+        loop {
+            trace::request(p, hop, user_agent, Some(signed.header_name));
+            let spinner = p.spinner(format!(
+                "paying {} and waiting for settlement",
+                pending.quote.price()
+            ));
+            let result = request
+                .send_hop(hop, Some((signed.header_name, &signed.header_value)))
+                .await;
+            drop(spinner);
+            let err = match result {
+                Ok(resp) => {
+                    trace::response(p, &hop.url, &resp);
+                    return Ok(resp);
+                }
+                Err(e) => e,
+            };
+            delivered |= !err.never_sent();
+            let backoff = 1u64 << attempt.min(3);
+            if attempt < retry && unix_now() + backoff < signed.valid_before {
+                attempt += 1;
+                p.warn(format!(
+                    "{err}; resending the same signed payment in {backoff} s ({attempt}/{retry})"
+                ));
+                tokio::time::sleep(std::time::Duration::from_secs(backoff)).await;
+                continue;
+            }
+            return Err(self.undelivered(pending, delivered, err));
+        }
+    }
+
+    /// The paid request got no answer: `unknown` when it may have reached the server, else
+    /// `unsent`.
+    fn undelivered(&self, pending: &Pending, delivered: bool, err: ReceiveError) -> Outcome {
+        let nonce = &pending.signed.nonce;
+        let status = if delivered {
+            Status::Unknown
+        } else {
+            Status::Unsent
+        };
+        self.record(nonce, status, None, Some(err.to_string()));
+        if delivered {
+            return Outcome::Unknown {
+                message: format!(
+                    "the payment was sent but no answer came back; it may have settled (nonce \
+                     {nonce}); check with `x402 history check` before paying again"
+                ),
+                reason: None,
+                transaction: None,
+                response: None,
+                cause: Some(err),
+            };
+        }
+        Outcome::Unsent {
+            status: match &err {
+                ReceiveError::Http(e) => transport_status(e),
+                ReceiveError::TooLarge => ExitStatus::TooLarge,
+            },
+            message: format!(
+                "the paid request could not be delivered, so nothing was paid (nonce {nonce})"
+            ),
+            cause: err,
+        }
+    }
+
+    /// Appends an outcome. A journal that cannot be written is reported, never silently
+    /// ignored, but does not hide the payment's own result (the `pending` record is on disk).
+    fn record(
+        &self,
+        nonce: &str,
+        status: Status,
+        transaction: Option<String>,
+        reason: Option<String>,
+    ) {
+        let outcome = JournalOutcome {
+            time: Timestamp::now(),
+            nonce: nonce.to_string(),
+            status,
+            transaction,
+            reason,
+            verified: false,
+            charged: None,
+        };
+        if let Err(e) = self.journal.record_outcome(outcome) {
+            self.printer.warn(format!(
+                "the outcome ({status}) of payment {nonce} could not be recorded in {}: {e:#}",
+                self.journal.path().display()
+            ));
+        }
+    }
+
+    /// Reads the answer to the paid request: reports the settlement, records the outcome.
+    pub(super) async fn settle(&self, pending: &Pending, paid: Received) -> Outcome {
+        let p = self.printer;
+        let settlement: Option<Settlement> = match find_settlement(&paid.headers) {
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => {
+                p.warn(format!("the settlement receipt cannot be read: {e}"));
+                None
+            }
+            None => None,
+        };
+        trace::step(
+            p,
+            match &settlement {
+                Some(s) if s.success => format!(
+                    "settlement receipt: success, transaction {}",
+                    s.transaction
+                        .as_deref()
+                        .map_or("(none given)".into(), untrusted)
+                ),
+                Some(_) => "settlement receipt: the settlement failed".to_string(),
+                None => "no settlement receipt in the answer".to_string(),
+            },
+        );
+        // `success: false` with a transaction (`settlement_pending` from @x402/core 2.24+, or
+        // any other reason): a transaction was sent, so the outcome is the chain's to tell.
+        if let Some(s) = &settlement
+            && !s.success
+            && let Some(tx) = s.transaction.as_deref().map(untrusted)
+        {
+            return self.unconfirmed(pending, paid, tx, reason_of(s)).await;
+        }
+        if paid.status == 402 {
+            return self.rejected(pending, &paid, settlement.as_ref());
+        }
+        self.settled(pending, paid, settlement)
+    }
+
+    /// A 402 again: the server refused the payment.
+    fn rejected(&self, pending: &Pending, paid: &Received, s: Option<&Settlement>) -> Outcome {
+        let reason = s
+            .and_then(|s| s.error_reason.clone().or_else(|| s.error_message.clone()))
+            .or_else(|| {
+                parse_payment_required(&paid.headers, &paid.body)
+                    .ok()
+                    .and_then(|c| c.error)
+            })
+            .map_or_else(|| "no reason given".into(), |r| untrusted(&r));
+        self.record(
+            &pending.signed.nonce,
+            Status::Rejected,
+            None,
+            Some(reason.clone()),
+        );
+        let still_open = pending.scheme.still_open(&pending.signed);
+        if server_says_insufficient_funds(&reason) {
+            return Outcome::Refused(Refusal::RefusedForFunds {
+                asked: money(&pending.quote),
+                reason,
+                still_open,
+            });
+        }
+        Outcome::Rejected {
+            message: format!("the server rejected the payment: {reason}; {still_open}"),
+            reason,
+            transaction: None,
+            response: None,
+        }
+    }
+
+    /// Any answer but a 402, with a receipt that succeeded, failed without a transaction, or
+    /// none at all.
+    fn settled(&self, pending: &Pending, paid: Received, s: Option<Settlement>) -> Outcome {
+        let (quote, nonce) = (&pending.quote, &pending.signed.nonce);
+        match s {
+            Some(s) if s.success => {
+                self.record(nonce, Status::Settled, s.transaction.clone(), None);
+                let tx = s.transaction.as_deref().unwrap_or_default();
+                report::report_paid(self.printer, quote, tx);
+                Outcome::Paid {
+                    transaction: s.transaction,
+                    on_chain: false,
+                    response: paid,
+                }
+            }
+            Some(s) => {
+                // A failure without a transaction on a non-402 answer: the server's word only.
+                let reason = reason_of(&s);
+                self.record(nonce, Status::Rejected, None, Some(reason.clone()));
+                self.printer.warn(format!(
+                    "the server says the settlement failed ({reason}) but names no transaction; \
+                     {}",
+                    pending.scheme.still_open(&pending.signed)
+                ));
+                Outcome::NotSettled {
+                    reason,
+                    response: paid,
+                }
+            }
+            None if paid.status >= 500 => {
+                let reason = format!(
+                    "HTTP {} after payment with no settlement receipt",
+                    paid.status
+                );
+                self.record(nonce, Status::Unknown, None, Some(reason.clone()));
+                Outcome::Unknown {
+                    message: format!(
+                        "{reason}; it may have settled (nonce {nonce}); check with `x402 \
+                         history check`"
+                    ),
+                    reason: None,
+                    transaction: None,
+                    response: Some(paid),
+                    cause: None,
+                }
+            }
+            None => {
+                // Without a receipt nobody can say whether the payment was (or will be) used:
+                // the journal says so, and `history check` asks the chain later.
+                let reason = format!("HTTP {} without a settlement receipt", paid.status);
+                self.record(nonce, Status::Unknown, None, Some(reason));
+                self.printer.warn(format!(
+                    "the response carries no settlement receipt; whether {} moved is not known \
+                     (nonce {nonce}; `x402 history check` asks the chain)",
+                    quote.price()
+                ));
+                Outcome::NoReceipt { response: paid }
+            }
+        }
+    }
+
+    /// A receipt with `success: false` that names a transaction: recorded `unknown` with it,
+    /// and, when the user configured an RPC URL for the network, the chain asked (briefly)
+    /// what that transaction did.
+    async fn unconfirmed(
+        &self,
+        pending: &Pending,
+        paid: Received,
+        tx: String,
+        reason: String,
+    ) -> Outcome {
+        let p = self.printer;
+        let (quote, nonce) = (&pending.quote, &pending.signed.nonce);
+        self.record(
+            nonce,
+            Status::Unknown,
+            Some(tx.clone()),
+            Some(reason.clone()),
+        );
+        p.warn(format!(
+            "the server could not confirm the settlement ({reason}) but sent transaction {tx}: \
+             the payment may have moved"
+        ));
+        let asked = self.ask_chain(pending, &tx).await;
+        if asked == Some(OnChain::Settled) {
+            let why = format!("the server said {reason}; the chain shows it settled");
+            self.record(nonce, Status::Settled, Some(tx.clone()), Some(why));
+            report::report_paid(p, quote, &tx);
+            if paid.status >= 400 {
+                p.warn(format!(
+                    "the payment settled, but the server answered HTTP {} {} instead of the \
+                     resource",
+                    paid.status, paid.reason
+                ));
+            }
+            return Outcome::Paid {
+                transaction: Some(tx),
+                on_chain: true,
+                response: paid,
+            };
+        }
+        // The body of a 402 is not the resource: only another answer's body is delivered.
+        let deliver = (paid.status != 402).then_some(paid);
+        match asked {
+            Some(OnChain::Reverted) => {
+                let why = format!("transaction {tx} reverted ({reason})");
+                self.record(nonce, Status::Rejected, Some(tx.clone()), Some(why.clone()));
+                Outcome::Rejected {
+                    message: format!(
+                        "the settlement failed: {why}; it moved nothing, but {}",
+                        pending.scheme.still_open(&pending.signed)
+                    ),
+                    reason,
+                    transaction: Some(tx),
+                    response: deliver,
+                }
+            }
+            other => {
+                let chain = match other {
+                    Some(OnChain::Unrelated) => format!(
+                        "; the chain shows {tx} mined, but it did not use this payment's \
+                         authorization"
+                    ),
+                    Some(_) => format!(
+                        "; {tx} was not on {} after {} s",
+                        quote.network.name(),
+                        RECEIPT_WAIT.as_secs()
+                    ),
+                    None => String::new(),
+                };
+                Outcome::Unknown {
+                    message: format!(
+                        "the outcome is unknown: the server answered {reason} with transaction \
+                         {tx}{chain}; it may have settled (nonce {nonce}); check with `x402 \
+                         history check` before paying again"
+                    ),
+                    reason: Some(reason),
+                    transaction: Some(tx),
+                    response: deliver,
+                    cause: None,
+                }
+            }
+        }
+    }
+
+    /// What the chain says of `tx`, when an RPC URL is configured for the network.
+    async fn ask_chain(&self, pending: &Pending, tx: &str) -> Option<OnChain> {
+        let quote = &pending.quote;
+        let url = quote
+            .network
+            .rpc_url()
+            .filter(|_| quote.network.rpc_configured())?;
+        let p = self.printer;
+        let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name()));
+        let said = pending
+            .scheme
+            .confirm_on_chain(url, quote, &pending.signed, tx, RECEIPT_WAIT)
+            .await;
+        drop(spinner);
+        match said {
+            Ok(said) => Some(said),
+            Err(e) => {
+                p.warn(format!("the chain could not be asked: {e:#}"));
+                None
+            }
+        }
+    }
+}
+
+/// The server's reason for a failed settlement, escaped and cut as any server text shown.
+fn reason_of(s: &Settlement) -> String {
+    s.error_reason
+        .as_deref()
+        .or(s.error_message.as_deref())
+        .map_or_else(|| "no reason given".into(), untrusted)
+}
