@@ -357,3 +357,244 @@ fn refusals_before_signing_insufficient_balance_and_missing_token_account() {
     assert!(err.contains("'evm' is an EVM account"), "{err}");
     assert!(history(&env).is_empty());
 }
+
+// ---------------------------------------------------------------- failures after signing
+//
+// A 402 of the official server replayed by a local stand-in (`Proxy`), which forwards the paid
+// request to the official server: so a test can hold a 402 while the chain moves on (a stale
+// blockhash), change the chain just before the facilitator sees the payment, or drop the
+// answer to a payment that settled.
+
+use crate::support::verifier::{Misbehave, Reply, Seen, Verifier};
+use std::io::{Read, Write};
+
+/// One HTTP/1.1 exchange with a local server (`Connection: close`): status, headers, body.
+fn exchange(url: &str, method: &str, headers: &[(String, String)], body: &[u8]) -> Reply {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n");
+    for (n, v) in headers {
+        if !matches!(n.as_str(), "host" | "connection" | "content-length") {
+            head.push_str(&format!("{n}: {v}\r\n"));
+        }
+    }
+    head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let text = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = text.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut out_headers = Vec::new();
+    let mut chunked = false;
+    for line in lines {
+        let (n, v) = line.split_once(':').unwrap();
+        let n = n.trim().to_ascii_lowercase();
+        let v = v.trim().to_string();
+        if n == "transfer-encoding" {
+            chunked = v.contains("chunked");
+        }
+        if !matches!(
+            n.as_str(),
+            "content-length" | "transfer-encoding" | "connection" | "keep-alive"
+        ) {
+            out_headers.push((n, v));
+        }
+    }
+    let mut body = raw[split + 4..].to_vec();
+    if chunked {
+        let mut plain = Vec::new();
+        let mut at = 0;
+        loop {
+            let end = at + body[at..].windows(2).position(|w| w == b"\r\n").unwrap();
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&body[at..end]).unwrap().trim(), 16)
+                    .unwrap();
+            if size == 0 {
+                break;
+            }
+            plain.extend_from_slice(&body[end + 2..end + 2 + size]);
+            at = end + 2 + size + 2;
+        }
+        body = plain;
+    }
+    Reply::from((status, out_headers, body))
+}
+
+/// The official server's reply, forwarded for a paid request seen by the stand-in.
+fn forward(target: &str, seen: &Seen) -> Reply {
+    exchange(target, &seen.method, &seen.headers, &seen.body)
+}
+
+/// A stand-in at `/x` that answers unpaid requests with `unpaid` (a 402 recorded earlier)
+/// and paid ones with `paid(seen)`.
+fn stand_in(unpaid: Reply, paid: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Verifier {
+    let unpaid = std::sync::Mutex::new(unpaid);
+    Verifier::builder()
+        .script("/x", move |seen| {
+            if seen.header("payment-signature").is_some() {
+                paid(seen)
+            } else {
+                match &*unpaid.lock().unwrap() {
+                    Reply::Respond {
+                        status,
+                        headers,
+                        body,
+                    } => Reply::from((*status, headers.clone(), body.clone())),
+                    Reply::Misbehave(_) => unreachable!(),
+                }
+            }
+        })
+        .start()
+}
+
+fn status_of(env: &Env) -> String {
+    history(env).last().unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn check(env: &Env) -> serde_json::Value {
+    let out = env.run(&["history", "check", "--json"]);
+    json_data(&out)["checked"][0].clone()
+}
+
+#[test]
+fn a_stale_blockhash_is_refused_by_the_facilitator_and_then_expires() {
+    let net = localnet::get();
+    let env = solana_env("payer2");
+    let target = net.solana_route("cheap");
+    let _guard = localnet::chain_lock();
+    // The 402 as the server gave it, with its blockhash; then the chain moves past it.
+    let offered = exchange(&target, "GET", &[], b"");
+    net.solana_call("localnet_expireBlockhash", serde_json::json!([]));
+    let forward_to = target.clone();
+    let s = stand_in(offered, move |seen| forward(&forward_to, seen));
+    let (payer_before, payee_before) = (usdc("payer2"), usdc("payee"));
+    let out = get(&env, &s.url("/x"), &["--yes"]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(114), "{err}");
+    assert!(
+        err.contains("rejected the payment: invalid_exact_svm_transaction_simulation_failed"),
+        "{err}"
+    );
+    assert_eq!(
+        (usdc("payer2"), usdc("payee")),
+        (payer_before, payee_before)
+    );
+    // The journal says what the server said; the chain then says it can never land.
+    assert_eq!(status_of(&env), "rejected");
+    let c = check(&env);
+    assert_eq!(c["after"], "expired", "{c}");
+    assert_eq!(status_of(&env), "expired");
+}
+
+#[test]
+fn a_facilitator_rejection_is_recorded_and_the_chain_has_the_last_word() {
+    let net = localnet::get();
+    let env = solana_env("payer2");
+    let target = net.solana_route("cheap");
+    let (payer2, _) = net.solana_account("payer2");
+    let _guard = localnet::chain_lock();
+    let offered = exchange(&target, "GET", &[], b"");
+    let held = usdc("payer2");
+    // Between the signature and the facilitator, the payer's token account is emptied.
+    let forward_to = target.clone();
+    let owner = payer2.clone();
+    let s = stand_in(offered, move |seen| {
+        let net = localnet::get();
+        net.solana_call("localnet_setTokenBalance", serde_json::json!([owner, 0]));
+        let reply = forward(&forward_to, seen);
+        net.solana_call("localnet_setTokenBalance", serde_json::json!([owner, held]));
+        reply
+    });
+    let payee_before = usdc("payee");
+    let out = get(&env, &s.url("/x"), &["--yes"]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(114), "{err}");
+    assert!(
+        err.contains("rejected the payment: invalid_exact_svm_transaction_simulation_failed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("can still land"),
+        "the signed transaction is said to be open: {err}"
+    );
+    assert_eq!((usdc("payer2"), usdc("payee")), (held, payee_before));
+    assert_eq!(status_of(&env), "rejected");
+    // It never landed; once its blockhash is dead, history check says it never will.
+    let c = check(&env);
+    assert_eq!(c["after"], "rejected", "still open: {c}");
+    net.solana_call("localnet_expireBlockhash", serde_json::json!([]));
+    let c = check(&env);
+    assert_eq!(c["after"], "expired", "{c}");
+}
+
+#[test]
+fn a_duplicate_settles_once_and_retry_resends_the_same_bytes() {
+    let net = localnet::get();
+    let env = solana_env("payer2");
+    let target = net.solana_route("cheap");
+    let _guard = localnet::chain_lock();
+    let offered = exchange(&target, "GET", &[], b"");
+    // The first paid request is forwarded (it settles) and its answer lost; the resend is
+    // forwarded too.
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen_sent = sent.clone();
+    let forward_to = target.clone();
+    let s = stand_in(offered, move |seen| {
+        let header = seen.header("payment-signature").unwrap().to_string();
+        let mut sent = seen_sent.lock().unwrap();
+        sent.push(header);
+        let reply = forward(&forward_to, seen);
+        if sent.len() == 1 {
+            Reply::Misbehave(Misbehave::Close)
+        } else {
+            reply
+        }
+    });
+    let (payer_before, payee_before) = (usdc("payer2"), usdc("payee"));
+    let out = get(&env, &s.url("/x"), &["--yes", "--retry", "1"]);
+    let err = support::stderr(&out);
+    let sent = sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2, "{err}");
+    assert_eq!(sent[0], sent[1], "--retry resends the very same bytes");
+    // Money moved once.
+    assert_eq!(usdc("payee") - payee_before, 1000, "{err}");
+    assert_eq!(payer_before - usdc("payer2"), 1000);
+    // The server calls the resend a duplicate (exit 114, recorded rejected: its word); the
+    // chain has the payment settled, once, and history check records that.
+    assert_eq!(out.status.code(), Some(114), "{err}");
+    assert!(err.contains("resending the same signed payment"), "{err}");
+    assert!(
+        err.contains("rejected the payment: duplicate_settlement"),
+        "{err}"
+    );
+    assert_eq!(status_of(&env), "rejected");
+    let c = check(&env);
+    assert_eq!(c["after"], "settled", "{c}");
+    assert_eq!(c["verified"], true);
+    // The same payment sent again by anyone: not settled a second time.
+    let again = exchange(
+        &target,
+        "GET",
+        &[("payment-signature".into(), sent[0].clone())],
+        b"",
+    );
+    let Reply::Respond { status, .. } = again else {
+        panic!()
+    };
+    assert_ne!(status, 200);
+    assert_eq!(usdc("payee") - payee_before, 1000);
+}
