@@ -376,8 +376,8 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
-            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState or Permit2''s nonce bitmap for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, or Permit2 invalidateUnorderedNonces, sent by the payer as a transaction whose gas the payer pays), so it can never move money')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -423,8 +423,8 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;history;help' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
-            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState or Permit2''s nonce bitmap for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, or Permit2 invalidateUnorderedNonces, sent by the payer as a transaction whose gas the payer pays), so it can never move money')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -528,8 +528,8 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;help;history' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)')
-            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState or Permit2''s nonce bitmap for open ones; the Transfer in the receipt for settled ones)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, or Permit2 invalidateUnorderedNonces, sent by the payer as a transaction whose gas the payer pays), so it can never move money')
             break
         }
         'x402;help;history;check' {

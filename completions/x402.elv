@@ -352,8 +352,8 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
-            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
+            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState or Permit2''s nonce bitmap for open ones; the Transfer in the receipt for settled ones)'
+            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, or Permit2 invalidateUnorderedNonces, sent by the payer as a transaction whose gas the payer pays), so it can never move money'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'x402;history;check'= {
@@ -396,8 +396,8 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --version 'Print version'
         }
         &'x402;history;help'= {
-            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
-            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
+            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState or Permit2''s nonce bitmap for open ones; the Transfer in the receipt for settled ones)'
+            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, or Permit2 invalidateUnorderedNonces, sent by the payer as a transaction whose gas the payer pays), so it can never move money'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'x402;history;help;check'= {
@@ -484,8 +484,8 @@ set edit:completion:arg-completer[x402] = {|@words|
         &'x402;help;wallet;approve'= {
         }
         &'x402;help;history'= {
-            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState for open ones; the Transfer in the receipt for settled ones)'
-            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer, sent as a transaction whose gas the payer pays), so it can never move money'
+            cand check 'Ask the chain what became of pending, unknown and settled payments, and update the journal (authorizationState or Permit2''s nonce bitmap for open ones; the Transfer in the receipt for settled ones)'
+            cand cancel 'Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, or Permit2 invalidateUnorderedNonces, sent by the payer as a transaction whose gas the payer pays), so it can never move money'
         }
         &'x402;help;history;check'= {
         }

@@ -9,6 +9,8 @@ mod wallet;
 
 // `x402 wallet approve`: Permit2 allowances sent and read back on the local chain.
 mod permit2;
+// `x402 get` paying Permit2 exact, upto and the gas-sponsoring extensions, end to end.
+mod permit2_get;
 // Solana accounts: keys, keystores, per-family defaults, balances over Solana JSON-RPC.
 mod solana;
 

@@ -591,7 +591,7 @@ fn exit_112_no_acceptable_option() {
     let out = env.pay(&pw, &server.url("/v2"), &[]);
     let line = error_line(&out, 112, "no payable option in the 402");
     for why in [
-        "option 1: scheme 'upto'",
+        "option 1: the upto option names no facilitator",
         "option 2: network",
         "option 3: asset",
     ] {
@@ -1048,10 +1048,10 @@ fn the_settlement_report_links_the_explorer_where_there_is_one() {
 }
 
 /// A v2 402 whose only option moves the token by Permit2 (USDC, which could also move by
-/// EIP-3009, and MegaUSD, which moves only by Permit2): `inspect` shows it with its price and
-/// the reason it cannot be paid, and `get` sends no payment and exits 112.
+/// EIP-3009, and MegaUSD, which moves only by Permit2): `inspect` shows it payable with its
+/// price. (Paying Permit2 against the official server and facilitator: tests/permit2.rs.)
 #[test]
-fn exit_112_a_permit2_only_offer() {
+fn inspect_shows_a_permit2_offer_payable() {
     let mut usdc = v2_option("1000");
     usdc["extra"] = json!({"name": "USDC", "version": "2", "assetTransferMethod": "permit2"});
     let megausd = "0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7";
@@ -1064,15 +1064,16 @@ fn exit_112_a_permit2_only_offer() {
         .paid("/usdc", Offer::v2().accepts(vec![usdc]))
         .paid("/megausd", Offer::v2().accepts(vec![mega]))
         .start();
-    let (env, pw) = Env::with_payer();
-    let why = "transfer method 'permit2' is not supported yet (only eip3009)";
-    for (path, network, amount, asset, extra) in [
+    let env = Env::new();
+    for (path, network, amount, asset, extra, price, name) in [
         (
             "/usdc",
             "base-sepolia (eip155:84532)",
             "0.001 USDC (1000 base units)",
             format!("USDC {BASE_SEPOLIA_USDC}"),
             r#"{"name":"USDC","version":"2","assetTransferMethod":"permit2"}"#,
+            "0.001 USDC",
+            "base-sepolia",
         ),
         (
             "/megausd",
@@ -1080,8 +1081,12 @@ fn exit_112_a_permit2_only_offer() {
             "0.001 MegaUSD (1000000000000000 base units)",
             format!("MegaUSD {megausd}"),
             r#"{"name":"MegaUSD","version":"1","assetTransferMethod":"permit2"}"#,
+            "0.001 MegaUSD",
+            "megaeth",
         ),
     ] {
+        let symbol = price.rsplit(' ').next().unwrap();
+        let cap = format!("{price} is within the per-payment cap of 0.10 {symbol} (the default)");
         let url = server.url(path);
         let out = env.run(&["inspect", &url]);
         support::assert_exit(&out, 0);
@@ -1095,7 +1100,7 @@ fn exit_112_a_permit2_only_offer() {
                  \x20          application/json\n\
                  message    Payment required\n\
                  \n\
-                 option 1   not payable: {why}\n\
+                 option 1   x402 get would pay this one\n\
                  \x20 scheme   exact\n\
                  \x20 network  {network}\n\
                  \x20 amount   {amount}\n\
@@ -1104,7 +1109,8 @@ fn exit_112_a_permit2_only_offer() {
                  \x20 timeout  60 s\n\
                  \x20 extra    {extra}\n\
                  \n\
-                 choice     none: no option is payable\n\
+                 choice     option 1, {price} on {name}: the server's first payable option\n\
+                 cap        {cap}\n\
                  departures none found\n"
             ),
             "{path}"
@@ -1113,26 +1119,13 @@ fn exit_112_a_permit2_only_offer() {
         let out = env.run(&["inspect", &url, "--json"]);
         let data = support::json_data(&out);
         let o = &data["options"][0];
-        assert_eq!(o["payable"], false, "{path}");
-        assert_eq!(o["reason"], why, "{path}");
+        assert_eq!(o["payable"], true, "{path}");
+        assert_eq!(o["reason"], Value::Null, "{path}");
+        assert_eq!(o["amount_is_maximum"], false, "{path}");
         assert_eq!(o["extra"]["assetTransferMethod"], "permit2", "{path}");
-        assert_eq!(data["chosen"], Value::Null, "{path}");
-        assert_eq!(data["choice"]["reason"], "none: no option is payable");
+        assert_eq!(data["chosen"], 0, "{path}");
         assert_eq!(data["departures"], json!([]), "{path}");
-
-        let before = server.requests().len();
-        let out = env.pay(&pw, &url, &[]);
-        let line = error_line(&out, 112, "no payable option in the 402");
-        assert_eq!(
-            line,
-            format!("x402: error: no payable option in the 402: option 1: {why}")
-        );
-        no_stdout(&out);
-        assert_eq!(server.requests().len(), before + 1, "{path}");
     }
-    assert_eq!(server.payment_headers(), 0);
-    let out = env.run(&["history", "--json"]);
-    assert_eq!(support::json_data(&out)["payments"], json!([]));
 }
 
 // ---------------------------------------------------------------------------------------------

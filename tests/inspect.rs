@@ -157,9 +157,10 @@ fn shows_every_option_and_the_one_get_would_pay() {
             &format!("  asset    USDC {USDC_BASE_SEPOLIA}"),
             "",
             // Refused for its scheme, yet its price is shown: the token is known.
-            "option 3   not payable: scheme 'upto' is not supported (only exact)",
+            // upto without extra.facilitatorAddress: anyone could settle it.
+            "option 3   not payable: the upto option names no facilitator (extra.facilitatorAddress): without it the authorization could be settled by anyone",
             "  scheme   upto",
-            "  amount   2.50 USDC (2500000 base units)",
+            "  amount   up to 2.50 USDC (2500000 base units; the server charges what was used)",
             "",
             "choice     option 2, 0.01 USDC on base-sepolia: the server's first payable option",
             "cap        0.01 USDC is within the per-payment cap of 0.10 USDC (the default)",

@@ -1158,8 +1158,9 @@ fn the_receipt_records_every_field_of_each_outcome() {
             "status": "no_option", "version": 2, "network": null, "asset": null,
             "symbol": null, "amount": null, "amount_decimal": null, "pay_to": null,
             "payer": null, "nonce": null, "transaction": null,
-            "error": "no payable option in the 402: option 1: scheme 'upto' is not supported \
-                      (only exact)",
+            "error": "no payable option in the 402: option 1: the upto option names no \
+                      facilitator (extra.facilitatorAddress): without it the authorization \
+                      could be settled by anyone",
         })
     );
     assert_eq!(server.payment_headers(), paid_so_far);

@@ -32,16 +32,19 @@ pub struct HistoryArgs {
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
     /// Ask the chain what became of pending, unknown and settled payments, and update the
-    /// journal (authorizationState for open ones; the Transfer in the receipt for settled ones)
+    /// journal (authorizationState or Permit2's nonce bitmap for open ones; the Transfer in the
+    /// receipt for settled ones)
     Check(CheckArgs),
-    /// Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, signed by the payer,
-    /// sent as a transaction whose gas the payer pays), so it can never move money
+    /// Cancel an open authorization on-chain (EIP-3009 cancelAuthorization, or Permit2
+    /// invalidateUnorderedNonces, sent by the payer as a transaction whose gas the payer pays),
+    /// so it can never move money
     Cancel(CancelArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CancelArgs {
-    /// The payment's nonce (0x and 64 hex digits), as `x402 history` shows it
+    /// The payment's nonce as `x402 history` shows it: 0x and 64 hex digits (EIP-3009), or a
+    /// decimal number (Permit2)
     #[arg(value_name = "NONCE")]
     pub nonce: String,
     /// Send without asking (for scripts)

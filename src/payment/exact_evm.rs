@@ -510,16 +510,17 @@ mod tests {
             let err = pay_first(&spec_challenge_with(&accept), 0).expect_err("refused");
             assert!(err.contains(why), "{err}");
         };
-        refused(
-            SPEC_V2_ACCEPTED_JSON.replace(
-                r#""version":"2"}"#,
-                r#""version":"2","assetTransferMethod":"permit2"}"#,
-            ),
-            "transfer method 'permit2' is not supported",
-        );
+        // Permit2 is judged into its own scheme, never signed as EIP-3009.
+        let permit2 = spec_challenge_with(&SPEC_V2_ACCEPTED_JSON.replace(
+            r#""version":"2"}"#,
+            r#""version":"2","assetTransferMethod":"permit2"}"#,
+        ));
+        let quote = policy::evaluate(&permit2.accepts[0], 2, &Networks::built_in()).unwrap();
+        assert!(matches!(quote.scheme, policy::Scheme::Permit2(_)));
+        assert!(crate::payment::exact_evm::quote_domain(&quote).is_none());
         refused(
             SPEC_V2_ACCEPTED_JSON.replace("exact", "upto"),
-            "scheme 'upto' is not supported",
+            "names no facilitator",
         );
         refused(
             SPEC_V2_ACCEPTED_JSON.replace("eip155:84532", "cosmos:hub-4"),

@@ -11,6 +11,7 @@
 //! `payment::challenge`, `network`, `svm` and `amount`, never on `commands` or `settings`.
 
 use super::challenge::{Challenge, Problem, Requirement};
+use super::permit2;
 use crate::amount::{self, UserAmount};
 use crate::network::{Asset, Chain, Network, Networks, Token, TransferMethod};
 use alloy_primitives::{Address, U256};
@@ -54,13 +55,17 @@ pub enum Scheme {
         domain_name: String,
         domain_version: String,
     },
+    /// EVM `exact` with `extra.assetTransferMethod: "permit2"`, or `upto` (always Permit2): a
+    /// Permit2 witness transfer for the x402 proxy ([`permit2::Terms::kind`] says which).
+    Permit2(permit2::Terms),
 }
 
 impl Scheme {
-    /// The x402 scheme name (`exact`).
+    /// The x402 scheme name (`exact` or `upto`).
     pub fn name(&self) -> &'static str {
         match self {
             Scheme::Eip3009 { .. } => "exact",
+            Scheme::Permit2(terms) => terms.kind.scheme(),
         }
     }
 }
@@ -70,10 +75,21 @@ impl Quote {
         amount::display(self.amount, self.asset.decimals, &self.asset.symbol)
     }
 
+    /// The price as the quote says it: "up to 0.02 USDC" when the amount is a maximum
+    /// ([`Quote::is_upto`]), else the price.
+    pub fn price_words(&self) -> String {
+        if self.is_upto() {
+            format!("up to {}", self.price())
+        } else {
+            self.price()
+        }
+    }
+
     /// Whether the amount is a maximum the server charges up to, rather than the price.
     pub fn is_upto(&self) -> bool {
-        match self.scheme {
+        match &self.scheme {
             Scheme::Eip3009 { .. } => false,
+            Scheme::Permit2(terms) => matches!(terms.kind, permit2::Kind::Upto { .. }),
         }
     }
 
@@ -81,6 +97,7 @@ impl Quote {
     pub fn evm_token(&self) -> Option<Address> {
         match &self.scheme {
             Scheme::Eip3009 { asset, .. } => Some(asset.address),
+            Scheme::Permit2(terms) => Some(terms.token),
         }
     }
 }
@@ -92,11 +109,14 @@ pub type Unpayable = String;
 /// family's own checks.
 pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Quote, Unpayable> {
     let scheme = req.scheme.as_deref().unwrap_or("");
-    if scheme != "exact" {
-        return Err(format!("scheme '{scheme}' is not supported (only exact)"));
+    if scheme != "exact" && scheme != "upto" {
+        return Err(format!(
+            "scheme '{scheme}' is not supported (only exact and upto)"
+        ));
     }
     let network_name = req.network.as_deref().unwrap_or("");
     match networks.chain_for_requirement(network_name, version) {
+        Some(Chain::Evm(network)) if permit2::is_permit2(req) => evm_permit2(req, version, network),
         Some(Chain::Evm(network)) => evm_exact(req, network),
         Some(Chain::Svm(_)) => Err(format!(
             "network '{network_name}' (Solana) is not supported yet"
@@ -151,6 +171,40 @@ fn evm_exact(req: &Requirement, network: Network) -> Result<Quote, Unpayable> {
             domain_name,
             domain_version,
         },
+    })
+}
+
+/// An EVM Permit2 option (`exact` + `assetTransferMethod: "permit2"`, or `upto`): the
+/// requirement read by [`permit2::read_requirement`] (which refuses an `upto` without
+/// `extra.facilitatorAddress`), a token this tool knows (any ERC-20 can be moved by Permit2),
+/// and a validity within [`MAX_VALIDITY_SECONDS`]. The quote's amount is the price, or for
+/// `upto` the maximum: the amount at risk, which the cap and the budget judge.
+fn evm_permit2(req: &Requirement, version: u8, network: Network) -> Result<Quote, Unpayable> {
+    if version != 2 {
+        return Err("Permit2 and upto are x402 v2 only".into());
+    }
+    let terms = permit2::read_requirement(req).map_err(|e| e.to_string())?;
+    if terms.chain_id != network.chain_id {
+        return Err(format!(
+            "the option's chain id {} is not {}'s ({})",
+            terms.chain_id, network.name, network.chain_id
+        ));
+    }
+    let Some(asset) = network.asset(&terms.token) else {
+        return Err(format!(
+            "asset {} is not a token this tool knows on {} (its decimals, and so its price, cannot be shown honestly; add it under [[assets]])",
+            terms.token, network.name
+        ));
+    };
+    check_timeout(terms.max_timeout_seconds)?;
+    Ok(Quote {
+        index: req.index,
+        asset: Token::of_evm(asset),
+        amount: terms.amount,
+        pay_to: terms.pay_to.to_checksum(None),
+        max_timeout_seconds: terms.max_timeout_seconds,
+        network: Chain::Evm(network),
+        scheme: Scheme::Permit2(terms),
     })
 }
 
@@ -268,9 +322,106 @@ pub fn check_cap(quote: &Quote, cap: &UserAmount) -> Result<(), CapError> {
         .map_err(|_| CapError::Unrepresentable(cap.to_string(), quote.asset.symbol.clone()))?;
     if quote.amount > limit {
         return Err(CapError::OverCap {
-            price: quote.price(),
+            price: quote.price_words(),
             cap: amount::display(limit, quote.asset.decimals, &quote.asset.symbol),
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payment::challenge::Requirement;
+    use serde_json::json;
+
+    const USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+    const PAY_TO: &str = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+    const FACILITATOR: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+    fn requirement(scheme: &str, extra: serde_json::Value) -> Requirement {
+        let raw = json!({
+            "scheme": scheme, "network": "eip155:84532", "amount": "250000", "asset": USDC,
+            "payTo": PAY_TO, "maxTimeoutSeconds": 300, "extra": extra,
+        });
+        Requirement::parse(0, &raw, 2)
+    }
+
+    #[test]
+    fn permit2_exact_and_upto_are_quoted_on_their_maximum() {
+        let networks = Networks::built_in();
+        let exact = evaluate(
+            &requirement("exact", json!({"assetTransferMethod": "permit2"})),
+            2,
+            &networks,
+        )
+        .unwrap();
+        assert!(matches!(&exact.scheme, Scheme::Permit2(t) if t.kind == permit2::Kind::Exact));
+        assert_eq!(
+            (exact.scheme.name(), exact.is_upto(), exact.price_words()),
+            ("exact", false, "0.25 USDC".to_owned())
+        );
+        assert_eq!(exact.evm_token(), Some(USDC.parse().unwrap()));
+
+        let upto = evaluate(
+            &requirement("upto", json!({"facilitatorAddress": FACILITATOR})),
+            2,
+            &networks,
+        )
+        .unwrap();
+        assert_eq!(upto.scheme.name(), "upto");
+        assert!(upto.is_upto());
+        assert_eq!(upto.amount, U256::from(250_000u64));
+        assert_eq!(upto.price_words(), "up to 0.25 USDC");
+        // The cap judges the maximum, the amount at risk.
+        let err = check_cap(&upto, &"0.20".parse().unwrap()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "up to 0.25 USDC is above the per-payment cap of 0.20 USDC"
+        );
+        assert!(check_cap(&upto, &"0.25".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn permit2_options_that_cannot_be_signed_safely_are_refused() {
+        let networks = Networks::built_in();
+        let why = |r: Requirement, version| evaluate(&r, version, &networks).unwrap_err();
+        assert!(why(requirement("upto", json!({})), 2).contains("names no facilitator"));
+        assert!(
+            why(
+                requirement(
+                    "upto",
+                    json!({"facilitatorAddress": "0x0000000000000000000000000000000000000000"})
+                ),
+                2
+            )
+            .contains("not a valid, non-zero evm address")
+        );
+        let mut unknown = requirement("exact", json!({"assetTransferMethod": "permit2"}));
+        unknown.asset = Some("0x1111111111111111111111111111111111111111".into());
+        assert!(why(unknown, 2).contains("not a token this tool knows"));
+        let mut long = requirement("exact", json!({"assetTransferMethod": "permit2"}));
+        long.max_timeout_seconds = Some(86_400);
+        assert!(why(long, 2).contains("longer than"));
+        assert!(
+            why(
+                requirement(
+                    "upto",
+                    json!({"assetTransferMethod": "eip3009", "facilitatorAddress": FACILITATOR})
+                ),
+                2
+            )
+            .contains("not permit2")
+        );
+        let v1 = Requirement::parse(
+            0,
+            &json!({
+                "scheme": "exact", "network": "base-sepolia", "maxAmountRequired": "1000",
+                "asset": USDC, "payTo": PAY_TO, "maxTimeoutSeconds": 60, "resource": "http://a.test/",
+                "description": "", "mimeType": "", "extra": {"assetTransferMethod": "permit2"},
+            }),
+            1,
+        );
+        assert_eq!(why(v1, 1), "Permit2 and upto are x402 v2 only");
+    }
 }

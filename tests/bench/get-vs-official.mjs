@@ -2,8 +2,11 @@
 // One whole paid request, process for process: `x402 get` (release build) against the official
 // x402 v2 client (`tests/localnet/official-client.mjs`, @x402/fetch + @x402/evm), both paying
 // GET /cheap of the local network's v2 server with the same payer key. Issue 4.
+// With --permit2, both pay GET /permit2/exact instead (Permit2 `exact` in PlainUSD, the
+// `permit2Payer` account, whose Permit2 allowance is set): x402 with the local RPC in its
+// config.toml, so it reads the allowance before signing as a user's setup would. Issue 11.
 //
-//   node tests/bench/get-vs-official.mjs [--runs 20] [--warmup 2] [--no-build] [--no-write]
+//   node tests/bench/get-vs-official.mjs [--runs 20] [--warmup 2] [--permit2] [--no-build] [--no-write]
 //
 // Starts the local x402 network (tests/localnet, `bash tests/localnet/install.sh` once), imports
 // its funded payer key into a throwaway X402_HOME with a password file, then after a warm-up of
@@ -24,11 +27,11 @@ import { join } from "node:path";
 import { REPO, fmt, median, runClientProcess, start, stats, stop, timeProcess, writeSection } from "../localnet/bench.mjs";
 import { parseArgs } from "../localnet/lib/common.mjs";
 
-const args = parseArgs(process.argv.slice(2), { booleans: ["noBuild", "noWrite"] });
+const args = parseArgs(process.argv.slice(2), { booleans: ["noBuild", "noWrite", "permit2"] });
 const RUNS = Number(args.runs ?? 20);
 const WARMUP = Number(args.warmup ?? 2);
 const X402 = join(REPO, "target", "release", "x402");
-const HEADING = "## x402 get vs the official client";
+const HEADING = args.permit2 ? "## x402 get vs the official client, Permit2" : "## x402 get vs the official client";
 const log = (m) => process.stderr.write(`[get-vs-official] ${m}\n`);
 
 if (!(RUNS >= 10)) {
@@ -60,9 +63,12 @@ async function main() {
     net = await start(stateFile);
     const { state } = net;
     log(`local network up in ${fmt(net.ms)}`);
-    const url = `${state.v2.serverUrl}/cheap`;
+    const route = args.permit2 ? state.permit2.routes.permit2Exact : { path: "/cheap" };
+    const routeKey = args.permit2 ? "permit2Exact" : "cheap";
+    const url = `${state.v2.serverUrl}${route.path}`;
     if (!isLoopbackHost(new URL(url).hostname)) throw new Error(`refusing a non-loopback URL: ${url}`);
-    const key = state.accounts.payer.privateKey;
+    const account = args.permit2 ? state.accounts.permit2Payer : state.accounts.payer;
+    const key = account.privateKey;
 
     const env = x402Env(work);
     mkdirSync(env.HOME, { recursive: true });
@@ -70,13 +76,20 @@ async function main() {
     writeFileSync(password, "bench-password\n", { mode: 0o600 });
     const imported = spawnSync(X402, ["--quiet", "wallet", "import", "payer", "--password-file", password], { env, input: `${key}\n`, encoding: "utf8" });
     if (imported.status !== 0) throw new Error(`x402 wallet import failed: ${imported.stderr}`);
-    if (imported.stdout.trim() !== state.accounts.payer.address) throw new Error(`imported ${imported.stdout.trim()}, expected the payer ${state.accounts.payer.address}`);
+    if (imported.stdout.trim() !== account.address) throw new Error(`imported ${imported.stdout.trim()}, expected the payer ${account.address}`);
+    if (args.permit2) {
+      // The test token is not in the network table, and the allowance is read over the local RPC.
+      const t = state.permit2.tokens.plain;
+      const rpc = state.chains.baseSepolia.rpcUrl;
+      if (!isLoopbackHost(new URL(rpc).hostname)) throw new Error(`refusing a non-loopback RPC: ${rpc}`);
+      writeFileSync(join(env.X402_HOME, "config.toml"), `[rpc]\nbase-sepolia = "${rpc}"\n\n[[assets]]\nnetwork = "eip155:84532"\naddress = "${t.address}"\nsymbol = "PUSD"\ndecimals = 6\neip712_name = "PlainUSD"\neip712_version = "1"\ntransfer_method = "permit2"\n`);
+    }
 
     const x402Argv = ["get", "--yes", "--account", "payer", "--password-file", password, url];
     const runX402 = async () => {
       const { ms, stdout } = await timeProcess("x402 get", X402, x402Argv, { env, stdout: true });
       const body = JSON.parse(stdout);
-      if (body.route !== "cheap" || body.ok !== true) throw new Error(`x402 get: unexpected body ${stdout.slice(0, 200)}`);
+      if (body.route !== routeKey || body.ok !== true) throw new Error(`x402 get: unexpected body ${stdout.slice(0, 200)}`);
       return ms;
     };
     const runOfficial = () => runClientProcess(2, url, stateFile, key);
@@ -95,14 +108,14 @@ async function main() {
     const summary = { x402: stats(results.x402), official: stats(results.official), ratio: median(results.official) / median(results.x402), load: loadavg() };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     log(`median: x402 get ${fmt(summary.x402.median)}, official client ${fmt(summary.official.median)}, official / x402 = ${summary.ratio.toFixed(1)}`);
-    if (!args.noWrite) write(summary);
+    if (!args.noWrite) write(summary, route.path);
   } finally {
     if (net) await stop(net.sup);
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-function write(s) {
+function write(s, path) {
   const date = new Date().toISOString().slice(0, 10);
   const cpu = cpus()[0]?.model?.trim() || "unknown CPU";
   const row = (label, st) => `| ${label} | ${fmt(st.median)} | ${fmt(st.min)} | ${fmt(st.p90)} | ${fmt(st.max)} | ${st.n} |`;
@@ -113,11 +126,12 @@ function write(s) {
     `x402 release build, load average ${s.load.map((l) => l.toFixed(1)).join(" / ")} at the end, with:`,
     "",
     "```",
-    `node tests/bench/get-vs-official.mjs --runs ${RUNS}${WARMUP !== 2 ? ` --warmup ${WARMUP}` : ""}`,
+    `node tests/bench/get-vs-official.mjs --runs ${RUNS}${WARMUP !== 2 ? ` --warmup ${WARMUP}` : ""}${args.permit2 ? " --permit2" : ""}`,
     "```",
     "",
-    "One whole process each, spawn to exit, paying `GET /cheap` (0.001 USDC on eip155:84532) of the local v2",
-    "server with the same payer key, settled on the local chain before the response is released; the two",
+    args.permit2
+      ? "One whole process each, spawn to exit, paying `GET /permit2/exact` (Permit2 `exact`, 0.001 PUSD on\neip155:84532, the payer's Permit2 allowance already set; x402 reads it over the local RPC before signing) of\nthe local v2 server with the same payer key, settled on the local chain before the response is released; the two"
+      : "One whole process each, spawn to exit, paying `GET /cheap` (0.001 USDC on eip155:84532) of the local v2\nserver with the same payer key, settled on the local chain before the response is released; the two",
     `clients alternate, after ${WARMUP} warm-up run${WARMUP === 1 ? "" : "s"} of each, and every run exited 0.`,
     "x402: `x402 get --yes --account payer --password-file F URL`, which includes unlocking the keystore (scrypt",
     "n=2^13, about 16 ms of CPU: see \"Keystore unlock\") and the payment journal's two records, each",
@@ -127,8 +141,8 @@ function write(s) {
     "",
     "| What | median | min | p90 | max | n |",
     "| --- | --- | --- | --- | --- | --- |",
-    row("`x402 get`, whole process, paid /cheap", s.x402),
-    row("official v2 client, whole process, paid /cheap", s.official),
+    row(`\`x402 get\`, whole process, paid ${path}`, s.x402),
+    row(`official v2 client, whole process, paid ${path}`, s.official),
     "",
     `Official / x402 (medians): **${s.ratio.toFixed(1)}×**.`,
     "",

@@ -1,6 +1,7 @@
 //! `x402 history cancel NONCE`: ends an open EIP-3009 authorization on-chain with
-//! `cancelAuthorization`, a transaction the payer signs and pays gas for. The one place
-//! `history` sends a transaction (through `evm_tx`). May depend on the parent module,
+//! `cancelAuthorization`, a transaction the payer signs and pays gas for (a Permit2 one, named
+//! by its decimal nonce, in [`super::cancel_permit2`]). The one place `history` sends a
+//! transaction (through `evm_tx`). May depend on the parent module,
 //! `journal`, `rpc`, `evm_tx` and `payment::{cancel, exact_evm}`, not on `list` or `check`.
 
 use super::{price, warn_bad_lines};
@@ -36,15 +37,35 @@ pub(super) async fn cancel(
     if !(c.timeout.is_finite() && c.timeout > 0.0 && c.timeout < 86_400.0) {
         return Err(UsageError("--timeout must be a positive number of seconds".into()).into());
     }
-    let nonce: B256 = c.nonce.trim().parse().map_err(|_| {
-        UsageError(format!(
-            "'{}' is not a nonce: expected 0x and 64 hex digits, as `x402 history` shows",
-            c.nonce
-        ))
-    })?;
     let journal = Journal::new(&ctx.paths.home);
     let contents = journal.read()?;
     warn_bad_lines(ctx, &journal, &contents.bad_lines);
+    // A Permit2 nonce is a decimal uint256, as signed; an EIP-3009 one 0x and 64 hex digits.
+    if let Some(nonce) = crate::payment::permit2::check::parse_nonce(&c.nonce) {
+        let Some(payment) = contents
+            .payments
+            .iter()
+            .find(|p| {
+                p.signed.transfer == Transfer::Permit2
+                    && crate::payment::permit2::check::parse_nonce(&p.signed.nonce) == Some(nonce)
+            })
+            .cloned()
+        else {
+            return Err(UsageError(format!(
+                "no Permit2 payment with nonce {nonce} in {}",
+                journal.path().display()
+            ))
+            .into());
+        };
+        return super::cancel_permit2::cancel(ctx, args, c, payment, &journal).await;
+    }
+    let nonce: B256 = c.nonce.trim().parse().map_err(|_| {
+        UsageError(format!(
+            "'{}' is not a nonce: expected 0x and 64 hex digits (EIP-3009) or a decimal \
+             number (Permit2), as `x402 history` shows it",
+            c.nonce
+        ))
+    })?;
     let Some(payment) = contents
         .payments
         .iter()
@@ -71,7 +92,7 @@ pub(super) async fn cancel(
     finish(ctx, args, &chain, network, &target, &journal, receipt).await
 }
 
-fn fail(status: ExitStatus, message: String) -> anyhow::Error {
+pub(super) fn fail(status: ExitStatus, message: String) -> anyhow::Error {
     Failed { status, message }.into()
 }
 
@@ -91,44 +112,7 @@ impl Target {
     /// Whether the record can still be cancelled: sent, not used, cancelled or expired, and an
     /// EIP-3009 authorization.
     fn judge(payment: Payment, nonce: B256) -> Result<Target> {
-        match payment.status {
-            Status::Settled => {
-                return Err(refuse(
-                    &payment,
-                    format!(
-                        "it was already used (settled{})",
-                        payment
-                            .transaction
-                            .as_deref()
-                            .map(|t| format!(" in {t}"))
-                            .unwrap_or_default()
-                    ),
-                ));
-            }
-            Status::Cancelled => return Err(refuse(&payment, "it is already cancelled".into())),
-            Status::Expired => {
-                return Err(refuse(
-                    &payment,
-                    "it expired unused: it can no longer move money".into(),
-                ));
-            }
-            Status::Unsent => {
-                return Err(refuse(
-                    &payment,
-                    "it was never sent: its signature did not leave this machine".into(),
-                ));
-            }
-            Status::Pending | Status::Unknown | Status::Rejected | Status::Disputed => {}
-        }
-        let now = Timestamp::now().as_second() as u64;
-        if now >= payment.signed.valid_before {
-            return Err(refuse(
-                &payment,
-                "it is past its validBefore: it can no longer be used (`x402 history check` \
-                 records it)"
-                    .into(),
-            ));
-        }
+        judge_status(&payment, false)?;
         if payment.signed.transfer != Transfer::Eip3009 {
             let why = format!(
                 "{} records cannot be cancelled yet",
@@ -150,7 +134,53 @@ impl Target {
     }
 }
 
-fn refuse(payment: &Payment, why: String) -> anyhow::Error {
+/// Whether a record's status and validity leave anything to cancel: sent, not used, cancelled
+/// or expired. `settled_open`: a settled record that moved nothing (an `upto` charged 0) is
+/// still open.
+pub(super) fn judge_status(payment: &Payment, settled_open: bool) -> Result<()> {
+    match payment.status {
+        Status::Settled if settled_open => {}
+        Status::Settled => {
+            return Err(refuse(
+                payment,
+                format!(
+                    "it was already used (settled{})",
+                    payment
+                        .transaction
+                        .as_deref()
+                        .map(|t| format!(" in {t}"))
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        Status::Cancelled => return Err(refuse(payment, "it is already cancelled".into())),
+        Status::Expired => {
+            return Err(refuse(
+                payment,
+                "it expired unused: it can no longer move money".into(),
+            ));
+        }
+        Status::Unsent => {
+            return Err(refuse(
+                payment,
+                "it was never sent: its signature did not leave this machine".into(),
+            ));
+        }
+        Status::Pending | Status::Unknown | Status::Rejected | Status::Disputed => {}
+    }
+    let now = Timestamp::now().as_second() as u64;
+    if now >= payment.signed.valid_before {
+        return Err(refuse(
+            payment,
+            "it is past its validBefore: it can no longer be used (`x402 history check` \
+             records it)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn refuse(payment: &Payment, why: String) -> anyhow::Error {
     fail(
         ExitStatus::Failure,
         format!("not cancelling {}: {why}", payment.signed.nonce),
@@ -222,7 +252,7 @@ fn announce(ctx: &Context<'_>, t: &Target, network: &Network) {
 }
 
 /// `--yes`, or a yes at the terminal.
-fn confirm(c: &CancelArgs) -> Result<()> {
+pub(super) fn confirm(c: &CancelArgs) -> Result<()> {
     if c.yes {
         return Ok(());
     }
@@ -315,36 +345,44 @@ fn not_sent(c: &CancelArgs, t: &Target, journal: &Journal, e: TxError) -> anyhow
                 .map(|t| t.to_string())
                 .unwrap_or_default()
         )),
-        TxError::NotMined { hash, .. } => {
-            // The status stays what it was; the reason keeps the transaction for whoever
-            // looks, and `history check` recognises the cancellation once it is mined.
-            let tx = format!("{hash:#x}");
-            if let Err(e) = journal.record_outcome(Outcome {
-                time: Timestamp::now(),
-                nonce: s.nonce.clone(),
-                status: t.payment.status,
-                transaction: None,
-                reason: Some(format!("cancellation {tx} sent, not yet mined")),
-                verified: false,
-                charged: None,
-            }) {
-                return e;
-            }
-            fail(
-                ExitStatus::OutcomeUnknown,
-                format!(
-                    "the cancellation {tx} was sent but not mined within {} s; `x402 history \
-                     check` tells later whether it took",
-                    c.timeout
-                ),
-            )
-        }
+        TxError::NotMined { hash, .. } => not_mined(c, &t.payment, journal, hash),
         TxError::Reverted { hash, .. } => fail(
             ExitStatus::Failure,
             format!("the cancellation {hash:#x} reverted: the authorization is still open"),
         ),
         e => e.into(),
     }
+}
+
+/// A cancellation sent but not mined within `--timeout`: the status stays what it was; the
+/// reason keeps the transaction for whoever looks, and `history check` recognises the
+/// cancellation once it is mined. Exit 115.
+pub(super) fn not_mined(
+    c: &CancelArgs,
+    payment: &Payment,
+    journal: &Journal,
+    hash: B256,
+) -> anyhow::Error {
+    let tx = format!("{hash:#x}");
+    if let Err(e) = journal.record_outcome(Outcome {
+        time: Timestamp::now(),
+        nonce: payment.signed.nonce.clone(),
+        status: payment.status,
+        transaction: None,
+        reason: Some(format!("cancellation {tx} sent, not yet mined")),
+        verified: false,
+        charged: None,
+    }) {
+        return e;
+    }
+    fail(
+        ExitStatus::OutcomeUnknown,
+        format!(
+            "the cancellation {tx} was sent but not mined within {} s; `x402 history \
+             check` tells later whether it took",
+            c.timeout
+        ),
+    )
 }
 
 /// The token asked once more, `cancelled` recorded, and the result printed.
@@ -374,11 +412,24 @@ async fn finish(
             ),
         ));
     }
+    cancelled(ctx, args, network, &t.payment, journal, &tx)
+}
+
+/// `cancelled` recorded with the transaction, and the result printed (`--json`: the record).
+pub(super) fn cancelled(
+    ctx: &Context<'_>,
+    args: &HistoryArgs,
+    network: &Network,
+    payment: &Payment,
+    journal: &Journal,
+    tx: &str,
+) -> Result<ExitStatus> {
+    let s = &payment.signed;
     journal.record_outcome(Outcome {
         time: Timestamp::now(),
         nonce: s.nonce.clone(),
         status: Status::Cancelled,
-        transaction: Some(tx.clone()),
+        transaction: Some(tx.to_owned()),
         reason: Some(format!("cancelled on-chain in {tx}")),
         verified: true,
         charged: None,
@@ -387,7 +438,7 @@ async fn finish(
         ctx.printer.json(&json!({
             "nonce": s.nonce,
             "status": Status::Cancelled,
-            "before": t.payment.status,
+            "before": payment.status,
             "transaction": tx,
             "network": s.network,
             "asset": s.asset,
@@ -397,7 +448,7 @@ async fn finish(
         }))?;
     } else {
         let mut line = format!("cancelled {} on {}  tx {tx}", s.nonce, network.name);
-        if let Some(link) = network.explorer_link(&tx) {
+        if let Some(link) = network.explorer_link(tx) {
             line.push_str(&format!("  {link}"));
         }
         ctx.printer.result(&line)?;

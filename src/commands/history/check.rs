@@ -2,12 +2,12 @@
 //! and not yet verified, records what it says, and reports each finding.
 //!
 //! How a record is checked depends on how its money moves (`journal::Transfer`): one `match`
-//! in [`check_one`]. EIP-3009 records are checked by [`super::check_eip3009`]; a record of any
-//! other kind is reported "not checked" (never a verdict) until its check is written. May depend
+//! in [`check_one`]. EIP-3009 records are checked by [`super::check_eip3009`], Permit2 ones by
+//! [`super::check_permit2`]; a record of any other kind is reported "not checked" (never a verdict) until its check is written. May depend
 //! on the parent module, `layout` and the per-transfer check modules, not on `list` or `cancel`.
 
 use super::layout::Style;
-use super::{check_eip3009, price, selected, warn_bad_lines};
+use super::{check_eip3009, check_permit2, price, selected, warn_bad_lines};
 use crate::cli::{CheckArgs, HistoryArgs};
 use crate::error::{Failed, UsageError};
 use crate::exit::ExitStatus;
@@ -30,10 +30,12 @@ pub(super) struct Finding {
     pub(super) mismatch: bool,
     /// The chain could not be asked (or the record cannot be checked yet).
     pub(super) error: bool,
+    /// `upto`: what the settlement transaction moved, recorded when it is read.
+    pub(super) charged: Option<alloy_primitives::U256>,
 }
 
 impl Finding {
-    fn new(payment: Payment) -> Finding {
+    pub(super) fn new(payment: Payment) -> Finding {
         Finding {
             payment,
             status: None,
@@ -42,6 +44,7 @@ impl Finding {
             note: String::new(),
             mismatch: false,
             error: false,
+            charged: None,
         }
     }
 }
@@ -95,7 +98,7 @@ fn record(journal: &Journal, findings: &[Finding]) -> Result<()> {
                 transaction: f.transaction.clone(),
                 reason: Some(f.note.clone()),
                 verified: f.verified,
-                charged: None,
+                charged: f.charged,
             })?;
         }
     }
@@ -203,6 +206,7 @@ async fn check_one(ctx: &Context<'_>, client: &reqwest::Client, payment: Payment
     let mut f = Finding::new(payment);
     match f.payment.signed.transfer.clone() {
         Transfer::Eip3009 => check_evm(ctx, client, &mut f).await,
+        Transfer::Permit2 => check_permit2(ctx, client, &mut f).await,
         other => not_checked(&mut f, &other),
     }
     f
@@ -214,19 +218,39 @@ fn not_checked(f: &mut Finding, transfer: &Transfer) {
     f.note = format!("not checked: {transfer} records are not checked yet");
 }
 
-/// An EVM record: the network's RPC asked about the EIP-3009 authorization.
-async fn check_evm(ctx: &Context<'_>, client: &reqwest::Client, f: &mut Finding) {
+/// The RPC URL of the record's network; without one, the finding says how to set it.
+fn rpc_url(ctx: &Context<'_>, f: &mut Finding) -> Option<String> {
     let s = &f.payment.signed;
-    let Some(url) = ctx
+    let url = ctx
         .networks
         .find(&s.network)
-        .and_then(|n| n.rpc_url.clone())
-    else {
+        .and_then(|n| n.rpc_url.clone());
+    if url.is_none() {
         f.error = true;
         f.note = format!(
             "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml",
             s.network, s.network_name
         );
+    }
+    url
+}
+
+/// A Permit2 record: the network's RPC asked about the Permit2 nonce and its settlement.
+async fn check_permit2(ctx: &Context<'_>, client: &reqwest::Client, f: &mut Finding) {
+    let Some(url) = rpc_url(ctx, f) else {
+        return;
+    };
+    let chain_id = check_permit2::record_of(&f.payment).map_or(0, |r| r.chain_id);
+    let chain = crate::evm_tx::Chain::new(client, &url, chain_id);
+    if let Err(e) = check_permit2::check(&chain, f).await {
+        f.error = true;
+        f.note = format!("cannot ask {}: {e}", crate::request::safe_url_text(&url));
+    }
+}
+
+/// An EVM record: the network's RPC asked about the EIP-3009 authorization.
+async fn check_evm(ctx: &Context<'_>, client: &reqwest::Client, f: &mut Finding) {
+    let Some(url) = rpc_url(ctx, f) else {
         return;
     };
     let rpc = Rpc::new(client, &url);
@@ -286,11 +310,7 @@ mod tests {
 
     #[test]
     fn a_record_of_another_transfer_is_not_checked_and_gets_no_verdict() {
-        for transfer in [
-            Transfer::Svm,
-            Transfer::Permit2,
-            Transfer::Other("future".into()),
-        ] {
+        for transfer in [Transfer::Svm, Transfer::Other("future".into())] {
             let mut f = Finding::new(payment(transfer.clone()));
             not_checked(&mut f, &transfer);
             assert_eq!(

@@ -3,7 +3,7 @@
 //! chain. May depend on the parent module and [`super::layout`], not on `check` or `cancel`.
 
 use super::layout::{Style, table};
-use super::{price, selected, warn_bad_lines};
+use super::{selected, shown_amount, warn_bad_lines};
 use crate::amount;
 use crate::cli::HistoryArgs;
 use crate::exit::ExitStatus;
@@ -46,6 +46,12 @@ fn payment_json(p: &Payment) -> Value {
         "amount_decimal".into(),
         amount::format_units(p.signed.amount, p.signed.decimals).into(),
     );
+    if let Some(charged) = p.charged {
+        out.insert(
+            "charged_decimal".into(),
+            amount::format_units(charged, p.signed.decimals).into(),
+        );
+    }
     Value::Object(out)
 }
 
@@ -167,7 +173,7 @@ pub(super) fn list(
         rows.push([
             pay.signed.time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
             pay.status.as_str().to_string(),
-            price(pay),
+            shown_amount(pay),
             pay.signed.network_name.clone(),
             style.hex(&pay.signed.pay_to),
             pay.transaction

@@ -4,14 +4,16 @@
 //!
 //! What lives where: [`list`] the listing and its totals (text and `--json`), [`layout`] how
 //! lines are laid out on a terminal or into a pipe, [`check`] the `check` command and its
-//! dispatch on how each record's money moves, [`check_eip3009`] the chain reads for EIP-3009
-//! records, [`cancel`] the `cancel` command. This module reads the journal and the chain and
+//! dispatch on how each record's money moves, [`check_eip3009`] and [`check_permit2`] the chain
+//! reads for EIP-3009 and Permit2 records, [`cancel`] the `cancel` command. This module reads the journal and the chain and
 //! prints; it may depend on `journal`, `rpc`, `evm_tx`, `payment`, `settings` and `output`,
 //! never on another command.
 
 mod cancel;
+mod cancel_permit2;
 mod check;
 mod check_eip3009;
+mod check_permit2;
 mod layout;
 mod list;
 
@@ -82,6 +84,23 @@ pub(super) fn selected<'a>(
 
 pub(super) fn price(p: &Payment) -> String {
     amount::display(p.signed.amount, p.signed.decimals, &p.signed.symbol)
+}
+
+/// The amount as `history` shows it: the price, or for a scheme that charges up to a maximum
+/// the charge the settlement reported, with the maximum signed (`0.001 USDC of up to 0.002
+/// USDC`; `up to 0.002 USDC` while no charge is known).
+pub(super) fn shown_amount(p: &Payment) -> String {
+    if p.signed.scheme != crate::journal::SchemeName::Upto {
+        return price(p);
+    }
+    match p.charged {
+        Some(charged) => format!(
+            "{} of up to {}",
+            amount::display(charged, p.signed.decimals, &p.signed.symbol),
+            price(p)
+        ),
+        None => format!("up to {}", price(p)),
+    }
 }
 
 pub(super) fn warn_bad_lines(ctx: &Context<'_>, journal: &Journal, bad: &[BadLine]) {

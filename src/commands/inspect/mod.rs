@@ -249,7 +249,7 @@ fn save_terms(
     })?;
     ctx.printer.info(format!(
         "saved the terms ({} on {} to {}) in {}; pay exactly these with: x402 get URL --terms {}",
-        quote.price(),
+        quote.price_words(),
         quote.network.name(),
         quote.pay_to,
         path.display(),

@@ -32,6 +32,8 @@ pub(super) struct OptionView {
     pub(super) amount: Option<String>,
     /// The amount in the asset's units, when the asset is a known token.
     pub(super) price: Option<Price>,
+    /// The amount is a maximum the server charges up to (scheme `upto`): the amount at risk.
+    pub(super) amount_is_maximum: bool,
     pub(super) asset: Option<String>,
     pub(super) asset_known: bool,
     pub(super) asset_symbol: Option<String>,
@@ -127,6 +129,7 @@ impl OptionView {
             network_name: network.map(|n| n.name.clone()),
             amount: r.amount.clone(),
             price,
+            amount_is_maximum: r.scheme.as_deref() == Some("upto"),
             asset: r.asset.clone(),
             asset_known: asset.is_some(),
             asset_symbol: asset.map(|a| a.symbol.clone()),
@@ -167,6 +170,12 @@ impl Labels {
         } else {
             "amount"
         };
+        // `upto`: the amount is the most the server may charge, and the amount at risk.
+        let (up_to, at_most) = if r.scheme.as_deref() == Some("upto") {
+            ("up to ", "; the server charges what was used")
+        } else {
+            ("", "")
+        };
         Labels {
             flow: r.raw.pointer("/extra/paymentFlow").map(|sent| match flow {
                 Ok(f) => format!("{}: {}", f.as_str(), f.meaning()),
@@ -182,11 +191,12 @@ impl Labels {
                 },
             },
             amount: match (price, r.amount_u256(), &r.amount) {
-                (Some(p), _, _) => {
-                    format!("{} {} ({} base units)", p.decimal, p.symbol, p.base_units)
-                }
+                (Some(p), _, _) => format!(
+                    "{up_to}{} {} ({} base units{at_most})",
+                    p.decimal, p.symbol, p.base_units
+                ),
                 (None, Some(units), _) => {
-                    format!("{units} base units (decimals unknown: the token is not known)")
+                    format!("{up_to}{units} base units (decimals unknown: the token is not known)")
                 }
                 (None, None, Some(raw)) => format!("{raw:?}, not an amount in base units"),
                 (None, None, None) => absent(amount_key),
@@ -223,7 +233,7 @@ pub(super) fn cap_view(ctx: &Context<'_>, args: &InspectArgs, q: &Quote) -> Opti
             true,
             format!(
                 "{} is within the per-payment cap of {limit} ({from})",
-                q.price()
+                q.price_words()
             ),
         ),
         Err(e @ CapError::OverCap { .. }) => (

@@ -125,7 +125,7 @@ impl Choosing<'_> {
                 format!(
                     "option {}, {} on {}: {why}",
                     q.index + 1,
-                    q.price(),
+                    q.price_words(),
                     q.network.name()
                 )
             }

@@ -26,6 +26,8 @@ pub enum ReceiptStatus {
     OverBudget,
     /// The wallet holds less than the price (read from the chain, or the server's refusal).
     InsufficientFunds,
+    /// A Permit2 payment needs the token approved for Permit2 first.
+    AllowanceRequired,
     /// The server (or the chain) refused the payment.
     Rejected,
     /// Sent, but whether it settled is not known.
@@ -51,6 +53,7 @@ impl ReceiptStatus {
             ReceiptStatus::OverCap => "over_cap",
             ReceiptStatus::OverBudget => "over_budget",
             ReceiptStatus::InsufficientFunds => "insufficient_funds",
+            ReceiptStatus::AllowanceRequired => "allowance_required",
             ReceiptStatus::Rejected => "rejected",
             ReceiptStatus::Unknown => "unknown",
             ReceiptStatus::Unsent => "unsent",
@@ -239,6 +242,14 @@ pub enum Refusal {
         reason: String,
         still_open: String,
     },
+    /// A Permit2 payment whose payer has not approved the token for Permit2, with no
+    /// gas-sponsored approval on offer: read from the chain before signing (`still_open`
+    /// `None`), or the server's 412 `permit2_allowance_required` to the permit sent
+    /// (`still_open`: what that permit still is).
+    AllowanceRequired {
+        required: crate::payment::permit2::AllowanceRequired,
+        still_open: Option<String>,
+    },
     /// A confirmation is needed and there is no terminal to ask at.
     NoConfirmation {
         /// An earlier payment for the same request may still settle.
@@ -266,6 +277,7 @@ impl Refusal {
             Refusal::InsufficientFunds { .. } | Refusal::RefusedForFunds { .. } => {
                 ExitStatus::InsufficientFunds
             }
+            Refusal::AllowanceRequired { .. } => ExitStatus::AllowanceRequired,
             Refusal::NoConfirmation { .. }
             | Refusal::SecondPayment { .. }
             | Refusal::DeclinedByUser => ExitStatus::Declined,
@@ -285,6 +297,7 @@ impl Refusal {
             Refusal::InsufficientFunds { .. } | Refusal::RefusedForFunds { .. } => {
                 ReceiptStatus::InsufficientFunds
             }
+            Refusal::AllowanceRequired { .. } => ReceiptStatus::AllowanceRequired,
             Refusal::NoConfirmation { .. }
             | Refusal::SecondPayment { .. }
             | Refusal::DeclinedByUser => ReceiptStatus::Declined,
@@ -369,6 +382,14 @@ impl std::fmt::Display for Refusal {
                 "the wallet does not hold {asked}: the payment was refused ({reason}); \
                  {still_open}"
             ),
+            Refusal::AllowanceRequired {
+                required,
+                still_open: None,
+            } => write!(f, "{required}"),
+            Refusal::AllowanceRequired {
+                required,
+                still_open: Some(still_open),
+            } => write!(f, "{required}; {still_open}"),
             Refusal::NoConfirmation { earlier: true, .. } => f.write_str(
                 "an earlier payment for this request may still settle: pass --yes to pay again",
             ),

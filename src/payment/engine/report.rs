@@ -14,7 +14,7 @@ pub(super) fn show_quote(p: &Printer, hop: &Hop, c: &Challenge, q: &Quote) {
     p.info(format!(
         "{} asks {} on {} (x402 v{})",
         SafeUrl(&hop.url),
-        q.price(),
+        q.price_words(),
         q.network,
         c.version
     ));
@@ -27,6 +27,12 @@ pub(super) fn show_quote(p: &Printer, hop: &Hop, c: &Challenge, q: &Quote) {
     let description = c.resource.as_ref().and_then(|r| r.description.as_deref());
     if let Some(d) = description.filter(|d| !d.is_empty()) {
         p.info(format!("  for       {}", untrusted(d)));
+    }
+    if q.is_upto() {
+        p.info(format!(
+            "  charges   what the request uses, at most {} (the amount signed and at risk)",
+            q.price()
+        ));
     }
     if flow_of(c, q) == PaymentFlow::Upfront {
         p.info(format!(
@@ -41,9 +47,9 @@ pub(super) fn prompt(c: &Challenge, q: &Quote) -> String {
     match flow_of(c, q) {
         PaymentFlow::Upfront => format!(
             "Pay {} up front (charged even if the request then fails)?",
-            q.price()
+            q.price_words()
         ),
-        PaymentFlow::Authorization => format!("Pay {}?", q.price()),
+        PaymentFlow::Authorization => format!("Pay {}?", q.price_words()),
     }
 }
 
@@ -101,10 +107,29 @@ pub(super) fn report_bad_lines(p: &Printer, journal: &Journal, contents: &journa
     }
 }
 
-pub(super) fn report_paid(p: &Printer, quote: &Quote, tx: &str) {
+/// `paid 0.01 USDC on … tx …`; for a quote whose amount is a maximum, what the settlement
+/// says was `charged` (`paid 0.001 USDC of up to 0.002 USDC`; 0: no transaction).
+pub(super) fn report_paid(
+    p: &Printer,
+    quote: &Quote,
+    tx: &str,
+    charged: Option<alloy_primitives::U256>,
+) {
+    let paid = match charged {
+        Some(c) => format!(
+            "{} of {}",
+            amount::display(c, quote.asset.decimals, &quote.asset.symbol),
+            quote.price_words()
+        ),
+        None => quote.price_words(),
+    };
+    let tx_part = if tx.is_empty() && charged.is_some() {
+        "  no transaction".to_owned()
+    } else {
+        format!("  tx {tx}")
+    };
     let mut line = format!(
-        "paid {} on {} to {}  tx {tx}",
-        quote.price(),
+        "paid {paid} on {} to {}{tx_part}",
         quote.network.name(),
         quote.pay_to
     );

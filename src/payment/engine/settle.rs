@@ -113,6 +113,18 @@ impl Engine<'_> {
         transaction: Option<String>,
         reason: Option<String>,
     ) {
+        self.record_charged(nonce, status, transaction, reason, None);
+    }
+
+    /// [`Self::record`], with what a scheme that charges up to a maximum says was charged.
+    fn record_charged(
+        &self,
+        nonce: &str,
+        status: Status,
+        transaction: Option<String>,
+        reason: Option<String>,
+        charged: Option<alloy_primitives::U256>,
+    ) {
         let outcome = JournalOutcome {
             time: Timestamp::now(),
             nonce: nonce.to_string(),
@@ -120,7 +132,7 @@ impl Engine<'_> {
             transaction,
             reason,
             verified: false,
-            charged: None,
+            charged,
         };
         if let Err(e) = self.journal.record_outcome(outcome) {
             self.printer.warn(format!(
@@ -162,10 +174,36 @@ impl Engine<'_> {
         {
             return self.unconfirmed(pending, paid, tx, reason_of(s)).await;
         }
+        if let Some(refusal) = self.allowance_required(pending, &paid) {
+            return Outcome::Refused(refusal);
+        }
         if paid.status == 402 {
             return self.rejected(pending, &paid, settlement.as_ref());
         }
         self.settled(pending, paid, settlement)
+    }
+
+    /// A Permit2 payment answered 412 `permit2_allowance_required`: the payer has not approved
+    /// the token for Permit2. Recorded `rejected` (the permit sent stays usable until its
+    /// deadline should the allowance appear) and reported as the refusal `AllowanceRequired`,
+    /// never retried: paying again cannot help until the token is approved.
+    fn allowance_required(&self, pending: &Pending, paid: &Received) -> Option<Refusal> {
+        let crate::payment::policy::Scheme::Permit2(terms) = &pending.quote.scheme else {
+            return None;
+        };
+        let answer = parse_payment_required(&paid.headers, &paid.body).ok()?;
+        let required =
+            crate::payment::permit2::allowance_required_answer(paid.status, &answer, terms)?;
+        self.record(
+            &pending.signed.nonce,
+            Status::Rejected,
+            None,
+            Some(crate::payment::permit2::ALLOWANCE_REQUIRED_REASON.to_owned()),
+        );
+        Some(Refusal::AllowanceRequired {
+            required,
+            still_open: Some(pending.scheme.still_open(&pending.signed)),
+        })
     }
 
     /// A 402 again: the server refused the payment.
@@ -206,9 +244,16 @@ impl Engine<'_> {
         let (quote, nonce) = (&pending.quote, &pending.signed.nonce);
         match s {
             Some(s) if s.success => {
-                self.record(nonce, Status::Settled, s.transaction.clone(), None);
+                let charged = charged(quote, &s);
+                self.record_charged(nonce, Status::Settled, s.transaction.clone(), None, charged);
                 let tx = s.transaction.as_deref().unwrap_or_default();
-                report::report_paid(self.printer, quote, tx);
+                report::report_paid(self.printer, quote, tx, charged);
+                if charged == Some(alloy_primitives::U256::ZERO) {
+                    self.printer.info(format!(
+                        "  nothing was charged; {}",
+                        pending.scheme.still_open(&pending.signed)
+                    ));
+                }
                 Outcome::Paid {
                     transaction: s.transaction,
                     on_chain: false,
@@ -287,7 +332,7 @@ impl Engine<'_> {
         if asked == Some(OnChain::Settled) {
             let why = format!("the server said {reason}; the chain shows it settled");
             self.record(nonce, Status::Settled, Some(tx.clone()), Some(why));
-            report::report_paid(p, quote, &tx);
+            report::report_paid(p, quote, &tx, None);
             if paid.status >= 400 {
                 p.warn(format!(
                     "the payment settled, but the server answered HTTP {} {} instead of the \
@@ -367,6 +412,20 @@ impl Engine<'_> {
             }
         }
     }
+}
+
+/// What the settlement says was charged, for a quote whose amount is a maximum (`upto`): its
+/// `amount`, in base units.
+fn charged(
+    quote: &crate::payment::policy::Quote,
+    s: &Settlement,
+) -> Option<alloy_primitives::U256> {
+    if !quote.is_upto() {
+        return None;
+    }
+    s.amount
+        .as_deref()
+        .and_then(|a| alloy_primitives::U256::from_str_radix(a.trim(), 10).ok())
 }
 
 /// The server's reason for a failed settlement, escaped and cut as any server text shown.

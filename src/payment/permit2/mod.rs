@@ -324,12 +324,6 @@ impl Authorization {
             .eip712_signing_hash(&domain),
         }
     }
-
-    /// Permit2 nonces are a bitmap: word `nonce >> 8`, bit `nonce & 0xff`
-    /// (`nonceBitmap(owner, wordPos)` on Permit2 says whether it was used).
-    pub fn nonce_word_and_bit(&self) -> (U256, u8) {
-        (self.nonce >> 8, (self.nonce & U256::from(0xff)).to::<u8>())
-    }
 }
 
 /// Permit2's EIP-712 domain: `{name: "Permit2", chainId, verifyingContract: Permit2}`, with no
@@ -496,17 +490,18 @@ pub enum Approval {
 }
 
 /// The payer has not let Permit2 move the token, and the server offers no way around it. Refused
-/// before signing; fixed by `x402 wallet approve`.
+/// before signing (or, `server_said`, by the server after the permit was sent: the caller then
+/// says what became of it); fixed by `x402 wallet approve`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "the wallet has not approved Permit2 to move {token} on chain {chain_id} ({})\
-     {}; nothing was signed. Approve it once with `x402 wallet approve --network \
+     {}. Approve it once with `x402 wallet approve --network \
      eip155:{chain_id} --asset {token} --amount AMOUNT` (or `--unlimited`), then pay again",
     match .allowance {
         Some(a) => format!("allowance {a}, {needed} needed, in base units"),
         None => "the server answered permit2_allowance_required".to_owned(),
     },
-    if *.server_said { "" } else { ", and the server offers no gas-sponsored approval" }
+    if *.server_said { "" } else { ", and the server offers no gas-sponsored approval; nothing was signed" }
 )]
 pub struct AllowanceRequired {
     pub chain_id: u64,

@@ -646,11 +646,6 @@ fn new_authorizations_have_fresh_nonces_and_the_window() {
         5,
     );
     assert_eq!((early.valid_after, early.deadline), (0, u64::MAX));
-    let n = Authorization {
-        nonce: U256::from(0x1234u64),
-        ..a
-    };
-    assert_eq!(n.nonce_word_and_bit(), (U256::from(0x12u64), 0x34));
 }
 
 #[test]

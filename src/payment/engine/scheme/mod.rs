@@ -31,6 +31,7 @@
 //! `output`; never on `commands`, `cli` or `settings`.
 
 pub mod eip3009;
+pub mod permit2;
 
 use super::outcome::Refusal;
 use crate::journal;
@@ -96,6 +97,9 @@ pub struct SignedPayment {
 pub enum Detail {
     /// EIP-3009: the nonce and payer above are all there is.
     Eip3009,
+    /// Permit2 (`exact` or `upto`): the x402 proxy the permit names as spender; the nonce
+    /// above is Permit2's, in decimal, and `valid_before` the permit's deadline.
+    Permit2 { spender: alloy_primitives::Address },
 }
 
 /// What the chain says about a transaction a server named.
@@ -153,6 +157,7 @@ pub trait Scheme: Sync {
 pub fn of(quote: &Quote) -> &'static dyn Scheme {
     match quote.scheme {
         policy::Scheme::Eip3009 { .. } => &eip3009::Eip3009,
+        policy::Scheme::Permit2(_) => &permit2::Permit2,
     }
 }
 
@@ -193,13 +198,21 @@ pub fn journal_record(
         valid_after: signed.valid_after,
         valid_before: signed.valid_before,
         payment_id: signed.payment_id.clone(),
-        scheme: journal::SchemeName::Exact,
+        scheme: if quote.is_upto() {
+            journal::SchemeName::Upto
+        } else {
+            journal::SchemeName::Exact
+        },
         transfer: match signed.detail {
             Detail::Eip3009 => journal::Transfer::Eip3009,
+            Detail::Permit2 { .. } => journal::Transfer::Permit2,
         },
         memo: None,
         blockhash: None,
         last_valid_block_height: None,
-        spender: None,
+        spender: match signed.detail {
+            Detail::Eip3009 => None,
+            Detail::Permit2 { spender } => Some(spender.to_checksum(None)),
+        },
     })
 }

@@ -1,0 +1,204 @@
+//! EVM Permit2 payments, `exact` (`extra.assetTransferMethod: "permit2"`) and `upto`: the
+//! balance read before the quote, then in `sign` everything [`permit2::chain::prepare`] does
+//! when an RPC URL is configured for the network (the node's chain id, `allowance(payer,
+//! Permit2)`, the gas-sponsoring extension the server offers when the allowance is short, and
+//! a refusal before anything is signed when nothing covers it), the signed
+//! `PermitWitnessTransferFrom` and the header that carries it; and
+//! [`permit2::check::confirm`] as the chain's word on a transaction a server named.
+//!
+//! Without a configured RPC URL the permit is signed as is: a server whose payer has no
+//! allowance answers 412 `permit2_allowance_required`, which the flow reports as the same
+//! refusal (exit 117).
+
+use super::{BoxFuture, Detail, Key, OnChain, Scheme, SignedPayment};
+use crate::keystore::Keystore;
+use crate::output::Printer;
+use crate::payment::challenge::Challenge;
+use crate::payment::engine::outcome::{Refusal, money};
+use crate::payment::engine::utc_time;
+use crate::payment::header;
+use crate::payment::permit2::{
+    self, Terms,
+    chain::{PrepareError, Prepared},
+    check::{Confirmation, Record},
+};
+use crate::payment::policy::{self, Quote};
+use anyhow::{Result, anyhow};
+use std::time::Duration;
+
+/// How long each chain read before a payment may take.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Permit2;
+
+/// The quote's Permit2 terms (the flow picks this scheme only for such a quote).
+fn terms(quote: &Quote) -> Result<&Terms> {
+    match &quote.scheme {
+        policy::Scheme::Permit2(terms) => Ok(terms),
+        _ => Err(anyhow!("not a Permit2 quote")),
+    }
+}
+
+/// The RPC URL the user configured for the quote's network: the only one asked before paying.
+fn configured_rpc(quote: &Quote) -> Option<&str> {
+    quote
+        .network
+        .rpc_url()
+        .filter(|_| quote.network.rpc_configured())
+}
+
+fn client(timeout: Duration) -> Result<reqwest::Client> {
+    crate::http::client(&crate::http::ClientOptions {
+        timeout: Some(timeout),
+        ..Default::default()
+    })
+    .map_err(Into::into)
+}
+
+impl Scheme for Permit2 {
+    fn signs(&self) -> &'static str {
+        "a Permit2 permit"
+    }
+
+    /// The wallet's balance of the token, as for EIP-3009, when an RPC URL is configured and
+    /// the account's address is known: for `upto` against the maximum, which the server may
+    /// charge. The allowance is read when signing (`sign`), where the server's extensions
+    /// are known.
+    fn preflight<'a>(
+        &'a self,
+        printer: &'a Printer,
+        quote: &'a Quote,
+        owner: Option<&'a Keystore>,
+    ) -> BoxFuture<'a, Result<Option<Refusal>>> {
+        super::eip3009::Eip3009.preflight(printer, quote, owner)
+    }
+
+    fn sign<'a>(
+        &'a self,
+        challenge: &'a Challenge,
+        quote: &'a Quote,
+        key: &'a Key,
+        now: u64,
+    ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>> {
+        Box::pin(async move {
+            let terms = terms(quote)?;
+            let Key::Evm(signer) = key;
+            let offered = challenge.extensions.as_ref();
+            let Prepared {
+                signed, extensions, ..
+            } = match configured_rpc(quote) {
+                Some(url) => {
+                    let client = client(READ_TIMEOUT)?;
+                    let chain = crate::evm_tx::Chain::new(&client, url, terms.chain_id);
+                    match permit2::chain::prepare(&chain, signer, terms, offered, now).await {
+                        Ok(prepared) => prepared,
+                        Err(PrepareError::AllowanceRequired(required)) => {
+                            return Ok(Err(Refusal::AllowanceRequired {
+                                required,
+                                still_open: None,
+                            }));
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                None => Prepared {
+                    signed: permit2::authorize(signer, terms, now)?,
+                    approval: permit2::Approval::Sufficient,
+                    extensions: offered.cloned(),
+                },
+            };
+            let mut payment_id = None;
+            let extensions = extensions.map(|ext| {
+                let id = header::new_payment_id();
+                match header::with_payment_id(&ext, &id) {
+                    Some(with_id) => {
+                        payment_id = Some(id);
+                        with_id
+                    }
+                    None => ext,
+                }
+            });
+            let req = &challenge.accepts[quote.index];
+            let header_value = header::payment_signature_v2(
+                &req.raw,
+                challenge.raw.get("resource"),
+                extensions.as_ref(),
+                signed.payload.clone(),
+            );
+            let a = &signed.authorization;
+            Ok(Ok(SignedPayment {
+                header_name: header::PAYMENT_SIGNATURE_HEADER,
+                header_value,
+                nonce: a.nonce.to_string(),
+                payer: a.from.to_checksum(None),
+                valid_after: a.valid_after,
+                valid_before: a.deadline,
+                payment_id,
+                detail: Detail::Permit2 {
+                    spender: a.spender(),
+                },
+            }))
+        })
+    }
+
+    /// [`permit2::check::confirm`]: the receipt (waited for at most `wait`), the token's
+    /// Transfer from the payer to the payee of the price (`exact`) or at most the maximum
+    /// (`upto`), and the Permit2 nonce spent.
+    fn confirm_on_chain<'a>(
+        &'a self,
+        rpc_url: &'a str,
+        quote: &'a Quote,
+        signed: &'a SignedPayment,
+        tx: &'a str,
+        wait: Duration,
+    ) -> BoxFuture<'a, Result<OnChain>> {
+        Box::pin(async move {
+            let record = record(quote, signed)?;
+            let Ok(transaction) = tx.parse() else {
+                return Ok(OnChain::Unrelated);
+            };
+            let client = client(wait.max(READ_TIMEOUT))?;
+            let chain = crate::evm_tx::Chain::new(&client, rpc_url, record.chain_id);
+            Ok(
+                match permit2::check::confirm(&chain, &record, transaction, wait).await? {
+                    Confirmation::Settled(_) => OnChain::Settled,
+                    Confirmation::Reverted { .. } => OnChain::Reverted,
+                    Confirmation::Unrelated(_) => OnChain::Unrelated,
+                    Confirmation::NotYet => OnChain::NotYet,
+                },
+            )
+        })
+    }
+
+    fn still_open(&self, signed: &SignedPayment) -> String {
+        format!(
+            "the signed permit (Permit2 nonce {}) can still be used until {}, so it counts as \
+             spent until `x402 history check` shows it unused and expired (`x402 history cancel \
+             {}` makes it worthless sooner)",
+            signed.nonce,
+            utc_time(signed.valid_before),
+            signed.nonce
+        )
+    }
+}
+
+/// The check's view of a payment just signed (the charge is not known here: any amount up to
+/// the maximum settles an `upto`).
+fn record(quote: &Quote, signed: &SignedPayment) -> Result<Record> {
+    let terms = terms(quote)?;
+    Ok(Record {
+        chain_id: terms.chain_id,
+        token: terms.token,
+        payer: signed.payer.parse()?,
+        pay_to: terms.pay_to,
+        nonce: permit2::check::parse_nonce(&signed.nonce)
+            .ok_or_else(|| anyhow!("the nonce {} is not a Permit2 nonce", signed.nonce))?,
+        deadline: signed.valid_before,
+        // Where the search for the settlement may start: no later than the signing.
+        signed_at: signed.valid_after,
+        scheme: terms.kind.into(),
+        amount: money(quote).amount,
+        transaction: None,
+        charged: None,
+    })
+}
