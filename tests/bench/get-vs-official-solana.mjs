@@ -6,6 +6,7 @@
 // get-vs-official.mjs (EVM); issue 10.
 //
 //   node tests/bench/get-vs-official-solana.mjs [--runs 20] [--warmup 2] [--no-build] [--no-write]
+//        [--bin PATH]   the x402 binary to time (default target/release/x402; implies --no-build)
 //
 // Starts the local x402 network (tests/localnet, `bash tests/localnet/install.sh` once), imports
 // the Solana `payer` of its genesis into a throwaway X402_HOME with a password file, points
@@ -27,7 +28,7 @@ import { parseArgs } from "../localnet/lib/common.mjs";
 const args = parseArgs(process.argv.slice(2), { booleans: ["noBuild", "noWrite"] });
 const RUNS = Number(args.runs ?? 20);
 const WARMUP = Number(args.warmup ?? 2);
-const X402 = join(REPO, "target", "release", "x402");
+const X402 = args.bin ?? join(REPO, "target", "release", "x402");
 const OFFICIAL = join(REPO, "tests", "localnet", "svm", "official-client.mjs");
 const HEADING = "## x402 get vs the official client on Solana";
 const log = (m) => process.stderr.write(`[get-vs-official-solana] ${m}\n`);
@@ -53,7 +54,7 @@ function x402Env(work) {
 }
 
 async function main() {
-  if (!args.noBuild) build();
+  if (!args.noBuild && !args.bin) build();
   const work = mkdtempSync(join(tmpdir(), "x402-bench-get-solana-"));
   const stateFile = join(work, "state.json");
   let net;
@@ -118,10 +119,10 @@ function write(s) {
     HEADING,
     "",
     `Measured ${date} on ${cpus().length} cores (nproc ${cpus().length}, ${cpu}), Node ${process.version}, @x402/* 2.27.0,`,
-    `x402 release build, load average ${s.load.map((l) => l.toFixed(1)).join(" / ")} at the end, with:`,
+    `x402 ${args.bin ? `binary ${args.bin}` : "release build"}, load average ${s.load.map((l) => l.toFixed(1)).join(" / ")} at the end, with:`,
     "",
     "```",
-    `node tests/bench/get-vs-official-solana.mjs --runs ${RUNS}${WARMUP !== 2 ? ` --warmup ${WARMUP}` : ""}`,
+    `node tests/bench/get-vs-official-solana.mjs --runs ${RUNS}${WARMUP !== 2 ? ` --warmup ${WARMUP}` : ""}${args.bin ? ` --bin ${args.bin}` : ""}`,
     "```",
     "",
     "One whole process each, spawn to exit, paying `GET /sol/cheap` (0.001 USDC on the local Solana chain",
