@@ -592,7 +592,7 @@ fn exit_112_no_acceptable_option() {
     let line = error_line(&out, 112, "no payable option in the 402");
     for why in [
         "option 1: the upto option names no facilitator",
-        "option 2: network",
+        "option 2: the option breaks the protocol: payTo must be a base58 solana address",
         "option 3: asset",
     ] {
         assert!(line.contains(why), "{why:?} not in {line}");
@@ -1036,8 +1036,8 @@ fn the_settlement_report_links_the_explorer_where_there_is_one() {
         assert_eq!(
             support::stderr(&out),
             format!(
-                "{url} asks 0.001 USDC on {network} (x402 v2)\n  pay to    {PAY_TO}\n  for       \
-                 a paid test route\npaid 0.001 USDC on {name} to {PAY_TO}  tx {FAKE_TX}{link}\n"
+                "{url} asks 0.001 USDC on {network} (x402 v2)\n  pay to    {PAY_TO}\n  from      \
+                 'payer' {ANVIL1_ADDRESS}\n  for       a paid test route\npaid 0.001 USDC on {name} to {PAY_TO}  tx {FAKE_TX}{link}\n"
             ),
             "{path}"
         );
@@ -1111,6 +1111,7 @@ fn inspect_shows_a_permit2_offer_payable() {
                  \n\
                  choice     option 1, {price} on {name}: the server's first payable option\n\
                  cap        {cap}\n\
+                 payer      none: no default EVM account; create one with x402 wallet new NAME, or pay with x402 get --account NAME\n\
                  departures none found\n"
             ),
             "{path}"

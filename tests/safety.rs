@@ -1204,8 +1204,9 @@ fn plain_http_to_another_host_is_warned_about_before_the_quote() {
         support::stderr(&out),
         format!(
             "{warning}\n{url} asks 0.001 USDC on base-sepolia (eip155:84532) (x402 v2)\n  pay to    \
-             {PAYEE}\n  resource  {}/report\n  for       a scripted resource\n\
-             dry run: nothing signed, nothing paid\n",
+             {PAYEE}\n  from      'payer' {}\n  resource  {}/report\n  for       a scripted \
+             resource\ndry run: nothing signed, nothing paid\n",
+            support::ANVIL1_ADDRESS,
             // The scripted server names itself as the resource: not the URL asked for.
             s.url
         )
