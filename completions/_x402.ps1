@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)')
             [CompletionResult]::new('--daily-limit', '--daily-limit', [CompletionResultType]::ParameterName, 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]')
             [CompletionResult]::new('--expect-amount', '--expect-amount', [CompletionResultType]::ParameterName, 'Pay only if the server asks exactly this amount (token units)')
-            [CompletionResult]::new('--expect-pay-to', '--expect-pay-to', [CompletionResultType]::ParameterName, 'Pay only this payee')
+            [CompletionResult]::new('--expect-pay-to', '--expect-pay-to', [CompletionResultType]::ParameterName, 'Pay only this payee (a 0x address, or a base58 one on Solana)')
             [CompletionResult]::new('--terms', '--terms', [CompletionResultType]::ParameterName, 'Pay only the terms saved by `x402 inspect --save-terms FILE`')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]')

@@ -57,7 +57,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --network 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)'
             cand --daily-limit 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]'
             cand --expect-amount 'Pay only if the server asks exactly this amount (token units)'
-            cand --expect-pay-to 'Pay only this payee'
+            cand --expect-pay-to 'Pay only this payee (a 0x address, or a base58 one on Solana)'
             cand --terms 'Pay only the terms saved by `x402 inspect --save-terms FILE`'
             cand --retry 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)'
             cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'

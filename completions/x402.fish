@@ -54,7 +54,7 @@ complete -c x402 -n "__fish_x402_using_subcommand get" -l max-amount -d 'Most to
 complete -c x402 -n "__fish_x402_using_subcommand get" -l network -d 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l daily-limit -d 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-amount -d 'Pay only if the server asks exactly this amount (token units)' -r
-complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-pay-to -d 'Pay only this payee' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-pay-to -d 'Pay only this payee (a 0x address, or a base58 one on Solana)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l terms -d 'Pay only the terms saved by `x402 inspect --save-terms FILE`' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand get" -l retry -d 'On a network error after paying, resend the SAME signed payment up to N times while it is valid (it can settle at most once)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r

@@ -211,13 +211,13 @@ impl Config {
         let limits = src.limits(&file.limits)?;
         let mut preferred_networks = Vec::new();
         for n in &file.payment.networks {
-            let Some(net) = networks.find(n.get_ref()) else {
+            let Some(net) = networks.find_chain(n.get_ref()) else {
                 return Err(src.error(
                     Some(n.span()),
                     format!("payment.networks: unknown network '{}'", n.get_ref()),
                 ));
             };
-            preferred_networks.push(net.name.clone());
+            preferred_networks.push(net.name().to_string());
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
@@ -484,6 +484,16 @@ session = "0.50"
         assert_eq!(dev.rpc_url.as_deref(), Some("http://127.0.0.1:8899"));
         assert!(dev.rpc_configured);
         assert!(!n.find_svm("solana").unwrap().rpc_configured);
+        // [payment] networks names networks of either family, as the table names them.
+        let text =
+            "[payment]\nnetworks = [\"solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1\", \"base\"]\n";
+        let (c, _) = parse(text).unwrap();
+        assert_eq!(c.preferred_networks, ["solana-devnet", "base"]);
+        let e = parse("[payment]\nnetworks = [\"solana-mainnet\"]\n").unwrap_err();
+        assert!(
+            e.message.contains("unknown network 'solana-mainnet'"),
+            "{e}"
+        );
         let e = parse("[networks.solana-devnet]\nchain_id = 1\n").unwrap_err();
         assert!(
             e.message

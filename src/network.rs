@@ -415,6 +415,15 @@ impl Networks {
         self.list.iter().find(|n| n.name.eq_ignore_ascii_case(q))
     }
 
+    /// A network of either family by name or CAIP-2 id, as `--network` and `[payment]
+    /// networks` name them: the EVM table first, then the Solana one.
+    pub fn find_chain(&self, query: &str) -> Option<Chain> {
+        match self.find(query) {
+            Some(n) => Some(Chain::Evm(n.clone())),
+            None => self.find_svm(query).cloned().map(Chain::Svm),
+        }
+    }
+
     pub fn find_mut(&mut self, query: &str) -> Option<&mut Network> {
         let name = self.find(query)?.name.clone();
         self.list.iter_mut().find(|n| n.name == name)
@@ -602,6 +611,15 @@ mod tests {
         assert_eq!(net.find("BASE").unwrap().name, "base");
         assert!(net.find("eip155:999999").is_none());
         assert!(net.find("solana").is_none());
+        assert_eq!(net.find_chain("solana").unwrap().name(), "solana");
+        assert_eq!(
+            net.find_chain("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1")
+                .unwrap()
+                .name(),
+            "solana-devnet"
+        );
+        assert_eq!(net.find_chain("eip155:8453").unwrap().name(), "base");
+        assert!(net.find_chain("solana:mainnet").is_none());
         assert_eq!(
             net.for_requirement("base-sepolia", 1).unwrap().chain_id,
             84532

@@ -235,6 +235,20 @@ impl<'p> Context<'p> {
         ks: &Keystore,
         args: &PasswordArgs,
     ) -> Result<alloy_signer_local::PrivateKeySigner> {
+        self.unlock_with(ks, args, |password| keystore::unlock(&ks.path, password))
+    }
+
+    /// [`Context::unlock`] for a Solana account.
+    pub fn unlock_solana(&self, ks: &Keystore, args: &PasswordArgs) -> Result<crate::svm::Keypair> {
+        self.unlock_with(ks, args, |password| crate::svm::keys::unlock(ks, password))
+    }
+
+    fn unlock_with<T>(
+        &self,
+        ks: &Keystore,
+        args: &PasswordArgs,
+        open: impl Fn(&SecretString) -> Result<T, keystore::Error>,
+    ) -> Result<T> {
         if ks.loose_permissions {
             self.printer.warn(format!(
                 "{} can be read by other users; run: chmod 600 {}",
@@ -251,7 +265,7 @@ impl<'p> Context<'p> {
         let mut attempt = 1;
         loop {
             let password = self.password(args, &prompt)?;
-            match keystore::unlock(&ks.path, &password) {
+            match open(&password) {
                 Err(keystore::Error::WrongPassword(_)) if attempt < tries => {
                     self.printer.warn("wrong password, try again");
                     attempt += 1;
@@ -429,8 +443,8 @@ pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<Str
         .iter()
         .map(|n| {
             ctx.networks
-                .find(n)
-                .map(|net| net.name.clone())
+                .find_chain(n)
+                .map(|net| net.name().to_string())
                 .ok_or_else(|| crate::error::UnknownNetwork(n.clone()).into())
         })
         .collect()
@@ -453,7 +467,7 @@ fn pins(args: &GetArgs) -> Result<Pins> {
     Ok(Pins {
         terms,
         amount: args.expect_amount.clone(),
-        pay_to: args.expect_pay_to.map(|a| a.to_checksum(None)),
+        pay_to: args.expect_pay_to.clone(),
     })
 }
 

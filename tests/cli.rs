@@ -13,6 +13,8 @@ mod permit2;
 mod permit2_get;
 // Solana accounts: keys, keystores, per-family defaults, balances over Solana JSON-RPC.
 mod solana;
+// Paying Solana `exact`: inspect, get, the journal and history check on the local Solana chain.
+mod solana_pay;
 
 // `x402 get` and `x402 inspect` against the official x402 servers.
 mod pay;

@@ -49,9 +49,10 @@ pub struct GetArgs {
     /// Pay only if the server asks exactly this amount (token units)
     #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
     pub expect_amount: Option<crate::amount::UserAmount>,
-    /// Pay only this payee
-    #[arg(long, value_name = "ADDRESS", help_heading = "Payment")]
-    pub expect_pay_to: Option<Address>,
+    /// Pay only this payee (a 0x address, or a base58 one on Solana)
+    #[arg(long, value_name = "ADDRESS", help_heading = "Payment",
+        value_parser = parse_pay_to)]
+    pub expect_pay_to: Option<String>,
     /// Pay only the terms saved by `x402 inspect --save-terms FILE`
     #[arg(long, value_name = "FILE", help_heading = "Payment")]
     pub terms: Option<PathBuf>,
@@ -117,4 +118,18 @@ pub struct InspectArgs {
     /// Replace an existing --save-terms file
     #[arg(long, requires = "save_terms", help_heading = "Output")]
     pub force: bool,
+}
+
+/// `--expect-pay-to`: an EVM address (kept checksummed) or a base58 Solana public key (kept
+/// as given), in the form quotes write payees.
+fn parse_pay_to(text: &str) -> Result<String, String> {
+    if text.starts_with("0x") {
+        return text
+            .parse::<Address>()
+            .map(|a| a.to_checksum(None))
+            .map_err(|e| format!("not an address: {e}"));
+    }
+    crate::svm::address::parse_pubkey(text)
+        .map(|_| text.to_string())
+        .map_err(|e| format!("not a 0x address nor a base58 public key: it {e}"))
 }

@@ -122,12 +122,32 @@ struct CommandLineAccounts<'c> {
 }
 
 impl Accounts for CommandLineAccounts<'_> {
+    /// `--account` (and the environment) first, else the family's default; an account of the
+    /// other family is refused: it cannot pay this option.
     fn find(&self, family: Family) -> Result<Keystore> {
-        self.ctx.account_of(None, self.account, family)
+        let ks = self.ctx.account_of(None, self.account, family)?;
+        if ks.family() != family {
+            let (is, needs) = match family {
+                Family::Evm => ("a Solana", "an EVM"),
+                Family::Solana => ("an EVM", "a Solana"),
+            };
+            return Err(crate::exit::UsageError(format!(
+                "'{}' is {is} account and the option chosen is paid by {needs} account;                  name one with --account",
+                ks.name
+            ))
+            .into());
+        }
+        Ok(ks)
     }
 
     fn unlock(&self, keystore: &Keystore) -> Result<Key> {
-        self.ctx.unlock(keystore, self.password).map(Key::Evm)
+        match keystore.family() {
+            Family::Evm => self.ctx.unlock(keystore, self.password).map(Key::Evm),
+            Family::Solana => self
+                .ctx
+                .unlock_solana(keystore, self.password)
+                .map(Key::Svm),
+        }
     }
 }
 

@@ -64,7 +64,6 @@ pub fn sign_payment(
     signer: &PrivateKeySigner,
     now: u64,
 ) -> Result<SignedPayment, ExactEvmError> {
-    let req = &challenge.accepts[quote.index];
     let Some((domain, pay_to)) = exact_evm::quote_domain(quote) else {
         return Err(ExactEvmError::UnsupportedNetwork {
             network: quote.network.caip2(),
@@ -79,34 +78,7 @@ pub fn sign_payment(
     );
     let signature = exact_evm::sign(signer, &authorization, &domain)?;
     let payload = exact_evm::payload_json(&authorization, &signature);
-    let mut payment_id = None;
-    let (header_name, header_value) = if challenge.version == 1 {
-        let network = req.network.as_deref().unwrap_or_default();
-        (
-            header::X_PAYMENT_HEADER,
-            header::x_payment_v1("exact", network, payload),
-        )
-    } else {
-        let extensions = challenge.raw.get("extensions").map(|ext| {
-            let id = header::new_payment_id();
-            match header::with_payment_id(ext, &id) {
-                Some(with_id) => {
-                    payment_id = Some(id);
-                    with_id
-                }
-                None => ext.clone(),
-            }
-        });
-        (
-            header::PAYMENT_SIGNATURE_HEADER,
-            header::payment_signature_v2(
-                &req.raw,
-                challenge.raw.get("resource"),
-                extensions.as_ref(),
-                payload,
-            ),
-        )
-    };
+    let (header_name, header_value, payment_id) = payment_header(challenge, quote.index, payload);
     Ok(SignedPayment {
         header_name,
         header_value,
@@ -114,6 +86,47 @@ pub fn sign_payment(
         authorization,
         payment_id,
     })
+}
+
+/// The header that carries a scheme's `payload` for option `index` of `challenge`: v1
+/// `X-PAYMENT`, v2 `PAYMENT-SIGNATURE` (echoing the option, the resource and the extensions,
+/// with a new `payment-identifier` id when the 402 offers that extension, returned third).
+pub fn payment_header(
+    challenge: &Challenge,
+    index: usize,
+    payload: serde_json::Value,
+) -> (&'static str, String, Option<String>) {
+    let req = &challenge.accepts[index];
+    if challenge.version == 1 {
+        let network = req.network.as_deref().unwrap_or_default();
+        let scheme = req.scheme.as_deref().unwrap_or("exact");
+        return (
+            header::X_PAYMENT_HEADER,
+            header::x_payment_v1(scheme, network, payload),
+            None,
+        );
+    }
+    let mut payment_id = None;
+    let extensions = challenge.raw.get("extensions").map(|ext| {
+        let id = header::new_payment_id();
+        match header::with_payment_id(ext, &id) {
+            Some(with_id) => {
+                payment_id = Some(id);
+                with_id
+            }
+            None => ext.clone(),
+        }
+    });
+    (
+        header::PAYMENT_SIGNATURE_HEADER,
+        header::payment_signature_v2(
+            &req.raw,
+            challenge.raw.get("resource"),
+            extensions.as_ref(),
+            payload,
+        ),
+        payment_id,
+    )
 }
 
 #[cfg(test)]

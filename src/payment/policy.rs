@@ -58,13 +58,16 @@ pub enum Scheme {
     /// EVM `exact` with `extra.assetTransferMethod: "permit2"`, or `upto` (always Permit2): a
     /// Permit2 witness transfer for the x402 proxy ([`permit2::Terms::kind`] says which).
     Permit2(permit2::Terms),
+    /// Solana `exact`: a v0 transaction with an SPL `TransferChecked`, co-signed and sent by
+    /// the facilitator (`extra.feePayer`).
+    Svm(crate::svm::requirement::SvmExact),
 }
 
 impl Scheme {
     /// The x402 scheme name (`exact` or `upto`).
     pub fn name(&self) -> &'static str {
         match self {
-            Scheme::Eip3009 { .. } => "exact",
+            Scheme::Eip3009 { .. } | Scheme::Svm(_) => "exact",
             Scheme::Permit2(terms) => terms.kind.scheme(),
         }
     }
@@ -88,7 +91,7 @@ impl Quote {
     /// Whether the amount is a maximum the server charges up to, rather than the price.
     pub fn is_upto(&self) -> bool {
         match &self.scheme {
-            Scheme::Eip3009 { .. } => false,
+            Scheme::Eip3009 { .. } | Scheme::Svm(_) => false,
             Scheme::Permit2(terms) => matches!(terms.kind, permit2::Kind::Upto { .. }),
         }
     }
@@ -98,6 +101,7 @@ impl Quote {
         match &self.scheme {
             Scheme::Eip3009 { asset, .. } => Some(asset.address),
             Scheme::Permit2(terms) => Some(terms.token),
+            Scheme::Svm(_) => None,
         }
     }
 }
@@ -118,11 +122,9 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
     match networks.chain_for_requirement(network_name, version) {
         Some(Chain::Evm(network)) if permit2::is_permit2(req) => evm_permit2(req, version, network),
         Some(Chain::Evm(network)) => evm_exact(req, network),
-        Some(Chain::Svm(_)) => Err(format!(
-            "network '{network_name}' (Solana) is not supported yet"
-        )),
+        Some(Chain::Svm(_)) => svm_exact(req, networks),
         None if network_name.starts_with("solana") => Err(format!(
-            "network '{network_name}' (Solana) is not supported yet"
+            "network '{network_name}' is not a Solana network this tool knows"
         )),
         None => Err(format!(
             "network '{network_name}' is not a known EVM network (add it to config.toml)"
@@ -205,6 +207,40 @@ fn evm_permit2(req: &Requirement, version: u8, network: Network) -> Result<Quote
         max_timeout_seconds: terms.max_timeout_seconds,
         network: Chain::Evm(network),
         scheme: Scheme::Permit2(terms),
+    })
+}
+
+/// A Solana `exact` option: the protocol's checks, the requirement read
+/// ([`crate::svm::requirement::read`]), the known mint (its decimals, so its price is shown
+/// honestly), and a validity within [`MAX_VALIDITY_SECONDS`].
+fn svm_exact(req: &Requirement, networks: &Networks) -> Result<Quote, Unpayable> {
+    let blocking: Vec<&Problem> = req.problems.iter().filter(|p| !p.advisory).collect();
+    if !blocking.is_empty() {
+        let list: Vec<String> = blocking.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "the option breaks the protocol: {}",
+            list.join("; ")
+        ));
+    }
+    let exact = crate::svm::requirement::read(req, networks).map_err(|e| e.to_string())?;
+    let Some(asset) = exact.network.asset(&exact.mint) else {
+        return Err(format!(
+            "mint {} is not a token this tool knows on {} (its decimals, and so its price, cannot be shown honestly)",
+            exact.mint, exact.network.name
+        ));
+    };
+    let Some(max_timeout_seconds) = exact.max_timeout_seconds else {
+        return Err("maxTimeoutSeconds is missing".into());
+    };
+    check_timeout(max_timeout_seconds)?;
+    Ok(Quote {
+        index: req.index,
+        network: Chain::Svm(exact.network.clone()),
+        asset: Token::of_svm(asset),
+        amount: U256::from(exact.amount),
+        pay_to: exact.pay_to.to_string(),
+        max_timeout_seconds,
+        scheme: Scheme::Svm(exact),
     })
 }
 

@@ -106,6 +106,45 @@ fn check_mint(
     }
 }
 
+/// Refuses a payment that cannot land: payTo's token account must exist and the payer's hold
+/// at least the amount. Returns what the payer's holds.
+fn judge_accounts(
+    exact: &SvmExact,
+    (destination, to): (Pubkey, Option<TokenAccount>),
+    (source, from): (Pubkey, Option<TokenAccount>),
+) -> Result<u64, PrepareError> {
+    if check_mint(destination, to, &exact.mint)?.is_none() {
+        return Err(PrepareError::DestinationMissing {
+            pay_to: exact.pay_to,
+            mint: exact.mint,
+            account: destination,
+        });
+    }
+    let balance = check_mint(source, from, &exact.mint)?.map_or(0, |a| a.amount);
+    if balance < exact.amount {
+        return Err(PrepareError::InsufficientFunds {
+            have: balance,
+            need: exact.amount,
+            mint: exact.mint,
+        });
+    }
+    Ok(balance)
+}
+
+/// The checks of [`prepare`] without a key, for the quote: the mint, payTo's token account and
+/// the balance of `payer`'s. Returns what the payer's token account holds.
+pub async fn preflight(
+    rpc: &SvmRpc<'_>,
+    exact: &SvmExact,
+    payer: &Pubkey,
+) -> Result<u64, PrepareError> {
+    let mint = mint_of(rpc, exact).await?;
+    let source = associated_token_address(payer, &exact.mint, mint.program);
+    let destination = associated_token_address(&exact.pay_to, &exact.mint, mint.program);
+    let (to, from) = tokio::try_join!(rpc.token_account(&destination), rpc.token_account(&source))?;
+    judge_accounts(exact, (destination, to), (source, from))
+}
+
 /// Reads what the payment needs, refuses what cannot land, and signs.
 pub async fn prepare(
     rpc: &SvmRpc<'_>,
@@ -129,21 +168,7 @@ pub async fn prepare(
         rpc.token_account(&source),
         blockhash
     )?;
-    if check_mint(destination, to, &exact.mint)?.is_none() {
-        return Err(PrepareError::DestinationMissing {
-            pay_to: exact.pay_to,
-            mint: exact.mint,
-            account: destination,
-        });
-    }
-    let balance = check_mint(source, from, &exact.mint)?.map_or(0, |a| a.amount);
-    if balance < exact.amount {
-        return Err(PrepareError::InsufficientFunds {
-            have: balance,
-            need: exact.amount,
-            mint: exact.mint,
-        });
-    }
+    let balance = judge_accounts(exact, (destination, to), (source, from))?;
     let memo = exact.memo.clone().unwrap_or_else(random_memo);
     let terms = PaymentTerms {
         fee_payer: exact.fee_payer,
@@ -309,10 +334,25 @@ mod tests {
         );
         assert_eq!(err.status(), Some(ExitStatus::NoAcceptableOption));
         assert!(err.to_string().contains(PAY_TO), "{err}");
+        // The same without a key, for the quote.
+        let err = run(preflight(&rpc, &option(USDC, json!({})), &payer().pubkey())).unwrap_err();
+        assert!(
+            matches!(err, PrepareError::DestinationMissing { .. }),
+            "{err}"
+        );
+        let node = chain(USDC, TokenProgram::Token, Some(5000), true);
+        let rpc = SvmRpc::new(&client, &node.url);
+        let held = run(preflight(&rpc, &option(USDC, json!({})), &payer().pubkey()));
+        assert_eq!(held.unwrap(), 5000);
         // The payer holds too little, or has no token account at all.
         for holds in [Some(999), None] {
             let node = chain(USDC, TokenProgram::Token, holds, true);
             let rpc = SvmRpc::new(&client, &node.url);
+            let pre = run(preflight(&rpc, &option(USDC, json!({})), &payer().pubkey()));
+            assert!(
+                matches!(pre, Err(PrepareError::InsufficientFunds { need: 1000, .. })),
+                "{pre:?}"
+            );
             let err = run(prepare(&rpc, &option(USDC, json!({})), &payer())).unwrap_err();
             assert!(
                 matches!(err, PrepareError::InsufficientFunds { have, need: 1000, .. } if have == holds.unwrap_or(0)),

@@ -2,12 +2,13 @@
 //! and not yet verified, records what it says, and reports each finding.
 //!
 //! How a record is checked depends on how its money moves (`journal::Transfer`): one `match`
-//! in [`check_one`]. EIP-3009 records are checked by [`super::check_eip3009`], Permit2 ones by
-//! [`super::check_permit2`]; a record of any other kind is reported "not checked" (never a verdict) until its check is written. May depend
-//! on the parent module, `layout` and the per-transfer check modules, not on `list` or `cancel`.
+//! in [`check_one`]. EIP-3009 records are checked by `check_eip3009`, Permit2 ones by
+//! `check_permit2`, Solana ones by `check_svm`; a record of any other kind is reported "not
+//! checked" (never a verdict) until its check is written. May depend on the parent module,
+//! `layout` and the per-transfer check modules, not on `list` or `cancel`.
 
 use super::layout::Style;
-use super::{check_eip3009, check_permit2, price, selected, warn_bad_lines};
+use super::{check_eip3009, check_permit2, check_svm, price, selected, warn_bad_lines};
 use crate::cli::{CheckArgs, HistoryArgs};
 use crate::error::{Failed, UsageError};
 use crate::exit::ExitStatus;
@@ -207,6 +208,7 @@ async fn check_one(ctx: &Context<'_>, client: &reqwest::Client, payment: Payment
     match f.payment.signed.transfer.clone() {
         Transfer::Eip3009 => check_evm(ctx, client, &mut f).await,
         Transfer::Permit2 => check_permit2(ctx, client, &mut f).await,
+        Transfer::Svm => check_solana(ctx, client, &mut f).await,
         other => not_checked(&mut f, &other),
     }
     f
@@ -266,6 +268,32 @@ async fn check_evm(ctx: &Context<'_>, client: &reqwest::Client, f: &mut Finding)
     }
 }
 
+/// A Solana record: the network's RPC asked about the payer's signed transaction
+/// ([`check_svm`]).
+async fn check_solana(ctx: &Context<'_>, client: &reqwest::Client, f: &mut Finding) {
+    let s = &f.payment.signed;
+    let Some(url) = ctx
+        .networks
+        .find_svm(&s.network)
+        .and_then(|n| n.rpc_url.clone())
+    else {
+        f.error = true;
+        f.note = format!(
+            "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml",
+            s.network, s.network_name
+        );
+        return;
+    };
+    let rpc = crate::svm::rpc::SvmRpc::new(client, &url);
+    if let Err(e) = check_svm::check_record(&rpc, f).await {
+        f.error = true;
+        f.note = format!(
+            "could not be checked over {}: {e}",
+            crate::request::safe_url_text(&url)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,19 +338,12 @@ mod tests {
 
     #[test]
     fn a_record_of_another_transfer_is_not_checked_and_gets_no_verdict() {
-        for transfer in [Transfer::Svm, Transfer::Other("future".into())] {
-            let mut f = Finding::new(payment(transfer.clone()));
-            not_checked(&mut f, &transfer);
-            assert_eq!(
-                f.note,
-                format!(
-                    "not checked: {} records are not checked yet",
-                    transfer.as_str()
-                )
-            );
-            assert!(f.error, "counted as not checked");
-            assert!(!f.mismatch && !f.verified);
-            assert_eq!(f.status, None, "the record's status is left as it is");
-        }
+        let transfer = Transfer::Other("future".into());
+        let mut f = Finding::new(payment(transfer.clone()));
+        not_checked(&mut f, &transfer);
+        assert_eq!(f.note, "not checked: future records are not checked yet");
+        assert!(f.error, "counted as not checked");
+        assert!(!f.mismatch && !f.verified);
+        assert_eq!(f.status, None, "the record's status is left as it is");
     }
 }

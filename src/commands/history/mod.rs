@@ -4,9 +4,10 @@
 //!
 //! What lives where: [`list`] the listing and its totals (text and `--json`), [`layout`] how
 //! lines are laid out on a terminal or into a pipe, [`check`] the `check` command and its
-//! dispatch on how each record's money moves, [`check_eip3009`] and [`check_permit2`] the chain
-//! reads for EIP-3009 and Permit2 records, [`cancel`] the `cancel` command. This module reads the journal and the chain and
-//! prints; it may depend on `journal`, `rpc`, `evm_tx`, `payment`, `settings` and `output`,
+//! dispatch on how each record's money moves, [`check_eip3009`], [`check_permit2`] and
+//! [`check_svm`] the chain reads for EIP-3009, Permit2 and Solana records, [`cancel`] the
+//! `cancel` command. This module reads the journal and the chain and prints; it may depend on
+//! `journal`, `rpc`, `svm`, `evm_tx`, `payment`, `settings` and `output`,
 //! never on another command.
 
 mod cancel;
@@ -14,6 +15,7 @@ mod cancel_permit2;
 mod check;
 mod check_eip3009;
 mod check_permit2;
+mod check_svm;
 mod layout;
 mod list;
 

@@ -4,7 +4,7 @@
 
 use crate::amount;
 use crate::cli::InspectArgs;
-use crate::network::{Asset, Network};
+use crate::network::{Asset, Network, Token};
 use crate::payment::challenge::{self, Problem, Requirement};
 use crate::payment::policy::{self, CapError, Quote};
 use crate::settings::Context;
@@ -71,6 +71,13 @@ pub(super) struct Labels {
     pub(super) extra: Option<String>,
 }
 
+/// What the network tables know of an option, of either family.
+struct Known {
+    /// The network in words (`base-sepolia (eip155:84532)`) and its name.
+    network: Option<(String, String)>,
+    token: Option<Token>,
+}
+
 #[derive(Serialize)]
 pub(super) struct CapView {
     pub(super) limit: String,
@@ -98,13 +105,46 @@ impl OptionView {
                 .ok()
                 .and_then(|address| net.asset(&address))
         });
-        let base_units = r.amount_u256();
-        let price = asset.zip(base_units).map(|(a, units)| Price {
-            base_units: units.to_string(),
-            decimal: amount::format_units(units, a.decimals),
-            symbol: a.symbol.clone(),
-            decimals: a.decimals,
+        // A Solana option's network and mint, from the Solana table.
+        let svm_network = match network {
+            Some(_) => None,
+            None => r
+                .network
+                .as_deref()
+                .and_then(|n| ctx.networks.chain_for_requirement(n, version))
+                .and_then(|c| match c {
+                    crate::network::Chain::Svm(n) => Some(n),
+                    crate::network::Chain::Evm(_) => None,
+                }),
+        };
+        let svm_token = svm_network.as_ref().and_then(|net| {
+            r.asset
+                .as_deref()
+                .and_then(|a| crate::svm::address::parse_pubkey(a).ok())
+                .and_then(|mint| net.asset(&mint))
+                .map(Token::of_svm)
         });
+        let known = Known {
+            network: network
+                .map(|n| (n.to_string(), n.name.clone()))
+                .or_else(|| {
+                    svm_network
+                        .as_ref()
+                        .map(|n| (n.to_string(), n.name.clone()))
+                }),
+            token: asset.map(Token::of_evm).or(svm_token),
+        };
+        let base_units = r.amount_u256();
+        let price = known
+            .token
+            .as_ref()
+            .zip(base_units)
+            .map(|(a, units)| Price {
+                base_units: units.to_string(),
+                decimal: amount::format_units(units, a.decimals),
+                symbol: a.symbol.clone(),
+                decimals: a.decimals,
+            });
         let mut problems = r.problems.clone();
         if let (Some(net), Some(a)) = (network, asset) {
             problems.extend(r.token_problems(net, a));
@@ -112,27 +152,19 @@ impl OptionView {
 
         let caip2 = r.caip2_network();
         let flow = crate::payment::flow::payment_flow(r);
-        let labels = Labels::of(
-            r,
-            version,
-            network,
-            asset,
-            price.as_ref(),
-            caip2.as_deref(),
-            &flow,
-        );
+        let labels = Labels::of(r, version, &known, price.as_ref(), caip2.as_deref(), &flow);
         OptionView {
             index: r.index,
             scheme: r.scheme.clone(),
             network: r.network.clone(),
             caip2,
-            network_name: network.map(|n| n.name.clone()),
+            network_name: known.network.as_ref().map(|(_, name)| name.clone()),
             amount: r.amount.clone(),
             price,
             amount_is_maximum: r.scheme.as_deref() == Some("upto"),
             asset: r.asset.clone(),
-            asset_known: asset.is_some(),
-            asset_symbol: asset.map(|a| a.symbol.clone()),
+            asset_known: known.token.is_some(),
+            asset_symbol: known.token.as_ref().map(|a| a.symbol.clone()),
             pay_to: r.pay_to.clone(),
             max_timeout_seconds: r.max_timeout_seconds,
             payment_flow: flow.ok(),
@@ -153,8 +185,7 @@ impl Labels {
     fn of(
         r: &Requirement,
         version: u8,
-        network: Option<&Network>,
-        asset: Option<&Asset>,
+        known: &Known,
         price: Option<&Price>,
         caip2: Option<&str>,
         flow: &Result<crate::payment::flow::PaymentFlow, Problem>,
@@ -182,8 +213,8 @@ impl Labels {
                 Err(_) => format!("{sent}, not a payment flow this tool knows"),
             }),
             scheme: r.scheme.clone().unwrap_or_else(|| absent("scheme")),
-            network: match (network, &r.network) {
-                (Some(net), _) => net.to_string(),
+            network: match (&known.network, &r.network) {
+                (Some((label, _)), _) => label.clone(),
                 (None, None) => absent("network"),
                 (None, Some(raw)) => match caip2.filter(|c| c != raw) {
                     Some(c) => format!("{raw} ({c}), not a network this tool knows"),
@@ -201,10 +232,10 @@ impl Labels {
                 (None, None, Some(raw)) => format!("{raw:?}, not an amount in base units"),
                 (None, None, None) => absent(amount_key),
             },
-            asset: match (asset, network, &r.asset) {
+            asset: match (&known.token, &known.network, &r.asset) {
                 (_, _, None) => absent("asset"),
                 (Some(a), _, Some(raw)) => format!("{} {raw}", a.symbol),
-                (None, Some(net), Some(raw)) => format!("{raw}, unknown token on {}", net.name),
+                (None, Some((_, name)), Some(raw)) => format!("{raw}, unknown token on {name}"),
                 (None, None, Some(raw)) => format!("{raw}, unknown token"),
             },
             pay_to: r.pay_to.clone().unwrap_or_else(|| absent("payTo")),

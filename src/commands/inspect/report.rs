@@ -53,6 +53,68 @@ pub(super) struct ChoiceView {
     pub(super) preferred_networks: Vec<String>,
     pub(super) preference_from: Option<&'static str>,
     pub(super) cap: Option<CapView>,
+    /// The account `x402 get` would pay the chosen option with (without `--account`).
+    pub(super) payer: Option<PayerView>,
+}
+
+/// The account that would pay: one of the chosen option's family, found without its password.
+#[derive(Serialize)]
+pub(super) struct PayerView {
+    pub(super) family: crate::network::Family,
+    pub(super) account: Option<String>,
+    /// Base58 for a Solana account, checksummed `0x…` for an EVM one (when its file says).
+    pub(super) address: Option<String>,
+    pub(super) message: String,
+}
+
+impl PayerView {
+    /// `X402_ACCOUNT` / `X402_KEYSTORE`, else the family's default account
+    /// (`default_account`, `default_solana_account`).
+    fn of(ctx: &Context<'_>, family: crate::network::Family) -> PayerView {
+        let none = crate::cli::AccountArgs {
+            account: None,
+            keystore: None,
+        };
+        let (a, kind, create) = match family {
+            crate::network::Family::Evm => ("an", "EVM", "x402 wallet new NAME"),
+            crate::network::Family::Solana => ("a", "Solana", "x402 wallet new NAME --solana"),
+        };
+        let mut view = PayerView {
+            family,
+            account: None,
+            address: None,
+            message: String::new(),
+        };
+        match ctx.account_of(None, &none, family) {
+            Ok(ks) if ks.family() == family => {
+                view.address = match ks.solana {
+                    Some(key) => Some(key.to_string()),
+                    None => ks.address.map(|a| a.to_checksum(None)),
+                };
+                view.message = format!(
+                    "'{}' {}",
+                    ks.name,
+                    view.address
+                        .as_deref()
+                        .unwrap_or("(its address is known once it is unlocked)")
+                );
+                view.account = Some(ks.name);
+            }
+            Ok(ks) => {
+                view.message = format!(
+                    "none: '{}' is not {a} {kind} account; pay with x402 get --account NAME",
+                    ks.name
+                );
+                view.account = Some(ks.name);
+            }
+            Err(_) => {
+                view.message = format!(
+                    "none: no default {kind} account; create one with {create}, or pay with x402 get --account NAME"
+                );
+            }
+        }
+        view
+    }
 }
 
 #[derive(Serialize)]
@@ -212,6 +274,9 @@ impl Report {
         }
         let reason = choosing.reason();
         let cap = choosing.chosen_quote.and_then(|q| cap_view(ctx, args, q));
+        let payer = choosing
+            .chosen_quote
+            .map(|q| PayerView::of(ctx, q.network.family()));
         if let Some(i) = chosen {
             options[i].chosen = true;
         }
@@ -237,6 +302,7 @@ impl Report {
                 preferred_networks: preferred.to_vec(),
                 preference_from,
                 cap,
+                payer,
             },
             departures,
             paywall: c.html_body.then(|| PaywallView::of(sent)),
@@ -294,6 +360,9 @@ impl Report {
         row(&mut out, "", "choice", &self.choice.reason);
         if let Some(cap) = &self.choice.cap {
             row(&mut out, "", "cap", &cap.message);
+        }
+        if let Some(payer) = &self.choice.payer {
+            row(&mut out, "", "payer", &payer.message);
         }
         if self.departures.is_empty() {
             row(&mut out, "", "departures", "none found");

@@ -218,11 +218,18 @@ fn balance_targets(
     }
     if args.networks.is_empty() {
         let name = if solana {
-            "solana"
-        } else {
+            // The first preferred network a Solana account can hold money on.
             ctx.config
                 .preferred_networks
-                .first()
+                .iter()
+                .find(|n| ctx.networks.find_svm(n).is_some())
+                .map_or("solana", String::as_str)
+        } else {
+            // The first preferred network an EVM account can hold money on.
+            ctx.config
+                .preferred_networks
+                .iter()
+                .find(|n| ctx.networks.find(n).is_some())
                 .map_or(crate::network::DEFAULT_NETWORK, String::as_str)
         };
         return Ok(vec![one(name)?]);

@@ -128,7 +128,7 @@ impl<'a> Engine<'a> {
             Ok(checked) => checked,
             Err(refusal) => return Ok(Err(Outcome::Refused(refusal))),
         };
-        report::show_quote(p, hop, &challenge, &quote);
+        report::show_quote(p, hop, &challenge, &quote, checked.owner.as_ref());
         if self.settings.dry_run {
             p.info("dry run: nothing signed, nothing paid");
             return Ok(Err(Outcome::DryRun));
@@ -231,6 +231,7 @@ impl<'a> Engine<'a> {
             daily,
             request_hash,
             earlier,
+            owner,
         }))
     }
 
@@ -372,6 +373,8 @@ struct Checked {
     daily: Option<U256>,
     request_hash: String,
     earlier: Option<journal::Payment>,
+    /// The account that will pay, when it is found without a password (the quote names it).
+    owner: Option<Keystore>,
 }
 
 /// What signing needs besides the account.

@@ -10,7 +10,13 @@ use crate::payment::policy::Quote;
 use crate::request::{Hop, SafeUrl, safe_url_text};
 use jiff::Timestamp;
 
-pub(super) fn show_quote(p: &Printer, hop: &Hop, c: &Challenge, q: &Quote) {
+pub(super) fn show_quote(
+    p: &Printer,
+    hop: &Hop,
+    c: &Challenge,
+    q: &Quote,
+    owner: Option<&crate::keystore::Keystore>,
+) {
     p.info(format!(
         "{} asks {} on {} (x402 v{})",
         SafeUrl(&hop.url),
@@ -19,6 +25,16 @@ pub(super) fn show_quote(p: &Printer, hop: &Hop, c: &Challenge, q: &Quote) {
         c.version
     ));
     p.info(format!("  pay to    {}", q.pay_to));
+    if let Some(ks) = owner {
+        let address = match ks.solana {
+            Some(key) => Some(key.to_string()),
+            None => ks.address.map(|a| a.to_checksum(None)),
+        };
+        match address {
+            Some(a) => p.info(format!("  from      '{}' {a}", ks.name)),
+            None => p.info(format!("  from      '{}'", ks.name)),
+        }
+    }
     // The resource the server says is being sold, when it is not the URL asked for.
     let resource = c.resource.as_ref().and_then(|r| r.url.as_deref());
     if let Some(r) = resource.filter(|r| !r.is_empty() && *r != hop.url.as_str()) {

@@ -78,7 +78,7 @@ impl Scheme for Eip3009 {
         now: u64,
     ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>> {
         Box::pin(async move {
-            let Key::Evm(signer) = key;
+            let signer = key.evm_signer(quote)?;
             let signed = crate::payment::sign_payment(challenge, quote, signer, now)?;
             let auth = &signed.authorization;
             Ok(Ok(SignedPayment {

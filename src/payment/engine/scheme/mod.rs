@@ -32,6 +32,7 @@
 
 pub mod eip3009;
 pub mod permit2;
+pub mod svm;
 
 use super::outcome::Refusal;
 use crate::journal;
@@ -51,19 +52,34 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// An unlocked key, of the family of the quote it signs.
 pub enum Key {
     Evm(PrivateKeySigner),
+    /// A Solana (ed25519) keypair.
+    Svm(crate::svm::Keypair),
 }
 
 impl Key {
     pub fn family(&self) -> Family {
         match self {
             Key::Evm(_) => Family::Evm,
+            Key::Svm(_) => Family::Solana,
         }
     }
 
-    /// The payer's address as the chain writes it (EVM: checksummed 0x…).
+    /// The payer's address as the chain writes it (EVM: checksummed 0x…; Solana: base58).
     pub fn payer(&self) -> String {
         match self {
             Key::Evm(signer) => signer.address().to_checksum(None),
+            Key::Svm(keypair) => solana_keypair::Signer::pubkey(keypair).to_string(),
+        }
+    }
+
+    /// The EVM signer, for a scheme that pays `quote` on an EVM network.
+    pub fn evm_signer(&self, quote: &Quote) -> Result<&alloy_signer_local::PrivateKeySigner> {
+        match self {
+            Key::Evm(signer) => Ok(signer),
+            Key::Svm(_) => Err(anyhow::anyhow!(
+                "{} is paid by an EVM account, not a Solana one",
+                quote.network
+            )),
         }
     }
 }
@@ -100,6 +116,9 @@ pub enum Detail {
     /// Permit2 (`exact` or `upto`): the x402 proxy the permit names as spender; the nonce
     /// above is Permit2's, in decimal, and `valid_before` the permit's deadline.
     Permit2 { spender: alloy_primitives::Address },
+    /// Solana: the payment as the chain will be asked about it (payer's signature, memo,
+    /// blockhash and its last valid block height, mint, payee, amount, signing time).
+    Svm(Box<crate::svm::check::SvmPayment>),
 }
 
 /// What the chain says about a transaction a server named.
@@ -158,6 +177,7 @@ pub fn of(quote: &Quote) -> &'static dyn Scheme {
     match quote.scheme {
         policy::Scheme::Eip3009 { .. } => &eip3009::Eip3009,
         policy::Scheme::Permit2(_) => &permit2::Permit2,
+        policy::Scheme::Svm(_) => &svm::Svm,
     }
 }
 
@@ -180,6 +200,7 @@ pub fn journal_record(
     quote: &Quote,
     signed: &SignedPayment,
 ) -> Result<journal::Signed> {
+    let (memo, blockhash, last_valid_block_height) = svm::journal_fields(&signed.detail);
     Ok(journal::Signed {
         time: jiff::Timestamp::now(),
         url: request.url,
@@ -206,13 +227,14 @@ pub fn journal_record(
         transfer: match signed.detail {
             Detail::Eip3009 => journal::Transfer::Eip3009,
             Detail::Permit2 { .. } => journal::Transfer::Permit2,
+            Detail::Svm(_) => journal::Transfer::Svm,
         },
-        memo: None,
-        blockhash: None,
-        last_valid_block_height: None,
+        memo,
+        blockhash,
+        last_valid_block_height,
         spender: match signed.detail {
-            Detail::Eip3009 => None,
             Detail::Permit2 { spender } => Some(spender.to_checksum(None)),
+            Detail::Eip3009 | Detail::Svm(_) => None,
         },
     })
 }

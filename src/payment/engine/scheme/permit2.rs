@@ -82,7 +82,7 @@ impl Scheme for Permit2 {
     ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>> {
         Box::pin(async move {
             let terms = terms(quote)?;
-            let Key::Evm(signer) = key;
+            let signer = key.evm_signer(quote)?;
             let offered = challenge.extensions.as_ref();
             let Prepared {
                 signed, extensions, ..
