@@ -1111,7 +1111,8 @@ fn inspect_shows_a_permit2_offer_payable() {
                  \n\
                  choice     option 1, {price} on {name}: the server's first payable option\n\
                  cap        {cap}\n\
-                 payer      none: no default EVM account; create one with x402 wallet new NAME, or pay with x402 get --account NAME\n\
+                 payer      none: no default EVM account; create one with x402 wallet new \
+                 NAME, or pay with x402 get --account NAME\n\
                  departures none found\n"
             ),
             "{path}"

@@ -7,7 +7,9 @@
 //!   amount needed;
 //! - the signed authorization recovers to the payer, and its payload says exactly the terms;
 //! - the extension objects echo every field the server sent, adding ours beside them;
-//! - a 412 `permit2_allowance_required` answer, and only that, is an allowance refusal.
+//! - a 412 `permit2_allowance_required` answer, and only that, is an allowance refusal;
+//! - the policy quotes a Permit2 option exactly on its terms: the amount (for `upto` the
+//!   maximum, said "up to"), the token, the payee, within the longest validity it signs.
 //!
 //! Input: one mode byte (bits 0-1 pick the allowance: none, one short, exact, unlimited;
 //! bit 2 answers 412 instead of 402), then a v2 `PaymentRequired` JSON body.
@@ -74,6 +76,8 @@ fuzz_target!(|data: &[u8]| {
             check_extensions(&terms, ext, sponsoring);
         }
 
+        check_quote(req, challenge.version, &terms);
+
         let status = if mode & 4 == 0 { 402 } else { 412 };
         let refusal = allowance_required_answer(status, &challenge, &terms);
         assert_eq!(
@@ -86,6 +90,26 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// What `x402 get` would quote for the option, when the policy finds it payable.
+fn check_quote(req: &x402::payment::challenge::Requirement, version: u8, terms: &Terms) {
+    use x402::payment::policy::{self, MAX_VALIDITY_SECONDS, Scheme};
+    static NETWORKS: OnceLock<x402::network::Networks> = OnceLock::new();
+    let networks = NETWORKS.get_or_init(x402::network::Networks::built_in);
+    let Ok(quote) = policy::evaluate(req, version, networks) else {
+        return;
+    };
+    let Scheme::Permit2(quoted) = &quote.scheme else {
+        panic!("a Permit2 option quoted as another scheme");
+    };
+    assert_eq!(quoted, terms);
+    assert_eq!(quote.amount, terms.amount, "the amount at risk");
+    assert_eq!(quote.evm_token(), Some(terms.token));
+    assert_eq!(quote.pay_to, terms.pay_to.to_checksum(None));
+    assert!(quote.max_timeout_seconds <= MAX_VALIDITY_SECONDS);
+    assert_eq!(quote.is_upto(), matches!(terms.kind, Kind::Upto { .. }));
+    assert_eq!(quote.price_words().starts_with("up to "), quote.is_upto());
+}
 
 fn check_decision(terms: &Terms, allowance: U256, sponsoring: Sponsoring) {
     match decide(terms, allowance, sponsoring) {
