@@ -428,18 +428,7 @@ fn a_redirect_to_another_origin_gets_no_payment_header() {
             vec![],
         )
     });
-    let out = env
-        .x402()
-        .args([
-            "get",
-            "-L",
-            &format!("{}/start", a.url),
-            "--yes",
-            "--password-file",
-        ])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.pay(&pw, &format!("{}/start", a.url), &["-L"]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(support::stdout(&out), "elsewhere");
@@ -587,17 +576,7 @@ fn the_journal_holds_the_payment_before_the_server_sees_its_header() {
             settled()
         }
     });
-    let out = env
-        .x402()
-        .args([
-            "get",
-            &format!("{}/r", server.url),
-            "--yes",
-            "--password-file",
-        ])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.pay(&pw, &format!("{}/r", server.url), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1);

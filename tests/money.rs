@@ -44,11 +44,7 @@ fn write_config(env: &Env, net: &Localnet, rpc: bool) {
 }
 
 fn pay(env: &Env, pw: &PathBuf, url: &str) -> Output {
-    env.x402()
-        .args(["get", url, "--yes", "--password-file"])
-        .arg(pw)
-        .output()
-        .unwrap()
+    env.pay(pw, url, &[])
 }
 
 /// The journal's only payment, as `history --json` shows it.
@@ -293,12 +289,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
     assert_eq!(r["transaction"], MADE_UP_TX);
     assert!(budget_counts_it(&env, &server.url("/other")));
     // The repeated request asks first: the earlier payment is still open.
-    let out = env
-        .x402()
-        .args(["get", &server.url("/liar"), "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["get", &server.url("/liar")], &pw);
     assert!(
         support::error_line(&out, 110)
             .contains("an earlier payment for this request may still settle")
@@ -317,28 +308,11 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
     assert!(!authorization_used(net, &nonce));
 
     // history cancel: off a terminal without --yes it refuses; with --yes it cancels.
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce], &pw);
     assert!(support::error_line(&out, 110).contains("pass --yes"));
     let _guard = localnet::chain_lock();
     let gas_before = net.native_balance("baseSepolia", ANVIL1_ADDRESS);
-    let out = env
-        .x402()
-        .args([
-            "history",
-            "cancel",
-            &nonce,
-            "--yes",
-            "--json",
-            "--password-file",
-        ])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes", "--json"], &pw);
     support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["status"], "cancelled");
@@ -404,12 +378,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         "a cancelled payment needs no check"
     );
     // Cancelling twice is refused, with the reason.
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes"], &pw);
     assert!(support::error_line(&out, 1).contains("it is already cancelled"));
     // And a nonce the journal does not hold is a usage error.
     let out = env
@@ -473,12 +442,7 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
     assert_eq!(r["totals"][0]["settled"]["amount"], "0");
     assert!(budget_counts_it(&env, &server.url("/other")));
     // Already used on-chain: nothing to cancel.
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes"], &pw);
     assert!(support::error_line(&out, 1).contains("the chain shows it already used or cancelled"));
 
     let (code, data) = check(&env);
@@ -684,12 +648,7 @@ fn history_cancel_asks_at_a_terminal() {
     assert_eq!(only_record(&env)["status"], "rejected");
     assert!(budget_counts_it(&env, &server.url("/other")));
     // The refused payment is still open: the same request again asks first.
-    let out = env
-        .x402()
-        .args(["get", &server.url("/refused"), "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["get", &server.url("/refused")], &pw);
     assert!(
         support::error_line(&out, 110)
             .contains("an earlier payment for this request may still settle")
@@ -786,12 +745,7 @@ fn history_cancel_refuses_a_token_without_cancel_authorization() {
     };
     let _guard = localnet::chain_lock();
     let sent_before = count();
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes"], &pw);
     let line = support::error_line(&out, 1);
     assert!(
         line.contains(&format!("{token} refused cancelAuthorization"))

@@ -74,12 +74,7 @@ fn pays_v2_and_v1_routes_exactly_the_price() {
             "{r}"
         );
         // The signed authorization never appears on stderr, even with -v.
-        let v = env
-            .x402()
-            .args(["get", &url, "--yes", "-v", "--password-file"])
-            .arg(&pw)
-            .output()
-            .unwrap();
+        let v = env.pay(&pw, &url, &["-v"]);
         let verr = support::stderr(&v);
         assert!(verr.contains("(redacted"), "{verr}");
         assert!(!verr.to_lowercase().contains("signature\":"), "{verr}");
@@ -93,19 +88,11 @@ fn post_body_reaches_the_server_through_the_paid_retry() {
     for server in ["/v2/serverUrl", "/v1/serverUrl"] {
         let _guard = localnet::chain_lock();
         let url = format!("{}/echo", net.s(server));
-        let out = env
-            .x402()
-            .args([
-                "get",
-                &url,
-                "--yes",
-                "--json",
-                r#"{"hello":"paid world","n":7}"#,
-                "--password-file",
-            ])
-            .arg(env.password_file("pw"))
-            .output()
-            .unwrap();
+        let out = env.pay(
+            &env.password_file("pw"),
+            &url,
+            &["--json", r#"{"hello":"paid world","n":7}"#],
+        );
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -314,12 +301,7 @@ fn insufficient_funds_is_113_with_or_without_an_rpc_url() {
         "default_account = \"poor\"\n\n[rpc]\nbase-sepolia = \"{}\"\n",
         net.rpc("baseSepolia")
     ));
-    let out = env
-        .x402()
-        .args(["get", &cheap, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.pay(&pw, &cheap, &[]);
     assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
     let err = support::stderr(&out);
     assert!(
@@ -330,12 +312,7 @@ fn insufficient_funds_is_113_with_or_without_an_rpc_url() {
 
     env.write_config("default_account = \"poor\"\n");
     let _guard = localnet::chain_lock();
-    let out = env
-        .x402()
-        .args(["get", &cheap, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.pay(&pw, &cheap, &[]);
     assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
     assert!(support::stderr(&out).contains("does not hold 0.001 USDC"));
     let out = env.x402().args(["history", "--json"]).output().unwrap();

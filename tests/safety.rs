@@ -279,12 +279,7 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
 
     // Again, off a terminal, without --yes: refused before signing, and says why.
     server.set_mode(Paid::Settle);
-    let out = env
-        .x402()
-        .args(["get", &url, "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["get", &url], &pw);
     assert_eq!(code(&out), Some(110));
     let err = support::stderr(&out);
     assert!(err.contains("already paid") && err.contains(nonce), "{err}");
@@ -636,12 +631,7 @@ fn three_password_tries_at_a_terminal_one_from_a_file() {
     // From a file: one try.
     let bad = env.path("bad-pw");
     std::fs::write(&bad, "nope\n").unwrap();
-    let out = env
-        .x402()
-        .args(["get", &server.at("/file"), "--yes", "--password-file"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = env.pay(&bad, &server.at("/file"), &[]);
     assert_eq!(code(&out), Some(116));
     assert!(!support::stderr(&out).contains("try again"));
 }

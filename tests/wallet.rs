@@ -12,12 +12,7 @@ fn mode(p: &std::path::Path) -> u32 {
 fn new_prints_the_address_and_writes_a_private_file() {
     let env = Env::new();
     let pw = env.password_file("secret");
-    let out = env
-        .x402()
-        .args(["wallet", "new", "alice", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "alice"], &pw);
     support::assert_exit(&out, 0);
     let address = support::stdout(&out).trim().to_string();
     assert!(
@@ -37,12 +32,7 @@ fn new_prints_the_address_and_writes_a_private_file() {
         .success()
         .stdout(format!("{address}\n"));
     // JSON: name, address, path.
-    let out = env
-        .x402()
-        .args(["wallet", "new", "bob", "--json", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "bob", "--json"], &pw);
     let data = json_data(&out);
     assert_eq!(data["name"], "bob");
     assert_eq!(data["default"], false);
@@ -66,12 +56,7 @@ fn new_refuses_an_existing_name_unless_forced() {
         std::fs::read(env.keystores().join("alice")).unwrap(),
         before
     );
-    let out = env
-        .x402()
-        .args(["wallet", "new", "alice", "--force", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "alice", "--force"], &pw);
     assert!(out.status.success());
     assert_ne!(support::stdout(&out).trim(), first);
     // No temporary files are left behind.
@@ -349,15 +334,9 @@ fn foundry_keystore_is_usable_by_account_name() {
 fn x402_keystore_is_decrypted_by_cast() {
     let env = Env::new();
     let pw = env.password_file("hunter2");
-    let address = support::stdout(
-        &env.x402()
-            .args(["wallet", "new", "fresh", "--password-file"])
-            .arg(&pw)
-            .output()
-            .unwrap(),
-    )
-    .trim()
-    .to_string();
+    let address = support::stdout(&env.run_pw(&["wallet", "new", "fresh"], &pw))
+        .trim()
+        .to_string();
     let cast = support::foundry_bin("cast");
     let out = Command::new(&cast)
         .args(["wallet", "decrypt-keystore", "fresh", "--keystore-dir"])
@@ -975,23 +954,13 @@ fn import_onto_an_existing_name_needs_force_and_stays_private() {
 fn quiet_keeps_stderr_to_errors() {
     let env = Env::new();
     let pw = env.password_file("pw");
-    let out = env
-        .x402()
-        .args(["wallet", "new", "alice", "-q", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "alice", "-q"], &pw);
     support::assert_exit(&out, 0);
     let alice = support::stdout(&out);
     assert!(alice.starts_with("0x") && alice.len() == 43, "{alice}");
     assert_eq!(support::stderr(&out), "");
     // The same without -q talks on stderr.
-    let out = env
-        .x402()
-        .args(["wallet", "new", "bob", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "bob"], &pw);
     assert!(support::stderr(&out).contains("Created account 'bob'"));
     // A warning is silenced, the result is not.
     let path = env.keystores().join("alice");

@@ -100,6 +100,16 @@ impl Env {
         self.x402().args(args).output().unwrap()
     }
 
+    /// `x402 ARGS --password-file PW`, run to its end with an empty stdin.
+    pub fn run_pw(&self, args: &[&str], pw: &Path) -> Output {
+        self.x402()
+            .args(args)
+            .arg("--password-file")
+            .arg(pw)
+            .output()
+            .unwrap()
+    }
+
     /// `x402 get URL --yes --password-file PW EXTRA…`: a payment without a question.
     pub fn pay(&self, pw: &Path, url: &str, extra: &[&str]) -> Output {
         self.x402()
