@@ -155,6 +155,15 @@ pub fn foundry_bin(name: &str) -> PathBuf {
     p
 }
 
+/// An address on 127.0.0.1 where nothing listens (bound, then closed at once): a connection
+/// to it is refused.
+pub fn closed_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
