@@ -191,7 +191,7 @@ fn no_money_moves_above_the_cap_on_dry_run_or_without_consent() {
         .args(["get", &cheap, "--dry-run"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(support::stderr(&out).contains("asks 0.001 USDC"));
     assert!(out.stdout.is_empty());
     // Off a terminal without --yes: declined, no keystore touched.
@@ -293,28 +293,23 @@ fn insufficient_funds_is_113_with_or_without_an_rpc_url() {
     env.import_key("poor", &key);
     let pw = env.password_file("pw");
     let cheap = format!("{}/cheap", net.s("/v2/serverUrl"));
-    let journaled = |env: &Env| {
-        let out = env.x402().args(["history", "--json"]).output().unwrap();
-        json_data(&out)["payments"].as_array().unwrap().len()
-    };
     env.write_config(&format!(
         "default_account = \"poor\"\n\n[rpc]\nbase-sepolia = \"{}\"\n",
         net.rpc("baseSepolia")
     ));
     let out = env.pay(&pw, &cheap, &[]);
-    assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
+    support::assert_exit(&out, 113);
     let err = support::stderr(&out);
     assert!(
         err.contains("holds 0.00 USDC") && err.contains("nothing was signed"),
         "{err}"
     );
-    assert_eq!(journaled(&env), 0);
+    assert_eq!(env.history(&[])["payments"].as_array().unwrap().len(), 0);
 
     env.write_config("default_account = \"poor\"\n");
     let _guard = localnet::chain_lock();
     let out = env.pay(&pw, &cheap, &[]);
-    assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
+    support::assert_exit(&out, 113);
     assert!(support::stderr(&out).contains("does not hold 0.001 USDC"));
-    let out = env.x402().args(["history", "--json"]).output().unwrap();
-    assert_eq!(json_data(&out)["payments"][0]["status"], "rejected");
+    assert_eq!(env.history(&[])["payments"][0]["status"], "rejected");
 }

@@ -2,7 +2,7 @@
 
 use crate::support::{self, ANVIL0_ADDRESS, ANVIL0_KEY, Env, TEST_MNEMONIC, json_data, localnet};
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn mode(p: &std::path::Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
@@ -375,7 +375,7 @@ fn balance_on_base_sepolia_with_rpc_url() {
     let _guard = localnet::chain_lock();
     let expected = net.token_balance("baseSepolia", &usdc, &payer);
     let rpc = net.rpc("baseSepolia");
-    let out = balance_at(&env, &payer, "base-sepolia", &rpc, &["--json"]);
+    let out = env.balance_at(&payer, "base-sepolia", &rpc, &["--json"]);
     support::assert_exit(&out, 0);
     let row = &json_data(&out)["networks"][0];
     assert_eq!(
@@ -384,7 +384,7 @@ fn balance_on_base_sepolia_with_rpc_url() {
     );
     assert_eq!(row["tokens"][0]["base_units"], expected.to_string());
     // The wrong chain behind --rpc-url is an error, not a balance.
-    let line = support::error_line(&balance_at(&env, &payer, "base", &rpc, &[]), 2);
+    let line = support::error_line(&env.balance_at(&payer, "base", &rpc, &[]), 2);
     assert!(line.contains("serves chain 84532"), "{line}");
 }
 
@@ -393,7 +393,7 @@ fn rpc_failures_are_errors_never_zero_balances() {
     let env = Env::new();
     let balance = |url: &str, extra: &[&str]| {
         let extra = [&["--timeout", "2"], extra].concat();
-        balance_at(&env, ANVIL0_ADDRESS, "base-sepolia", url, &extra)
+        env.balance_at(ANVIL0_ADDRESS, "base-sepolia", url, &extra)
     };
     // Nothing listening: curl's "could not connect".
     let closed = support::closed_addr();
@@ -502,24 +502,6 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-/// `x402 wallet balance --address ADDRESS --network NETWORK --rpc-url RPC EXTRA…`: no account,
-/// the RPC URL given.
-fn balance_at(env: &Env, address: &str, network: &str, rpc: &str, extra: &[&str]) -> Output {
-    env.x402()
-        .args([
-            "wallet",
-            "balance",
-            "--address",
-            address,
-            "--network",
-            network,
-        ])
-        .args(["--rpc-url", rpc])
-        .args(extra)
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -1328,7 +1310,7 @@ fn balance_of_a_solana_address_on_the_local_chain() {
     let env = Env::new();
     let rpc = net.solana_rpc();
     let balance = |address: &str, network: &str, extra: &[&str]| {
-        balance_at(&env, address, network, &rpc, extra)
+        env.balance_at(address, network, &rpc, extra)
     };
     let _guard = localnet::chain_lock();
     for (role, usdc) in [

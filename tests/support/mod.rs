@@ -120,6 +120,37 @@ impl Env {
             .unwrap()
     }
 
+    /// `x402 wallet balance --address ADDRESS --network NETWORK --rpc-url RPC EXTRA…`: no
+    /// account, the RPC URL given.
+    pub fn balance_at(&self, address: &str, network: &str, rpc: &str, extra: &[&str]) -> Output {
+        self.x402()
+            .args([
+                "wallet",
+                "balance",
+                "--address",
+                address,
+                "--network",
+                network,
+            ])
+            .args(["--rpc-url", rpc])
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    /// `x402 history --json FILTERS…`, checked to succeed: its `data` (`payments`, `totals`, …).
+    #[track_caller]
+    pub fn history(&self, filters: &[&str]) -> serde_json::Value {
+        let out = self
+            .x402()
+            .args(["history", "--json"])
+            .args(filters)
+            .output()
+            .unwrap();
+        assert_exit(&out, 0);
+        json_data(&out)
+    }
+
     /// Imports `key` as account `name` with password "pw".
     pub fn import_key(&self, name: &str, key: &str) -> String {
         let pw = self.password_file("pw");
