@@ -384,7 +384,7 @@ fn a_reply_that_is_not_http_is_8() {
         )
         .start();
     let env = Env::new();
-    let out = env.x402().args(["get", &server.url("/")]).output().unwrap();
+    let out = env.run(&["get", &server.url("/")]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(8), "{err}");
     assert!(err.contains("not HTTP"), "{err}");
@@ -441,11 +441,7 @@ fn the_quote_names_a_resource_other_than_the_url_asked() {
     // so, so that a 402 copied from another endpoint is noticed before paying.
     let server = unpaid(v2_402(|_| {}));
     let env = Env::new();
-    let out = env
-        .x402()
-        .args(["get", &format!("{}/r", server.url), "--dry-run"])
-        .output()
-        .unwrap();
+    let out = env.run(&["get", &format!("{}/r", server.url), "--dry-run"]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("\n  resource  http://127.0.0.1/r\n"), "{err}");

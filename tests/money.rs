@@ -372,16 +372,12 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
     let out = env.run_pw(&["history", "cancel", &nonce, "--yes"], &pw);
     assert!(support::error_line(&out, 1).contains("it is already cancelled"));
     // And a nonce the journal does not hold is a usage error.
-    let out = env
-        .x402()
-        .args([
-            "history",
-            "cancel",
-            &format!("0x{}", "12".repeat(32)),
-            "--yes",
-        ])
-        .output()
-        .unwrap();
+    let out = env.run(&[
+        "history",
+        "cancel",
+        &format!("0x{}", "12".repeat(32)),
+        "--yes",
+    ]);
     assert!(support::error_line(&out, 2).contains("no payment with nonce"));
 }
 

@@ -38,20 +38,8 @@ fn pays_v2_and_v1_routes_exactly_the_price() {
         let _guard = localnet::chain_lock();
         let before = payee_usdc("baseSepolia", &bs_usdc());
         let receipt = env.path("receipt.json");
-        let out = env
-            .x402()
-            .args(["get", &url, "--yes", "--password-file"])
-            .arg(&pw)
-            .arg("--receipt")
-            .arg(&receipt)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{server}: {}",
-            support::stderr(&out)
-        );
+        let out = env.pay(&pw, &url, &["--receipt", receipt.to_str().unwrap()]);
+        support::assert_exit(&out, 0);
         let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(body["route"], "cheap");
         assert_eq!(
@@ -93,12 +81,7 @@ fn post_body_reaches_the_server_through_the_paid_retry() {
             &url,
             &["--json", r#"{"hello":"paid world","n":7}"#],
         );
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{server}: {}",
-            support::stderr(&out)
-        );
+        support::assert_exit(&out, 0);
         let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(body["hello"], "paid world", "{server}: {body}");
         assert_eq!(body["n"], 7);
@@ -210,7 +193,7 @@ fn free_routes_and_wallet_errors() {
     let env = Env::new();
     for server in ["/v2/serverUrl", "/v1/serverUrl"] {
         let url = format!("{}/free", net.s(server));
-        let out = env.x402().args(["get", &url]).output().unwrap();
+        let out = env.run(&["get", &url]);
         assert_eq!(out.status.code(), Some(0));
         assert!(!out.stdout.is_empty());
     }
@@ -224,12 +207,7 @@ fn inspect_reports_each_route() {
     let net = localnet::get();
     let env = payer_env();
     let v2 = net.s("/v2/serverUrl");
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v2}/cheap"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v2}/cheap"), "--json"]));
     assert_eq!(data["x402_version"], 2);
     assert_eq!(data["chosen"], 0);
     let o = &data["options"][0];
@@ -237,43 +215,23 @@ fn inspect_reports_each_route() {
     assert_eq!(o["price"]["decimal"], "0.001");
     assert_eq!(o["price"]["symbol"], "USDC");
     assert_eq!(o["pay_to"], net.account("payee").0.as_str());
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v2}/expensive"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v2}/expensive"), "--json"]));
     assert_eq!(data["options"][0]["price"]["decimal"], "2.50");
-    let data = json_data(
-        &env.x402()
-            .args([
-                "inspect",
-                &format!("{v2}/multi"),
-                "--json",
-                "--network",
-                "devchain",
-            ])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&[
+        "inspect",
+        &format!("{v2}/multi"),
+        "--json",
+        "--network",
+        "devchain",
+    ]));
     assert_eq!(data["options"].as_array().unwrap().len(), 2);
     assert_eq!(data["chosen"], 1);
     let v1 = net.s("/v1/serverUrl");
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v1}/cheap"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v1}/cheap"), "--json"]));
     assert_eq!(data["x402_version"], 1);
     assert_eq!(data["source"], "body");
     assert_eq!(data["options"][0]["price"]["base_units"], "1000");
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v2}/free"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v2}/free"), "--json"]));
     assert_eq!(data["payment_required"], false);
     // Inspect never touches a keystore: works with no account at all.
     Env::new()
