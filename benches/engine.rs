@@ -22,34 +22,13 @@ use x402::payment::exact_evm::{domain, new_authorization, payload_json, sign};
 use x402::payment::header::{payment_signature_v2, x_payment_v1};
 use x402::payment::policy::{self, DEFAULT_MAX_AMOUNT, Quote};
 
-/// The `PAYMENT-REQUIRED` example of the x402 v2 HTTP transport spec (coinbase/x402
-/// `specs/transports-v2/http.md`): 0.01 USDC on eip155:84532, as src/payment/test_vectors.rs
-/// has it.
-const V2_PAYMENT_REQUIRED: &str = "eyJ4NDAyVmVyc2lvbiI6MiwiZXJyb3IiOiJQQVlNRU5ULVNJR05BVFVSRSBoZWFkZXIgaXMgcmVxdWlyZWQiLCJyZXNvdXJjZSI6eyJ1cmwiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbS9wcmVtaXVtLWRhdGEiLCJkZXNjcmlwdGlvbiI6IkFjY2VzcyB0byBwcmVtaXVtIG1hcmtldCBkYXRhIiwibWltZVR5cGUiOiJhcHBsaWNhdGlvbi9qc29uIn0sImFjY2VwdHMiOlt7InNjaGVtZSI6ImV4YWN0IiwibmV0d29yayI6ImVpcDE1NTo4NDUzMiIsImFtb3VudCI6IjEwMDAwIiwiYXNzZXQiOiIweDAzNkNiRDUzODQyYzU0MjY2MzRlNzkyOTU0MWVDMjMxOGYzZENGN2UiLCJwYXlUbyI6IjB4MjA5NjkzQmM2YWZjMEM1MzI4YkEzNkZhRjAzQzUxNEVGMzEyMjg3QyIsIm1heFRpbWVvdXRTZWNvbmRzIjo2MCwiZXh0cmEiOnsibmFtZSI6IlVTREMiLCJ2ZXJzaW9uIjoiMiJ9fV19";
-
-/// The v1 402 body of the x402 v1 HTTP transport spec, network `base-sepolia`.
-const V1_BODY: &str = r#"{
-  "x402Version": 1,
-  "error": "Payment required to access this resource",
-  "accepts": [
-    {
-      "scheme": "exact",
-      "network": "base-sepolia",
-      "maxAmountRequired": "10000",
-      "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
-      "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
-      "resource": "https://api.example.com/premium-data",
-      "description": "Access to premium market data",
-      "mimeType": "application/json",
-      "outputSchema": null,
-      "maxTimeoutSeconds": 60,
-      "extra": {
-        "name": "USDC",
-        "version": "2"
-      }
-    }
-  ]
-}"#;
+/// The published examples of the x402 transport specs, the same file the payment tests use:
+/// `SPEC_V2_PAYMENT_REQUIRED_B64` (0.01 USDC on eip155:84532) and `SPEC_V1_BODY` (the v1 402
+/// body, network `base-sepolia`).
+#[path = "../src/payment/test_vectors/spec.rs"]
+#[allow(dead_code, reason = "the benchmark reads two of the examples")]
+mod spec;
+use spec::{SPEC_V1_BODY as V1_BODY, SPEC_V2_PAYMENT_REQUIRED_B64 as V2_PAYMENT_REQUIRED};
 
 /// anvil's account #0 (a public test key).
 const KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";

@@ -503,6 +503,23 @@ mod tests {
             .unwrap()
     }
 
+    /// [`send`] of the approve call, signed by anvil key #1, through the node at `url` as
+    /// chain 84532, waiting up to `wait` for the receipt.
+    async fn send_approve(
+        url: &str,
+        wait: Duration,
+        on_sent: impl FnOnce(B256),
+    ) -> Result<Receipt, TxError> {
+        let client = crate::http::client(&Default::default()).unwrap();
+        let chain = Chain::new(&client, url, 84532);
+        send(&chain, &anvil1(), &approve_call(), wait, on_sent).await
+    }
+
+    /// How many times the node was asked `method`.
+    fn calls(seen: &std::sync::Mutex<Vec<String>>, method: &str) -> usize {
+        seen.lock().unwrap().iter().filter(|m| *m == method).count()
+    }
+
     #[tokio::test]
     async fn prepares_from_the_node_and_falls_back_to_a_one_gwei_tip() {
         let (url, _) = node("0xde0b6b3a7640000", Value::Null).await;
@@ -537,71 +554,34 @@ mod tests {
     #[tokio::test]
     async fn no_gas_sends_nothing() {
         let (url, seen) = node("0x0", Value::Null).await;
-        let client = crate::http::client(&Default::default()).unwrap();
-        let chain = Chain::new(&client, &url, 84532);
-        let r = send(
-            &chain,
-            &anvil1(),
-            &approve_call(),
-            Duration::from_secs(5),
-            |_| panic!("nothing may be sent"),
-        )
+        let r = send_approve(&url, Duration::from_secs(5), |_| {
+            panic!("nothing may be sent")
+        })
         .await;
         assert!(
             matches!(&r, Err(TxError::NoGas(s)) if s.gas == 60_000),
             "{r:?}"
         );
-        assert!(
-            !seen
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|m| m == "eth_sendRawTransaction")
-        );
+        assert_eq!(calls(&seen, "eth_sendRawTransaction"), 0);
     }
 
     #[tokio::test]
     async fn the_wait_for_the_receipt_is_bounded() {
         let (url, seen) = node("0xde0b6b3a7640000", Value::Null).await;
-        let client = crate::http::client(&Default::default()).unwrap();
-        let chain = Chain::new(&client, &url, 84532);
         let mut sent = None;
-        let r = send(
-            &chain,
-            &anvil1(),
-            &approve_call(),
-            Duration::from_millis(300),
-            |h| sent = Some(h),
-        )
-        .await;
+        let r = send_approve(&url, Duration::from_millis(300), |h| sent = Some(h)).await;
         let Err(TxError::NotMined { hash, .. }) = r else {
             panic!("{r:?}")
         };
         assert_eq!(Some(hash), sent);
-        assert!(
-            seen.lock()
-                .unwrap()
-                .iter()
-                .filter(|m| *m == "eth_getTransactionReceipt")
-                .count()
-                >= 2
-        );
+        assert!(calls(&seen, "eth_getTransactionReceipt") >= 2);
     }
 
     #[tokio::test]
     async fn a_failed_receipt_is_an_error() {
         let receipt = json!({"status": "0x0", "blockNumber": "0x7", "gasUsed": "0x5208"});
         let (url, _) = node("0xde0b6b3a7640000", receipt).await;
-        let client = crate::http::client(&Default::default()).unwrap();
-        let chain = Chain::new(&client, &url, 84532);
-        let r = send(
-            &chain,
-            &anvil1(),
-            &approve_call(),
-            Duration::from_secs(5),
-            |_| {},
-        )
-        .await;
+        let r = send_approve(&url, Duration::from_secs(5), |_| {}).await;
         assert!(
             matches!(r, Err(TxError::Reverted { block: 7, .. })),
             "{r:?}"
@@ -609,16 +589,9 @@ mod tests {
         let ok = json!({"status": "0x1", "blockNumber": "0x8", "gasUsed": "0xb411",
                         "effectiveGasPrice": "0x77359400"});
         let (url, _) = node("0xde0b6b3a7640000", ok).await;
-        let chain = Chain::new(&client, &url, 84532);
-        let r = send(
-            &chain,
-            &anvil1(),
-            &approve_call(),
-            Duration::from_secs(5),
-            |_| {},
-        )
-        .await
-        .unwrap();
+        let r = send_approve(&url, Duration::from_secs(5), |_| {})
+            .await
+            .unwrap();
         assert_eq!(
             (r.block_number, r.gas_used, r.effective_gas_price),
             (8, 46_097, 2_000_000_000)

@@ -58,6 +58,13 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     };
     let paid = with_password("/paid");
     let receipt = env.path("receipt.json");
+    // `x402 ARGS`: its exit code, and the password nowhere in stdout or stderr.
+    let run = |args: &[&str], code: i32| {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", both(&out));
+        assert!(!both(&out).contains(SECRET), "{args:?}: {}", both(&out));
+        out
+    };
 
     // The quote, -v and the settlement; the receipt.
     let out = env.pay(&pw, &paid, &["-v", "--receipt", receipt.to_str().unwrap()]);
@@ -77,9 +84,7 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     assert!(!text.contains(SECRET), "{text}");
     assert!(text.contains("user:***@127.0.0.1"), "{text}");
     for args in [&["history"][..], &["history", "--json"]] {
-        let out = env.run(args);
-        assert_eq!(out.status.code(), Some(0), "{}", both(&out));
-        assert!(!both(&out).contains(SECRET), "{}", both(&out));
+        let out = run(args, 0);
         assert!(
             support::stdout(&out).contains("user:***@"),
             "{}",
@@ -89,9 +94,10 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
 
     // inspect: text, --json, --save-terms.
     let terms = env.path("terms.json");
-    let out = env.run(&["inspect", &paid, "--save-terms", terms.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
-    assert!(!both(&out).contains(SECRET), "{}", both(&out));
+    let out = run(
+        &["inspect", &paid, "--save-terms", terms.to_str().unwrap()],
+        0,
+    );
     assert!(
         support::stdout(&out).contains("user:***@"),
         "{}",
@@ -99,9 +105,7 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     );
     let text = std::fs::read_to_string(&terms).unwrap();
     assert!(!text.contains(SECRET), "{text}");
-    let out = env.run(&["inspect", &paid, "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
-    assert!(!both(&out).contains(SECRET));
+    let out = run(&["inspect", &paid, "--json"], 0);
     let data = support::json_data(&out);
     assert!(
         data["url"].as_str().unwrap().contains("user:***@"),
@@ -114,43 +118,25 @@ fn a_password_in_the_url_is_never_shown_or_stored() {
     // receipt written for an error.
     let refused = format!("http://user:{SECRET}@127.0.0.1:1/x");
     let receipt = env.path("error-receipt.json");
-    let out = env.run(&["get", &refused, "--receipt", receipt.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(7), "{}", both(&out));
-    assert!(!both(&out).contains(SECRET), "{}", both(&out));
+    let out = run(
+        &["get", &refused, "--receipt", receipt.to_str().unwrap()],
+        7,
+    );
     // One line naming host and port; the cause chain (-v) names no password either.
     assert!(
         support::stderr(&out).contains("could not connect to 127.0.0.1:1"),
         "{}",
         both(&out)
     );
-    let out = env.run(&["get", "-v", &refused]);
-    assert_eq!(out.status.code(), Some(7), "{}", both(&out));
-    assert!(!both(&out).contains(SECRET), "{}", both(&out));
+    run(&["get", "-v", &refused], 7);
     let text = std::fs::read_to_string(&receipt).unwrap();
     assert!(!text.contains(SECRET), "{text}");
-    let out = env.run(&["inspect", &refused]);
-    assert_eq!(out.status.code(), Some(7), "{}", both(&out));
-    assert!(!both(&out).contains(SECRET), "{}", both(&out));
-    let out = env.run(&["get", &format!("http://user:{SECRET}@exa mple/")]);
-    assert_eq!(out.status.code(), Some(3), "{}", both(&out));
-    assert!(!both(&out).contains(SECRET), "{}", both(&out));
+    run(&["inspect", &refused], 7);
+    run(&["get", &format!("http://user:{SECRET}@exa mple/")], 3);
     // An RPC URL with a password, in a balance's error.
     let rpc = format!("http://user:{SECRET}@127.0.0.1:1");
     for json in [&[][..], &["--json"]] {
-        let out = env
-            .x402()
-            .args([
-                "wallet",
-                "balance",
-                "--address",
-                ANVIL1_ADDRESS,
-                "--network",
-                "base",
-            ])
-            .args(["--rpc-url", &rpc])
-            .args(json)
-            .output()
-            .unwrap();
+        let out = env.balance_at(ANVIL1_ADDRESS, "base", &rpc, json);
         assert_ne!(out.status.code(), Some(0), "{}", both(&out));
         assert!(!both(&out).contains(SECRET), "{}", both(&out));
         // The error names host and port only; --json's rpc_url keeps the user, not the password.

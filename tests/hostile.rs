@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 
 const USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
 const PAYEE: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
-const PAYER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 type Reply = (u16, Vec<(String, String)>, Vec<u8>);
 
@@ -118,7 +117,7 @@ fn run(env: &Env, pw: &std::path::Path, case: Case) {
         "{}: payment headers",
         case.name
     );
-    let h = json_data(&env.x402().args(["history", "--json"]).output().unwrap());
+    let h = env.history(&[]);
     let statuses: Vec<&str> = h["payments"]
         .as_array()
         .unwrap()
@@ -128,171 +127,123 @@ fn run(env: &Env, pw: &std::path::Path, case: Case) {
     assert_eq!(statuses, case.journal, "{}: journal", case.name);
 }
 
+/// A server that answers `reply` to everything, paid or not.
 fn unpaid(reply: Reply) -> Hostile {
     Hostile::start(move |_, _| reply.clone())
 }
 
+impl Case {
+    /// A case against [`unpaid`]`(reply)`: refused with `code` and `message`, no payment
+    /// header sent, nothing journaled.
+    fn unpaid(name: &'static str, reply: Reply, code: i32, message: &'static str) -> Case {
+        Case {
+            name,
+            server: unpaid(reply),
+            args: vec![],
+            code,
+            message,
+            payments: 0,
+            journal: &[],
+        }
+    }
+}
+
 #[test]
 fn hostile_402s_get_no_payment() {
-    let env = Env::new();
-    env.import_key("payer", PAYER_KEY);
-    env.write_config("default_account = \"payer\"\n");
-    let pw = env.password_file("pw");
+    let (env, pw) = Env::with_payer();
     let amount = |a: Value| v2_402(move |o| o["amount"] = a.clone());
     let two_pow_256 =
         "115792089237316195423570985008687907853269984665640564039457584007913129639936";
     let cases = vec![
-        Case {
-            name: "amount above the cap",
-            server: unpaid(amount("2500000".into())),
-            args: vec![],
-            code: 111,
-            message: "above the per-payment cap of 0.10 USDC",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "amount overflowing uint256",
-            server: unpaid(amount(two_pow_256.into())),
-            args: vec![],
-            code: 112,
-            message: "amount",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "negative amount",
-            server: unpaid(amount("-1".into())),
-            args: vec![],
-            code: 112,
-            message: "amount",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "fractional amount",
-            server: unpaid(amount("0.5".into())),
-            args: vec![],
-            code: 112,
-            message: "amount",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "amount not a number",
-            server: unpaid(amount("lots".into())),
-            args: vec![],
-            code: 112,
-            message: "amount",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "amount as a JSON number",
-            server: unpaid(amount(json!(1000))),
-            args: vec![],
-            code: 112,
-            message: "amount",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "unknown asset",
-            server: unpaid(v2_402(|o| {
-                o["asset"] = "0x1111111111111111111111111111111111111111".into()
-            })),
-            args: vec![],
-            code: 112,
-            message: "is not a token this tool knows",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "known asset, wrong EIP-712 name",
-            server: unpaid(v2_402(|o| o["extra"]["name"] = "USD Coin".into())),
-            args: vec![],
-            code: 112,
-            message: "EIP-712 domain",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "malformed payee",
-            server: unpaid(v2_402(|o| o["payTo"] = "0x1234".into())),
-            args: vec![],
-            code: 112,
-            message: "payTo",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "maxTimeoutSeconds 0",
-            server: unpaid(v2_402(|o| o["maxTimeoutSeconds"] = 0.into())),
-            args: vec![],
-            code: 112,
-            message: "maxTimeoutSeconds",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "maxTimeoutSeconds of a year",
-            server: unpaid(v2_402(|o| o["maxTimeoutSeconds"] = 31_536_000.into())),
-            args: vec![],
-            code: 112,
-            message: "longer than the 3600 s",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "unknown network",
-            server: unpaid(v2_402(|o| o["network"] = "eip155:999999".into())),
-            args: vec![],
-            code: 112,
-            message: "not a known EVM network",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "broken base64",
-            server: unpaid((
+        Case::unpaid(
+            "amount above the cap",
+            amount("2500000".into()),
+            111,
+            "above the per-payment cap of 0.10 USDC",
+        ),
+        Case::unpaid(
+            "amount overflowing uint256",
+            amount(two_pow_256.into()),
+            112,
+            "amount",
+        ),
+        Case::unpaid("negative amount", amount("-1".into()), 112, "amount"),
+        Case::unpaid("fractional amount", amount("0.5".into()), 112, "amount"),
+        Case::unpaid("amount not a number", amount("lots".into()), 112, "amount"),
+        Case::unpaid(
+            "amount as a JSON number",
+            amount(json!(1000)),
+            112,
+            "amount",
+        ),
+        Case::unpaid(
+            "unknown asset",
+            v2_402(|o| o["asset"] = "0x1111111111111111111111111111111111111111".into()),
+            112,
+            "is not a token this tool knows",
+        ),
+        Case::unpaid(
+            "known asset, wrong EIP-712 name",
+            v2_402(|o| o["extra"]["name"] = "USD Coin".into()),
+            112,
+            "EIP-712 domain",
+        ),
+        Case::unpaid(
+            "malformed payee",
+            v2_402(|o| o["payTo"] = "0x1234".into()),
+            112,
+            "payTo",
+        ),
+        Case::unpaid(
+            "maxTimeoutSeconds 0",
+            v2_402(|o| o["maxTimeoutSeconds"] = 0.into()),
+            112,
+            "maxTimeoutSeconds",
+        ),
+        Case::unpaid(
+            "maxTimeoutSeconds of a year",
+            v2_402(|o| o["maxTimeoutSeconds"] = 31_536_000.into()),
+            112,
+            "longer than the 3600 s",
+        ),
+        Case::unpaid(
+            "unknown network",
+            v2_402(|o| o["network"] = "eip155:999999".into()),
+            112,
+            "not a known EVM network",
+        ),
+        Case::unpaid(
+            "broken base64",
+            (
                 402,
                 vec![("payment-required".into(), "%%%not base64%%%".into())],
                 vec![],
-            )),
-            args: vec![],
-            code: 8,
-            message: "the 402 cannot be read",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "broken JSON",
-            server: unpaid((
+            ),
+            8,
+            "the 402 cannot be read",
+        ),
+        Case::unpaid(
+            "broken JSON",
+            (
                 402,
                 vec![(
                     "payment-required".into(),
                     base64::engine::general_purpose::STANDARD.encode("{\"x402Version\": 2, "),
                 )],
                 vec![],
-            )),
-            args: vec![],
-            code: 8,
-            message: "the 402 cannot be read",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "a 10 MB 402",
-            server: unpaid((402, vec![], vec![b' '; 10 * 1024 * 1024])),
-            args: vec![],
-            code: 63,
-            message: "larger than",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "a 3.5 MB browser paywall page instead of terms",
-            server: unpaid((
+            ),
+            8,
+            "the 402 cannot be read",
+        ),
+        Case::unpaid(
+            "a 10 MB 402",
+            (402, vec![], vec![b' '; 10 * 1024 * 1024]),
+            63,
+            "larger than",
+        ),
+        Case::unpaid(
+            "a 3.5 MB browser paywall page instead of terms",
+            (
                 402,
                 vec![("content-type".into(), "text/html; charset=utf-8".into())],
                 {
@@ -303,35 +254,26 @@ fn hostile_402s_get_no_payment() {
                     page.extend_from_slice(b"</body></html>");
                     page
                 },
-            )),
-            args: vec![],
-            code: 8,
-            message: "the 402 cannot be read",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "a 2 MB header",
-            server: unpaid((
+            ),
+            8,
+            "the 402 cannot be read",
+        ),
+        Case::unpaid(
+            "a 2 MB header",
+            (
                 402,
                 vec![("payment-required".into(), "A".repeat(2 * 1024 * 1024))],
                 vec![],
-            )),
-            args: vec![],
-            code: 63,
-            message: "larger than the tool reads",
-            payments: 0,
-            journal: &[],
-        },
-        Case {
-            name: "a server that stalls",
-            server: unpaid((0, vec![], vec![])),
-            args: vec![],
-            code: 28,
-            message: "timed out waiting for 127.0.0.1:",
-            payments: 0,
-            journal: &[],
-        },
+            ),
+            63,
+            "larger than the tool reads",
+        ),
+        Case::unpaid(
+            "a server that stalls",
+            (0, vec![], vec![]),
+            28,
+            "timed out waiting for 127.0.0.1:",
+        ),
         Case {
             name: "402 again after payment",
             server: Hostile::start(|_, _| v2_402(|_| {})),
@@ -403,10 +345,7 @@ fn hostile_402s_get_no_payment() {
 
 #[test]
 fn a_redirect_to_another_origin_gets_no_payment_header() {
-    let env = Env::new();
-    env.import_key("payer", PAYER_KEY);
-    env.write_config("default_account = \"payer\"\n");
-    let pw = env.password_file("pw");
+    let (env, pw) = Env::with_payer();
     // C: a third origin the paid answer redirects to.
     let c = Hostile::start(|_, _| (200, vec![], b"elsewhere".to_vec()));
     let c_url = c.url.clone();
@@ -428,18 +367,7 @@ fn a_redirect_to_another_origin_gets_no_payment_header() {
             vec![],
         )
     });
-    let out = env
-        .x402()
-        .args([
-            "get",
-            "-L",
-            &format!("{}/start", a.url),
-            "--yes",
-            "--password-file",
-        ])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.pay(&pw, &format!("{}/start", a.url), &["-L"]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(support::stdout(&out), "elsewhere");
@@ -456,7 +384,7 @@ fn a_reply_that_is_not_http_is_8() {
         )
         .start();
     let env = Env::new();
-    let out = env.x402().args(["get", &server.url("/")]).output().unwrap();
+    let out = env.run(&["get", &server.url("/")]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(8), "{err}");
     assert!(err.contains("not HTTP"), "{err}");
@@ -513,11 +441,7 @@ fn the_quote_names_a_resource_other_than_the_url_asked() {
     // so, so that a 402 copied from another endpoint is noticed before paying.
     let server = unpaid(v2_402(|_| {}));
     let env = Env::new();
-    let out = env
-        .x402()
-        .args(["get", &format!("{}/r", server.url), "--dry-run"])
-        .output()
-        .unwrap();
+    let out = env.run(&["get", &format!("{}/r", server.url), "--dry-run"]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("\n  resource  http://127.0.0.1/r\n"), "{err}");
@@ -541,20 +465,20 @@ fn inspect_follows_redirects_to_the_402_with_location() {
     };
     // Without -L the redirect is the answer: no terms.
     let out = inspect("/old", &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let doc = json_data(&out);
     assert_eq!(doc["payment_required"], false, "{doc}");
     assert_eq!(doc["status"], 302, "{doc}");
     // With -L the terms are those of the URL that answered 402, and the report names it.
     let out = inspect("/old", &["-L"]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let doc = json_data(&out);
     assert_eq!(doc["options"][0]["price"]["base_units"], "1000", "{doc}");
     assert_eq!(doc["url"], format!("{}/r", server.url), "{doc}");
     assert_eq!(doc["status"], 402, "{doc}");
     // A redirect loop ends at --max-redirs with curl's 47.
     let out = inspect("/loop", &["-L", "--max-redirs", "3"]);
-    assert_eq!(out.status.code(), Some(47), "{}", support::stderr(&out));
+    support::assert_exit(&out, 47);
     assert_eq!(server.payments(), 0);
 }
 
@@ -562,10 +486,7 @@ fn inspect_follows_redirects_to_the_402_with_location() {
 fn the_journal_holds_the_payment_before_the_server_sees_its_header() {
     // The server reads the payer's journal at the moment the payment header arrives: the
     // signed record (status pending) with the header's nonce must already be on disk.
-    let env = Env::new();
-    env.import_key("payer", PAYER_KEY);
-    env.write_config("default_account = \"payer\"\n");
-    let pw = env.password_file("pw");
+    let (env, pw) = Env::with_payer();
     let journal = env.x402_home().join("journal.jsonl");
     let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
@@ -587,18 +508,8 @@ fn the_journal_holds_the_payment_before_the_server_sees_its_header() {
             settled()
         }
     });
-    let out = env
-        .x402()
-        .args([
-            "get",
-            &format!("{}/r", server.url),
-            "--yes",
-            "--password-file",
-        ])
-        .arg(&pw)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = env.pay(&pw, &format!("{}/r", server.url), &[]);
+    support::assert_exit(&out, 0);
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1);
     let (nonce, on_disk) = &seen[0];
@@ -617,7 +528,7 @@ fn the_journal_holds_the_payment_before_the_server_sees_its_header() {
     assert_eq!(lines[0]["amount"], "1000");
     assert_eq!(lines[0]["payTo"], PAYEE);
     // After the call, the outcome follows it.
-    let h = json_data(&env.x402().args(["history", "--json"]).output().unwrap());
+    let h = env.history(&[]);
     assert_eq!(h["payments"][0]["status"], "settled");
     assert_eq!(h["payments"][0]["nonce"], nonce.as_str());
 }

@@ -10,7 +10,6 @@ use crate::support::verifier::{
 use crate::support::{self, ANVIL1_ADDRESS, ANVIL1_KEY, Env, json_data};
 use serde_json::{Value, json};
 use std::path::PathBuf;
-use std::process::Output;
 
 /// Anvil's account #7, which no other part of the local network uses: the hostile servers'
 /// relayer (anvil sends for its own accounts with `eth_sendTransaction`).
@@ -25,10 +24,8 @@ fn chain(net: &Localnet) -> Chain {
 
 /// A payer's home; with `rpc`, config.toml names the local chain for base-sepolia.
 fn payer(net: &Localnet, rpc: bool) -> (Env, PathBuf) {
-    let env = Env::new();
-    assert_eq!(env.import_key("payer", ANVIL1_KEY), ANVIL1_ADDRESS);
+    let (env, pw) = Env::with_payer();
     write_config(&env, net, rpc);
-    let pw = env.password_file("pw");
     (env, pw)
 }
 
@@ -43,19 +40,9 @@ fn write_config(env: &Env, net: &Localnet, rpc: bool) {
     env.write_config(&config);
 }
 
-fn pay(env: &Env, pw: &PathBuf, url: &str) -> Output {
-    env.x402()
-        .args(["get", url, "--yes", "--password-file"])
-        .arg(pw)
-        .output()
-        .unwrap()
-}
-
 /// The journal's only payment, as `history --json` shows it.
 fn only_record(env: &Env) -> Value {
-    let out = env.run(&["history", "--json"]);
-    support::assert_exit(&out, 0);
-    let data = json_data(&out);
+    let data = env.history(&[]);
     let payments = data["payments"].as_array().unwrap();
     assert_eq!(payments.len(), 1, "{data:#}");
     let mut p = payments[0].clone();
@@ -137,7 +124,7 @@ fn settlement_pending_is_unknown_until_the_chain_says_settled() {
 
     // No RPC URL for the network: the server's word is all there is.
     let (env, pw) = payer(net, false);
-    let out = pay(&env, &pw, &server.url("/pending"));
+    let out = env.pay(&pw, &server.url("/pending"), &[]);
     let tx = server.settled().pop().expect("the server settled");
     let nonce = server.only_payment().verdict.nonce.unwrap();
     let line = support::error_line(&out, 115);
@@ -179,7 +166,7 @@ fn settlement_pending_is_unknown_until_the_chain_says_settled() {
 
     // With the RPC URL configured, get itself asks the chain: settled, exit 0.
     let (env, pw) = payer(net, true);
-    let out = pay(&env, &pw, &server.url("/pending"));
+    let out = env.pay(&pw, &server.url("/pending"), &[]);
     let tx = server.settled().pop().unwrap();
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
@@ -227,7 +214,7 @@ fn a_failed_receipt_with_a_transaction_is_never_nothing_paid() {
     let _guard = localnet::chain_lock();
 
     let (env, pw) = payer(net, false);
-    let out = pay(&env, &pw, &server.url("/fail"));
+    let out = env.pay(&pw, &server.url("/fail"), &[]);
     let tx = server.settled().pop().unwrap();
     let line = support::error_line(&out, 115);
     assert!(
@@ -248,7 +235,7 @@ fn a_failed_receipt_with_a_transaction_is_never_nothing_paid() {
     assert!(budget_counts_it(&env, &server.url("/other")));
 
     let (env, pw) = payer(net, true);
-    let out = pay(&env, &pw, &server.url("/fail"));
+    let out = env.pay(&pw, &server.url("/fail"), &[]);
     let tx = server.settled().pop().unwrap();
     support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), r#"{"report":1}"#);
@@ -277,7 +264,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         .paid("/other", Offer::v2())
         .start();
     let (env, pw) = payer(net, true);
-    let out = pay(&env, &pw, &server.url("/liar"));
+    let out = env.pay(&pw, &server.url("/liar"), &[]);
     let payment = server.only_payment();
     let nonce = payment.verdict.nonce.clone().unwrap();
     let line = support::error_line(&out, 115);
@@ -293,12 +280,7 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
     assert_eq!(r["transaction"], MADE_UP_TX);
     assert!(budget_counts_it(&env, &server.url("/other")));
     // The repeated request asks first: the earlier payment is still open.
-    let out = env
-        .x402()
-        .args(["get", &server.url("/liar"), "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["get", &server.url("/liar")], &pw);
     assert!(
         support::error_line(&out, 110)
             .contains("an earlier payment for this request may still settle")
@@ -317,28 +299,11 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
     assert!(!authorization_used(net, &nonce));
 
     // history cancel: off a terminal without --yes it refuses; with --yes it cancels.
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce], &pw);
     assert!(support::error_line(&out, 110).contains("pass --yes"));
     let _guard = localnet::chain_lock();
     let gas_before = net.native_balance("baseSepolia", ANVIL1_ADDRESS);
-    let out = env
-        .x402()
-        .args([
-            "history",
-            "cancel",
-            &nonce,
-            "--yes",
-            "--json",
-            "--password-file",
-        ])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes", "--json"], &pw);
     support::assert_exit(&out, 0);
     let data = json_data(&out);
     assert_eq!(data["status"], "cancelled");
@@ -404,24 +369,15 @@ fn a_made_up_transaction_stays_open_until_cancelled_on_chain() {
         "a cancelled payment needs no check"
     );
     // Cancelling twice is refused, with the reason.
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes"], &pw);
     assert!(support::error_line(&out, 1).contains("it is already cancelled"));
     // And a nonce the journal does not hold is a usage error.
-    let out = env
-        .x402()
-        .args([
-            "history",
-            "cancel",
-            &format!("0x{}", "12".repeat(32)),
-            "--yes",
-        ])
-        .output()
-        .unwrap();
+    let out = env.run(&[
+        "history",
+        "cancel",
+        &format!("0x{}", "12".repeat(32)),
+        "--yes",
+    ]);
     assert!(support::error_line(&out, 2).contains("no payment with nonce"));
 }
 
@@ -444,7 +400,7 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
     let _guard = localnet::chain_lock();
     let payee_before = net.token_balance("baseSepolia", BASE_SEPOLIA_USDC, PAY_TO);
     let (env, pw) = payer(net, true);
-    let out = pay(&env, &pw, &server.url("/taken"));
+    let out = env.pay(&pw, &server.url("/taken"), &[]);
     let tx = server.settled().pop().unwrap();
     let nonce = server.only_payment().verdict.nonce.unwrap();
     let line = support::error_line(&out, 114);
@@ -473,12 +429,7 @@ fn a_refusal_after_taking_the_money_counts_and_history_check_finds_it_settled() 
     assert_eq!(r["totals"][0]["settled"]["amount"], "0");
     assert!(budget_counts_it(&env, &server.url("/other")));
     // Already used on-chain: nothing to cancel.
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes"], &pw);
     assert!(support::error_line(&out, 1).contains("the chain shows it already used or cancelled"));
 
     let (code, data) = check(&env);
@@ -569,12 +520,12 @@ fn payment_flows_are_shown_and_an_unknown_one_is_not_paid() {
             .contains("is 'escrow', a payment flow this tool does not know"),
         "{departure}"
     );
-    let out = pay(&env, &pw, &server.url("/escrow"));
+    let out = env.pay(&pw, &server.url("/escrow"), &[]);
     assert!(support::error_line(&out, 112).contains("extra.paymentFlow is 'escrow'"));
     assert_eq!(server.payment_headers(), 0);
 
     // upfront: the quote says so in words, before the payment; then it pays.
-    let out = pay(&env, &pw, &server.url("/upfront"));
+    let out = env.pay(&pw, &server.url("/upfront"), &[]);
     support::assert_exit(&out, 0);
     let err = support::stderr(&out);
     let said = err
@@ -583,7 +534,7 @@ fn payment_flows_are_shown_and_an_unknown_one_is_not_paid() {
     assert!(said < err.find("paid 0.001 USDC").unwrap(), "{err}");
     assert_eq!(server.payment_headers(), 1);
     // The default flow adds nothing to the quote.
-    let out = pay(&env, &pw, &server.url("/default"));
+    let out = env.pay(&pw, &server.url("/default"), &[]);
     support::assert_exit(&out, 0);
     assert!(!support::stderr(&out).contains("flow "));
 }
@@ -602,7 +553,7 @@ fn a_reverted_settlement_moved_nothing_but_the_authorization_stays_open() {
         .paid("/other", Offer::v2())
         .start();
     let (env, pw) = payer(net, true);
-    let out = pay(&env, &pw, &server.url("/reverted"));
+    let out = env.pay(&pw, &server.url("/reverted"), &[]);
     let tx = server.settled().pop().unwrap();
     assert_eq!(receipt_status(net, &tx).as_deref(), Some("0x0"));
     let nonce = server.only_payment().verdict.nonce.unwrap();
@@ -678,18 +629,13 @@ fn history_cancel_asks_at_a_terminal() {
         .paid("/other", Offer::v2())
         .start();
     let (env, pw) = payer(net, true);
-    let out = pay(&env, &pw, &server.url("/refused"));
+    let out = env.pay(&pw, &server.url("/refused"), &[]);
     support::error_line(&out, 114);
     let nonce = server.only_payment().verdict.nonce.unwrap();
     assert_eq!(only_record(&env)["status"], "rejected");
     assert!(budget_counts_it(&env, &server.url("/other")));
     // The refused payment is still open: the same request again asks first.
-    let out = env
-        .x402()
-        .args(["get", &server.url("/refused"), "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["get", &server.url("/refused")], &pw);
     assert!(
         support::error_line(&out, 110)
             .contains("an earlier payment for this request may still settle")
@@ -786,12 +732,7 @@ fn history_cancel_refuses_a_token_without_cancel_authorization() {
     };
     let _guard = localnet::chain_lock();
     let sent_before = count();
-    let out = env
-        .x402()
-        .args(["history", "cancel", &nonce, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["history", "cancel", &nonce, "--yes"], &pw);
     let line = support::error_line(&out, 1);
     assert!(
         line.contains(&format!("{token} refused cancelAuthorization"))

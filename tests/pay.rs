@@ -38,20 +38,8 @@ fn pays_v2_and_v1_routes_exactly_the_price() {
         let _guard = localnet::chain_lock();
         let before = payee_usdc("baseSepolia", &bs_usdc());
         let receipt = env.path("receipt.json");
-        let out = env
-            .x402()
-            .args(["get", &url, "--yes", "--password-file"])
-            .arg(&pw)
-            .arg("--receipt")
-            .arg(&receipt)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{server}: {}",
-            support::stderr(&out)
-        );
+        let out = env.pay(&pw, &url, &["--receipt", receipt.to_str().unwrap()]);
+        support::assert_exit(&out, 0);
         let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(body["route"], "cheap");
         assert_eq!(
@@ -74,12 +62,7 @@ fn pays_v2_and_v1_routes_exactly_the_price() {
             "{r}"
         );
         // The signed authorization never appears on stderr, even with -v.
-        let v = env
-            .x402()
-            .args(["get", &url, "--yes", "-v", "--password-file"])
-            .arg(&pw)
-            .output()
-            .unwrap();
+        let v = env.pay(&pw, &url, &["-v"]);
         let verr = support::stderr(&v);
         assert!(verr.contains("(redacted"), "{verr}");
         assert!(!verr.to_lowercase().contains("signature\":"), "{verr}");
@@ -93,25 +76,12 @@ fn post_body_reaches_the_server_through_the_paid_retry() {
     for server in ["/v2/serverUrl", "/v1/serverUrl"] {
         let _guard = localnet::chain_lock();
         let url = format!("{}/echo", net.s(server));
-        let out = env
-            .x402()
-            .args([
-                "get",
-                &url,
-                "--yes",
-                "--json",
-                r#"{"hello":"paid world","n":7}"#,
-                "--password-file",
-            ])
-            .arg(env.password_file("pw"))
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{server}: {}",
-            support::stderr(&out)
+        let out = env.pay(
+            &env.password_file("pw"),
+            &url,
+            &["--json", r#"{"hello":"paid world","n":7}"#],
         );
+        support::assert_exit(&out, 0);
         let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(body["hello"], "paid world", "{server}: {body}");
         assert_eq!(body["n"], 7);
@@ -204,7 +174,7 @@ fn no_money_moves_above_the_cap_on_dry_run_or_without_consent() {
         .args(["get", &cheap, "--dry-run"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(support::stderr(&out).contains("asks 0.001 USDC"));
     assert!(out.stdout.is_empty());
     // Off a terminal without --yes: declined, no keystore touched.
@@ -223,7 +193,7 @@ fn free_routes_and_wallet_errors() {
     let env = Env::new();
     for server in ["/v2/serverUrl", "/v1/serverUrl"] {
         let url = format!("{}/free", net.s(server));
-        let out = env.x402().args(["get", &url]).output().unwrap();
+        let out = env.run(&["get", &url]);
         assert_eq!(out.status.code(), Some(0));
         assert!(!out.stdout.is_empty());
     }
@@ -237,12 +207,7 @@ fn inspect_reports_each_route() {
     let net = localnet::get();
     let env = payer_env();
     let v2 = net.s("/v2/serverUrl");
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v2}/cheap"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v2}/cheap"), "--json"]));
     assert_eq!(data["x402_version"], 2);
     assert_eq!(data["chosen"], 0);
     let o = &data["options"][0];
@@ -250,43 +215,23 @@ fn inspect_reports_each_route() {
     assert_eq!(o["price"]["decimal"], "0.001");
     assert_eq!(o["price"]["symbol"], "USDC");
     assert_eq!(o["pay_to"], net.account("payee").0.as_str());
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v2}/expensive"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v2}/expensive"), "--json"]));
     assert_eq!(data["options"][0]["price"]["decimal"], "2.50");
-    let data = json_data(
-        &env.x402()
-            .args([
-                "inspect",
-                &format!("{v2}/multi"),
-                "--json",
-                "--network",
-                "devchain",
-            ])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&[
+        "inspect",
+        &format!("{v2}/multi"),
+        "--json",
+        "--network",
+        "devchain",
+    ]));
     assert_eq!(data["options"].as_array().unwrap().len(), 2);
     assert_eq!(data["chosen"], 1);
     let v1 = net.s("/v1/serverUrl");
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v1}/cheap"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v1}/cheap"), "--json"]));
     assert_eq!(data["x402_version"], 1);
     assert_eq!(data["source"], "body");
     assert_eq!(data["options"][0]["price"]["base_units"], "1000");
-    let data = json_data(
-        &env.x402()
-            .args(["inspect", &format!("{v2}/free"), "--json"])
-            .output()
-            .unwrap(),
-    );
+    let data = json_data(&env.run(&["inspect", &format!("{v2}/free"), "--json"]));
     assert_eq!(data["payment_required"], false);
     // Inspect never touches a keystore: works with no account at all.
     Env::new()
@@ -306,38 +251,23 @@ fn insufficient_funds_is_113_with_or_without_an_rpc_url() {
     env.import_key("poor", &key);
     let pw = env.password_file("pw");
     let cheap = format!("{}/cheap", net.s("/v2/serverUrl"));
-    let journaled = |env: &Env| {
-        let out = env.x402().args(["history", "--json"]).output().unwrap();
-        json_data(&out)["payments"].as_array().unwrap().len()
-    };
     env.write_config(&format!(
         "default_account = \"poor\"\n\n[rpc]\nbase-sepolia = \"{}\"\n",
         net.rpc("baseSepolia")
     ));
-    let out = env
-        .x402()
-        .args(["get", &cheap, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
+    let out = env.pay(&pw, &cheap, &[]);
+    support::assert_exit(&out, 113);
     let err = support::stderr(&out);
     assert!(
         err.contains("holds 0.00 USDC") && err.contains("nothing was signed"),
         "{err}"
     );
-    assert_eq!(journaled(&env), 0);
+    assert_eq!(env.history(&[])["payments"].as_array().unwrap().len(), 0);
 
     env.write_config("default_account = \"poor\"\n");
     let _guard = localnet::chain_lock();
-    let out = env
-        .x402()
-        .args(["get", &cheap, "--yes", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(113), "{}", support::stderr(&out));
+    let out = env.pay(&pw, &cheap, &[]);
+    support::assert_exit(&out, 113);
     assert!(support::stderr(&out).contains("does not hold 0.001 USDC"));
-    let out = env.x402().args(["history", "--json"]).output().unwrap();
-    assert_eq!(json_data(&out)["payments"][0]["status"], "rejected");
+    assert_eq!(env.history(&[])["payments"][0]["status"], "rejected");
 }

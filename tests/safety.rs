@@ -15,8 +15,6 @@ use std::sync::Mutex;
 /// Base Sepolia's USDC: a built-in asset, so the scripted server needs no config.
 const USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
 const PAYEE: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
-/// Anvil's key #1: the local network's funded payer.
-const PAYER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 /// The transaction the scripted server's receipts name.
 const TX: &str = FAKE_TX;
 
@@ -153,18 +151,6 @@ impl Scripted {
     }
 }
 
-fn payer(env: &Env) -> std::path::PathBuf {
-    env.import_key("payer", PAYER_KEY);
-    env.write_config("default_account = \"payer\"\n");
-    env.password_file("pw")
-}
-
-fn history(env: &Env) -> Value {
-    let out = env.run(&["history", "--json"]);
-    support::assert_exit(&out, 0);
-    json_data(&out)
-}
-
 fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
 }
@@ -172,12 +158,11 @@ fn code(out: &std::process::Output) -> Option<i32> {
 #[test]
 fn a_settled_payment_is_journaled_and_listed() {
     let server = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let out = env.pay(&pw, &server.at("/report"), &[]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), "paid body for /report");
-    let h = history(&env);
+    let h = env.history(&[]);
     let p = &h["payments"][0];
     assert_eq!(h["payments"].as_array().unwrap().len(), 1);
     assert_eq!(p["status"], "settled");
@@ -213,17 +198,15 @@ fn a_settled_payment_is_journaled_and_listed() {
     // The totals follow the payments on stdout.
     assert!(listing.contains("DAY (UTC)") && listing.matches("0.001 USDC").count() >= 3);
     // Filters.
-    let out = env.run(&["history", "--json", "--status", "unknown"]);
-    assert_eq!(json_data(&out)["payments"], json!([]));
+    assert_eq!(env.history(&["--status", "unknown"])["payments"], json!([]));
     let out = env.run(&["history", "--since", "nonsense"]);
-    assert_eq!(code(&out), Some(2));
+    support::assert_exit(&out, 2);
 }
 
 #[test]
 fn twenty_concurrent_calls_never_overspend_the_daily_budget() {
     let server = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let children: Vec<_> = (0..20)
         .map(|i| {
             let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("x402"));
@@ -254,19 +237,18 @@ fn twenty_concurrent_calls_never_overspend_the_daily_budget() {
         "{msg}"
     );
     assert_eq!(server.payments().len(), 5);
-    let h = history(&env);
+    let h = env.history(&[]);
     assert_eq!(h["totals"][0]["amount"], "5000");
 }
 
 #[test]
 fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
     let server = Scripted::start(Paid::Stall);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let url = server.at("/slow");
     let out = env.pay(&pw, &url, &["-m", "1"]);
-    assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
-    let h = history(&env);
+    support::assert_exit(&out, 115);
+    let h = env.history(&[]);
     let p = &h["payments"][0];
     assert_eq!(p["status"], "unknown");
     let nonce = p["nonce"].as_str().unwrap();
@@ -279,19 +261,14 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
 
     // Again, off a terminal, without --yes: refused before signing, and says why.
     server.set_mode(Paid::Settle);
-    let out = env
-        .x402()
-        .args(["get", &url, "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), Some(110));
+    let out = env.run_pw(&["get", &url], &pw);
+    support::assert_exit(&out, 110);
     let err = support::stderr(&out);
     assert!(err.contains("already paid") && err.contains(nonce), "{err}");
     assert_eq!(server.payments().len(), 1);
     // With --yes a script pays again knowingly, and is told about the earlier payment.
     let out = env.pay(&pw, &url, &[]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(support::stderr(&out).contains("already paid"));
     assert_eq!(server.payments().len(), 2);
 }
@@ -300,8 +277,7 @@ fn an_unknown_outcome_is_journaled_and_a_repeat_asks_first() {
 fn retry_resends_the_same_signed_payment() {
     let server = Scripted::start(Paid::Settle);
     server.stall_first(2);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let out = env
         .x402()
         .args([
@@ -317,7 +293,7 @@ fn retry_resends_the_same_signed_payment() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let sent = server.payments();
     assert_eq!(sent.len(), 3);
     assert!(
@@ -325,7 +301,7 @@ fn retry_resends_the_same_signed_payment() {
         "a resend must be the same bytes"
     );
     assert!(support::stderr(&out).contains("resending the same signed payment"));
-    let h = history(&env);
+    let h = env.history(&[]);
     assert_eq!(h["payments"].as_array().unwrap().len(), 1);
     assert_eq!(h["payments"][0]["status"], "settled");
 }
@@ -333,11 +309,10 @@ fn retry_resends_the_same_signed_payment() {
 #[test]
 fn a_5xx_after_paying_is_an_unknown_outcome() {
     let server = Scripted::start(Paid::Error);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let out = env.pay(&pw, &server.at("/x"), &[]);
-    assert_eq!(code(&out), Some(115), "{}", support::stderr(&out));
-    assert_eq!(history(&env)["payments"][0]["status"], "unknown");
+    support::assert_exit(&out, 115);
+    assert_eq!(env.history(&[])["payments"][0]["status"], "unknown");
 }
 
 #[test]
@@ -346,15 +321,14 @@ fn redirects_never_carry_the_payment_header() {
     let b = Scripted::start(Paid::Redirect);
     a.redirect_to(&b.at("/pay"));
     b.redirect_to(&a.at("/free"));
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     // Without -L the redirect is the answer, as with curl.
     let out = env.run(&["get", &a.at("/go")]);
-    assert_eq!(code(&out), Some(0));
+    support::assert_exit(&out, 0);
     assert!(b.seen().is_empty());
     // With -L: a → b (402, paid on b) → back to a, which never sees the payment.
     let out = env.pay(&pw, &a.at("/go"), &["-L"]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(support::stdout(&out), "free body");
     assert!(a.payments().is_empty(), "{:?}", a.seen());
     assert_eq!(b.payments().len(), 1);
@@ -368,13 +342,12 @@ fn redirects_never_carry_the_payment_header() {
 fn a_second_402_after_paying_is_not_paid_silently() {
     let b = Scripted::start(Paid::Redirect);
     b.redirect_to(&b.at("/another"));
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let out = env.pay(&pw, &b.at("/first"), &["-L"]);
-    assert_eq!(code(&out), Some(110), "{}", support::stderr(&out));
+    support::assert_exit(&out, 110);
     assert!(support::stderr(&out).contains("second payment"));
     assert_eq!(b.payments().len(), 1);
-    assert_eq!(history(&env)["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(env.history(&[])["payments"].as_array().unwrap().len(), 1);
 }
 
 #[test]
@@ -382,15 +355,14 @@ fn too_many_redirects_is_47() {
     let s = Scripted::start(Paid::Settle);
     let env = Env::new();
     let out = env.run(&["get", "-L", "--max-redirs", "3", &s.at("/loop")]);
-    assert_eq!(code(&out), Some(47));
+    support::assert_exit(&out, 47);
     assert_eq!(s.seen().len(), 4);
 }
 
 #[test]
 fn pinned_terms_are_paid_and_anything_else_is_refused_unsigned() {
     let s = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let url = s.at("/pinned");
     for (flag, value, needle) in [
         ("--expect-amount", "0.002", "not the expected 0.002 USDC"),
@@ -423,7 +395,7 @@ fn pinned_terms_are_paid_and_anything_else_is_refused_unsigned() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(s.payments().len(), 1);
     // The server now asks more than was pinned.
     doc["amount"] = "999".into();
@@ -436,7 +408,7 @@ fn pinned_terms_are_paid_and_anything_else_is_refused_unsigned() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert_eq!(code(&out), Some(112));
+    support::assert_exit(&out, 112);
     assert_eq!(s.payments().len(), 1);
 }
 
@@ -445,7 +417,7 @@ fn a_huge_402_is_not_read() {
     let s = Scripted::start(Paid::Settle);
     let env = Env::new();
     let out = env.run(&["get", &s.at("/big")]);
-    assert_eq!(code(&out), Some(63), "{}", support::stderr(&out));
+    support::assert_exit(&out, 63);
     assert!(support::stderr(&out).contains("larger than 1024 KiB"));
 }
 
@@ -455,10 +427,10 @@ fn silent_hides_everything_but_show_error_keeps_errors() {
     let env = Env::new();
     let url = s.at("/priced");
     let out = env.run(&["get", "-s", &url, "--max-amount", "0.0001"]);
-    assert_eq!(code(&out), Some(111));
+    support::assert_exit(&out, 111);
     assert_eq!(support::stderr(&out), "");
     let out = env.run(&["get", "-sS", &url, "--max-amount", "0.0001"]);
-    assert_eq!(code(&out), Some(111));
+    support::assert_exit(&out, 111);
     let err = support::stderr(&out);
     assert!(
         err.starts_with("x402: error:") && !err.contains("asks"),
@@ -469,8 +441,7 @@ fn silent_hides_everything_but_show_error_keeps_errors() {
 #[test]
 fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
     let s = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let pay = |path: &str| env.pay(&pw, &s.at(path), &[]);
     assert_eq!(code(&pay("/one")), Some(0));
     let journal = env.x402_home().join("journal.jsonl");
@@ -478,7 +449,7 @@ fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
     bytes.extend_from_slice(br#"{"event":"signed","time":"2026-11-2"#);
     std::fs::write(&journal, bytes).unwrap();
     let out = pay("/two");
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(support::stderr(&out).contains("unreadable line skipped"));
     let out = env.run(&["history", "--json"]);
     let h = json_data(&out);
@@ -495,8 +466,7 @@ fn a_torn_journal_line_is_reported_and_nothing_is_lost() {
 #[test]
 fn history_check_asks_the_chain() {
     let net = localnet::get();
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     env.write_config(&format!(
         "default_account = \"payer\"\n\n[rpc]\nbase-sepolia = \"{}\"\n",
         net.rpc("baseSepolia")
@@ -510,11 +480,11 @@ fn history_check_asks_the_chain() {
         .arg(&pw)
         .output()
         .unwrap();
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     // 2. An unknown outcome: the scripted server takes the payment and never answers.
     let s = Scripted::start(Paid::Stall);
     let out = env.pay(&pw, &s.at("/lost"), &["-m", "1"]);
-    assert_eq!(code(&out), Some(115));
+    support::assert_exit(&out, 115);
     let check = |env: &Env| {
         let out = env.run(&["history", "check", "--json"]);
         (code(&out), json_data(&out), out)
@@ -594,9 +564,9 @@ fn history_check_asks_the_chain() {
     assert_eq!(data["checked"][0]["after"], "disputed");
     // It stays disputed, and is reported again on every check.
     let out = env.run(&["history", "check"]);
-    assert_eq!(code(&out), Some(1));
+    support::assert_exit(&out, 1);
     assert!(support::stderr(&out).contains("MISMATCH"));
-    let h = history(&env);
+    let h = env.history(&[]);
     let disputed = h["payments"]
         .as_array()
         .unwrap()
@@ -610,8 +580,7 @@ fn history_check_asks_the_chain() {
 #[test]
 fn three_password_tries_at_a_terminal_one_from_a_file() {
     let server = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let _ = payer(&env);
+    let (env, _) = Env::with_payer();
     let url = server.at("/tty");
     let prompt = "Password for 'payer'";
     let at_terminal = |passwords: &[&str]| {
@@ -636,13 +605,8 @@ fn three_password_tries_at_a_terminal_one_from_a_file() {
     // From a file: one try.
     let bad = env.path("bad-pw");
     std::fs::write(&bad, "nope\n").unwrap();
-    let out = env
-        .x402()
-        .args(["get", &server.at("/file"), "--yes", "--password-file"])
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), Some(116));
+    let out = env.pay(&bad, &server.at("/file"), &[]);
+    support::assert_exit(&out, 116);
     assert!(!support::stderr(&out).contains("try again"));
 }
 
@@ -650,12 +614,11 @@ fn three_password_tries_at_a_terminal_one_from_a_file() {
 fn a_keystore_others_can_read_is_warned_about_before_signing() {
     use std::os::unix::fs::PermissionsExt;
     let server = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let ks = env.keystores().join("payer");
     std::fs::set_permissions(&ks, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = env.pay(&pw, &server.at("/loose"), &[]);
-    assert_eq!(code(&out), Some(0));
+    support::assert_exit(&out, 0);
     let err = support::stderr(&out);
     assert!(
         err.contains("can be read by other users") && err.contains("chmod 600"),
@@ -666,8 +629,7 @@ fn a_keystore_others_can_read_is_warned_about_before_signing() {
 #[test]
 fn inspect_saves_the_terms_that_get_then_pins() {
     let s = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let url = s.at("/inspected");
     let terms = env.path("terms.json");
     let out = env
@@ -676,7 +638,7 @@ fn inspect_saves_the_terms_that_get_then_pins() {
         .arg(&terms)
         .output()
         .unwrap();
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert!(support::stderr(&out).contains("saved the terms (0.001 USDC"));
     let saved: Value = serde_json::from_slice(&std::fs::read(&terms).unwrap()).unwrap();
     assert_eq!(saved["amount"], "1000");
@@ -689,7 +651,7 @@ fn inspect_saves_the_terms_that_get_then_pins() {
         .arg(&terms)
         .output()
         .unwrap();
-    assert_eq!(code(&out), Some(2));
+    support::assert_exit(&out, 2);
     assert!(support::stderr(&out).contains("--force"));
     let get = |env: &Env| {
         env.x402()
@@ -701,11 +663,11 @@ fn inspect_saves_the_terms_that_get_then_pins() {
             .unwrap()
     };
     let out = get(&env);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     // The server raises its price: nothing is signed.
     s.set_amount("1001");
     let out = get(&env);
-    assert_eq!(code(&out), Some(112));
+    support::assert_exit(&out, 112);
     assert!(support::stderr(&out).contains("not the pinned 0.001 USDC"));
     assert_eq!(s.payments().len(), 1);
     // inspect judges the cap given with --max-amount, as get would.
@@ -731,8 +693,7 @@ fn at_terminal(env: &Env, args: &[&str], steps: &[(&str, &str)]) -> (Option<i32>
 #[test]
 fn the_terminal_prompt_pays_only_after_yes() {
     let server = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let _ = payer(&env);
+    let (env, _) = Env::with_payer();
     let url = server.at("/ask");
     let receipt = env.path("receipt.json");
     let args = ["get", &url, "--receipt", receipt.to_str().unwrap()];
@@ -748,7 +709,7 @@ fn the_terminal_prompt_pays_only_after_yes() {
         );
         assert!(!text.contains("Password"), "{answer:?}: {text}");
         assert!(server.payments().is_empty(), "{answer:?}");
-        assert_eq!(history(&env)["payments"], json!([]), "{answer:?}");
+        assert_eq!(env.history(&[])["payments"], json!([]), "{answer:?}");
         let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
         assert_eq!(r["status"], "declined", "{answer:?}");
         assert_eq!(r["payer"], Value::Null, "{answer:?}");
@@ -774,7 +735,7 @@ fn the_terminal_prompt_pays_only_after_yes() {
     );
     assert!(text.ends_with("paid body for /ask"), "{text}");
     assert_eq!(server.payments().len(), 1);
-    let h = history(&env);
+    let h = env.history(&[]);
     assert_eq!(h["payments"].as_array().unwrap().len(), 1);
     assert_eq!(h["payments"][0]["status"], "settled");
     let r: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
@@ -823,14 +784,7 @@ fn history_filters_by_time_and_status() {
     std::fs::create_dir_all(env.x402_home()).unwrap();
     std::fs::write(env.x402_home().join("journal.jsonl"), journal).unwrap();
     let listed = |args: &[&str]| -> (Vec<String>, Value) {
-        let out = env
-            .x402()
-            .args(["history", "--json"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(code(&out), Some(0), "{args:?}: {}", support::stderr(&out));
-        let data = json_data(&out);
+        let data = env.history(args);
         let amounts = data["payments"]
             .as_array()
             .unwrap()
@@ -933,8 +887,7 @@ fn history_filters_by_time_and_status() {
 #[test]
 fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     let server = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let now = jiff::Timestamp::now().as_second();
     let journal = env.x402_home().join("journal.jsonl");
     std::fs::write(
@@ -953,7 +906,7 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     )
     .unwrap();
     env.write_config("default_account = \"payer\"\n\n[limits]\ndaily = \"0.002\"\n");
-    let journaled = |env: &Env| history(env)["payments"].as_array().unwrap().len();
+    let journaled = |env: &Env| env.history(&[])["payments"].as_array().unwrap().len();
     let url = server.at("/daily");
     let receipt = env.path("receipt.json");
     let receipt_arg = ["--receipt", receipt.to_str().unwrap()];
@@ -980,7 +933,7 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
 
     // --daily-limit raises it: 0.0015 + 0.001 = 0.0025 is within 0.0025.
     let out = env.pay(&pw, &url, &["--daily-limit", "0.0025"]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(server.payments().len(), 1);
     assert_eq!(journaled(&env), 7);
     // Now 0.0025 is spent: the same limit refuses the next one.
@@ -1003,7 +956,7 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
     assert_eq!(journaled(&env), 7);
     // Under config.toml's 5.00 alone, it pays.
     let out = env.pay(&pw, &server.at("/daily5"), &[]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(server.payments().len(), 2);
 }
 
@@ -1012,8 +965,7 @@ fn the_configured_daily_limit_refuses_and_the_command_line_overrides_it() {
 #[test]
 fn pinned_terms_refuse_another_network_or_asset() {
     let s = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let url = s.at("/pinned");
     let terms = env.path("terms.json");
     let pinned = json!({
@@ -1056,11 +1008,11 @@ fn pinned_terms_refuse_another_network_or_asset() {
         assert!(out.stdout.is_empty());
     }
     assert!(s.payments().is_empty());
-    assert_eq!(history(&env)["payments"], json!([]));
+    assert_eq!(env.history(&[])["payments"], json!([]));
     // The same file with the terms as offered pays.
     std::fs::write(&terms, pinned.to_string()).unwrap();
     let out = env.pay(&pw, &url, &["--terms", terms.to_str().unwrap()]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(s.payments().len(), 1);
 }
 
@@ -1084,8 +1036,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
         .paid("/upto", Offer::v2().accepts(vec![upto]))
         .plain("/free", 200, "{}")
         .start();
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let receipt = env.path("receipt.json");
     let run = |path: &str, yes: bool| {
         let mut cmd = env.x402();
@@ -1125,7 +1076,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
     }
 
     let (out, r) = run("/reject", true);
-    assert_eq!(code(&out), Some(114), "{}", support::stderr(&out));
+    support::assert_exit(&out, 114);
     let nonce = server.payments().pop().unwrap().verdict.nonce.unwrap();
     let mut want = quoted("rejected", 2, "1000", "0.001");
     want["payer"] = json!(payer_address);
@@ -1135,14 +1086,14 @@ fn the_receipt_records_every_field_of_each_outcome() {
 
     let paid_so_far = server.payment_headers();
     let (out, r) = run("/v2", false);
-    assert_eq!(code(&out), Some(110), "{}", support::stderr(&out));
+    support::assert_exit(&out, 110);
     let mut want = quoted("declined", 2, "1000", "0.001");
     want["error"] =
         json!("not paying 0.001 USDC without confirmation: pass --yes to pay from a script");
     assert_eq!(r, want);
 
     let (out, r) = run("/dear", true);
-    assert_eq!(code(&out), Some(111), "{}", support::stderr(&out));
+    support::assert_exit(&out, 111);
     let mut want = quoted("over_cap", 2, "500000", "0.50");
     want["error"] = json!(
         "0.50 USDC is above the per-payment cap of 0.10 USDC; nothing was signed (raise it \
@@ -1151,7 +1102,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
     assert_eq!(r, want);
 
     let (out, r) = run("/upto", true);
-    assert_eq!(code(&out), Some(112), "{}", support::stderr(&out));
+    support::assert_exit(&out, 112);
     assert_eq!(
         r,
         json!({
@@ -1166,7 +1117,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
     assert_eq!(server.payment_headers(), paid_so_far);
 
     let (out, r) = run("/free", true);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         r,
         json!({
@@ -1183,8 +1134,7 @@ fn the_receipt_records_every_field_of_each_outcome() {
 #[test]
 fn plain_http_to_another_host_is_warned_about_before_the_quote() {
     let s = Scripted::start(Paid::Settle);
-    let env = Env::new();
-    let pw = payer(&env);
+    let (env, pw) = Env::with_payer();
     let url = "http://paid.x402-test.invalid/report";
     let via_proxy = |extra: &[&str]| {
         env.x402()
@@ -1199,7 +1149,7 @@ fn plain_http_to_another_host_is_warned_about_before_the_quote() {
     let warning = "x402: warning: http://paid.x402-test.invalid is plain http: the signed payment \
                    crosses the network unencrypted and anyone on the path can see or redirect it";
     let out = via_proxy(&["--dry-run"]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     assert_eq!(
         support::stderr(&out),
         format!(
@@ -1213,7 +1163,7 @@ fn plain_http_to_another_host_is_warned_about_before_the_quote() {
     );
     // A warning, not a refusal: with --yes it pays.
     let out = via_proxy(&["--yes"]);
-    assert_eq!(code(&out), Some(0), "{}", support::stderr(&out));
+    support::assert_exit(&out, 0);
     let err = support::stderr(&out);
     assert!(err.starts_with(&format!("{warning}\n")), "{err}");
     assert_eq!(err.matches("plain http").count(), 1, "{err}");

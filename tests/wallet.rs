@@ -12,12 +12,7 @@ fn mode(p: &std::path::Path) -> u32 {
 fn new_prints_the_address_and_writes_a_private_file() {
     let env = Env::new();
     let pw = env.password_file("secret");
-    let out = env
-        .x402()
-        .args(["wallet", "new", "alice", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "alice"], &pw);
     support::assert_exit(&out, 0);
     let address = support::stdout(&out).trim().to_string();
     assert!(
@@ -37,12 +32,7 @@ fn new_prints_the_address_and_writes_a_private_file() {
         .success()
         .stdout(format!("{address}\n"));
     // JSON: name, address, path.
-    let out = env
-        .x402()
-        .args(["wallet", "new", "bob", "--json", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "bob", "--json"], &pw);
     let data = json_data(&out);
     assert_eq!(data["name"], "bob");
     assert_eq!(data["default"], false);
@@ -66,12 +56,7 @@ fn new_refuses_an_existing_name_unless_forced() {
         std::fs::read(env.keystores().join("alice")).unwrap(),
         before
     );
-    let out = env
-        .x402()
-        .args(["wallet", "new", "alice", "--force", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "alice", "--force"], &pw);
     assert!(out.status.success());
     assert_ne!(support::stdout(&out).trim(), first);
     // No temporary files are left behind.
@@ -267,17 +252,7 @@ fn bad_input_exit_codes() {
 fn list_shows_default_and_foundry_accounts_without_a_password() {
     let env = Env::new();
     env.import_key("alice", ANVIL0_KEY);
-    let cast = support::foundry_bin("cast");
-    let st = Command::new(&cast)
-        .args(["wallet", "import", "forge-acct", "--private-key"])
-        .arg("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
-        .arg("--keystore-dir")
-        .arg(env.foundry_keystores())
-        .args(["--unsafe-password", "castpw"])
-        .env("HOME", env.home())
-        .output()
-        .unwrap();
-    assert!(st.status.success(), "{}", support::stderr(&st));
+    cast_import(&env, "forge-acct", support::ANVIL1_KEY, "castpw");
     let out = env.run(&["wallet", "list", "--json"]);
     let data = json_data(&out);
     let rows = data.as_array().unwrap();
@@ -300,21 +275,7 @@ fn list_shows_default_and_foundry_accounts_without_a_password() {
 #[test]
 fn foundry_keystore_is_usable_by_account_name() {
     let env = Env::new();
-    let cast = support::foundry_bin("cast");
-    let st = Command::new(&cast)
-        .args([
-            "wallet",
-            "import",
-            "deployer",
-            "--private-key",
-            ANVIL0_KEY,
-            "--keystore-dir",
-        ])
-        .arg(env.foundry_keystores())
-        .args(["--unsafe-password", "castpw"])
-        .output()
-        .unwrap();
-    assert!(st.status.success(), "{}", support::stderr(&st));
+    cast_import(&env, "deployer", ANVIL0_KEY, "castpw");
     let pw = env.password_file("castpw");
     env.x402()
         .args([
@@ -349,15 +310,9 @@ fn foundry_keystore_is_usable_by_account_name() {
 fn x402_keystore_is_decrypted_by_cast() {
     let env = Env::new();
     let pw = env.password_file("hunter2");
-    let address = support::stdout(
-        &env.x402()
-            .args(["wallet", "new", "fresh", "--password-file"])
-            .arg(&pw)
-            .output()
-            .unwrap(),
-    )
-    .trim()
-    .to_string();
+    let address = support::stdout(&env.run_pw(&["wallet", "new", "fresh"], &pw))
+        .trim()
+        .to_string();
     let cast = support::foundry_bin("cast");
     let out = Command::new(&cast)
         .args(["wallet", "decrypt-keystore", "fresh", "--keystore-dir"])
@@ -419,21 +374,8 @@ fn balance_on_base_sepolia_with_rpc_url() {
     let usdc = net.s("/token/baseSepoliaUsdc");
     let _guard = localnet::chain_lock();
     let expected = net.token_balance("baseSepolia", &usdc, &payer);
-    let out = env
-        .x402()
-        .args([
-            "wallet",
-            "balance",
-            "--address",
-            &payer,
-            "--network",
-            "base-sepolia",
-            "--json",
-            "--rpc-url",
-        ])
-        .arg(net.rpc("baseSepolia"))
-        .output()
-        .unwrap();
+    let rpc = net.rpc("baseSepolia");
+    let out = env.balance_at(&payer, "base-sepolia", &rpc, &["--json"]);
     support::assert_exit(&out, 0);
     let row = &json_data(&out)["networks"][0];
     assert_eq!(
@@ -442,49 +384,20 @@ fn balance_on_base_sepolia_with_rpc_url() {
     );
     assert_eq!(row["tokens"][0]["base_units"], expected.to_string());
     // The wrong chain behind --rpc-url is an error, not a balance.
-    env.x402()
-        .args([
-            "wallet",
-            "balance",
-            "--address",
-            &payer,
-            "--network",
-            "base",
-            "--rpc-url",
-        ])
-        .arg(net.rpc("baseSepolia"))
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("serves chain 84532"));
+    let line = support::error_line(&env.balance_at(&payer, "base", &rpc, &[]), 2);
+    assert!(line.contains("serves chain 84532"), "{line}");
 }
 
 #[test]
 fn rpc_failures_are_errors_never_zero_balances() {
     let env = Env::new();
-    let args = |url: &str| {
-        vec![
-            "wallet".to_string(),
-            "balance".into(),
-            "--address".into(),
-            ANVIL0_ADDRESS.into(),
-            "--network".into(),
-            "base-sepolia".into(),
-            "--timeout".into(),
-            "2".into(),
-            "--rpc-url".into(),
-            url.to_string(),
-        ]
+    let balance = |url: &str, extra: &[&str]| {
+        let extra = [&["--timeout", "2"], extra].concat();
+        env.balance_at(ANVIL0_ADDRESS, "base-sepolia", url, &extra)
     };
     // Nothing listening: curl's "could not connect".
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let out = env
-        .x402()
-        .args(args(&format!("http://{closed}")))
-        .output()
-        .unwrap();
+    let closed = support::closed_addr();
+    let out = balance(&format!("http://{closed}"), &[]);
     assert_eq!(out.status.code(), Some(7));
     assert!(support::stdout(&out).is_empty());
     // A JSON-RPC error.
@@ -492,17 +405,12 @@ fn rpc_failures_are_errors_never_zero_balances() {
         200,
         r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"boom"}}"#,
     );
-    let out = env.x402().args(args(&rpc.url(""))).output().unwrap();
+    let out = balance(&rpc.url(""), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(support::stderr(&out).contains("boom"));
     // No contract at the token address: `0x` is not a zero balance.
     let rpc = support::verifier::fixed(200, r#"{"jsonrpc":"2.0","id":1,"result":"0x"}"#);
-    let out = env
-        .x402()
-        .args(args(&rpc.url("")))
-        .arg("--json")
-        .output()
-        .unwrap();
+    let out = balance(&rpc.url(""), &["--json"]);
     support::assert_exit(&out, 1);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["success"], false);
@@ -514,7 +422,7 @@ fn rpc_failures_are_errors_never_zero_balances() {
     );
     // A server that never answers: curl's timeout.
     let silent = support::verifier::silent();
-    let out = env.x402().args(args(&silent.url(""))).output().unwrap();
+    let out = balance(&silent.url(""), &[]);
     support::assert_exit(&out, 28);
 }
 
@@ -975,23 +883,13 @@ fn import_onto_an_existing_name_needs_force_and_stays_private() {
 fn quiet_keeps_stderr_to_errors() {
     let env = Env::new();
     let pw = env.password_file("pw");
-    let out = env
-        .x402()
-        .args(["wallet", "new", "alice", "-q", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "alice", "-q"], &pw);
     support::assert_exit(&out, 0);
     let alice = support::stdout(&out);
     assert!(alice.starts_with("0x") && alice.len() == 43, "{alice}");
     assert_eq!(support::stderr(&out), "");
     // The same without -q talks on stderr.
-    let out = env
-        .x402()
-        .args(["wallet", "new", "bob", "--password-file"])
-        .arg(&pw)
-        .output()
-        .unwrap();
+    let out = env.run_pw(&["wallet", "new", "bob"], &pw);
     assert!(support::stderr(&out).contains("Created account 'bob'"));
     // A warning is silenced, the result is not.
     let path = env.keystores().join("alice");
@@ -1184,10 +1082,7 @@ fn balance_over_several_networks_with_one_rpc_dead() {
     let net = localnet::get();
     let env = Env::new();
     let (payer, _) = net.account("payer");
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = support::closed_addr();
     env.write_config(&format!(
         "[rpc]\nbase-sepolia = \"http://{closed}\"\n\n{}",
         devchain_config(net)
@@ -1390,10 +1285,7 @@ fn balance_through_x402_keystore_and_x402_rpc_url() {
         .code(2)
         .stderr(predicates::str::contains("serves chain 84532"));
     // --rpc-url beats the variable.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = support::closed_addr();
     let out = env
         .x402()
         .args(["wallet", "balance", "--network", "base-sepolia", "--json"])
@@ -1418,19 +1310,7 @@ fn balance_of_a_solana_address_on_the_local_chain() {
     let env = Env::new();
     let rpc = net.solana_rpc();
     let balance = |address: &str, network: &str, extra: &[&str]| {
-        env.x402()
-            .args([
-                "wallet",
-                "balance",
-                "--address",
-                address,
-                "--network",
-                network,
-            ])
-            .args(["--rpc-url", &rpc])
-            .args(extra)
-            .output()
-            .unwrap()
+        env.balance_at(address, network, &rpc, extra)
     };
     let _guard = localnet::chain_lock();
     for (role, usdc) in [

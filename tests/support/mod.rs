@@ -100,6 +100,16 @@ impl Env {
         self.x402().args(args).output().unwrap()
     }
 
+    /// `x402 ARGS --password-file PW`, run to its end with an empty stdin.
+    pub fn run_pw(&self, args: &[&str], pw: &Path) -> Output {
+        self.x402()
+            .args(args)
+            .arg("--password-file")
+            .arg(pw)
+            .output()
+            .unwrap()
+    }
+
     /// `x402 get URL --yes --password-file PW EXTRA…`: a payment without a question.
     pub fn pay(&self, pw: &Path, url: &str, extra: &[&str]) -> Output {
         self.x402()
@@ -108,6 +118,37 @@ impl Env {
             .args(extra)
             .output()
             .unwrap()
+    }
+
+    /// `x402 wallet balance --address ADDRESS --network NETWORK --rpc-url RPC EXTRA…`: no
+    /// account, the RPC URL given.
+    pub fn balance_at(&self, address: &str, network: &str, rpc: &str, extra: &[&str]) -> Output {
+        self.x402()
+            .args([
+                "wallet",
+                "balance",
+                "--address",
+                address,
+                "--network",
+                network,
+            ])
+            .args(["--rpc-url", rpc])
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    /// `x402 history --json FILTERS…`, checked to succeed: its `data` (`payments`, `totals`, …).
+    #[track_caller]
+    pub fn history(&self, filters: &[&str]) -> serde_json::Value {
+        let out = self
+            .x402()
+            .args(["history", "--json"])
+            .args(filters)
+            .output()
+            .unwrap();
+        assert_exit(&out, 0);
+        json_data(&out)
     }
 
     /// Imports `key` as account `name` with password "pw".
@@ -143,6 +184,15 @@ pub fn foundry_bin(name: &str) -> PathBuf {
         p.display()
     );
     p
+}
+
+/// An address on 127.0.0.1 where nothing listens (bound, then closed at once): a connection
+/// to it is refused.
+pub fn closed_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
 
 pub fn stdout(out: &std::process::Output) -> String {

@@ -618,21 +618,16 @@ fn extra_is_compared_with_the_known_token() {
 
 /// A valid v2 requirement with one field replaced (`Some`) or removed (`None`).
 fn v2_with(key: &str, value: Option<Value>) -> Requirement {
-    let mut raw = json(SPEC_V2_ACCEPTED_JSON);
-    let obj = raw.as_object_mut().expect("object");
-    match value {
-        Some(v) => {
-            obj.insert(key.to_owned(), v);
-        }
-        None => {
-            obj.shift_remove(key);
-        }
-    }
-    Requirement::parse(0, &raw, 2)
+    parsed_with(json(SPEC_V2_ACCEPTED_JSON), 2, key, value)
 }
 
+/// The same for the v1 example's requirement.
 fn v1_with(key: &str, value: Option<Value>) -> Requirement {
-    let mut raw = json(SPEC_V1_BODY)["accepts"][0].clone();
+    parsed_with(json(SPEC_V1_BODY)["accepts"][0].clone(), 1, key, value)
+}
+
+/// `raw` (an x402 `version` requirement) parsed with `key` set to `value`, or removed.
+fn parsed_with(mut raw: Value, version: u8, key: &str, value: Option<Value>) -> Requirement {
     let obj = raw.as_object_mut().expect("object");
     match value {
         Some(v) => {
@@ -642,7 +637,7 @@ fn v1_with(key: &str, value: Option<Value>) -> Requirement {
             obj.shift_remove(key);
         }
     }
-    Requirement::parse(0, &raw, 1)
+    Requirement::parse(0, &raw, version)
 }
 
 fn assert_problem(req: &Requirement, field: &str, needle: &str) {
