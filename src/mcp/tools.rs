@@ -4,16 +4,14 @@
 //! short summary for the agent to read or repeat.
 
 use super::server::State;
-use crate::cli::{
-    AccountArgs, BalanceArgs, HistoryArgs, InspectArgs, PasswordArgs, RedirectArgs, RequestArgs,
-};
+use crate::cli::{AccountArgs, BalanceArgs, HistoryArgs, PasswordArgs};
 use crate::commands::{history, inspect, wallet};
-use crate::error::{self, UsageError};
+use crate::error;
 use crate::journal::Status;
 use crate::output::{JSON_SCHEMA_VERSION, JsonError};
-use crate::request::{self, Prepared};
+use crate::request::{RedirectPolicy, RequestSpec};
+use crate::settings::{InspectSettings, Limit, Source};
 use anyhow::Result;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -197,53 +195,15 @@ fn done(result: Result<CallToolResult>) -> CallToolResult {
     result.unwrap_or_else(|e| failure(&e))
 }
 
-/// The request an `inspect` (and later `fetch`) call describes, as the command line would give
-/// it and ready to send. The body is sent exactly as given: no `@FILE` and no stdin, which is
-/// the protocol's channel here.
-fn prepare(call: &InspectCall) -> Result<(RequestArgs, Prepared)> {
-    let mut headers = Vec::new();
-    for (name, value) in &call.headers {
-        if name.contains(':') {
-            return Err(UsageError(format!("invalid header name '{name}'")).into());
-        }
-        headers.push(format!("{name}: {value}"));
-    }
-    let args = RequestArgs {
-        url: call.url.clone(),
-        method: call.method.clone(),
-        headers,
-        data: vec![],
-        data_binary: vec![],
-        body: vec![],
-        head: false,
-        user_agent: None,
-        max_time: None,
-        connect_timeout: None,
-        insecure: false,
-    };
-    let mut prepared = request::prepare(&args)?;
-    if let Some(body) = &call.body {
-        if call.method.is_none() {
-            prepared.method = reqwest::Method::POST;
-        }
-        if !call
-            .headers
-            .keys()
-            .any(|n| n.eq_ignore_ascii_case("content-type"))
-        {
-            let json = serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok();
-            prepared.headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static(if json {
-                    "application/json"
-                } else {
-                    "application/x-www-form-urlencoded"
-                }),
-            );
-        }
-        prepared.body = Some(body.as_bytes().to_vec());
-    }
-    Ok((args, prepared))
+/// The request an `inspect` (and later `fetch`) call describes. The body is sent exactly as
+/// given: no `@FILE` and no stdin, which is the protocol's channel here.
+fn prepare(call: &InspectCall) -> Result<RequestSpec> {
+    RequestSpec::from_call(
+        &call.url,
+        call.method.as_deref(),
+        call.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        call.body.as_deref(),
+    )
 }
 
 pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
@@ -251,21 +211,20 @@ pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
 }
 
 async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult> {
-    let (request, prepared) = prepare(&call)?;
-    let args = InspectArgs {
+    let request = prepare(&call)?;
+    let prepared = request.prepare()?;
+    let settings = InspectSettings {
         request,
-        redirects: RedirectArgs {
-            location: false,
-            max_redirs: 50,
-        },
-        networks: vec![],
-        json: true,
+        redirects: RedirectPolicy::NONE,
+        preferred: state.ctx.config.preferred_networks.clone(),
+        only_preferred: false,
         // The cap judged is this session's, as `fetch` will apply it.
-        max_amount: Some(state.limits.per_payment.amount.clone()),
-        save_terms: None,
-        force: false,
+        cap: Limit {
+            amount: state.limits.per_payment.amount.clone(),
+            source: Source::Flag("--max-amount"),
+        },
     };
-    let (data, errors, _) = inspect::examine(&state.ctx, &args, prepared)
+    let (data, errors, _) = inspect::examine(&state.ctx, &settings, prepared)
         .await?
         .document();
     let summary = match errors.first() {
@@ -495,7 +454,7 @@ mod tests {
             "body": "@/etc/passwd",
         }))
         .unwrap();
-        let (_, p) = prepare(&call).unwrap();
+        let p = prepare(&call).unwrap();
         assert_eq!(p.method, reqwest::Method::POST);
         assert_eq!(p.body.as_deref(), Some(&b"@/etc/passwd"[..]));
         let call: InspectCall = serde_json::from_value(json!({
@@ -505,7 +464,7 @@ mod tests {
             "body": "{\"q\": 1}",
         }))
         .unwrap();
-        let (_, p) = prepare(&call).unwrap();
+        let p = prepare(&call).unwrap();
         assert_eq!(p.method, reqwest::Method::PUT);
         assert_eq!(p.headers["content-type"], "application/json");
         assert_eq!(p.headers["x-a"], "1");
