@@ -11,9 +11,9 @@
 //! [`crate::error::classify`] gives any unreadable 402.
 //!
 //! What lives where: this file sends the request and decides what was found ([`examine`]),
-//! and writes `--save-terms`; [`sent`] what the request looked like to the server (the browser
-//! paywall test); [`unreadable`] the answers that carry no readable terms (free, error,
-//! unreadable 402); [`report`] the report of a readable 402 and its text layout; [`option`]
+//! and writes `--save-terms`; `sent` what the request looked like to the server (the browser
+//! paywall test); `unreadable` the answers that carry no readable terms (free, error,
+//! unreadable 402); `report` the report of a readable 402 and its text layout; `option`
 //! each option in words and the cap `get` would apply. Nothing here loads a keystore or signs;
 //! it may depend on `payment::{challenge, policy, terms, flow}`, `request`, `settings` and
 //! `output`, never on `commands::get` or the payment engine.
