@@ -118,11 +118,6 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value).map_err(|e| format!("'{text}': {e}"))
 }
 
-/// [`parse_seconds`] for a flag kept as a number of seconds (`--timeout`).
-pub fn parse_seconds_number(text: &str) -> Result<f64, String> {
-    parse_seconds(text).map(|d| d.as_secs_f64())
-}
-
 // URLs with their passwords hidden are the HTTP layer's ([`crate::http`]), so that the layers
 // under this one (`rpc`) need not depend on it.
 pub use crate::http::{SafeUrl, redact_error, safe_url, safe_url_text};

@@ -304,7 +304,7 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
         networks: call.network.into_iter().collect(),
         all: false,
         rpc_url: None,
-        timeout: 10.0,
+        timeout: std::time::Duration::from_secs(10),
         json: true,
     };
     let owner = wallet::Owner::Evm(owner);
