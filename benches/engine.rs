@@ -14,6 +14,7 @@ mod support;
 
 use alloy_signer_local::PrivateKeySigner;
 use criterion::{Criterion, criterion_group, criterion_main};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use std::hint::black_box;
 use x402::amount::UserAmount;
 use x402::network::Networks;
@@ -37,12 +38,17 @@ const KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2f
 const NOW: u64 = 1_900_000_000;
 
 /// The headers of a v2 402 as the HTTP layer hands them over (name, value).
-fn v2_headers() -> Vec<(String, String)> {
-    vec![
-        ("content-type".into(), "application/json".into()),
-        ("payment-required".into(), V2_PAYMENT_REQUIRED.into()),
-        ("content-length".into(), "2".into()),
+fn v2_headers() -> HeaderMap {
+    [
+        (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (
+            HeaderName::from_static("payment-required"),
+            HeaderValue::from_static(V2_PAYMENT_REQUIRED),
+        ),
+        (CONTENT_LENGTH, HeaderValue::from_static("2")),
     ]
+    .into_iter()
+    .collect()
 }
 
 fn signer() -> PrivateKeySigner {
@@ -109,8 +115,8 @@ struct Fixture {
     networks: Networks,
     cap: UserAmount,
     signer: PrivateKeySigner,
-    v2_headers: Vec<(String, String)>,
-    v1_headers: Vec<(String, String)>,
+    v2_headers: HeaderMap,
+    v1_headers: HeaderMap,
     v2: Challenge,
     v2_quote: Quote,
     v1: Challenge,
@@ -125,7 +131,9 @@ impl Fixture {
         let networks = Networks::built_in();
         let cap: UserAmount = DEFAULT_MAX_AMOUNT.parse().expect("the default cap parses");
         let v2_headers = v2_headers();
-        let v1_headers = vec![("content-type".into(), "application/json".into())];
+        let v1_headers: HeaderMap = [(CONTENT_TYPE, HeaderValue::from_static("application/json"))]
+            .into_iter()
+            .collect();
         let v2 = parse_payment_required(&v2_headers, V2_BODY).expect("the v2 example parses");
         assert_eq!(v2.version, 2);
         let v2_quote = choose(&v2, &networks, &cap);
@@ -147,7 +155,7 @@ impl Fixture {
     }
 
     /// Parse, choose and sign from the raw response to the payment header value.
-    fn chain(&self, headers: &[(String, String)], body: &[u8]) -> String {
+    fn chain(&self, headers: &HeaderMap, body: &[u8]) -> String {
         let challenge = parse_payment_required(black_box(headers), black_box(body)).unwrap();
         let quote = choose(&challenge, &self.networks, &self.cap);
         sign_and_encode(&challenge, &quote, &self.cap, &self.signer)

@@ -5,8 +5,11 @@
 //! and URLs as they may be shown or stored ([`SafeUrl`], [`safe_url_text`], [`redact_error`]).
 //! Depends on `crate::exit` only.
 
+use std::borrow::Cow;
 use std::error::Error as _;
 use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::exit::ExitStatus;
 
@@ -34,6 +37,22 @@ impl ReceiveError {
     pub fn never_sent(&self) -> bool {
         matches!(self, ReceiveError::Http(e) if e.is_connect())
     }
+}
+
+/// A header value as text, as the tool reads and shows it: bytes that are not UTF-8 become
+/// U+FFFD (the value itself is never changed).
+pub fn header_text(value: &HeaderValue) -> Cow<'_, str> {
+    String::from_utf8_lossy(value.as_bytes())
+}
+
+/// Every value of header `name` (any case) in `headers`, as text, in the order received.
+pub fn header_texts<'h>(headers: &'h HeaderMap, name: &str) -> impl Iterator<Item = Cow<'h, str>> {
+    headers.get_all(name).iter().map(header_text)
+}
+
+/// The first value of header `name` (any case), as text.
+pub fn first_header<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, str>> {
+    headers.get(name).map(header_text)
 }
 
 #[derive(Clone, Debug, Default)]

@@ -1,14 +1,65 @@
-//! Building and sending the user's request with curl's meanings for curl's flags, so the
-//! unpaid request and the paid retry are the same request (method, headers, body).
+//! Sending the request a user (or an agent) described, so the unpaid request and the paid
+//! retry are the same request (method, headers, body), and following redirects with curl's
+//! rules.
+//!
+//! The description is a [`RequestSpec`]: plain values (method, URL, an [`HeaderMap`], the body's
+//! bytes, [`Timeouts`], User-Agent, TLS), never clap's arguments and never a file or stdin to
+//! read. The command line builds one with curl's meanings for curl's flags
+//! (`cli::RequestArgs::spec`, in src/cli/request.rs); an MCP tool call builds one from its
+//! JSON arguments with [`RequestSpec::from_call`]. [`RequestSpec::prepare`] makes the client.
+//! Response headers stay the [`HeaderMap`] they arrived in ([`Received::headers`]).
+//!
+//! Depends on `http`, `exit` and `output` only.
 
-use crate::cli::{BodyPiece, RedirectArgs, RequestArgs};
-use crate::exit::UsageError;
-use crate::http::{self, ClientOptions};
+use crate::exit::{ExitStatus, Failed, UsageError};
+use crate::http::{self, ClientOptions, first_header, header_text};
 use anyhow::Result;
 use reqwest::Method;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use std::io::Read;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use std::time::Duration;
+
+/// A request to send, described with plain values.
+///
+/// Built by the command line from `get`'s and `inspect`'s flags, or by
+/// [`RequestSpec::from_call`] from an MCP tool call; sent after [`RequestSpec::prepare`].
+#[derive(Clone, Debug)]
+pub struct RequestSpec {
+    pub method: Method,
+    /// `http` or `https` only ([`parse_url`]).
+    pub url: reqwest::Url,
+    /// The headers sent, besides the client's own (`User-Agent` unless given here, `Accept:
+    /// */*` unless given here, `Host`).
+    pub headers: HeaderMap,
+    /// The body's bytes, exactly as sent; `None` sends none.
+    pub body: Option<Vec<u8>>,
+    pub timeouts: Timeouts,
+    /// The client's `User-Agent` (a `User-Agent` in [`RequestSpec::headers`] wins); `None` is
+    /// [`http::USER_AGENT`].
+    pub user_agent: Option<String>,
+    /// Do not verify the server's TLS certificate (`-k`).
+    pub insecure: bool,
+}
+
+/// How long a request may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// To connect (`--connect-timeout`; [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub connect: Duration,
+    /// The longest silence while waiting for or reading a response ([`DEFAULT_READ_TIMEOUT`]).
+    pub read: Duration,
+    /// The whole operation, body included (`-m`); `None`: no limit.
+    pub total: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: DEFAULT_CONNECT_TIMEOUT,
+            read: DEFAULT_READ_TIMEOUT,
+            total: None,
+        }
+    }
+}
 
 /// A request ready to send, and to send again with a payment header.
 #[derive(Debug)]
@@ -31,7 +82,10 @@ pub struct Received {
     pub version: String,
     /// The address that answered, when known, for `-v`.
     pub remote: Option<std::net::SocketAddr>,
-    pub headers: Vec<(String, String)>,
+    /// The headers as received: looked up by name in any case ([`http::first_header`],
+    /// [`http::header_texts`]); iterated (`-i`, `-v`) name by name in the order each name first
+    /// came, a repeated name's values together in the order received, names in lower case.
+    pub headers: HeaderMap,
     /// What has been read of the body: a 402's, whole; of any other, nothing until
     /// [`Received::read_rest_within`].
     pub body: Vec<u8>,
@@ -64,34 +118,9 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value).map_err(|e| format!("'{text}': {e}"))
 }
 
-/// [`parse_seconds`] for a flag kept as a number of seconds (`--timeout`).
-pub fn parse_seconds_number(text: &str) -> Result<f64, String> {
-    parse_seconds(text).map(|d| d.as_secs_f64())
-}
-
 // URLs with their passwords hidden are the HTTP layer's ([`crate::http`]), so that the layers
 // under this one (`rpc`) need not depend on it.
 pub use crate::http::{SafeUrl, redact_error, safe_url, safe_url_text};
-
-/// `@file` / `@-` / literal, as curl reads `-d`, `--data-binary` and `--json`.
-fn read_data(value: &str, strip_newlines: bool) -> Result<Vec<u8>> {
-    let mut bytes = match value.strip_prefix('@') {
-        Some("-") => {
-            let mut b = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut b)
-                .map_err(|e| UsageError(format!("cannot read the body from stdin: {e}")))?;
-            b
-        }
-        Some(path) => std::fs::read(path)
-            .map_err(|e| UsageError(format!("cannot read the body from {path}: {e}")))?,
-        None => return Ok(value.as_bytes().to_vec()),
-    };
-    if strip_newlines {
-        bytes.retain(|b| *b != b'\n' && *b != b'\r');
-    }
-    Ok(bytes)
-}
 
 /// curl's habit for a URL given without a scheme (`127.0.0.1:4021/paid`, `api.example.com`):
 /// it is taken as `http://`. Without this, `host:port` would parse as a URL whose scheme is the
@@ -112,19 +141,19 @@ pub fn with_scheme(url: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The request `args` describe. Its body is `args.body`: the `-d`, `--data-binary` and (`get`
-/// only) `--json` values in command-line order, joined as curl joins them.
-pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
-    let url = reqwest::Url::parse(&with_scheme(&args.url)).map_err(|e| crate::exit::Failed {
-        status: crate::exit::ExitStatus::UrlMalformed,
+/// The URL to request, as curl reads one ([`with_scheme`]); `http` and `https` only. Errors
+/// exit 3 ([`ExitStatus::UrlMalformed`]) and never show the URL's password.
+pub fn parse_url(text: &str) -> Result<reqwest::Url> {
+    let url = reqwest::Url::parse(&with_scheme(text)).map_err(|e| Failed {
+        status: ExitStatus::UrlMalformed,
         message: format!(
             "malformed URL '{}': {e}",
-            crate::output::untrusted(&safe_url_text(&args.url))
+            crate::output::untrusted(&safe_url_text(text))
         ),
     })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(crate::exit::Failed {
-            status: crate::exit::ExitStatus::UrlMalformed,
+        return Err(Failed {
+            status: ExitStatus::UrlMalformed,
             message: format!(
                 "unsupported URL scheme '{}' (http and https only)",
                 url.scheme()
@@ -132,70 +161,113 @@ pub fn prepare(args: &RequestArgs) -> Result<Prepared> {
         }
         .into());
     }
-    let mut headers = HeaderMap::new();
-    let mut body: Option<Vec<u8>> = None;
-    let mut append = |chunk: Vec<u8>, sep: &[u8]| {
-        let b = body.get_or_insert_with(Vec::new);
-        if !b.is_empty() {
-            b.extend_from_slice(sep);
-        }
-        b.extend_from_slice(&chunk);
+    Ok(url)
+}
+
+/// An HTTP method as given (`-X`, a tool call's `method`): any token, in the case given.
+pub fn parse_method(text: &str) -> Result<Method> {
+    Method::from_bytes(text.as_bytes())
+        .map_err(|_| UsageError(format!("invalid method '{text}'")).into())
+}
+
+/// curl's `-H "Name: value"` applied to `headers`: the value replaces any before it, and
+/// `Name:` with no value removes the header (a default one too). Errors name `line`.
+pub fn apply_header_line(headers: &mut HeaderMap, line: &str) -> Result<()> {
+    let Some((name, value)) = line.split_once(':') else {
+        return Err(UsageError(format!("header '{line}' is not 'Name: value'")).into());
     };
-    let mut default_type = None;
-    for piece in &args.body {
-        match piece {
-            BodyPiece::Data(d) => append(read_data(d, true)?, b"&"),
-            BodyPiece::Binary(d) => append(read_data(d, false)?, b"&"),
-            BodyPiece::Json(d) => append(read_data(d, false)?, b""),
-        }
-        default_type = Some(match piece {
-            BodyPiece::Json(_) => "application/json",
-            BodyPiece::Data(_) | BodyPiece::Binary(_) => "application/x-www-form-urlencoded",
-        });
-        if let BodyPiece::Json(_) = piece {
-            headers.insert("accept", HeaderValue::from_static("application/json"));
+    let name = HeaderName::from_bytes(name.trim().as_bytes())
+        .map_err(|_| UsageError(format!("invalid header name in '{line}'")))?;
+    let value = value.trim();
+    if value.is_empty() {
+        headers.remove(&name);
+        return Ok(());
+    }
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| UsageError(format!("invalid header value in '{line}'")))?;
+    headers.insert(name, value);
+    Ok(())
+}
+
+impl RequestSpec {
+    /// A `GET` of `url` with no headers or body, the default [`Timeouts`], the tool's
+    /// User-Agent and TLS verified.
+    pub fn get(url: reqwest::Url) -> Self {
+        RequestSpec {
+            method: Method::GET,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            timeouts: Timeouts::default(),
+            user_agent: None,
+            insecure: false,
         }
     }
-    if let Some(t) = default_type {
-        headers.insert("content-type", HeaderValue::from_static(t));
-    }
-    for h in &args.headers {
-        let Some((name, value)) = h.split_once(':') else {
-            return Err(UsageError(format!("header '{h}' is not 'Name: value'")).into());
-        };
-        let name = HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| UsageError(format!("invalid header name in '{h}'")))?;
-        let value = value.trim();
-        if value.is_empty() {
-            // curl: "Name:" with no value removes the header.
-            headers.remove(&name);
-            continue;
+
+    /// The request of a tool call's JSON arguments (the MCP `inspect` and `fetch` tools):
+    /// `url` as [`parse_url`] reads it; `method` as given, else `POST` with a body and `GET`
+    /// without; each header as `-H "name: value"` would set it ([`apply_header_line`]; a name
+    /// with `:` is refused, an empty value sends no header); `body` sent exactly as given
+    /// (never a file or stdin: `@/etc/passwd` is those bytes), with a `Content-Type` of
+    /// `application/json` when it parses as JSON and `application/x-www-form-urlencoded`
+    /// otherwise, unless `headers` give one. Default timeouts, User-Agent and TLS; set the
+    /// fields to change them. Errors are usage errors (exit 2), or exit 3 for the URL.
+    pub fn from_call<'a>(
+        url: &str,
+        method: Option<&str>,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+        body: Option<&str>,
+    ) -> Result<Self> {
+        let mut spec = RequestSpec::get(parse_url(url)?);
+        let mut content_type_given = false;
+        for (name, value) in headers {
+            if name.contains(':') {
+                return Err(UsageError(format!("invalid header name '{name}'")).into());
+            }
+            content_type_given |= name.eq_ignore_ascii_case("content-type");
+            apply_header_line(&mut spec.headers, &format!("{name}: {value}"))?;
         }
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| UsageError(format!("invalid header value in '{h}'")))?;
-        headers.insert(name, value);
+        if let Some(m) = method {
+            spec.method = parse_method(m)?;
+        }
+        if let Some(body) = body {
+            if method.is_none() {
+                spec.method = Method::POST;
+            }
+            if !content_type_given {
+                let json = serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok();
+                spec.headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(if json {
+                        "application/json"
+                    } else {
+                        "application/x-www-form-urlencoded"
+                    }),
+                );
+            }
+            spec.body = Some(body.as_bytes().to_vec());
+        }
+        Ok(spec)
     }
-    let method = match (&args.method, args.head, body.is_some()) {
-        (Some(m), _, _) => Method::from_bytes(m.as_bytes())
-            .map_err(|_| UsageError(format!("invalid method '{m}'")))?,
-        (None, true, _) => Method::HEAD,
-        (None, false, true) => Method::POST,
-        (None, false, false) => Method::GET,
-    };
-    let client = http::client(&ClientOptions {
-        connect_timeout: args.connect_timeout.or(Some(DEFAULT_CONNECT_TIMEOUT)),
-        read_timeout: Some(DEFAULT_READ_TIMEOUT),
-        timeout: args.max_time,
-        insecure: args.insecure,
-        user_agent: args.user_agent.clone(),
-    })?;
-    Ok(Prepared {
-        method,
-        url,
-        headers,
-        body,
-        client,
-    })
+
+    /// The request ready to send: its client made (timeouts, TLS, User-Agent; redirects are
+    /// never followed by the client, see [`Prepared::redirect`]).
+    pub fn prepare(&self) -> Result<Prepared> {
+        let client = http::client(&ClientOptions {
+            connect_timeout: Some(self.timeouts.connect),
+            read_timeout: Some(self.timeouts.read),
+            timeout: self.timeouts.total,
+            insecure: self.insecure,
+            user_agent: self.user_agent.clone(),
+        })?;
+        Ok(Prepared {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            client,
+        })
+    }
 }
 
 /// One request of a conversation: the user's, or where a redirect leads (`-L`).
@@ -255,19 +327,12 @@ impl Received {
         for (n, v) in &self.headers {
             lines.push(format!(
                 "< {}: {}",
-                crate::output::untrusted(n),
-                crate::output::untrusted(v)
+                crate::output::untrusted(n.as_str()),
+                crate::output::untrusted(&header_text(v))
             ));
         }
         lines
     }
-}
-
-fn headers_text<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 /// Whether a status is a redirect `-L` follows.
@@ -275,13 +340,35 @@ pub fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
+/// Which redirects are followed: curl's `-L` and `--max-redirs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RedirectPolicy {
+    /// Follow redirects (`-L`); without it a 3xx is the answer.
+    pub follow: bool,
+    /// The most redirects followed (`--max-redirs`).
+    pub max: u32,
+}
+
+impl RedirectPolicy {
+    /// A 3xx is the answer: no redirect is followed.
+    pub const NONE: RedirectPolicy = RedirectPolicy {
+        follow: false,
+        max: 50,
+    };
+
+    /// Whether `status` is a redirect this policy follows.
+    pub fn follows(&self, status: u16) -> bool {
+        self.follow && is_redirect(status)
+    }
+}
+
 /// Counts one more redirect followed; beyond `--max-redirs`, curl's 47.
-pub fn count_redirect(redirects: &mut u32, args: RedirectArgs) -> Result<()> {
+pub fn count_redirect(redirects: &mut u32, policy: RedirectPolicy) -> Result<()> {
     *redirects += 1;
-    if *redirects > args.max_redirs {
-        return Err(crate::exit::Failed {
-            status: crate::exit::ExitStatus::TooManyRedirects,
-            message: format!("more than {} redirects (--max-redirs)", args.max_redirs),
+    if *redirects > policy.max {
+        return Err(Failed {
+            status: ExitStatus::TooManyRedirects,
+            message: format!("more than {} redirects (--max-redirs)", policy.max),
         }
         .into());
     }
@@ -323,16 +410,7 @@ impl Prepared {
         }
         let mut resp = req.send().await?;
         let status = resp.status();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = resp.headers().clone();
         let mut received = Received {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
@@ -345,7 +423,7 @@ impl Prepared {
         if received.status == 402 {
             // A browser paywall page (the legacy v1 one is 3.5 MB) is kept to its first MiB,
             // enough to recognise it; any other oversized 402 is refused.
-            let html = headers_text(&received.headers, "content-type")
+            let html = first_header(&received.headers, "content-type")
                 .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"));
             let body = &mut received.body;
             while let Some(chunk) = resp.chunk().await? {
@@ -369,27 +447,22 @@ impl Prepared {
     /// `Cookie`) are not carried to another origin. No payment header is ever carried: the
     /// caller adds one only for a URL that answered 402 itself.
     pub fn redirect(&self, hop: &Hop, response: &Received) -> Result<Hop> {
-        let location = response
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("location"))
-            .map(|(_, v)| v.as_str())
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "HTTP {} redirect without a Location header",
-                    response.status
-                )
-            })?;
-        let url = hop.url.join(location).map_err(|e| crate::exit::Failed {
-            status: crate::exit::ExitStatus::UrlMalformed,
+        let location = first_header(&response.headers, "location").ok_or_else(|| {
+            anyhow::anyhow!(
+                "HTTP {} redirect without a Location header",
+                response.status
+            )
+        })?;
+        let url = hop.url.join(&location).map_err(|e| Failed {
+            status: ExitStatus::UrlMalformed,
             message: format!(
                 "the redirect to '{}' is not a valid URL: {e}",
-                crate::output::untrusted(&safe_url_text(location))
+                crate::output::untrusted(&safe_url_text(&location))
             ),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(crate::exit::Failed {
-                status: crate::exit::ExitStatus::UrlMalformed,
+            return Err(Failed {
+                status: ExitStatus::UrlMalformed,
                 message: format!(
                     "refusing to follow a redirect to '{}' (http and https only)",
                     crate::output::untrusted(&safe_url(&url))
@@ -430,6 +503,77 @@ mod tests {
             "http://bob:***@exa mple/x"
         );
         assert_eq!(safe_url_text("not a url"), "not a url");
+    }
+
+    #[test]
+    fn a_tool_call_is_the_request_it_describes() {
+        let spec = RequestSpec::from_call("127.0.0.1:9/x", None, [], None).unwrap();
+        assert_eq!(spec.method, Method::GET);
+        assert_eq!(spec.url.as_str(), "http://127.0.0.1:9/x");
+        assert!(spec.headers.is_empty() && spec.body.is_none());
+        assert_eq!(spec.timeouts, Timeouts::default());
+        assert_eq!((spec.user_agent, spec.insecure), (None, false));
+
+        // A body is sent as given (never a file), POST by default, typed by what it is.
+        let spec = RequestSpec::from_call("http://h/x", None, [], Some("@/etc/passwd")).unwrap();
+        assert_eq!(spec.method, Method::POST);
+        assert_eq!(spec.body.as_deref(), Some(&b"@/etc/passwd"[..]));
+        assert_eq!(
+            spec.headers[CONTENT_TYPE],
+            "application/x-www-form-urlencoded"
+        );
+        let headers = [
+            ("X-A", " 1 "),
+            ("Content-Type", "text/plain"),
+            ("X-Gone", ""),
+        ];
+        let spec = RequestSpec::from_call("http://h/x", Some("put"), headers, Some("{}")).unwrap();
+        assert_eq!(spec.method.as_str(), "put");
+        assert_eq!(spec.headers["x-a"], "1");
+        assert_eq!(spec.headers[CONTENT_TYPE], "text/plain");
+        assert!(!spec.headers.contains_key("x-gone"));
+        let spec = RequestSpec::from_call("http://h/x", None, [], Some(r#"{"q":1}"#)).unwrap();
+        assert_eq!(spec.headers[CONTENT_TYPE], "application/json");
+        assert!(!spec.headers.contains_key("accept"));
+
+        let usage = |r: Result<RequestSpec>| r.unwrap_err().downcast::<UsageError>().unwrap().0;
+        assert_eq!(
+            usage(RequestSpec::from_call(
+                "http://h/",
+                None,
+                [("a:b", "1")],
+                None
+            )),
+            "invalid header name 'a:b'"
+        );
+        assert_eq!(
+            usage(RequestSpec::from_call(
+                "http://h/",
+                None,
+                [("a b", "1")],
+                None
+            )),
+            "invalid header name in 'a b: 1'"
+        );
+        assert_eq!(
+            usage(RequestSpec::from_call("http://h/", Some("G T"), [], None)),
+            "invalid method 'G T'"
+        );
+        let bad = RequestSpec::from_call("ftp://h/", None, [], None).unwrap_err();
+        let bad = bad.downcast::<Failed>().unwrap();
+        assert_eq!(bad.status, ExitStatus::UrlMalformed);
+    }
+
+    #[test]
+    fn a_header_line_sets_replaces_or_removes() {
+        let mut headers = HeaderMap::new();
+        apply_header_line(&mut headers, "X-A: 1").unwrap();
+        apply_header_line(&mut headers, "x-a:2").unwrap();
+        assert_eq!(headers.get_all("x-a").iter().count(), 1);
+        assert_eq!(headers["x-a"], "2");
+        apply_header_line(&mut headers, "X-A:").unwrap();
+        assert!(headers.is_empty());
+        assert!(apply_header_line(&mut headers, "no colon").is_err());
     }
 
     #[test]

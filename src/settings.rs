@@ -4,7 +4,7 @@
 //! Precedence: command-line flag > `X402_*` environment variable > config.toml > default.
 
 use crate::amount::UserAmount;
-use crate::cli::{AccountArgs, GetArgs, InspectArgs, PasswordArgs, RedirectArgs};
+use crate::cli::{AccountArgs, GetArgs, InspectArgs, PasswordArgs};
 use crate::config::Config;
 use crate::exit::UsageError;
 use crate::keystore::{self, Keystore, Origin};
@@ -13,6 +13,7 @@ use crate::output::Printer;
 use crate::payment::engine::PaySettings;
 use crate::payment::policy::DEFAULT_MAX_AMOUNT;
 use crate::payment::terms::{Pins, Terms};
+use crate::request::{RedirectPolicy, RequestSpec};
 use crate::secret::SecretString;
 use anyhow::{Context as _, Result};
 use std::io::Read;
@@ -379,19 +380,24 @@ pub fn per_payment_cap(flag: Option<UserAmount>, config: &crate::config::Limits)
 /// `x402 get`'s settings, resolved once from its flags, the environment and config.toml.
 #[derive(Clone, Debug)]
 pub struct GetSettings {
+    /// The request (its timeouts too).
+    pub request: RequestSpec,
     /// What the payment engine is told.
     pub payment: PaySettings,
     /// `-L` and `--max-redirs`.
-    pub redirects: RedirectArgs,
+    pub redirects: RedirectPolicy,
 }
 
 impl GetSettings {
-    /// Every value checked before the first byte is sent: the networks, then the terms file.
+    /// Every value checked before the first byte is sent: the request (URL, body, headers,
+    /// method), the networks, then the terms file.
     pub fn resolve(ctx: &Context<'_>, args: &GetArgs) -> Result<Self> {
+        let request = args.request.spec()?;
         let preferred = preferred_networks(ctx, &args.networks)?;
         let pins = pins(args)?;
         let limits = &ctx.config.limits;
         Ok(GetSettings {
+            request,
             payment: PaySettings {
                 cap: per_payment_cap(args.max_amount.clone(), limits),
                 daily: pick_limit(
@@ -408,28 +414,32 @@ impl GetSettings {
                 retry: args.retry,
                 user_agent: args.request.user_agent.clone(),
             },
-            redirects: args.redirects,
+            redirects: args.redirects.into(),
         })
     }
 }
 
-/// `x402 inspect`'s settings: the cap it judges against and the networks it prefers, as `get`
-/// would resolve them.
+/// `x402 inspect`'s settings: the request, the cap it judges against and the networks it
+/// prefers, as `get` would resolve them. The MCP `inspect` tool builds one from its call.
 #[derive(Clone, Debug)]
 pub struct InspectSettings {
+    pub request: RequestSpec,
     pub cap: Limit,
     pub preferred: Vec<String>,
+    /// Only the preferred networks are paid (`--network` given).
     pub only_preferred: bool,
-    pub redirects: RedirectArgs,
+    pub redirects: RedirectPolicy,
 }
 
 impl InspectSettings {
+    /// The request first (as `get` checks it), then the networks.
     pub fn resolve(ctx: &Context<'_>, args: &InspectArgs) -> Result<Self> {
         Ok(InspectSettings {
+            request: args.request.spec()?,
             cap: per_payment_cap(args.max_amount.clone(), &ctx.config.limits),
             preferred: preferred_networks(ctx, &args.networks)?,
             only_preferred: !args.networks.is_empty(),
-            redirects: args.redirects,
+            redirects: args.redirects.into(),
         })
     }
 }

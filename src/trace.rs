@@ -105,10 +105,10 @@ pub fn response_lines(url: &reqwest::Url, resp: &Received) -> Vec<String> {
             .to_string(),
     );
     for (name, value) in &resp.headers {
-        let shown = if redacted(name) {
+        let shown = if redacted(name.as_str()) {
             "(redacted)".to_string()
         } else {
-            crate::output::untrusted(value)
+            crate::output::untrusted(&crate::http::header_text(value))
         };
         lines.push(format!("< {name}: {shown}"));
     }

@@ -895,6 +895,31 @@ fn include_head_and_output_file() {
     assert_eq!(methods, ["GET", "HEAD", "GET"]);
 }
 
+/// `-i` shows the headers as the client received them: names in lower case, each name in the
+/// order it first came, a repeated name's values together in the order sent (the order of the
+/// `HeaderMap` they are kept in), values byte for byte.
+#[test]
+fn include_shows_repeated_headers_as_received() {
+    let headers = [
+        ("X-Second", "b1"),
+        ("Set-Cookie", "a=1; Path=/"),
+        ("X-Second", "b2"),
+        ("Set-Cookie", "b=2"),
+        ("X-Mixed-Case", "Value  With  Spaces"),
+    ];
+    let server = Verifier::builder()
+        .plain_with("/doc", 200, &headers, "ok")
+        .start();
+    let env = Env::new();
+    let out = get(&env, &server.url("/doc"), &["-i"]);
+    support::assert_exit(&out, 0);
+    assert_eq!(
+        support::stdout(&out),
+        "HTTP/1.1 200 OK\r\nx-second: b1\r\nx-second: b2\r\nset-cookie: a=1; Path=/\r\n\
+         set-cookie: b=2\r\nx-mixed-case: Value  With  Spaces\r\ncontent-length: 2\r\n\r\nok"
+    );
+}
+
 /// A listener whose accept queue is full: the kernel drops further SYNs, so a connection
 /// attempt neither succeeds nor is refused until it gives up.
 #[test]

@@ -97,7 +97,8 @@ fn assert_lines(out: &Output, expected: &[&str]) {
 /// The exit status of a 402 that cannot be read: the one the tool's error classification
 /// gives a `ChallengeError`, whatever command meets it.
 fn unreadable_code() -> i32 {
-    let err = x402::payment::challenge::parse_payment_required(&[], b"").expect_err("no terms");
+    let err = x402::payment::challenge::parse_payment_required(&Default::default(), b"")
+        .expect_err("no terms");
     let (status, _) = x402::error::classify(&anyhow::Error::new(err));
     let code = i32::from(status.code());
     assert_ne!(code, 0);

@@ -361,7 +361,12 @@ mod prepare {
         let b64 =
             base64::Engine::encode(&base64::engine::general_purpose::STANDARD, doc.to_string());
         let c = x402::payment::challenge::parse_payment_required(
-            &[("PAYMENT-REQUIRED".to_string(), b64)],
+            &[(
+                reqwest::header::HeaderName::from_static("payment-required"),
+                reqwest::header::HeaderValue::from_str(&b64).unwrap(),
+            )]
+            .into_iter()
+            .collect(),
             b"{}",
         )
         .unwrap();
@@ -649,11 +654,7 @@ mod chain_truth {
             let http = client();
             let answer = http.get(&route.url).send().await.unwrap();
             assert_eq!(answer.status(), 402);
-            let headers: Vec<(String, String)> = answer
-                .headers()
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string()))
-                .collect();
+            let headers = answer.headers().clone();
             let body = answer.bytes().await.unwrap();
             let challenge =
                 x402::payment::challenge::parse_payment_required(&headers, &body).unwrap();

@@ -719,11 +719,7 @@ mod chain_check {
         rt().block_on(async {
             let first = client.get(&url).send().await.unwrap();
             assert_eq!(first.status(), 402);
-            let headers: Vec<(String, String)> = first
-                .headers()
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string()))
-                .collect();
+            let headers = first.headers().clone();
             let body = first.bytes().await.unwrap();
             let challenge = parse_payment_required(&headers, &body).unwrap();
             let raw = &challenge.accepts[0].raw;

@@ -62,7 +62,7 @@ pub struct CancelArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Seconds to wait for each RPC call
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0,
-        value_parser = crate::request::parse_seconds_number)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "10",
+        value_parser = crate::request::parse_seconds)]
+    pub timeout: std::time::Duration,
 }

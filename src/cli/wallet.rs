@@ -137,11 +137,11 @@ pub struct BalanceArgs {
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 10.0,
-        value_parser = crate::request::parse_seconds_number,
+        default_value = "10",
+        value_parser = crate::request::parse_seconds,
         help_heading = "Request"
     )]
-    pub timeout: f64,
+    pub timeout: std::time::Duration,
     /// Any address instead of an account
     #[arg(long, value_name = "ADDRESS", help_heading = "Account")]
     pub address: Option<String>,
@@ -183,11 +183,11 @@ pub struct ApproveArgs {
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 120.0,
-        value_parser = crate::request::parse_seconds_number,
+        default_value = "120",
+        value_parser = crate::request::parse_seconds,
         help_heading = "Request"
     )]
-    pub timeout: f64,
+    pub timeout: std::time::Duration,
     /// The token: its address, or its symbol in the network table (USDC)
     #[arg(long, value_name = "ADDRESS|SYMBOL", help_heading = "Payment")]
     pub asset: String,

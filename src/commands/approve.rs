@@ -15,6 +15,7 @@ use crate::error::{Failed, UsageError};
 use crate::evm_tx::{self, Call, Chain, Receipt};
 use crate::exit::ExitStatus;
 use crate::http::{self, ClientOptions};
+use crate::keystore::Keystore;
 use crate::network::Network;
 use crate::payment::permit2::{PERMIT2_ADDRESS, chain};
 use crate::settings::Context;
@@ -112,26 +113,23 @@ async fn resolve_token(
         })
 }
 
+/// What one approval is about: the account, the token, the spender, and the allowance before
+/// and wanted.
+struct Approval<'a> {
+    net: &'a Network,
+    url: &'a str,
+    spender: Address,
+    spender_name: &'static str,
+    ks: Keystore,
+    owner: Address,
+    token: Token,
+    before: U256,
+    target: U256,
+}
+
 pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
     let p = ctx.printer;
-    let net = ctx
-        .networks
-        .find(&args.network)
-        .cloned()
-        .ok_or_else(|| UsageError(format!("unknown network '{}'", args.network)))?;
-    let url = args
-        .rpc_url
-        .clone()
-        .or_else(|| net.rpc_url.clone())
-        .ok_or_else(|| {
-            UsageError(format!(
-                "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml or pass --rpc-url",
-                net.name, net.name
-            ))
-        })?;
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(UsageError("--timeout must be a positive number of seconds".into()).into());
-    }
+    let (net, url) = network_and_rpc(ctx, &args)?;
     let (spender, spender_name) = match args.spender {
         Spender::Permit2 => (PERMIT2_ADDRESS, "Permit2"),
     };
@@ -156,31 +154,95 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
     let chain = Chain::for_network(&client, &url, &net);
     chain.check_chain().await?;
     let token = resolve_token(&net, &args.asset, &chain.rpc, &url).await?;
-    let target = if args.revoke {
-        U256::ZERO
-    } else if args.unlimited {
-        U256::MAX
-    } else if let Some(a) = &args.amount {
-        a.to_base_units(token.decimals)
-            .map_err(|e| UsageError(format!("--amount: {e}")))?
-    } else {
-        return Err(
-            UsageError("say how much: --amount AMOUNT, --unlimited or --revoke".into()).into(),
-        );
-    };
+    let target = target_of(&args, &token)?;
     let before = chain::allowance(&chain.rpc, &url, token.address, owner, spender).await?;
+    let a = Approval {
+        net: &net,
+        url: &url,
+        spender,
+        spender_name,
+        ks,
+        owner,
+        token,
+        before,
+        target,
+    };
     p.info(format!(
         "{} ({}) lets {spender_name} move {} on {}",
-        ks.name,
+        a.ks.name,
         owner.to_checksum(None),
-        token.show(before),
-        net.name
+        a.token.show(before),
+        a.net.name
     ));
+    if before == target {
+        p.info("the allowance is already that: nothing to send");
+        if args.json {
+            p.json(&a.document(None, before))?;
+        } else {
+            p.result(&format!("allowance {}", a.token.show(before)))?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    a.confirm(args.yes)?;
+    let signer = match signer {
+        Some(s) => s,
+        None => ctx.unlock(&a.ks, &args.password)?,
+    };
+    if signer.address() != owner {
+        return Err(failed(
+            ExitStatus::Wallet,
+            format!(
+                "{} says it is {owner}, but its key is {}'s",
+                a.ks.path.display(),
+                signer.address()
+            ),
+        ));
+    }
+    let receipt = a.send(p, &chain, &signer, args.timeout).await?;
+    a.report(p, &chain, &receipt, args.json).await
+}
 
-    let outcome = |receipt: Option<&Receipt>, after: U256| {
+/// `--network` and the RPC URL (`--rpc-url`, else config.toml's).
+fn network_and_rpc(ctx: &Context<'_>, args: &ApproveArgs) -> Result<(Network, String)> {
+    let net = ctx
+        .networks
+        .find(&args.network)
+        .cloned()
+        .ok_or_else(|| UsageError(format!("unknown network '{}'", args.network)))?;
+    let url = args
+        .rpc_url
+        .clone()
+        .or_else(|| net.rpc_url.clone())
+        .ok_or_else(|| {
+            UsageError(format!(
+                "no RPC URL for {}: set [rpc] {} = \"URL\" in config.toml or pass --rpc-url",
+                net.name, net.name
+            ))
+        })?;
+    Ok((net, url))
+}
+
+/// The allowance asked for: `--revoke` (0), `--unlimited`, or `--amount` in `token`'s units.
+fn target_of(args: &ApproveArgs, token: &Token) -> Result<U256> {
+    if args.revoke {
+        Ok(U256::ZERO)
+    } else if args.unlimited {
+        Ok(U256::MAX)
+    } else if let Some(a) = &args.amount {
+        Ok(a.to_base_units(token.decimals)
+            .map_err(|e| UsageError(format!("--amount: {e}")))?)
+    } else {
+        Err(UsageError("say how much: --amount AMOUNT, --unlimited or --revoke".into()).into())
+    }
+}
+
+impl Approval<'_> {
+    /// The `--json` document, before (`receipt` `None`) or after the transaction.
+    fn document(&self, receipt: Option<&Receipt>, after: U256) -> Value {
+        let (net, token) = (self.net, &self.token);
         json!({
-            "account": ks.name,
-            "address": owner.to_checksum(None),
+            "account": self.ks.name,
+            "address": self.owner.to_checksum(None),
             "network": net.name,
             "caip2": net.caip2(),
             "chain_id": net.chain_id,
@@ -190,10 +252,10 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
                 "decimals": token.decimals,
             },
             "spender": {
-                "name": spender_name.to_ascii_lowercase(),
-                "address": spender.to_checksum(None),
+                "name": self.spender_name.to_ascii_lowercase(),
+                "address": self.spender.to_checksum(None),
             },
-            "previous_allowance": token.json(before),
+            "previous_allowance": token.json(self.before),
             "allowance": token.json(after),
             "transaction": receipt.map(|r| json!({
                 "hash": r.hash.to_string(),
@@ -203,28 +265,26 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
                 "explorer": net.explorer_link(&r.hash.to_string()),
             })),
         })
-    };
-
-    if before == target {
-        p.info("the allowance is already that: nothing to send");
-        if args.json {
-            p.json(&outcome(None, before))?;
-        } else {
-            p.result(&format!("allowance {}", token.show(before)))?;
-        }
-        return Ok(ExitStatus::Success);
     }
 
-    let action = if target.is_zero() {
-        format!("Revoke {spender_name}'s allowance for {}", token.symbol)
-    } else {
-        format!("Let {spender_name} move {}", token.show(target))
-    };
-    let question = format!(
-        "{action} from {} on {}? This sends a transaction; the account pays its gas",
-        ks.name, net.name
-    );
-    if !args.yes {
+    /// Asked at a terminal unless `--yes`; off a terminal without `--yes`, declined.
+    fn confirm(&self, yes: bool) -> Result<()> {
+        if yes {
+            return Ok(());
+        }
+        let spender_name = self.spender_name;
+        let action = if self.target.is_zero() {
+            format!(
+                "Revoke {spender_name}'s allowance for {}",
+                self.token.symbol
+            )
+        } else {
+            format!("Let {spender_name} move {}", self.token.show(self.target))
+        };
+        let question = format!(
+            "{action} from {} on {}? This sends a transaction; the account pays its gas",
+            self.ks.name, self.net.name
+        );
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(failed(
                 ExitStatus::Declined,
@@ -243,76 +303,94 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
                 "approval declined: nothing sent",
             ));
         }
+        Ok(())
     }
 
-    let signer = match signer {
-        Some(s) => s,
-        None => ctx.unlock(&ks, &args.password)?,
-    };
-    if signer.address() != owner {
-        return Err(failed(
-            ExitStatus::Wallet,
-            format!(
-                "{} says it is {owner}, but its key is {}'s",
-                ks.path.display(),
-                signer.address()
-            ),
+    /// Sends `approve(spender, target)` and waits up to `wait` for its receipt.
+    async fn send(
+        &self,
+        p: &crate::output::Printer,
+        chain: &Chain<'_>,
+        signer: &PrivateKeySigner,
+        wait: Duration,
+    ) -> Result<Receipt> {
+        let (net, token) = (self.net, &self.token);
+        let call = Call {
+            to: token.address,
+            data: approveCall {
+                spender: self.spender,
+                amount: self.target,
+            }
+            .abi_encode(),
+            value: U256::ZERO,
+        };
+        let spinner = std::cell::RefCell::new(None);
+        let receipt = evm_tx::send(chain, signer, &call, wait, |hash| {
+            p.info(format!("sent transaction {hash}"));
+            if let Some(link) = net.explorer_link(&hash.to_string()) {
+                p.detail(link);
+            }
+            *spinner.borrow_mut() = p.spinner("waiting for the transaction to be mined");
+        })
+        .await;
+        drop(spinner.take());
+        match receipt {
+            // USDT and tokens like it refuse to change an allowance that is not 0.
+            Err(e @ evm_tx::TxError::WouldRevert { .. })
+                if !self.before.is_zero() && !self.target.is_zero() =>
+            {
+                Err(anyhow::Error::new(e).context(format!(
+                    "the token refused to change the allowance from {} to {}; some tokens (USDT \
+                     among them) only change it from 0: run this again with --revoke first",
+                    token.show(self.before),
+                    token.show(self.target)
+                )))
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// The allowance read back from the chain after `receipt`, shown, and checked against the
+    /// target.
+    async fn report(
+        &self,
+        p: &crate::output::Printer,
+        chain: &Chain<'_>,
+        receipt: &Receipt,
+        json: bool,
+    ) -> Result<ExitStatus> {
+        let token = &self.token;
+        let after = chain::allowance(
+            &chain.rpc,
+            self.url,
+            token.address,
+            self.owner,
+            self.spender,
+        )
+        .await?;
+        p.info(format!(
+            "mined in block {} ({} gas); {} may now move {}",
+            receipt.block_number,
+            receipt.gas_used,
+            self.spender_name,
+            token.show(after)
         ));
-    }
-    let call = Call {
-        to: token.address,
-        data: approveCall {
-            spender,
-            amount: target,
+        if json {
+            p.json(&self.document(Some(receipt), after))?;
+        } else {
+            p.result(&format!("transaction {}", receipt.hash))?;
+            p.result(&format!("allowance {}", token.show(after)))?;
         }
-        .abi_encode(),
-        value: U256::ZERO,
-    };
-    let wait = Duration::from_secs_f64(args.timeout);
-    let spinner = std::cell::RefCell::new(None);
-    let receipt = evm_tx::send(&chain, &signer, &call, wait, |hash| {
-        p.info(format!("sent transaction {hash}"));
-        if let Some(link) = net.explorer_link(&hash.to_string()) {
-            p.detail(link);
+        if after != self.target {
+            return Err(failed(
+                ExitStatus::Failure,
+                format!(
+                    "the transaction was mined, but the chain says the allowance is {}, not {}",
+                    token.show(after),
+                    token.show(self.target)
+                ),
+            ));
         }
-        *spinner.borrow_mut() = p.spinner("waiting for the transaction to be mined");
-    })
-    .await;
-    drop(spinner.take());
-    let receipt = match receipt {
-        // USDT and tokens like it refuse to change an allowance that is not 0.
-        Err(e @ evm_tx::TxError::WouldRevert { .. }) if !before.is_zero() && !target.is_zero() => {
-            return Err(anyhow::Error::new(e).context(format!(
-                "the token refused to change the allowance from {} to {}; some tokens (USDT \
-                 among them) only change it from 0: run this again with --revoke first",
-                token.show(before),
-                token.show(target)
-            )));
-        }
-        other => other?,
-    };
-    let after = chain::allowance(&chain.rpc, &url, token.address, owner, spender).await?;
-    p.info(format!(
-        "mined in block {} ({} gas); {spender_name} may now move {}",
-        receipt.block_number,
-        receipt.gas_used,
-        token.show(after)
-    ));
-    if args.json {
-        p.json(&outcome(Some(&receipt), after))?;
-    } else {
-        p.result(&format!("transaction {}", receipt.hash))?;
-        p.result(&format!("allowance {}", token.show(after)))?;
+        Ok(ExitStatus::Success)
     }
-    if after != target {
-        return Err(failed(
-            ExitStatus::Failure,
-            format!(
-                "the transaction was mined, but the chain says the allowance is {}, not {}",
-                token.show(after),
-                token.show(target)
-            ),
-        ));
-    }
-    Ok(ExitStatus::Success)
 }

@@ -15,13 +15,14 @@ use crate::cli::{AccountArgs, GetArgs, PasswordArgs};
 use crate::error::Failed;
 use crate::exit::ExitStatus;
 use crate::fsutil::{Replacement, replace_file};
+use crate::http::header_text;
 use crate::journal::Journal;
 use crate::keystore::Keystore;
 use crate::network::Family;
 use crate::output::Printer;
 use crate::payment::engine::{Accounts, Confirm, Engine, Key, Outcome, Receipt, ReceiptStatus};
 use crate::payment::policy::Quote;
-use crate::request::{Hop, Prepared, ReceiveError, Received, SafeUrl, count_redirect, is_redirect};
+use crate::request::{Hop, Prepared, ReceiveError, Received, SafeUrl, count_redirect};
 use crate::settings::{Context, GetSettings};
 use crate::trace;
 use anyhow::{Context as _, Result};
@@ -167,9 +168,9 @@ fn failed(status: ExitStatus, message: impl Into<String>) -> anyhow::Error {
 }
 
 async fn fetch(ctx: &Context<'_>, args: &GetArgs, receipt: &mut Receipt) -> Result<ExitStatus> {
-    let prepared = crate::request::prepare(&args.request)?;
     // Every flag value is checked before the first byte is sent.
     let settings = GetSettings::resolve(ctx, args)?;
+    let prepared = settings.request.prepare()?;
     let journal = Journal::new(&ctx.paths.home);
     let mut terminal = Terminal {
         interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
@@ -206,7 +207,7 @@ async fn converse(
     let mut hop = prepared.first_hop();
     let mut redirects = 0u32;
     loop {
-        trace::request(p, &hop, args.request.user_agent.as_deref(), None);
+        trace::request(p, &hop, settings.request.user_agent.as_deref(), None);
         let resp = match prepared.send_hop(&hop, None).await {
             Ok(resp) => resp,
             Err(ReceiveError::TooLarge) => {
@@ -237,7 +238,7 @@ async fn converse(
             }
             resp
         };
-        if settings.redirects.location && is_redirect(resp.status) {
+        if settings.redirects.follows(resp.status) {
             count_redirect(&mut redirects, settings.redirects)?;
             // The redirect's own body is not read: the connection is dropped with it.
             let next = prepared.redirect(&hop, &resp)?;
@@ -267,7 +268,7 @@ async fn deliver(
     if args.include || args.request.head {
         head.extend(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
         for (n, v) in &r.headers {
-            head.extend(format!("{n}: {v}\r\n").as_bytes());
+            head.extend(format!("{n}: {}\r\n", header_text(v)).as_bytes());
         }
         head.extend(b"\r\n");
     }

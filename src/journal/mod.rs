@@ -11,7 +11,7 @@
 //! starts on a fresh line, so no completed record is ever lost.
 //!
 //! Records are scheme-neutral (ids as text, network as CAIP-2; how the money moves in
-//! [`Transfer`], see [`kinds`]). The journal never prints; it returns what it found. It may
+//! [`Transfer`], see `kinds`). The journal never prints; it returns what it found. It may
 //! depend on `fsutil` and `network`, never on `payment`, `commands` or `settings`.
 
 mod kinds;

@@ -176,16 +176,17 @@ impl Body {
 
 /// The response headers as an object; a header sent several times is one value, its values
 /// joined by `, ` as HTTP allows.
-pub fn headers(received: &[(String, String)]) -> Map<String, Value> {
+pub fn headers(received: &reqwest::header::HeaderMap) -> Map<String, Value> {
     let mut out: Map<String, Value> = Map::new();
     for (name, value) in received {
-        match out.get_mut(name) {
+        let value = crate::http::header_text(value);
+        match out.get_mut(name.as_str()) {
             Some(Value::String(v)) => {
                 v.push_str(", ");
-                v.push_str(value);
+                v.push_str(&value);
             }
             _ => {
-                out.insert(name.clone(), Value::String(value.clone()));
+                out.insert(name.to_string(), Value::String(value.into_owned()));
             }
         }
     }
@@ -197,7 +198,7 @@ pub fn headers(received: &[(String, String)]) -> Map<String, Value> {
 pub fn document(response: Option<&Received>, body: &Body, payment: Value) -> Value {
     json!({
         "status": response.map(|r| r.status),
-        "headers": headers(response.map_or(&[][..], |r| &r.headers)),
+        "headers": response.map(|r| headers(&r.headers)).unwrap_or_default(),
         "body": body.text,
         "encoding": if body.base64 { "base64" } else { "utf-8" },
         "truncated": body.truncated,
@@ -213,7 +214,7 @@ pub async fn fetch(state: &State, call: FetchCall) -> CallToolResult {
 
 async fn run(state: &State, call: &FetchCall) -> Result<CallToolResult> {
     let ctx = &state.ctx;
-    let (_, prepared) = tools::prepare(&call.request())?;
+    let prepared = tools::prepare(&call.request())?.prepare()?;
     let preferred = crate::settings::preferred_networks(ctx, call.network.as_slice())?;
     let settings = state.limits.settings(preferred, call.network.is_some());
     let hop = prepared.first_hop();
@@ -472,7 +473,10 @@ mod tests {
         let cap = call.max_amount.clone().unwrap().to_base_units(6).unwrap();
         assert_eq!(cap, alloy_primitives::U256::from(5000));
         assert_eq!(call.network.as_deref(), Some("base-sepolia"));
-        let (_, prepared) = super::super::tools::prepare(&call.request()).unwrap();
+        let prepared = super::super::tools::prepare(&call.request())
+            .unwrap()
+            .prepare()
+            .unwrap();
         assert_eq!(prepared.method, reqwest::Method::POST);
         assert_eq!(
             prepared.headers["content-type"],
@@ -531,11 +535,11 @@ mod tests {
 
     #[test]
     fn headers_sent_twice_are_one_value() {
-        let doc = headers(&[
-            ("content-type".into(), "text/plain".into()),
-            ("vary".into(), "accept".into()),
-            ("vary".into(), "origin".into()),
-        ]);
+        let mut map = reqwest::header::HeaderMap::new();
+        map.append("content-type", "text/plain".parse().unwrap());
+        map.append("vary", "accept".parse().unwrap());
+        map.append("vary", "origin".parse().unwrap());
+        let doc = headers(&map);
         assert_eq!(
             Value::Object(doc),
             json!({"content-type": "text/plain", "vary": "accept, origin"})

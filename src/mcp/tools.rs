@@ -4,16 +4,14 @@
 //! short summary for the agent to read or repeat.
 
 use super::server::State;
-use crate::cli::{
-    AccountArgs, BalanceArgs, HistoryArgs, InspectArgs, PasswordArgs, RedirectArgs, RequestArgs,
-};
+use crate::cli::{AccountArgs, BalanceArgs, HistoryArgs, PasswordArgs};
 use crate::commands::{history, inspect, wallet};
-use crate::error::{self, UsageError};
+use crate::error;
 use crate::journal::Status;
 use crate::output::{JSON_SCHEMA_VERSION, JsonError};
-use crate::request::{self, Prepared};
+use crate::request::{RedirectPolicy, RequestSpec};
+use crate::settings::{InspectSettings, Limit, Source};
 use anyhow::Result;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -241,53 +239,16 @@ impl InspectCall {
     }
 }
 
-/// The request a call describes, as the command line would give it and ready to send, through
-/// the same preparation as `x402 get` and `x402 inspect`. The body is sent exactly as given: no
-/// `@FILE` and no stdin, which is the protocol's channel here.
-pub(super) fn prepare(call: &RequestCall<'_>) -> Result<(RequestArgs, Prepared)> {
-    let mut headers = Vec::new();
-    for (name, value) in call.headers {
-        if name.contains(':') {
-            return Err(UsageError(format!("invalid header name '{name}'")).into());
-        }
-        headers.push(format!("{name}: {value}"));
-    }
-    let args = RequestArgs {
-        url: call.url.to_owned(),
-        method: call.method.map(str::to_owned),
-        headers,
-        data: vec![],
-        data_binary: vec![],
-        body: vec![],
-        head: false,
-        user_agent: None,
-        max_time: None,
-        connect_timeout: None,
-        insecure: false,
-    };
-    let mut prepared = request::prepare(&args)?;
-    if let Some(body) = call.body {
-        if call.method.is_none() {
-            prepared.method = reqwest::Method::POST;
-        }
-        if !call
-            .headers
-            .keys()
-            .any(|n| n.eq_ignore_ascii_case("content-type"))
-        {
-            let json = serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok();
-            prepared.headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static(if json {
-                    "application/json"
-                } else {
-                    "application/x-www-form-urlencoded"
-                }),
-            );
-        }
-        prepared.body = Some(body.as_bytes().to_vec());
-    }
-    Ok((args, prepared))
+/// The request a call describes, through the same request description as `x402 get` and
+/// `x402 inspect` build from their flags. The body is sent exactly as given: no `@FILE` and no
+/// stdin, which is the protocol's channel here.
+pub(super) fn prepare(call: &RequestCall<'_>) -> Result<RequestSpec> {
+    RequestSpec::from_call(
+        call.url,
+        call.method,
+        call.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        call.body,
+    )
 }
 
 pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
@@ -295,21 +256,20 @@ pub async fn inspect(state: &State, call: InspectCall) -> CallToolResult {
 }
 
 async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult> {
-    let (request, prepared) = prepare(&call.request())?;
-    let args = InspectArgs {
+    let request = prepare(&call.request())?;
+    let prepared = request.prepare()?;
+    let settings = InspectSettings {
         request,
-        redirects: RedirectArgs {
-            location: false,
-            max_redirs: 50,
-        },
-        networks: vec![],
-        json: true,
+        redirects: RedirectPolicy::NONE,
+        preferred: state.ctx.config.preferred_networks.clone(),
+        only_preferred: false,
         // The cap judged is this session's, as `fetch` will apply it.
-        max_amount: Some(state.limits.per_payment.amount.clone()),
-        save_terms: None,
-        force: false,
+        cap: Limit {
+            amount: state.limits.per_payment.amount.clone(),
+            source: Source::Flag("--max-amount"),
+        },
     };
-    let (data, errors, _) = inspect::examine(&state.ctx, &args, prepared)
+    let (data, errors, _) = inspect::examine(&state.ctx, &settings, prepared)
         .await?
         .document();
     let summary = match errors.first() {
@@ -389,7 +349,7 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
         networks: call.network.into_iter().collect(),
         all: false,
         rpc_url: None,
-        timeout: 10.0,
+        timeout: std::time::Duration::from_secs(10),
         json: true,
     };
     let owner = wallet::Owner::Evm(owner);
@@ -543,7 +503,7 @@ mod tests {
             "body": "@/etc/passwd",
         }))
         .unwrap();
-        let (_, p) = prepare(&call.request()).unwrap();
+        let p = prepare(&call.request()).unwrap().prepare().unwrap();
         assert_eq!(p.method, reqwest::Method::POST);
         assert_eq!(p.body.as_deref(), Some(&b"@/etc/passwd"[..]));
         let call: InspectCall = serde_json::from_value(json!({
@@ -553,7 +513,7 @@ mod tests {
             "body": "{\"q\": 1}",
         }))
         .unwrap();
-        let (_, p) = prepare(&call.request()).unwrap();
+        let p = prepare(&call.request()).unwrap().prepare().unwrap();
         assert_eq!(p.method, reqwest::Method::PUT);
         assert_eq!(p.headers["content-type"], "application/json");
         assert_eq!(p.headers["x-a"], "1");

@@ -428,7 +428,8 @@ mod tests {
     fn spec_challenge_with(accept: &str) -> Challenge {
         let doc = SPEC_V2_PAYMENT_REQUIRED_JSON.replace(SPEC_V2_ACCEPTED_JSON, accept);
         let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, doc);
-        parse_payment_required(&[hdr("PAYMENT-REQUIRED", &b64)], b"{}").expect("challenge parses")
+        parse_payment_required(&header_map(&[hdr("PAYMENT-REQUIRED", &b64)]), b"{}")
+            .expect("challenge parses")
     }
 
     /// What the tool signs for a challenge's first option: the policy's quote, then
@@ -486,8 +487,8 @@ mod tests {
 
     #[test]
     fn the_payment_path_signs_a_v1_requirement_with_the_v1_chain() {
-        let challenge =
-            parse_payment_required(&[], SPEC_V1_BODY.as_bytes()).expect("v1 body parses");
+        let challenge = parse_payment_required(&Default::default(), SPEC_V1_BODY.as_bytes())
+            .expect("v1 body parses");
         let (quote, signed) = pay_first(&challenge, 1_740_672_000).expect("payable");
         assert_eq!(quote_domain(&quote), base_sepolia());
         assert_eq!(

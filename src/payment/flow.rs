@@ -79,7 +79,7 @@ mod tests {
                 "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "extra": extra,
             }],
         });
-        let c = parse_payment_required(&[], body.to_string().as_bytes()).unwrap();
+        let c = parse_payment_required(&Default::default(), body.to_string().as_bytes()).unwrap();
         c.accepts.into_iter().next().unwrap()
     }
 

@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn echo_from_a_parsed_challenge_is_verbatim() {
         let challenge = parse_payment_required(
-            &[hdr("PAYMENT-REQUIRED", SPEC_V2_PAYMENT_REQUIRED_B64)],
+            &header_map(&[hdr("PAYMENT-REQUIRED", SPEC_V2_PAYMENT_REQUIRED_B64)]),
             b"{}",
         )
         .expect("parses");

@@ -137,7 +137,7 @@ mod tests {
     use base64::engine::general_purpose::STANDARD;
     use serde_json::{Value, json};
     use test_vectors::{
-        ANVIL_ADDRESS, ANVIL_KEY, SPEC_V1_BODY, SPEC_V2_PAYMENT_REQUIRED_JSON, hdr,
+        ANVIL_ADDRESS, ANVIL_KEY, SPEC_V1_BODY, SPEC_V2_PAYMENT_REQUIRED_JSON, hdr, header_map,
     };
 
     fn quote_of(c: &Challenge) -> Quote {
@@ -154,7 +154,7 @@ mod tests {
         let mut doc = test_vectors::json(SPEC_V2_PAYMENT_REQUIRED_JSON);
         doc["extensions"] = json!({"payment-identifier": {"info": {"required": false}}});
         let header = hdr("PAYMENT-REQUIRED", &STANDARD.encode(doc.to_string()));
-        let c = challenge::parse_payment_required(&[header], b"{}").expect("reads");
+        let c = challenge::parse_payment_required(&header_map(&[header]), b"{}").expect("reads");
         let q = quote_of(&c);
         let signer: PrivateKeySigner = ANVIL_KEY.parse().unwrap();
         let now = 1_780_000_000;
@@ -183,7 +183,8 @@ mod tests {
 
     #[test]
     fn v1_sends_scheme_network_and_payload_only() {
-        let c = challenge::parse_payment_required(&[], SPEC_V1_BODY.as_bytes()).expect("reads");
+        let c = challenge::parse_payment_required(&Default::default(), SPEC_V1_BODY.as_bytes())
+            .expect("reads");
         let q = quote_of(&c);
         let signer: PrivateKeySigner = ANVIL_KEY.parse().unwrap();
         let p = sign_payment(&c, &q, &signer, 1_780_000_000).expect("signs");

@@ -8,6 +8,8 @@
 //! omit `transaction` on failure (the v2 spec's own failure example does) and some send an
 //! empty `network` (x402-rs#119). No I/O, no printing; malformed input is a typed error.
 
+use crate::http::header_texts;
+use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -102,16 +104,13 @@ pub fn decode_settlement(value: &str) -> Result<Settlement, ReceiptError> {
 /// Finds and decodes the settlement in response headers: `PAYMENT-RESPONSE` first, then
 /// `X-PAYMENT-RESPONSE`, as `x402HTTPClient.getPaymentSettleResponse` does. `None` when
 /// neither header is present (or both are empty).
-pub fn find_settlement(headers: &[(String, String)]) -> Option<Result<Settlement, ReceiptError>> {
+pub fn find_settlement(headers: &HeaderMap) -> Option<Result<Settlement, ReceiptError>> {
     [PAYMENT_RESPONSE_HEADER, X_PAYMENT_RESPONSE_HEADER]
         .iter()
         .find_map(|wanted| {
-            headers
-                .iter()
-                .find(|(name, value)| {
-                    name.trim().eq_ignore_ascii_case(wanted) && !value.trim().is_empty()
-                })
-                .map(|(_, value)| decode_settlement(value))
+            header_texts(headers, wanted)
+                .find(|value| !value.trim().is_empty())
+                .map(|value| decode_settlement(&value))
         })
 }
 
@@ -234,11 +233,13 @@ mod tests {
             hdr("x-payment-response", SPEC_V1_RESPONSE_OK_B64),
             hdr("Payment-Response", SPEC_V2_RESPONSE_FAIL_B64),
         ];
-        let s = find_settlement(&both).expect("present").expect("decodes");
+        let s = find_settlement(&header_map(&both))
+            .expect("present")
+            .expect("decodes");
         assert!(!s.success);
         let v1_only = [hdr("X-PAYMENT-RESPONSE", SPEC_V1_RESPONSE_OK_B64)];
         assert!(
-            find_settlement(&v1_only)
+            find_settlement(&header_map(&v1_only))
                 .expect("present")
                 .expect("decodes")
                 .success
@@ -248,14 +249,14 @@ mod tests {
             hdr("X-PAYMENT-RESPONSE", SPEC_V1_RESPONSE_OK_B64),
         ];
         assert!(
-            find_settlement(&empty_v2)
+            find_settlement(&header_map(&empty_v2))
                 .expect("present")
                 .expect("decodes")
                 .success
         );
-        assert!(find_settlement(&[hdr("content-type", "text/plain")]).is_none());
+        assert!(find_settlement(&header_map(&[hdr("content-type", "text/plain")])).is_none());
         assert!(
-            find_settlement(&[hdr("PAYMENT-RESPONSE", "%%")])
+            find_settlement(&header_map(&[hdr("PAYMENT-RESPONSE", "%%")]))
                 .expect("present")
                 .is_err()
         );

@@ -10,7 +10,7 @@
 use super::layout::Style;
 use super::{check_eip3009, check_permit2, check_svm, price, selected, warn_bad_lines};
 use crate::cli::{CheckArgs, HistoryArgs};
-use crate::error::{Failed, UsageError};
+use crate::error::Failed;
 use crate::exit::ExitStatus;
 use crate::journal::{Journal, Outcome, Payment, Status, Transfer};
 use crate::rpc::Rpc;
@@ -67,11 +67,8 @@ pub(super) async fn check(
         })
         .cloned()
         .collect();
-    if !(check_args.timeout.is_finite() && check_args.timeout > 0.0) {
-        return Err(UsageError("--timeout must be a positive number of seconds".into()).into());
-    }
     let client = crate::http::client(&crate::http::ClientOptions {
-        timeout: Some(std::time::Duration::from_secs_f64(check_args.timeout)),
+        timeout: Some(check_args.timeout),
         ..Default::default()
     })?;
     let mut findings = Vec::new();

@@ -2,12 +2,12 @@
 //! `x402 history check`: what the chain says about them; and `x402 history cancel`: ending an
 //! open authorization on-chain.
 //!
-//! What lives where: [`list`] the listing and its totals (text and `--json`), [`layout`] how
-//! lines are laid out on a terminal or into a pipe, [`check`] the `check` command and its
-//! dispatch on how each record's money moves, [`check_eip3009`], [`check_permit2`] and
-//! [`check_svm`] the chain reads for EIP-3009, Permit2 and Solana records, [`cancel`] the
-//! `cancel` command. This module reads the journal and the chain and prints; it may depend on
-//! `journal`, `rpc`, `svm`, `evm_tx`, `payment`, `settings` and `output`,
+//! What lives where: `list` the listing and its totals (text and `--json`), `layout` how
+//! lines are laid out on a terminal or into a pipe, `check` the `check` command and its
+//! dispatch on how each record's money moves, `check_eip3009`, `check_permit2` and
+//! `check_svm` the chain reads for EIP-3009, Permit2 and Solana records, `cancel` and
+//! `cancel_permit2` the `cancel` command. This module reads the journal and the chain and
+//! prints; it may depend on `journal`, `rpc`, `svm`, `evm_tx`, `payment`, `settings` and `output`,
 //! never on another command.
 
 mod cancel;

@@ -11,9 +11,9 @@
 //! [`crate::error::classify`] gives any unreadable 402.
 //!
 //! What lives where: this file sends the request and decides what was found ([`examine`]),
-//! and writes `--save-terms`; [`sent`] what the request looked like to the server (the browser
-//! paywall test); [`unreadable`] the answers that carry no readable terms (free, error,
-//! unreadable 402); [`report`] the report of a readable 402 and its text layout; [`option`]
+//! and writes `--save-terms`; `sent` what the request looked like to the server (the browser
+//! paywall test); `unreadable` the answers that carry no readable terms (free, error,
+//! unreadable 402); `report` the report of a readable 402 and its text layout; `option`
 //! each option in words and the cap `get` would apply. Nothing here loads a keystore or signs;
 //! it may depend on `payment::{challenge, policy, terms, flow}`, `request`, `settings` and
 //! `output`, never on `commands::get` or the payment engine.
@@ -33,7 +33,7 @@ use crate::output::JsonError;
 use crate::payment::challenge::{self, Challenge, ChallengeError, PAYMENT_REQUIRED_HEADER};
 use crate::payment::policy;
 use crate::request::{self, Prepared, Received, SafeUrl, safe_url};
-use crate::settings::Context;
+use crate::settings::{Context, InspectSettings};
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
@@ -41,7 +41,8 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
     if let Some(path) = &args.save_terms {
         ctx.refuse_overwrite(path, "--save-terms", None)?;
     }
-    let prepared = request::prepare(&args.request)?;
+    let settings = InspectSettings::resolve(ctx, &args)?;
+    let prepared = settings.request.prepare()?;
     // Refused before any request, as every flag value is; written only at the end (atomically).
     if let Some(path) = args
         .save_terms
@@ -60,7 +61,7 @@ pub async fn run(ctx: &Context<'_>, args: InspectArgs) -> Result<ExitStatus> {
         sent,
         preferred,
         found,
-    } = examine(ctx, &args, prepared).await?;
+    } = examine(ctx, &settings, prepared).await?;
     let (challenge, report) = match found {
         Found::Free => return free(ctx, &args, &prepared, &resp),
         Found::Unreadable(e) => return unreadable(ctx, &args, &prepared, &resp, &sent, e),
@@ -126,25 +127,25 @@ impl Examined {
     }
 }
 
-/// Sends `prepared` (following redirects with `-L`) and reads the answer, printing nothing
-/// but the `-v` trace.
+/// Sends `prepared` (`settings.request`, prepared) following redirects with `-L`, and reads
+/// the answer, printing nothing but the `-v` trace.
 pub async fn examine(
     ctx: &Context<'_>,
-    args: &InspectArgs,
+    settings: &InspectSettings,
     mut prepared: Prepared,
 ) -> Result<Examined> {
-    let settings = crate::settings::InspectSettings::resolve(ctx, args)?;
-    let preferred = settings.preferred;
+    let preferred = settings.preferred.clone();
+    let user_agent = settings.request.user_agent.as_deref();
     let mut hop = prepared.first_hop();
     let mut redirects = 0;
     let mut resp = loop {
-        crate::trace::request(ctx.printer, &hop, args.request.user_agent.as_deref(), None);
+        crate::trace::request(ctx.printer, &hop, user_agent, None);
         let resp = prepared
             .send_hop(&hop, None)
             .await
             .with_context(|| format!("request to {} failed", SafeUrl(&hop.url)))?;
         crate::trace::response(ctx.printer, &hop.url, &resp);
-        if !(settings.redirects.location && request::is_redirect(resp.status)) {
+        if !settings.redirects.follows(resp.status) {
             break resp;
         }
         request::count_redirect(&mut redirects, settings.redirects)?;
@@ -173,10 +174,9 @@ pub async fn examine(
             resp.status
         ));
     }
-    let sent = Sent::of(&prepared, args.request.user_agent.as_deref());
-    let has_header = resp.headers.iter().any(|(name, value)| {
-        name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER) && !value.trim().is_empty()
-    });
+    let sent = Sent::of(&prepared, user_agent);
+    let has_header = crate::http::header_texts(&resp.headers, PAYMENT_REQUIRED_HEADER)
+        .any(|value| !value.trim().is_empty());
     let found = if resp.status != 402 && !has_header {
         if challenge::looks_like_x402_paywall(&resp.headers, &resp.body) {
             Found::Unreadable(None)
@@ -186,7 +186,7 @@ pub async fn examine(
     } else {
         match challenge::parse_payment_required(&resp.headers, &resp.body) {
             Ok(c) => {
-                let report = Report::build(ctx, args, &prepared, &resp, &sent, &c, &preferred);
+                let report = Report::build(ctx, settings, &prepared, &resp, &sent, &c, &preferred);
                 Found::Terms(Box::new((c, report)))
             }
             Err(e) => Found::Unreadable(Some(e)),

@@ -3,11 +3,10 @@
 //! May depend on `network`, `payment::{challenge, policy, flow}`, `settings` and `amount`.
 
 use crate::amount;
-use crate::cli::InspectArgs;
 use crate::network::{Asset, Network, Token};
 use crate::payment::challenge::{self, Problem, Requirement};
 use crate::payment::policy::{self, CapError, Quote};
-use crate::settings::Context;
+use crate::settings::{Context, Limit};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -251,15 +250,15 @@ impl Labels {
     }
 }
 
-/// The per-payment cap `get` would apply: `--max-amount`, else config.toml's, else the default.
-pub(super) fn cap_view(ctx: &Context<'_>, args: &InspectArgs, q: &Quote) -> Option<CapView> {
-    let resolved = crate::settings::per_payment_cap(args.max_amount.clone(), &ctx.config.limits);
-    let (cap, from) = (resolved.amount, resolved.source.describe());
+/// The per-payment cap `get` would apply (`--max-amount`, else config.toml's, else the
+/// default: [`crate::settings::per_payment_cap`]), judged on `q`.
+pub(super) fn cap_view(resolved: &Limit, q: &Quote) -> Option<CapView> {
+    let (cap, from) = (&resolved.amount, resolved.source.describe());
     let limit = cap
         .to_base_units(q.asset.decimals)
         .map(|units| amount::display(units, q.asset.decimals, &q.asset.symbol))
         .unwrap_or_else(|_| cap.to_string());
-    let (within, message) = match policy::check_cap(q, &cap) {
+    let (within, message) = match policy::check_cap(q, cap) {
         Ok(()) => (
             true,
             format!(

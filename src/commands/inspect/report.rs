@@ -5,11 +5,10 @@
 
 use super::option::{CapView, OptionView, cap_view};
 use super::sent::{PaywallView, Sent};
-use crate::cli::InspectArgs;
 use crate::payment::challenge::{Challenge, Source};
 use crate::payment::policy::{self, Quote};
 use crate::request::{self, Prepared, Received, safe_url};
-use crate::settings::Context;
+use crate::settings::{Context, InspectSettings};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -234,14 +233,14 @@ fn response_departures(resp: &Received, c: &Challenge) -> Vec<Departure> {
 impl Report {
     pub(super) fn build(
         ctx: &Context<'_>,
-        args: &InspectArgs,
+        settings: &InspectSettings,
         prepared: &Prepared,
         resp: &Received,
         sent: &Sent,
         c: &Challenge,
         preferred: &[String],
     ) -> Report {
-        let narrow = !args.networks.is_empty();
+        let narrow = settings.only_preferred;
         let (judged, policy_choice) = policy::choose(c, &ctx.networks, preferred, narrow);
         // `get` acts on a 402 only; terms on another status are shown but not paid.
         let chosen = policy_choice.filter(|_| resp.status == 402);
@@ -273,7 +272,9 @@ impl Report {
             options.push(view);
         }
         let reason = choosing.reason();
-        let cap = choosing.chosen_quote.and_then(|q| cap_view(ctx, args, q));
+        let cap = choosing
+            .chosen_quote
+            .and_then(|q| cap_view(&settings.cap, q));
         let payer = choosing
             .chosen_quote
             .map(|q| PayerView::of(ctx, q.network.family()));

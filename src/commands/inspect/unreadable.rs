@@ -91,14 +91,11 @@ pub(super) fn redirect_location(resp: &Received) -> Option<String> {
         .contains(&resp.status)
         .then(|| header(resp, "location"))
         .flatten()
-        .map(request::safe_url_text)
+        .map(|l| request::safe_url_text(&l))
 }
 
-pub(super) fn header<'r>(resp: &'r Received, name: &str) -> Option<&'r str> {
-    resp.headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+pub(super) fn header<'r>(resp: &'r Received, name: &str) -> Option<std::borrow::Cow<'r, str>> {
+    crate::http::first_header(&resp.headers, name)
 }
 
 /// A 402 whose terms cannot be read (`error`), or an x402 paywall page served as a non-402

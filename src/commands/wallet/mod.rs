@@ -2,7 +2,7 @@
 //!
 //! Secrets come from hidden prompts, stdin or files, never argv; passwords are asked here, in
 //! the command layer, and handed to the keystore module. Accounts (creating, importing,
-//! listing, their addresses) live here; balances over JSON-RPC in [`balance`].
+//! listing, their addresses) live here; balances over JSON-RPC in `balance`.
 
 mod balance;
 

@@ -1,14 +1,15 @@
 //! Telling an HTML page from an x402 document, and an x402 browser paywall from other pages.
 //!
-//! Looks at headers and bytes only; depends on nothing else in the crate.
+//! Looks at headers and bytes only; depends on nothing else in the crate but `http`'s header
+//! reading.
+
+use reqwest::header::HeaderMap;
 
 /// Whether a response is an HTML page: `Content-Type: text/html`, or a body that opens like
 /// one.
-pub fn looks_like_html(headers: &[(String, String)], body: &[u8]) -> bool {
-    let content_type_html = headers.iter().any(|(name, value)| {
-        name.trim().eq_ignore_ascii_case("content-type")
-            && value.to_ascii_lowercase().contains("text/html")
-    });
+pub fn looks_like_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    let content_type_html = crate::http::header_texts(headers, "content-type")
+        .any(|value| value.to_ascii_lowercase().contains("text/html"));
     if content_type_html {
         return true;
     }
@@ -31,7 +32,7 @@ pub fn looks_like_html(headers: &[(String, String)], body: &[u8]) -> bool {
 /// `window.x402` (legacy `x402` `getPaywallHtml`) or say the resource is protected by x402
 /// (`@x402/core`'s fallback page). Used on answers that are not a 402, where an HTML page is
 /// normally just content.
-pub fn looks_like_x402_paywall(headers: &[(String, String)], body: &[u8]) -> bool {
+pub fn looks_like_x402_paywall(headers: &HeaderMap, body: &[u8]) -> bool {
     if !looks_like_html(headers, body) {
         return false;
     }

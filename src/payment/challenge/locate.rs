@@ -13,9 +13,11 @@ use super::{
     Challenge, ChallengeError, MAX_ACCEPTS, PAYMENT_REQUIRED_HEADER, Problem, Requirement,
     ResourceInfo, Source,
 };
+use crate::http::header_texts;
 use crate::payment::header::decode_base64_lenient;
+use reqwest::header::HeaderMap;
 
-/// Reads a 402 response. `headers` are name/value pairs (names case-insensitive).
+/// Reads a 402 response (its headers, looked up in any case, and its body).
 ///
 /// Order, as in the reference clients: a `PAYMENT-REQUIRED` header wins (v2); otherwise the
 /// body is read as JSON and must say `x402Version: 1`. A v2 document in the body without the
@@ -25,15 +27,12 @@ use crate::payment::header::decode_base64_lenient;
 /// `@x402/core` serves, with the header, to a request it takes for a browser's), or an x402
 /// document whose terms differ from the header's.
 pub fn parse_payment_required(
-    headers: &[(String, String)],
+    headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Challenge, ChallengeError> {
     let mut problems = Vec::new();
-    let header_values: Vec<&str> = headers
-        .iter()
-        .filter(|(name, _)| name.trim().eq_ignore_ascii_case(PAYMENT_REQUIRED_HEADER))
-        .map(|(_, value)| value.trim())
-        .collect();
+    let header_texts: Vec<_> = header_texts(headers, PAYMENT_REQUIRED_HEADER).collect();
+    let header_values: Vec<&str> = header_texts.iter().map(|value| value.trim()).collect();
     let non_empty: Vec<&str> = header_values
         .iter()
         .copied()

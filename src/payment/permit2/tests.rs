@@ -14,7 +14,7 @@ use crate::evm_tx::Fees;
 use super::extensions::*;
 use super::*;
 use crate::payment::challenge::{Challenge, parse_payment_required};
-use crate::payment::test_vectors::hdr;
+use crate::payment::test_vectors::{hdr, header_map};
 
 const WIRE: [(&str, &str); 8] = [
     (
@@ -65,7 +65,8 @@ struct Run {
 
 fn challenge_of(doc: &Value) -> Challenge {
     let b64 = base64::engine::general_purpose::STANDARD.encode(doc.to_string());
-    parse_payment_required(&[hdr("PAYMENT-REQUIRED", &b64)], b"{}").expect("challenge parses")
+    parse_payment_required(&header_map(&[hdr("PAYMENT-REQUIRED", &b64)]), b"{}")
+        .expect("challenge parses")
 }
 
 fn runs() -> Vec<Run> {
@@ -732,10 +733,10 @@ fn mutated_requirements_never_panic_and_sign_only_what_they_say() {
             }
         }
         let Ok(c) = parse_payment_required(
-            &[hdr(
+            &header_map(&[hdr(
                 "PAYMENT-REQUIRED",
                 &base64::engine::general_purpose::STANDARD.encode(doc.to_string()),
-            )],
+            )]),
             b"{}",
         ) else {
             continue;
