@@ -414,9 +414,9 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-impl From<Refusal> for crate::error::Failed {
+impl From<Refusal> for crate::exit::Failed {
     fn from(r: Refusal) -> Self {
-        crate::error::Failed {
+        crate::exit::Failed {
             status: r.exit_status(),
             message: r.to_string(),
         }

@@ -10,7 +10,7 @@ use super::outcome::{Outcome, Refusal, money, server_says_insufficient_funds};
 use super::report;
 use super::scheme::OnChain;
 use super::unix_now;
-use crate::error::transport_status;
+use crate::http::transport_status;
 use crate::exit::ExitStatus;
 use crate::journal::{Outcome as JournalOutcome, Status};
 use crate::output::untrusted;
