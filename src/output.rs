@@ -289,6 +289,16 @@ impl Printer {
         out.flush()
     }
 
+    /// Asks the person at the terminal a yes/no question (no unless they say yes); a prompt
+    /// that cannot be shown or read is a no. The one place the tool asks for a confirmation.
+    pub fn ask_yes_no(&self, question: &str) -> bool {
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .unwrap_or(false)
+    }
+
     /// Said to the human, unless `-q`.
     pub fn info(&self, msg: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {

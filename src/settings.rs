@@ -214,11 +214,7 @@ impl<'p> Context<'p> {
         }
         if first.is_empty() {
             self.printer.warn(EMPTY);
-            let keep = dialoguer::Confirm::new()
-                .with_prompt("Keep the empty password?")
-                .default(false)
-                .interact()
-                .unwrap_or(false);
+            let keep = self.printer.ask_yes_no("Keep the empty password?");
             if !keep {
                 return Err(UsageError(
                     "no keystore written: the empty password was not confirmed".into(),

@@ -18,6 +18,6 @@ fuzz_target!(|data: &[u8]| {
     let now = jiff::Timestamp::from_second(1_780_000_000).unwrap();
     for p in &contents.payments {
         assert!(contents.by_nonce(&p.signed.nonce).is_some());
-        let _ = spent_last_day(&contents.payments, &p.signed.network, p.signed.asset, now);
+        let _ = spent_last_day(&contents.payments, &p.signed.network, &p.signed.asset, now);
     }
 });

@@ -43,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, body)) = data.split_first() else {
         return;
     };
-    let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
     let Ok(challenge) = parse_payment_required(&headers, body) else {
         return;
     };

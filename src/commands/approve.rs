@@ -183,7 +183,7 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
         }
         return Ok(ExitStatus::Success);
     }
-    a.confirm(args.yes)?;
+    a.confirm(p, args.yes)?;
     let signer = match signer {
         Some(s) => s,
         None => ctx.unlock(&a.ks, &args.password)?,
@@ -268,7 +268,7 @@ impl Approval<'_> {
     }
 
     /// Asked at a terminal unless `--yes`; off a terminal without `--yes`, declined.
-    fn confirm(&self, yes: bool) -> Result<()> {
+    fn confirm(&self, p: &crate::output::Printer, yes: bool) -> Result<()> {
         if yes {
             return Ok(());
         }
@@ -292,11 +292,7 @@ impl Approval<'_> {
                  it from a script",
             ));
         }
-        let yes = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .unwrap_or(false);
+        let yes = p.ask_yes_no(&question);
         if !yes {
             return Err(failed(
                 ExitStatus::Declined,

@@ -96,21 +96,18 @@ pub async fn run(ctx: &Context<'_>, args: GetArgs) -> Result<ExitStatus> {
 }
 
 /// At a terminal, a person is asked; `--yes` (or no terminal) asks no one.
-struct Terminal {
+struct Terminal<'p> {
+    printer: &'p Printer,
     interactive: bool,
 }
 
-impl Confirm for Terminal {
+impl Confirm for Terminal<'_> {
     fn interactive(&self) -> bool {
         self.interactive
     }
 
     fn confirm(&mut self, _quote: &Quote, prompt: &str) -> Result<bool> {
-        Ok(dialoguer::Confirm::new()
-            .with_prompt(prompt)
-            .default(false)
-            .interact()
-            .unwrap_or(false))
+        Ok(self.printer.ask_yes_no(prompt))
     }
 }
 
@@ -173,6 +170,7 @@ async fn fetch(ctx: &Context<'_>, args: &GetArgs, receipt: &mut Receipt) -> Resu
     let prepared = settings.request.prepare()?;
     let journal = Journal::new(&ctx.paths.home);
     let mut terminal = Terminal {
+        printer: ctx.printer,
         interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
     };
     let accounts = CommandLineAccounts {

@@ -87,7 +87,7 @@ pub(super) async fn cancel(
     let chain = Chain::for_network(&client, &url, network);
     still_unused(&chain, &url, network, &target).await?;
     announce(ctx, &target, network);
-    confirm(c)?;
+    confirm(ctx, c)?;
     let receipt = sign_and_send(ctx, c, &chain, network, asset, &target, &journal).await?;
     finish(ctx, args, &chain, network, &target, &journal, receipt).await
 }
@@ -252,7 +252,7 @@ fn announce(ctx: &Context<'_>, t: &Target, network: &Network) {
 }
 
 /// `--yes`, or a yes at the terminal.
-pub(super) fn confirm(c: &CancelArgs) -> Result<()> {
+pub(super) fn confirm(ctx: &Context<'_>, c: &CancelArgs) -> Result<()> {
     if c.yes {
         return Ok(());
     }
@@ -265,11 +265,7 @@ pub(super) fn confirm(c: &CancelArgs) -> Result<()> {
                 .into(),
         ));
     }
-    let yes = dialoguer::Confirm::new()
-        .with_prompt("Send the cancellation?")
-        .default(false)
-        .interact()
-        .unwrap_or(false);
+    let yes = ctx.printer.ask_yes_no("Send the cancellation?");
     if !yes {
         return Err(fail(ExitStatus::Declined, "cancellation declined".into()));
     }

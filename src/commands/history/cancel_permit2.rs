@@ -55,7 +55,7 @@ pub(super) async fn cancel(
     let chain = Chain::for_network(&client, &url, network);
     still_open(&chain, &payment, &record).await?;
     announce(ctx, &payment, &record, network);
-    confirm(c)?;
+    confirm(ctx, c)?;
     let ks = ctx.account(None, &c.account)?;
     let signer = ctx.unlock(&ks, &c.password)?;
     let p = ctx.printer;
