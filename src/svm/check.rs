@@ -24,7 +24,9 @@ use super::transaction::decode;
 use crate::rpc::RpcError;
 use solana_hash::Hash;
 use solana_keypair::Signature;
+use solana_message::VersionedMessage;
 use solana_pubkey::Pubkey;
+use solana_transaction::versioned::VersionedTransaction;
 use std::time::{Duration, Instant};
 
 /// A blockhash is valid for this many blocks after the block that issued it
@@ -342,6 +344,32 @@ fn judge_landed(
 ) -> Result<Judged, String> {
     let decoded = decode(&tx.bytes)
         .map_err(|e| format!("getTransaction {signature}: not a transaction: {e}"))?;
+    if let Some(reason) = not_signed_by_payer(payment, signature, tx, &decoded)? {
+        return Ok(Judged::NotOurs(reason));
+    }
+    if let Some(err) = &tx.err {
+        return Ok(Judged::Ours(Verdict::Failed {
+            signature: signature.to_string(),
+            slot: tx.slot,
+            reason: err.to_string(),
+        }));
+    }
+    Ok(Judged::Ours(judge_transfer(
+        payment,
+        signature,
+        tx,
+        &decoded.message,
+    )))
+}
+
+/// Why the transaction `signature` is not this payment (`None`: it carries the payer's
+/// signature in the payer's signer slot); `Err` is an answer that does not read.
+fn not_signed_by_payer(
+    payment: &SvmPayment,
+    signature: &str,
+    tx: &LandedTransaction,
+    decoded: &VersionedTransaction,
+) -> Result<Option<String>, String> {
     if decoded
         .signatures
         .first()
@@ -357,13 +385,13 @@ fn judge_landed(
     let keys = message.static_account_keys();
     let signers = usize::from(message.header().num_required_signatures);
     let Some(slot) = keys.iter().take(signers).position(|k| *k == payment.payer) else {
-        return Ok(Judged::NotOurs(format!(
+        return Ok(Some(format!(
             "transaction {signature} is not signed by the paying account {}",
             payment.payer
         )));
     };
     if decoded.signatures.get(slot) != Some(&payment.payer_signature) {
-        return Ok(Judged::NotOurs(format!(
+        return Ok(Some(format!(
             "transaction {signature} does not carry this payment's signature {}",
             payment.payer_signature
         )));
@@ -382,20 +410,22 @@ fn judge_landed(
             "transaction {signature}: the payer's signature does not verify"
         ));
     }
-    if let Some(err) = &tx.err {
-        return Ok(Judged::Ours(Verdict::Failed {
-            signature: signature.to_string(),
-            slot: tx.slot,
-            reason: err.to_string(),
-        }));
-    }
-    let mismatch = |reason: String| {
-        Ok(Judged::Ours(Verdict::Mismatch {
-            signature: signature.to_string(),
-            reason,
-            payment: None,
-        }))
+    Ok(None)
+}
+
+/// What the token transfer of this payment's successful transaction `signature` says.
+fn judge_transfer(
+    payment: &SvmPayment,
+    signature: &str,
+    tx: &LandedTransaction,
+    message: &VersionedMessage,
+) -> Verdict {
+    let mismatch = |reason: String| Verdict::Mismatch {
+        signature: signature.to_string(),
+        reason,
+        payment: None,
     };
+    let keys = message.static_account_keys();
     let transfer = message.instructions().iter().find_map(|ix| {
         let program = TokenProgram::from_owner(keys.get(usize::from(ix.program_id_index))?)?;
         let key = |i: usize| keys.get(usize::from(*ix.accounts.get(i)?));
@@ -421,9 +451,27 @@ fn judge_landed(
             payment.amount, payment.mint, payment.pay_to
         ));
     }
+    if let Some(reason) = short_receipt(payment, signature, tx, keys, &expected) {
+        return mismatch(reason);
+    }
+    Verdict::Settled {
+        signature: signature.to_string(),
+        slot: tx.slot,
+    }
+}
+
+/// Why the payee's token account `expected` did not receive the full amount, when the node
+/// reports token balances.
+fn short_receipt(
+    payment: &SvmPayment,
+    signature: &str,
+    tx: &LandedTransaction,
+    keys: &[Pubkey],
+    expected: &Pubkey,
+) -> Option<String> {
     // What actually arrived (a Token-2022 transfer fee, for one, withholds part of it).
     if let (Some(pre), Some(post)) = (&tx.pre_token_balances, &tx.post_token_balances)
-        && let Some(index) = keys.iter().position(|k| *k == expected)
+        && let Some(index) = keys.iter().position(|k| k == expected)
     {
         let held = |list: &[super::rpc::TokenBalance]| {
             list.iter()
@@ -432,17 +480,14 @@ fn judge_landed(
         };
         let received = held(post) - held(pre);
         if received != i128::from(payment.amount) {
-            return mismatch(format!(
+            return Some(format!(
                 "{expected} ({}'s token account) received {received} base units of {} in \
                  transaction {signature}, not {}",
                 payment.pay_to, payment.mint, payment.amount
             ));
         }
     }
-    Ok(Judged::Ours(Verdict::Settled {
-        signature: signature.to_string(),
-        slot: tx.slot,
-    }))
+    None
 }
 
 #[cfg(test)]

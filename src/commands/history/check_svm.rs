@@ -60,41 +60,10 @@ pub(super) fn apply(f: &mut Finding, verdict: &Verdict) {
     let recorded_settled = matches!(f.payment.status, Status::Settled | Status::Disputed);
     let what = price(&f.payment);
     match verdict {
-        Verdict::Settled { signature, slot } => {
-            f.status = Some(Status::Settled);
-            f.verified = true;
-            f.transaction = Some(signature.clone());
-            f.note = format!(
-                "transaction {signature} (slot {slot}) moved exactly {what} to the payee's token account"
-            );
-            if let Some(recorded) = &f.payment.transaction
-                && recorded != signature
-            {
-                f.note.push_str(&format!(" (the record named {recorded})"));
-            }
-            if f.payment.status == Status::Rejected {
-                f.note = format!("the server refused it, but {}", f.note);
-            }
-        }
+        Verdict::Settled { signature, slot } => settled(f, signature, *slot, &what),
         Verdict::Failed {
             signature, reason, ..
-        } if recorded_settled => {
-            f.mismatch = true;
-            f.status = Some(Status::Disputed);
-            f.transaction = Some(signature.clone());
-            f.note = format!(
-                "recorded as settled, but transaction {signature} failed ({reason}): it moved nothing"
-            );
-        }
-        Verdict::Failed {
-            signature, reason, ..
-        } => {
-            f.status = Some(Status::Rejected);
-            f.transaction = Some(signature.clone());
-            f.note = format!(
-                "transaction {signature} landed and failed ({reason}): it moved nothing and can never move money"
-            );
-        }
+        } => failed(f, signature, reason, recorded_settled),
         Verdict::Mismatch {
             signature,
             reason,
@@ -142,6 +111,42 @@ pub(super) fn apply(f: &mut Finding, verdict: &Verdict) {
             f.note =
                 format!("not on chain yet (block height {block_height}); it can still land{until}");
         }
+    }
+}
+
+/// [`apply`] of a landed, successful transaction that moved `what`.
+fn settled(f: &mut Finding, signature: &str, slot: u64, what: &str) {
+    f.status = Some(Status::Settled);
+    f.verified = true;
+    f.transaction = Some(signature.to_owned());
+    f.note = format!(
+        "transaction {signature} (slot {slot}) moved exactly {what} to the payee's token account"
+    );
+    if let Some(recorded) = &f.payment.transaction
+        && recorded != signature
+    {
+        f.note.push_str(&format!(" (the record named {recorded})"));
+    }
+    if f.payment.status == Status::Rejected {
+        f.note = format!("the server refused it, but {}", f.note);
+    }
+}
+
+/// [`apply`] of a landed transaction that failed: disputed when recorded as settled.
+fn failed(f: &mut Finding, signature: &str, reason: &str, recorded_settled: bool) {
+    if recorded_settled {
+        f.mismatch = true;
+        f.status = Some(Status::Disputed);
+        f.transaction = Some(signature.to_owned());
+        f.note = format!(
+            "recorded as settled, but transaction {signature} failed ({reason}): it moved nothing"
+        );
+    } else {
+        f.status = Some(Status::Rejected);
+        f.transaction = Some(signature.to_owned());
+        f.note = format!(
+            "transaction {signature} landed and failed ({reason}): it moved nothing and can never move money"
+        );
     }
 }
 

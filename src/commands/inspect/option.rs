@@ -77,24 +77,14 @@ struct Known {
     token: Option<Token>,
 }
 
-#[derive(Serialize)]
-pub(super) struct CapView {
-    pub(super) limit: String,
-    pub(super) from: String,
-    pub(super) within: bool,
-    pub(super) message: String,
-}
-
-impl OptionView {
-    pub(super) fn new(
-        ctx: &Context<'_>,
+impl Known {
+    /// The option's network and token from the EVM and Solana tables, with the EVM network
+    /// and asset entries (for the token's departures from the table).
+    fn of<'a>(
+        ctx: &'a Context<'_>,
         r: &Requirement,
         version: u8,
-        judgement: &Result<Quote, policy::Unpayable>,
-        verdict: String,
-    ) -> OptionView {
-        // The network and token are looked up whether or not the option is payable, so an
-        // option refused for its scheme still shows its price.
+    ) -> (Known, Option<&'a Network>, Option<&'a Asset>) {
         let network: Option<&Network> = r
             .network
             .as_deref()
@@ -133,6 +123,29 @@ impl OptionView {
                 }),
             token: asset.map(Token::of_evm).or(svm_token),
         };
+        (known, network, asset)
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct CapView {
+    pub(super) limit: String,
+    pub(super) from: String,
+    pub(super) within: bool,
+    pub(super) message: String,
+}
+
+impl OptionView {
+    pub(super) fn new(
+        ctx: &Context<'_>,
+        r: &Requirement,
+        version: u8,
+        judgement: &Result<Quote, policy::Unpayable>,
+        verdict: String,
+    ) -> OptionView {
+        // The network and token are looked up whether or not the option is payable, so an
+        // option refused for its scheme still shows its price.
+        let (known, network, asset) = Known::of(ctx, r, version);
         let base_units = r.amount_u256();
         let price = known
             .token

@@ -314,6 +314,58 @@ fn reasons(options: &[(usize, Unpayable)]) -> String {
         .join("; ")
 }
 
+/// [`Refusal::OverBudget`]'s message.
+fn over_budget(
+    f: &mut std::fmt::Formatter<'_>,
+    asked: &Money,
+    spent: U256,
+    limit: U256,
+    network: &str,
+) -> std::fmt::Result {
+    let show = |v: U256| amount::display(v, asked.decimals, &asked.symbol);
+    write!(
+        f,
+        "{asked} would exceed the daily limit of {}: {} already spent or pending on \
+         {network} in the last 24 hours; nothing was signed",
+        show(limit),
+        show(spent),
+    )
+}
+
+/// [`Refusal::OverSession`]'s message.
+fn over_session(
+    f: &mut std::fmt::Formatter<'_>,
+    asked: &Money,
+    spent: U256,
+    limit: U256,
+    network: &str,
+) -> std::fmt::Result {
+    let show = |v: U256| amount::display(v, asked.decimals, &asked.symbol);
+    write!(
+        f,
+        "{asked} would exceed this session's budget of {}: {} already paid through \
+         this server on {network}; nothing was signed",
+        show(limit),
+        show(spent),
+    )
+}
+
+/// [`Refusal::NoConfirmation`]'s message.
+fn no_confirmation(
+    f: &mut std::fmt::Formatter<'_>,
+    earlier: bool,
+    asked: &Money,
+) -> std::fmt::Result {
+    if earlier {
+        f.write_str("an earlier payment for this request may still settle: pass --yes to pay again")
+    } else {
+        write!(
+            f,
+            "not paying {asked} without confirmation: pass --yes to pay from a script"
+        )
+    }
+}
+
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -334,31 +386,13 @@ impl std::fmt::Display for Refusal {
                 spent,
                 limit,
                 network,
-            } => {
-                let show = |v: U256| amount::display(v, asked.decimals, &asked.symbol);
-                write!(
-                    f,
-                    "{asked} would exceed the daily limit of {}: {} already spent or pending on \
-                     {network} in the last 24 hours; nothing was signed",
-                    show(*limit),
-                    show(*spent),
-                )
-            }
+            } => over_budget(f, asked, *spent, *limit, network),
             Refusal::OverSession {
                 asked,
                 spent,
                 limit,
                 network,
-            } => {
-                let show = |v: U256| amount::display(v, asked.decimals, &asked.symbol);
-                write!(
-                    f,
-                    "{asked} would exceed this session's budget of {}: {} already paid through \
-                     this server on {network}; nothing was signed",
-                    show(*limit),
-                    show(*spent),
-                )
-            }
+            } => over_session(f, asked, *spent, *limit, network),
             Refusal::SessionUnrepresentable { budget, symbol } => write!(
                 f,
                 "the session budget '{budget}' cannot be expressed in {symbol}; nothing was signed"
@@ -390,16 +424,7 @@ impl std::fmt::Display for Refusal {
                 required,
                 still_open: Some(still_open),
             } => write!(f, "{required}; {still_open}"),
-            Refusal::NoConfirmation { earlier: true, .. } => f.write_str(
-                "an earlier payment for this request may still settle: pass --yes to pay again",
-            ),
-            Refusal::NoConfirmation {
-                earlier: false,
-                asked,
-            } => write!(
-                f,
-                "not paying {asked} without confirmation: pass --yes to pay from a script"
-            ),
+            Refusal::NoConfirmation { earlier, asked } => no_confirmation(f, *earlier, asked),
             Refusal::SecondPayment { url } => write!(
                 f,
                 "not making a second payment in one call without a person to confirm it; run \

@@ -13,13 +13,14 @@
 //!
 //! Pure functions, as the rest of [`crate::payment`]: the on-chain reads are in [`chain`], the
 //! gas-sponsoring extensions in [`extensions`], what the chain says of a payment made in
-//! [`check`] (its pieces in [`logs`]), and cancelling an open one in [`cancel`].
+//! [`check`] (its pieces in [`logs`] and `verdict`), and cancelling an open one in [`cancel`].
 
 pub mod cancel;
 pub mod chain;
 pub mod check;
 pub mod extensions;
 pub mod logs;
+mod verdict;
 
 use alloy_primitives::{Address, B256, Signature, U256, address, hex};
 use alloy_signer_local::PrivateKeySigner;
@@ -219,23 +220,9 @@ pub fn read_requirement(requirement: &Requirement) -> Result<Terms, Permit2Error
         });
     };
     let kind = if kind_is_upto {
-        let facilitator = match requirement
-            .extra
-            .as_ref()
-            .and_then(|e| e.get("facilitatorAddress"))
-        {
-            None | Some(Value::Null) => return Err(Permit2Error::MissingFacilitator),
-            Some(value) => value
-                .as_str()
-                .and_then(|s| super::challenge::check_evm_address(s).ok())
-                .filter(|a| !a.is_zero())
-                .ok_or_else(|| Permit2Error::BadFacilitator {
-                    value: value
-                        .as_str()
-                        .map_or_else(|| value.to_string(), str::to_owned),
-                })?,
-        };
-        Kind::Upto { facilitator }
+        Kind::Upto {
+            facilitator: upto_facilitator(requirement)?,
+        }
     } else {
         Kind::Exact
     };
@@ -267,6 +254,26 @@ pub fn read_requirement(requirement: &Requirement) -> Result<Terms, Permit2Error
         max_timeout_seconds,
         token_domain,
     })
+}
+
+/// The `upto` requirement's `extra.facilitatorAddress`: the only address its proxy lets settle.
+fn upto_facilitator(requirement: &Requirement) -> Result<Address, Permit2Error> {
+    match requirement
+        .extra
+        .as_ref()
+        .and_then(|e| e.get("facilitatorAddress"))
+    {
+        None | Some(Value::Null) => Err(Permit2Error::MissingFacilitator),
+        Some(value) => value
+            .as_str()
+            .and_then(|s| super::challenge::check_evm_address(s).ok())
+            .filter(|a| !a.is_zero())
+            .ok_or_else(|| Permit2Error::BadFacilitator {
+                value: value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned),
+            }),
+    }
 }
 
 /// One Permit2 witness transfer authorization: `from` lets `spender` (an x402 proxy) move up to
