@@ -20,9 +20,10 @@ use x402::amount::UserAmount;
 use x402::network::Networks;
 use x402::payment::challenge::{Challenge, parse_payment_required};
 use x402::payment::exact_evm::{quote_domain, recover};
-use x402::payment::policy::{self, Quote};
-use x402::payment::sign_payment;
+use x402::payment::permit2;
+use x402::payment::policy::{self, Quote, Scheme};
 use x402::payment::terms::{Pins, Terms};
+use x402::payment::{payment_header, sign_payment};
 
 /// Anvil's public test key #0: never a real wallet.
 const TEST_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -133,10 +134,41 @@ fn check_quote(challenge: &Challenge, quote: &Quote, caps: &[UserAmount]) {
     }
 }
 
-/// Signs with the engine's signing step, as `x402 get` does, and checks what would leave the
-/// machine.
+/// Signs with the signing step of the quote's scheme, as `x402 get` does, and checks what
+/// would leave the machine. Solana transactions are built and checked by `svm_requirement`
+/// (they need the mint's decimals and a blockhash from the chain); here their header is.
 fn check_signed(challenge: &Challenge, quote: &Quote) {
-    let req = &challenge.accepts[quote.index];
+    let payload = match &quote.scheme {
+        Scheme::Eip3009 { .. } => return check_eip3009(challenge, quote),
+        Scheme::Permit2(terms) => check_permit2(quote, terms),
+        Scheme::Svm(_) => serde_json::json!({"transaction": ""}),
+    };
+    let (_, header_value, _) = payment_header(challenge, quote.index, payload);
+    check_header(challenge, quote, &header_value);
+}
+
+/// A Permit2 authorization is for exactly the quoted amount (for `upto` the maximum), token,
+/// payee and chain, and recovers to the payer.
+fn check_permit2(quote: &Quote, terms: &permit2::Terms) -> Value {
+    let signed = permit2::authorize(signer(), terms, NOW).expect("a payable quote signs");
+    let auth = &signed.authorization;
+    assert_eq!(auth.amount, quote.amount);
+    assert_eq!(auth.to.to_checksum(None), quote.pay_to);
+    assert_eq!(Some(auth.token), quote.evm_token());
+    assert_eq!(
+        quote.network.evm().map(|n| n.chain_id),
+        Some(terms.chain_id)
+    );
+    assert!(auth.deadline > auth.valid_after);
+    assert_eq!(
+        permit2::recover(auth, terms.chain_id, &signed.signature).expect("recovers"),
+        signer().address()
+    );
+    signed.payload
+}
+
+/// An EIP-3009 authorization is for exactly the quoted amount, payee, token and chain.
+fn check_eip3009(challenge: &Challenge, quote: &Quote) {
     let p = sign_payment(challenge, quote, signer(), NOW).expect("a payable quote signs");
     let auth = &p.authorization;
     assert_eq!(auth.value, quote.amount);
@@ -144,10 +176,7 @@ fn check_signed(challenge: &Challenge, quote: &Quote) {
     assert!(auth.valid_before > auth.valid_after);
     let (dom, pay_to) = quote_domain(quote).expect("an EIP-3009 quote");
     assert_eq!(auth.to, pay_to);
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(&p.header_value)
-        .expect("header is base64");
-    let doc: Value = serde_json::from_slice(&decoded).expect("header is JSON");
+    let doc = check_header(challenge, quote, &p.header_value);
     let signed = &doc["payload"]["authorization"];
     assert_eq!(signed["value"], Value::from(quote.amount.to_string()));
     assert_eq!(signed["to"], Value::from(quote.pay_to.as_str()));
@@ -158,6 +187,15 @@ fn check_signed(challenge: &Challenge, quote: &Quote) {
         recover(auth, &dom, &signature).expect("recovers"),
         signer().address()
     );
+}
+
+/// The header is base64 JSON; a v2 one echoes `accepts[i]` byte for byte as `accepted`.
+fn check_header(challenge: &Challenge, quote: &Quote, header_value: &str) -> Value {
+    let req = &challenge.accepts[quote.index];
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(header_value)
+        .expect("header is base64");
+    let doc: Value = serde_json::from_slice(&decoded).expect("header is JSON");
     if challenge.version == 2 {
         assert_eq!(doc["accepted"], req.raw, "accepted is echoed verbatim");
         assert_eq!(
@@ -165,4 +203,5 @@ fn check_signed(challenge: &Challenge, quote: &Quote) {
             serde_json::to_string(&req.raw).unwrap()
         );
     }
+    doc
 }
