@@ -53,9 +53,9 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --json 'JSON request body (sets Content-Type and Accept to application/json); @FILE, @-'
             cand --max-redirs 'Most redirects to follow with -L'
             cand --receipt 'Write the payment outcome as one JSON document to FILE'
-            cand --max-amount 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]'
-            cand --network 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)'
+            cand --max-amount 'Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]'
             cand --daily-limit 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]'
+            cand --network 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)'
             cand --expect-amount 'Pay only if the server asks exactly this amount (token units)'
             cand --expect-pay-to 'Pay only this payee (a 0x address, or a base58 one on Solana)'
             cand --terms 'Pay only the terms saved by `x402 inspect --save-terms FILE`'
@@ -420,7 +420,7 @@ set edit:completion:arg-completer[x402] = {|@words|
             cand --version 'Print version'
         }
         &'x402;mcp'= {
-            cand --max-amount 'Most to pay per payment in this session, in token units [default: [limits] per_payment, else 0.10]; a tool call''s max_amount can only lower it'
+            cand --max-amount 'Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]'
             cand --daily-limit 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]'
             cand --session-budget 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]'
             cand --account 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]'

@@ -4,7 +4,7 @@
 //! Precedence: command-line flag > `X402_*` environment variable > config.toml > default.
 
 use crate::amount::UserAmount;
-use crate::cli::{AccountArgs, GetArgs, InspectArgs, PasswordArgs};
+use crate::cli::{AccountArgs, GetArgs, InspectArgs, LimitArgs, PasswordArgs};
 use crate::config::Config;
 use crate::exit::UsageError;
 use crate::keystore::{self, Keystore, Origin};
@@ -373,6 +373,19 @@ pub fn per_payment_cap(flag: Option<UserAmount>, config: &crate::config::Limits)
     })
 }
 
+/// The per-payment cap and the daily budget of a command that pays (`get`, `mcp`): its limit
+/// flags (or the environment variables clap binds to them) over config.toml's `[limits]`.
+pub fn spending_limits(args: &LimitArgs, config: &crate::config::Limits) -> (Limit, Option<Limit>) {
+    let cap = per_payment_cap(args.max_amount.clone(), config);
+    let daily = pick_limit(
+        args.daily_limit.clone(),
+        "--daily-limit",
+        config.daily.as_ref(),
+        "daily",
+    );
+    (cap, daily)
+}
+
 /// `x402 get`'s settings, resolved once from its flags, the environment and config.toml.
 #[derive(Clone, Debug)]
 pub struct GetSettings {
@@ -391,17 +404,12 @@ impl GetSettings {
         let request = args.request.spec()?;
         let preferred = preferred_networks(ctx, &args.networks)?;
         let pins = pins(args)?;
-        let limits = &ctx.config.limits;
+        let (cap, daily) = spending_limits(&args.limits, &ctx.config.limits);
         Ok(GetSettings {
             request,
             payment: PaySettings {
-                cap: per_payment_cap(args.max_amount.clone(), limits),
-                daily: pick_limit(
-                    args.daily_limit.clone(),
-                    "--daily-limit",
-                    limits.daily.as_ref(),
-                    "daily",
-                ),
+                cap,
+                daily,
                 preferred,
                 only_preferred: !args.networks.is_empty(),
                 pins,

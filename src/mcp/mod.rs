@@ -57,12 +57,7 @@ pub async fn run(
     };
     let ks = ctx.account(None, &args.account)?;
     let signer = ctx.unlock(&ks, &password)?;
-    let limits = limits::Limits::resolve(
-        args.max_amount,
-        args.daily_limit,
-        args.session_budget,
-        &ctx.config.limits,
-    );
+    let limits = limits::Limits::resolve(&args.limits, args.session_budget, &ctx.config.limits);
     printer.info(format!(
         "x402 mcp: serving account '{}' ({}) on stdio; {}",
         ks.name,
