@@ -334,8 +334,8 @@ complete -c x402 -n "__fish_x402_using_subcommand networks" -s V -l version -d '
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l max-amount -d 'Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]' -r
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l daily-limit -d 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]' -r
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l session-budget -d 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]' -r
-complete -c x402 -n "__fish_x402_using_subcommand mcp" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
-complete -c x402 -n "__fish_x402_using_subcommand mcp" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l account -d 'Account to pay from, looked up in $X402_HOME/keystores, then ~/.foundry/keystores; at most one per family, an EVM one and a Solana one [env: X402_ACCOUNT] [default: default_account and default_solana_account]' -r
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l keystore -d 'Pay from this v3 keystore file, for its family [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''

@@ -144,41 +144,50 @@ impl<'p> Context<'p> {
         args: &AccountArgs,
         family: Family,
     ) -> Result<Keystore> {
-        let dirs = self.paths.account_dirs();
-        let from_file = |path: &Path| -> Result<Keystore> {
-            let label = path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into());
-            Ok(keystore::read(path, &label, Origin::File)?)
-        };
         if let Some(name) = name.or(args.account.as_deref()) {
-            return Ok(keystore::find(name, &dirs)?);
+            return Ok(keystore::find(name, &self.paths.account_dirs())?);
         }
         if let Some(path) = &args.keystore {
-            return from_file(path);
+            return keystore_file(path);
         }
+        if let Some(ks) = self.env_account()? {
+            return Ok(ks);
+        }
+        self.default_account(family)?
+            .ok_or_else(|| NoAccount.into())
+    }
+
+    /// The account the environment names, `X402_ACCOUNT` or `X402_KEYSTORE` (not both), when
+    /// no flag does.
+    pub fn env_account(&self) -> Result<Option<Keystore>> {
         let env = |key| std::env::var_os(key).filter(|v| !v.is_empty());
         match (env(env_vars::X402_ACCOUNT), env(env_vars::X402_KEYSTORE)) {
-            (Some(_), Some(_)) => {
-                return Err(UsageError(format!(
-                    "{} and {} are both set; unset one, or choose with --account or --keystore",
-                    env_vars::X402_ACCOUNT,
-                    env_vars::X402_KEYSTORE
-                ))
-                .into());
-            }
-            (Some(name), None) => return Ok(keystore::find(&name.to_string_lossy(), &dirs)?),
-            (None, Some(path)) => return from_file(Path::new(&path)),
-            (None, None) => {}
+            (Some(_), Some(_)) => Err(UsageError(format!(
+                "{} and {} are both set; unset one, or choose with --account or --keystore",
+                env_vars::X402_ACCOUNT,
+                env_vars::X402_KEYSTORE
+            ))
+            .into()),
+            (Some(name), None) => Ok(Some(keystore::find(
+                &name.to_string_lossy(),
+                &self.paths.account_dirs(),
+            )?)),
+            (None, Some(path)) => keystore_file(Path::new(&path)).map(Some),
+            (None, None) => Ok(None),
         }
+    }
+
+    /// The default account of `family` in config.toml (`default_account`, or
+    /// `default_solana_account`), when one is set.
+    pub fn default_account(&self, family: Family) -> Result<Option<Keystore>> {
         let default = match family {
             Family::Evm => &self.config.default_account,
             Family::Solana => &self.config.default_solana_account,
         };
-        if let Some(name) = default {
-            return Ok(keystore::find(name, &dirs)?);
+        match default {
+            Some(name) => Ok(Some(keystore::find(name, &self.paths.account_dirs())?)),
+            None => Ok(None),
         }
-        Err(NoAccount.into())
     }
 
     /// The password for an existing keystore: `--password-file`, then `ETH_PASSWORD` (a path),
@@ -307,6 +316,14 @@ impl<'p> Context<'p> {
                 .map(PathBuf::from)
         })
     }
+}
+
+/// A keystore file named by path (`--keystore`, `X402_KEYSTORE`), labelled by its file name.
+pub fn keystore_file(path: &Path) -> Result<Keystore> {
+    let label = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into());
+    Ok(keystore::read(path, &label, Origin::File)?)
 }
 
 // Defined with the keystores, below the error classifier, which gives it its exit status.

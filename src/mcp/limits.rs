@@ -330,10 +330,11 @@ impl Session {
         self.spent.get(&key(quote)).copied().unwrap_or(U256::ZERO)
     }
 
-    /// `quote` was signed and may have moved money.
-    pub fn charge(&mut self, quote: &Quote) {
+    /// `quote` was signed and may have moved `amount` (its price, or for a maximum what the
+    /// settlement says was charged).
+    pub fn charge(&mut self, quote: &Quote, amount: U256) {
         let total = self.spent.entry(key(quote)).or_insert(U256::ZERO);
-        *total = total.saturating_add(quote.amount);
+        *total = total.saturating_add(amount);
     }
 }
 
@@ -522,7 +523,7 @@ mod tests {
         let refusal = loop {
             match l.over_limit(&q, None, session.spent(&q)) {
                 None => {
-                    session.charge(&q);
+                    session.charge(&q, q.amount);
                     paid += 1;
                 }
                 Some(refusal) => break refusal,
@@ -558,9 +559,9 @@ mod tests {
         let mut session = Session::default();
         let a = usdc(70_000);
         let b = usdc_on("base", 30_000);
-        session.charge(&a);
-        session.charge(&a);
-        session.charge(&b);
+        session.charge(&a, a.amount);
+        session.charge(&a, a.amount);
+        session.charge(&b, b.amount);
         assert_eq!(session.spent(&a), U256::from(140_000));
         assert_eq!(session.spent(&b), U256::from(30_000));
         // The same token written in lowercase is the same asset.

@@ -8,6 +8,7 @@ use crate::cli::{AccountArgs, BalanceArgs, HistoryArgs, PasswordArgs};
 use crate::commands::{history, inspect, wallet};
 use crate::error;
 use crate::journal::Status;
+use crate::network::Family;
 use crate::output::{JSON_SCHEMA_VERSION, JsonError};
 use crate::request::{RedirectPolicy, RequestSpec};
 use crate::settings::{InspectSettings, Limit, Source};
@@ -92,7 +93,8 @@ pub fn list() -> Vec<Tool> {
                 "properties": {
                     "account": {
                         "type": "string",
-                        "description": "Account name [default: the account this server unlocked]"
+                        "description": "Account name [default: the account this server \
+                                        unlocked for the network's family]"
                     },
                     "network": {
                         "type": "string",
@@ -334,14 +336,27 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
     let (label, owner) = match &call.account {
         Some(name) => {
             let ks = ctx.account(Some(name), &no_account())?;
-            let owner = wallet::account_address(ctx, &ks, &state.password)?;
+            let owner = match ks.solana {
+                Some(key) => wallet::Owner::Solana(key),
+                None => wallet::Owner::Evm(wallet::account_address(ctx, &ks, &state.password)?),
+            };
             (ks.name, owner)
         }
-        None => (state.keystore.name.clone(), state.signer.address()),
+        None => {
+            // The served account of the network's family; without a network, the EVM one
+            // when there is one.
+            let solana = match &call.network {
+                Some(n) => ctx.networks.find_svm(n).is_some(),
+                None => state.wallet.evm.is_none(),
+            };
+            state
+                .wallet
+                .owner(if solana { Family::Solana } else { Family::Evm })?
+        }
     };
     let args = BalanceArgs {
         name: None,
-        address: Some(owner.to_checksum(None)),
+        address: Some(owner.to_string()),
         account: no_account(),
         password: PasswordArgs {
             password_file: None,
@@ -352,7 +367,6 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
         timeout: std::time::Duration::from_secs(10),
         json: true,
     };
-    let owner = wallet::Owner::Evm(owner);
     let rows = wallet::balance_rows(ctx, &args, owner, Some(&label)).await?;
     let (data, errors) = wallet::balance_document(Some(&label), owner, &rows);
     let summary = balance_summary(&data);
