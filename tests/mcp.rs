@@ -817,6 +817,7 @@ fn one_server_pays_evm_and_solana_options_each_asset_within_its_session_budget()
             {"name": "fetch", "arguments": {"url": sol_cheap}},
             {"name": "balance", "arguments": {"network": "solana-devnet"}},
             {"name": "history", "arguments": {}},
+            {"name": "inspect", "arguments": {"url": sol_cheap}},
         ]),
     );
     assert!(report.get("connectError").is_none(), "{report}");
@@ -939,6 +940,14 @@ fn one_server_pays_evm_and_solana_options_each_asset_within_its_session_budget()
         assert!(p["blockhash"].as_str().is_some(), "{p}");
     }
     assert_eq!(payments[1]["status"], "settled");
+
+    // inspect names the Solana account this server pays such an option from.
+    let r = result(&report, 6);
+    assert_eq!(r["isError"], false, "{r}");
+    let payer = &r["structuredContent"]["data"]["choice"]["payer"];
+    assert_eq!(payer["family"], "solana", "{payer}");
+    assert_eq!(payer["account"], "sol");
+    assert_eq!(payer["address"], sol_payer.as_str());
 }
 
 #[test]
@@ -1027,6 +1036,7 @@ fn a_server_of_one_family_refuses_the_others_options_without_signing() {
         json!([
             {"name": "fetch", "arguments": {"url": server.url("/ok")}},
             {"name": "balance", "arguments": {"network": "base-sepolia"}},
+            {"name": "inspect", "arguments": {"url": server.url("/ok")}},
         ]),
     );
     assert!(report.get("connectError").is_none(), "{report}");
@@ -1048,6 +1058,18 @@ fn a_server_of_one_family_refuses_the_others_options_without_signing() {
     let r = result(&report, 1);
     assert_eq!(r["isError"], true, "{r}");
     assert!(text(r).contains("serves no EVM account"), "{}", text(r));
+    let r = result(&report, 2);
+    assert_eq!(r["isError"], false, "{r}");
+    let payer = &r["structuredContent"]["data"]["choice"]["payer"];
+    assert_eq!(payer["family"], "evm", "{payer}");
+    assert_eq!(payer["account"], Value::Null);
+    assert!(
+        payer["message"]
+            .as_str()
+            .unwrap()
+            .contains("serves no EVM account"),
+        "{payer}"
+    );
     assert!(server.payments().is_empty(), "nothing was sent");
     assert!(journal_lines(&env).is_empty(), "nothing was signed");
 }

@@ -81,8 +81,10 @@ impl Wallet {
         }
         .ok_or_else(|| {
             UsageError(format!(
-                "x402 mcp serves no {} account: name one with the account argument",
-                super::family_name(family)
+                "x402 mcp serves no {} account (start it with one: --account NAME, or {} in \
+                 config.toml)",
+                super::family_name(family),
+                super::default_key(family)
             ))
             .into()
         })

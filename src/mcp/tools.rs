@@ -271,14 +271,43 @@ async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult>
             source: Source::Flag("--max-amount"),
         },
     };
-    let (data, errors, _) = inspect::examine(&state.ctx, &settings, prepared)
+    let (mut data, errors, _) = inspect::examine(&state.ctx, &settings, prepared)
         .await?
         .document();
+    served_payer(state, &mut data);
     let summary = match errors.first() {
         Some(e) => e.message.clone(),
         None => inspect_summary(&data),
     };
     Ok(answer(summary, envelope(Some(data), &errors)))
+}
+
+/// The account that would pay the chosen option, as this server would: the one of its
+/// family the server unlocked (which `--account` may have chosen), in the form `inspect`
+/// gives it (`data.choice.payer`).
+fn served_payer(state: &State, data: &mut Value) {
+    let Some(payer) = data.pointer_mut("/choice/payer") else {
+        return;
+    };
+    let family = match payer["family"].as_str() {
+        Some("evm") => Family::Evm,
+        Some("solana") => Family::Solana,
+        _ => return,
+    };
+    *payer = match state.wallet.owner(family) {
+        Ok((name, owner)) => json!({
+            "family": family,
+            "account": name,
+            "address": owner.to_string(),
+            "message": format!("'{name}' {owner}"),
+        }),
+        Err(e) => json!({
+            "family": family,
+            "account": null,
+            "address": null,
+            "message": format!("none: {e}"),
+        }),
+    };
 }
 
 /// One paragraph about the terms, from the `inspect --json` data.
