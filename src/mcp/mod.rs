@@ -14,8 +14,8 @@
 //! Tools: `inspect`, `balance`, `history` (`tools.rs`) and `fetch` (`fetch.rs`), which pays
 //! through the payment engine ([`crate::payment::engine`]) as `x402 get` does, with this
 //! server's answers to what the engine asks (`agent.rs`: no one is asked, the limits decide;
-//! the key is the one of the quote's family unlocked at start), within [`limits::Limits`], charging the
-//! [`limits::Session`].
+//! the key is the one of the quote's family unlocked at start), within [`limits::Limits`],
+//! charging the [`limits::Session`].
 //!
 //! May depend on `commands` (it renders the same documents as their `--json`), `settings`
 //! and `payment::engine` (`fetch` pays through it); nothing depends on it but `commands::run`.
@@ -129,8 +129,9 @@ fn accounts(ctx: &Context<'_>, args: &McpArgs) -> Result<(Option<Keystore>, Opti
     Ok((evm, solana))
 }
 
-/// Each account unlocked with the one password file; the first that does not unlock is an
-/// error naming it, before anything is served.
+/// Each account unlocked with the one password file; the first that does not unlock (a wrong
+/// password, a damaged keystore) is an error naming it, before anything is served. A password
+/// file that cannot be read is its own error, whichever account asked for it.
 fn unlock(
     ctx: &Context<'_>,
     evm: Option<Keystore>,
@@ -139,25 +140,30 @@ fn unlock(
 ) -> Result<Wallet> {
     let failed = |ks: &Keystore| {
         let file = password.password_file.as_deref().unwrap_or(Path::new(""));
-        format!(
+        let message = format!(
             "cannot unlock the {} account '{}' with the password file {}",
             family_name(ks.family()),
             ks.name,
             file.display()
-        )
+        );
+        move |e: anyhow::Error| {
+            if e.downcast_ref::<crate::keystore::Error>().is_some() {
+                e.context(message)
+            } else {
+                e
+            }
+        }
     };
     let evm = match evm {
         Some(ks) => {
-            let signer = ctx.unlock(&ks, password).with_context(|| failed(&ks))?;
+            let signer = ctx.unlock(&ks, password).map_err(failed(&ks))?;
             Some(Wallet::evm(ks, signer))
         }
         None => None,
     };
     let solana = match solana {
         Some(ks) => {
-            let key = ctx
-                .unlock_solana(&ks, password)
-                .with_context(|| failed(&ks))?;
+            let key = ctx.unlock_solana(&ks, password).map_err(failed(&ks))?;
             Some(Unlocked { keystore: ks, key })
         }
         None => None,
