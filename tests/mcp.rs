@@ -1004,10 +1004,26 @@ fn each_account_must_unlock_and_each_family_has_at_most_one() {
         );
     }
     // The Solana account's own password unlocks it, and the EVM account is then the one
-    // that does not unlock.
-    let (_, _, err) =
-        start_without_serving(&env, &["mcp", "--password-file", other.to_str().unwrap()]);
+    // that does not unlock: the default one, or the one --account chose for its family.
+    let other = other.to_str().unwrap();
+    let (_, _, err) = start_without_serving(&env, &["mcp", "--password-file", other]);
     assert!(err.contains("cannot unlock the EVM account 'evm'"), "{err}");
+    let (_, _, err) = start_without_serving(
+        &env,
+        &[
+            "mcp",
+            "--account",
+            "sol",
+            "--account",
+            "evm2",
+            "--password-file",
+            other,
+        ],
+    );
+    assert!(
+        err.contains("cannot unlock the EVM account 'evm2'"),
+        "{err}"
+    );
 }
 
 #[test]
