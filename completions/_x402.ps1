@@ -57,9 +57,9 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON request body (sets Content-Type and Accept to application/json); @FILE, @-')
             [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'Most redirects to follow with -L')
             [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Write the payment outcome as one JSON document to FILE')
-            [CompletionResult]::new('--max-amount', '--max-amount', [CompletionResultType]::ParameterName, 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]')
-            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)')
+            [CompletionResult]::new('--max-amount', '--max-amount', [CompletionResultType]::ParameterName, 'Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]')
             [CompletionResult]::new('--daily-limit', '--daily-limit', [CompletionResultType]::ParameterName, 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)')
             [CompletionResult]::new('--expect-amount', '--expect-amount', [CompletionResultType]::ParameterName, 'Pay only if the server asks exactly this amount (token units)')
             [CompletionResult]::new('--expect-pay-to', '--expect-pay-to', [CompletionResultType]::ParameterName, 'Pay only this payee (a 0x address, or a base58 one on Solana)')
             [CompletionResult]::new('--terms', '--terms', [CompletionResultType]::ParameterName, 'Pay only the terms saved by `x402 inspect --save-terms FILE`')
@@ -452,11 +452,11 @@ Register-ArgumentCompleter -Native -CommandName 'x402' -ScriptBlock {
             break
         }
         'x402;mcp' {
-            [CompletionResult]::new('--max-amount', '--max-amount', [CompletionResultType]::ParameterName, 'Most to pay per payment in this session, in token units [default: [limits] per_payment, else 0.10]; a tool call''s max_amount can only lower it')
+            [CompletionResult]::new('--max-amount', '--max-amount', [CompletionResultType]::ParameterName, 'Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]')
             [CompletionResult]::new('--daily-limit', '--daily-limit', [CompletionResultType]::ParameterName, 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]')
             [CompletionResult]::new('--session-budget', '--session-budget', [CompletionResultType]::ParameterName, 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]')
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Use this v3 keystore file [env: X402_KEYSTORE]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account to pay from, looked up in $X402_HOME/keystores, then ~/.foundry/keystores; at most one per family, an EVM one and a Solana one [env: X402_ACCOUNT] [default: default_account and default_solana_account]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Pay from this v3 keystore file, for its family [env: X402_KEYSTORE]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the keystore password from the first line of this file instead of prompting (Foundry''s ETH_PASSWORD, a file path, is honoured too)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: $X402_HOME/config.toml]')

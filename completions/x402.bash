@@ -208,7 +208,7 @@ _x402() {
             return 0
             ;;
         x402__subcmd__get)
-            opts="-X -H -d -I -A -m -k -L -y -o -i -s -S -f -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --json --location --max-redirs --receipt --yes --max-amount --dry-run --network --daily-limit --expect-amount --expect-pay-to --terms --retry --account --keystore --password-file --output --include --silent --show-error --fail --fail-with-body --color --quiet --verbose --config --help --version"
+            opts="-X -H -d -I -A -m -k -L -y -o -i -s -S -f -q -v -h -V --request --header --data --data-binary --head --user-agent --max-time --connect-timeout --insecure --json --location --max-redirs --receipt --yes --max-amount --daily-limit --dry-run --network --expect-amount --expect-pay-to --terms --retry --account --keystore --password-file --output --include --silent --show-error --fail --fail-with-body --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,11 +278,11 @@ _x402() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --network)
+                --daily-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --daily-limit)
+                --network)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -50,9 +50,9 @@ complete -c x402 -n "__fish_x402_using_subcommand get" -l connect-timeout -d 'Ma
 complete -c x402 -n "__fish_x402_using_subcommand get" -l json -d 'JSON request body (sets Content-Type and Accept to application/json); @FILE, @-' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l max-redirs -d 'Most redirects to follow with -L' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l receipt -d 'Write the payment outcome as one JSON document to FILE' -r -F
-complete -c x402 -n "__fish_x402_using_subcommand get" -l max-amount -d 'Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]' -r
-complete -c x402 -n "__fish_x402_using_subcommand get" -l network -d 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l max-amount -d 'Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l daily-limit -d 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]' -r
+complete -c x402 -n "__fish_x402_using_subcommand get" -l network -d 'Pay only on these networks, in order of preference (repeatable; `x402 networks` lists them)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-amount -d 'Pay only if the server asks exactly this amount (token units)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l expect-pay-to -d 'Pay only this payee (a 0x address, or a base58 one on Solana)' -r
 complete -c x402 -n "__fish_x402_using_subcommand get" -l terms -d 'Pay only the terms saved by `x402 inspect --save-terms FILE`' -r -F
@@ -331,11 +331,11 @@ complete -c x402 -n "__fish_x402_using_subcommand networks" -s q -l quiet -d 'Sa
 complete -c x402 -n "__fish_x402_using_subcommand networks" -s v -l verbose -d 'Say more on stderr, curl\'s -v trace for requests (never changes stdout)'
 complete -c x402 -n "__fish_x402_using_subcommand networks" -s h -l help -d 'Print help'
 complete -c x402 -n "__fish_x402_using_subcommand networks" -s V -l version -d 'Print version'
-complete -c x402 -n "__fish_x402_using_subcommand mcp" -l max-amount -d 'Most to pay per payment in this session, in token units [default: [limits] per_payment, else 0.10]; a tool call\'s max_amount can only lower it' -r
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l max-amount -d 'Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits] per_payment, else 0.10]' -r
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l daily-limit -d 'Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]' -r
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l session-budget -d 'Most this server process pays per asset, all payments together [default: [limits] session, else 1.00]' -r
-complete -c x402 -n "__fish_x402_using_subcommand mcp" -l account -d 'Account name, looked up in $X402_HOME/keystores, then ~/.foundry/keystores [env: X402_ACCOUNT]' -r
-complete -c x402 -n "__fish_x402_using_subcommand mcp" -l keystore -d 'Use this v3 keystore file [env: X402_KEYSTORE]' -r -F
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l account -d 'Account to pay from, looked up in $X402_HOME/keystores, then ~/.foundry/keystores; at most one per family, an EVM one and a Solana one [env: X402_ACCOUNT] [default: default_account and default_solana_account]' -r
+complete -c x402 -n "__fish_x402_using_subcommand mcp" -l keystore -d 'Pay from this v3 keystore file, for its family [env: X402_KEYSTORE]' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l password-file -d 'Read the keystore password from the first line of this file instead of prompting (Foundry\'s ETH_PASSWORD, a file path, is honoured too)' -r -F
 complete -c x402 -n "__fish_x402_using_subcommand mcp" -l color -d 'When to use colour on stderr' -r -f -a "auto\t''
 always\t''

@@ -4,7 +4,7 @@
 //! Precedence: command-line flag > `X402_*` environment variable > config.toml > default.
 
 use crate::amount::UserAmount;
-use crate::cli::{AccountArgs, GetArgs, InspectArgs, PasswordArgs};
+use crate::cli::{AccountArgs, GetArgs, InspectArgs, LimitArgs, PasswordArgs};
 use crate::config::Config;
 use crate::exit::UsageError;
 use crate::keystore::{self, Keystore, Origin};
@@ -144,41 +144,50 @@ impl<'p> Context<'p> {
         args: &AccountArgs,
         family: Family,
     ) -> Result<Keystore> {
-        let dirs = self.paths.account_dirs();
-        let from_file = |path: &Path| -> Result<Keystore> {
-            let label = path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into());
-            Ok(keystore::read(path, &label, Origin::File)?)
-        };
         if let Some(name) = name.or(args.account.as_deref()) {
-            return Ok(keystore::find(name, &dirs)?);
+            return Ok(keystore::find(name, &self.paths.account_dirs())?);
         }
         if let Some(path) = &args.keystore {
-            return from_file(path);
+            return keystore_file(path);
         }
+        if let Some(ks) = self.env_account()? {
+            return Ok(ks);
+        }
+        self.default_account(family)?
+            .ok_or_else(|| NoAccount.into())
+    }
+
+    /// The account the environment names, `X402_ACCOUNT` or `X402_KEYSTORE` (not both), when
+    /// no flag does.
+    pub fn env_account(&self) -> Result<Option<Keystore>> {
         let env = |key| std::env::var_os(key).filter(|v| !v.is_empty());
         match (env(env_vars::X402_ACCOUNT), env(env_vars::X402_KEYSTORE)) {
-            (Some(_), Some(_)) => {
-                return Err(UsageError(format!(
-                    "{} and {} are both set; unset one, or choose with --account or --keystore",
-                    env_vars::X402_ACCOUNT,
-                    env_vars::X402_KEYSTORE
-                ))
-                .into());
-            }
-            (Some(name), None) => return Ok(keystore::find(&name.to_string_lossy(), &dirs)?),
-            (None, Some(path)) => return from_file(Path::new(&path)),
-            (None, None) => {}
+            (Some(_), Some(_)) => Err(UsageError(format!(
+                "{} and {} are both set; unset one, or choose with --account or --keystore",
+                env_vars::X402_ACCOUNT,
+                env_vars::X402_KEYSTORE
+            ))
+            .into()),
+            (Some(name), None) => Ok(Some(keystore::find(
+                &name.to_string_lossy(),
+                &self.paths.account_dirs(),
+            )?)),
+            (None, Some(path)) => keystore_file(Path::new(&path)).map(Some),
+            (None, None) => Ok(None),
         }
+    }
+
+    /// The default account of `family` in config.toml (`default_account`, or
+    /// `default_solana_account`), when one is set.
+    pub fn default_account(&self, family: Family) -> Result<Option<Keystore>> {
         let default = match family {
             Family::Evm => &self.config.default_account,
             Family::Solana => &self.config.default_solana_account,
         };
-        if let Some(name) = default {
-            return Ok(keystore::find(name, &dirs)?);
+        match default {
+            Some(name) => Ok(Some(keystore::find(name, &self.paths.account_dirs())?)),
+            None => Ok(None),
         }
-        Err(NoAccount.into())
     }
 
     /// The password for an existing keystore: `--password-file`, then `ETH_PASSWORD` (a path),
@@ -309,6 +318,14 @@ impl<'p> Context<'p> {
     }
 }
 
+/// A keystore file named by path (`--keystore`, `X402_KEYSTORE`), labelled by its file name.
+pub fn keystore_file(path: &Path) -> Result<Keystore> {
+    let label = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into());
+    Ok(keystore::read(path, &label, Origin::File)?)
+}
+
 // Defined with the keystores, below the error classifier, which gives it its exit status.
 pub use crate::keystore::NoAccount;
 
@@ -373,6 +390,19 @@ pub fn per_payment_cap(flag: Option<UserAmount>, config: &crate::config::Limits)
     })
 }
 
+/// The per-payment cap and the daily budget of a command that pays (`get`, `mcp`): its limit
+/// flags (or the environment variables clap binds to them) over config.toml's `[limits]`.
+pub fn spending_limits(args: &LimitArgs, config: &crate::config::Limits) -> (Limit, Option<Limit>) {
+    let cap = per_payment_cap(args.max_amount.clone(), config);
+    let daily = pick_limit(
+        args.daily_limit.clone(),
+        "--daily-limit",
+        config.daily.as_ref(),
+        "daily",
+    );
+    (cap, daily)
+}
+
 /// `x402 get`'s settings, resolved once from its flags, the environment and config.toml.
 #[derive(Clone, Debug)]
 pub struct GetSettings {
@@ -391,17 +421,12 @@ impl GetSettings {
         let request = args.request.spec()?;
         let preferred = preferred_networks(ctx, &args.networks)?;
         let pins = pins(args)?;
-        let limits = &ctx.config.limits;
+        let (cap, daily) = spending_limits(&args.limits, &ctx.config.limits);
         Ok(GetSettings {
             request,
             payment: PaySettings {
-                cap: per_payment_cap(args.max_amount.clone(), limits),
-                daily: pick_limit(
-                    args.daily_limit.clone(),
-                    "--daily-limit",
-                    limits.daily.as_ref(),
-                    "daily",
-                ),
+                cap,
+                daily,
                 preferred,
                 only_preferred: !args.networks.is_empty(),
                 pins,

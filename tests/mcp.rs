@@ -315,11 +315,13 @@ fn without_a_readable_password_file_it_exits_before_serving() {
             err.contains("x402: error:") && err.contains(said),
             "{args:?}: {err}"
         );
-        // One error line (a hint may follow it), and nothing served or said before it.
+        // One error (its cause and a hint may follow it), and nothing served or said before.
         let lines: Vec<&str> = err.trim().lines().collect();
         assert!(lines[0].starts_with("x402: error:"), "{args:?}: {err}");
         assert!(
-            lines[1..].iter().all(|l| l.starts_with("  hint:")),
+            lines[1..]
+                .iter()
+                .all(|l| l.starts_with("  hint:") || l.starts_with("  caused by:")),
             "{args:?}: {err}"
         );
     }
@@ -757,4 +759,427 @@ fn fetch_gives_binary_and_long_bodies_and_counts_what_may_have_been_paid() {
     assert_eq!(doc["encoding"], "utf-8");
     assert_eq!(doc["truncated"], true);
     assert_eq!(doc["body"].as_str().unwrap().len(), 256 * 1024);
+}
+
+// ------------------------------------------------------------ both families, Permit2, upto
+
+/// An environment with an EVM and a Solana account, each its family's default: the local
+/// chain's EVM `payer` as "evm" and its Solana `payer` as "sol" (password "pw" for both),
+/// with the RPC URLs of the local chains.
+fn two_family_env() -> Env {
+    let net = localnet::get();
+    let env = crate::solana_pay::solana_env("payer");
+    env.import_key("evm", &net.account("payer").1);
+    let config = std::fs::read_to_string(env.x402_home().join("config.toml")).unwrap();
+    if !config.contains("default_account = \"evm\"") {
+        env.write_config(&format!("default_account = \"evm\"\n{config}"));
+    }
+    env
+}
+
+/// USDC base units held by a Solana role's token account, read from the chain.
+fn solana_usdc(role: &str) -> u64 {
+    let net = localnet::get();
+    net.solana_token_balance(&net.solana_ata(role)).unwrap_or(0)
+}
+
+#[test]
+fn one_server_pays_evm_and_solana_options_each_asset_within_its_session_budget() {
+    let net = localnet::get();
+    let env = two_family_env();
+    let pw = env.password_file("pw");
+    let sol_cheap = net.solana_route("cheap");
+    let evm_cheap = format!("{}/cheap", net.s("/v2/serverUrl"));
+    let token = net.s("/token/baseSepoliaUsdc");
+    let (evm_payer, _) = net.account("payer");
+    let (evm_payee, _) = net.account("payee");
+    let (sol_payer, _) = net.solana_account("payer");
+    let (sol_payee, _) = net.solana_account("payee");
+
+    let _guard = localnet::chain_lock();
+    let sol_before = (solana_usdc("payer"), solana_usdc("payee"));
+    let evm_payee_before = net.token_balance("baseSepolia", &token, &evm_payee);
+    // 0.0025 per asset: two Solana payments of 0.001 fit, a third does not; the EVM asset
+    // has a budget of its own.
+    let report = drive(
+        &env,
+        &[
+            "mcp",
+            "--password-file",
+            pw.to_str().unwrap(),
+            "--session-budget",
+            "0.0025",
+        ],
+        json!([
+            {"name": "fetch", "arguments": {"url": sol_cheap}},
+            {"name": "fetch", "arguments": {"url": evm_cheap}},
+            {"name": "fetch", "arguments": {"url": sol_cheap}},
+            {"name": "fetch", "arguments": {"url": sol_cheap}},
+            {"name": "balance", "arguments": {"network": "solana-devnet"}},
+            {"name": "history", "arguments": {}},
+            {"name": "inspect", "arguments": {"url": sol_cheap}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert_eq!(report["transportErrors"], json!([]), "{report}");
+    // Both accounts are served, and said so.
+    let instructions = report["instructions"].as_str().unwrap();
+    assert!(
+        instructions.contains(&format!("EVM account 'evm' ({evm_payer})"))
+            && instructions.contains(&format!("Solana account 'sol' ({sol_payer})")),
+        "{instructions}"
+    );
+    assert!(
+        report["stderr"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("Solana account 'sol' ({sol_payer})")),
+        "{report}"
+    );
+
+    // The Solana payments: the answer, and what was paid, to whom, with which transaction,
+    // which the chain has.
+    let mut sol_txs = Vec::new();
+    for i in [0, 2] {
+        let r = result(&report, i);
+        assert_eq!(r["isError"], false, "call {i}: {r}");
+        let doc = &r["structuredContent"];
+        assert_eq!(doc["status"], 200, "call {i}: {doc}");
+        let p = &doc["payment"];
+        assert_eq!(p["status"], "paid", "call {i}: {p}");
+        assert_eq!(p["network"], "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
+        assert_eq!(p["amount"], "1000");
+        assert_eq!(p["payer"], sol_payer.as_str());
+        assert_eq!(p["pay_to"], sol_payee.as_str());
+        let tx = p["transaction"].as_str().unwrap().to_owned();
+        let status = net.solana_call("getSignatureStatuses", json!([[tx]]));
+        assert!(status["value"][0]["err"].is_null(), "call {i}: {status}");
+        assert!(
+            text(r).contains("Paid 0.001 USDC")
+                && text(r).contains(&sol_payee)
+                && text(r).contains("solana-devnet")
+                && text(r).contains(&tx),
+            "call {i}: {}",
+            text(r)
+        );
+        let body: Value = serde_json::from_str(doc["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body["route"], "cheap");
+        sol_txs.push(tx);
+    }
+    // The EVM payment, from the EVM account, in the same session.
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], false, "{r}");
+    let p = &r["structuredContent"]["payment"];
+    assert_eq!(p["status"], "paid", "{p}");
+    assert_eq!(p["network"], "eip155:84532");
+    assert_eq!(p["payer"], evm_payer.as_str());
+    let evm_tx = p["transaction"].as_str().unwrap().to_owned();
+    assert_eq!(
+        transfers(&net.rpc("baseSepolia"), &evm_tx),
+        [(evm_payer.to_lowercase(), evm_payee.to_lowercase(), 1000)]
+    );
+
+    // The third Solana payment is over the Solana asset's budget; the EVM payment did not
+    // count against it.
+    let r = result(&report, 3);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "session", "{r}");
+    assert_eq!(
+        refusal["network"],
+        "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"
+    );
+    assert_eq!(refusal["spent"]["decimal"], "0.002");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0025");
+    assert_eq!(refusal["over_by"]["decimal"], "0.0005");
+
+    // The chain moved exactly the two Solana payments and the EVM one.
+    assert_eq!(solana_usdc("payee") - sol_before.1, 2000);
+    assert_eq!(sol_before.0 - solana_usdc("payer"), 2000);
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &evm_payee),
+        evm_payee_before + 1000
+    );
+
+    // balance on a Solana network: the Solana account's.
+    let r = result(&report, 4);
+    assert_eq!(r["isError"], false, "{r}");
+    let data = &r["structuredContent"]["data"];
+    assert_eq!(data["account"], "sol");
+    assert_eq!(data["address"], sol_payer.as_str());
+    assert_eq!(data["networks"][0]["network"], "solana-devnet");
+    assert_eq!(
+        data["networks"][0]["tokens"][0]["base_units"],
+        solana_usdc("payer").to_string()
+    );
+
+    // The journal: three payments signed, each settled with its transaction; the Solana
+    // ones with what identifies them on chain.
+    let journal = journal_lines(&env);
+    assert_eq!(
+        journal.iter().filter(|l| l["event"] == "signed").count(),
+        3,
+        "{journal:?}"
+    );
+    let payments = result(&report, 5)["structuredContent"]["data"]["payments"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let txs: Vec<&str> = payments
+        .iter()
+        .map(|p| p["transaction"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        txs,
+        [sol_txs[0].as_str(), evm_tx.as_str(), sol_txs[1].as_str()]
+    );
+    for p in [&payments[0], &payments[2]] {
+        assert_eq!(p["status"], "settled", "{p}");
+        assert_eq!(p["transfer"], "svm", "{p}");
+        assert_eq!(p["pay_to"], sol_payee.as_str());
+        assert!(p["blockhash"].as_str().is_some(), "{p}");
+    }
+    assert_eq!(payments[1]["status"], "settled");
+
+    // inspect names the Solana account this server pays such an option from.
+    let r = result(&report, 6);
+    assert_eq!(r["isError"], false, "{r}");
+    let payer = &r["structuredContent"]["data"]["choice"]["payer"];
+    assert_eq!(payer["family"], "solana", "{payer}");
+    assert_eq!(payer["account"], "sol");
+    assert_eq!(payer["address"], sol_payer.as_str());
+}
+
+#[test]
+fn each_account_must_unlock_and_each_family_has_at_most_one() {
+    let env = Env::new();
+    env.import_key("evm", support::ANVIL1_KEY);
+    env.import_key("evm2", support::ANVIL0_KEY);
+    // A Solana account with a password of its own.
+    let other = env.password_file("other");
+    let out = env
+        .x402()
+        .args(["wallet", "new", "sol", "--solana", "--password-file"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    env.write_config("default_account = \"evm\"\ndefault_solana_account = \"sol\"\n");
+    let pw = env.password_file("pw");
+    let pw = pw.to_str().unwrap();
+    let cases: [(Vec<&str>, &str); 3] = [
+        (
+            vec!["mcp", "--password-file", pw],
+            "cannot unlock the Solana account 'sol' with the password file",
+        ),
+        (
+            vec![
+                "mcp",
+                "--account",
+                "evm",
+                "--account",
+                "evm2",
+                "--password-file",
+                pw,
+            ],
+            "'evm' and 'evm2' are both EVM accounts",
+        ),
+        (
+            vec!["mcp", "--account", "no-such", "--password-file", pw],
+            "no account named 'no-such'",
+        ),
+    ];
+    for (args, said) in cases {
+        let (line, code, err) = start_without_serving(&env, &args);
+        assert_eq!(line, "", "{args:?}: it answered on stdout");
+        assert!(code.is_some_and(|c| c != 0), "{args:?}: exit {code:?}");
+        assert!(
+            err.trim()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .starts_with("x402: error:")
+                && err.contains(said),
+            "{args:?}: {err}"
+        );
+    }
+    // The Solana account's own password unlocks it, and the EVM account is then the one
+    // that does not unlock: the default one, or the one --account chose for its family.
+    let other = other.to_str().unwrap();
+    let (_, _, err) = start_without_serving(&env, &["mcp", "--password-file", other]);
+    assert!(err.contains("cannot unlock the EVM account 'evm'"), "{err}");
+    let (_, _, err) = start_without_serving(
+        &env,
+        &[
+            "mcp",
+            "--account",
+            "sol",
+            "--account",
+            "evm2",
+            "--password-file",
+            other,
+        ],
+    );
+    assert!(
+        err.contains("cannot unlock the EVM account 'evm2'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_server_of_one_family_refuses_the_others_options_without_signing() {
+    use crate::support::verifier::{Offer, Verifier};
+    let server = Verifier::builder().paid("/ok", Offer::v2()).start();
+    let env = Env::new();
+    let pw = env.password_file("pw");
+    let out = env
+        .x402()
+        .args(["wallet", "new", "sol", "--solana", "--password-file"])
+        .arg(&pw)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    // Named by --account: the only account served.
+    let report = drive(
+        &env,
+        &[
+            "mcp",
+            "--account",
+            "sol",
+            "--password-file",
+            pw.to_str().unwrap(),
+        ],
+        json!([
+            {"name": "fetch", "arguments": {"url": server.url("/ok")}},
+            {"name": "balance", "arguments": {"network": "base-sepolia"}},
+            {"name": "inspect", "arguments": {"url": server.url("/ok")}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert!(
+        report["instructions"]
+            .as_str()
+            .unwrap()
+            .contains("Solana account 'sol'"),
+        "{report}"
+    );
+    let r = result(&report, 0);
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(
+        text(r).contains("serves a Solana account only")
+            && text(r).contains("paid by an EVM account"),
+        "{}",
+        text(r)
+    );
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text(r).contains("serves no EVM account"), "{}", text(r));
+    let r = result(&report, 2);
+    assert_eq!(r["isError"], false, "{r}");
+    let payer = &r["structuredContent"]["data"]["choice"]["payer"];
+    assert_eq!(payer["family"], "evm", "{payer}");
+    assert_eq!(payer["account"], Value::Null);
+    assert!(
+        payer["message"]
+            .as_str()
+            .unwrap()
+            .contains("serves no EVM account"),
+        "{payer}"
+    );
+    assert!(server.payments().is_empty(), "nothing was sent");
+    assert!(journal_lines(&env).is_empty(), "nothing was signed");
+}
+
+#[test]
+fn fetch_pays_permit2_exact_and_upto_and_the_session_spends_what_upto_charged() {
+    use crate::permit2_get::{ETH, Payer};
+    let payer = Payer::new(ETH, 10_000, true);
+    payer.approve_with_cast("plain");
+    let net = payer.net;
+    let exact = net.permit2_route("permit2Exact");
+    let upto = net.permit2_route("upto");
+    let charged = upto.charged.unwrap();
+    assert_eq!((exact.amount, upto.amount, charged), (1_000, 2_000, 1_250));
+    let token = net.permit2_token("plain");
+    let (payee, _) = net.account("payee");
+
+    let _guard = localnet::chain_lock();
+    let payee_before = net.token_balance("baseSepolia", &token, &payee);
+    // A session budget of 0.0045 PUSD: the exact 0.001, then two upto payments (each judged
+    // on its maximum of 0.002, each charging 0.00125) fit; a third does not (0.0035 spent).
+    // Charged their maximum, the second upto would already be over.
+    let report = drive(
+        &payer.env,
+        &[
+            "mcp",
+            "--password-file",
+            payer.pw.to_str().unwrap(),
+            "--session-budget",
+            "0.0045",
+        ],
+        json!([
+            {"name": "fetch", "arguments": {"url": exact.url}},
+            {"name": "fetch", "arguments": {"url": upto.url}},
+            {"name": "fetch", "arguments": {"url": upto.url}},
+            {"name": "fetch", "arguments": {"url": upto.url}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    assert_eq!(report["transportErrors"], json!([]), "{report}");
+    let rpc = net.rpc("baseSepolia");
+    let mut txs = Vec::new();
+    for (i, moved) in [(0, 1_000), (1, charged), (2, charged)] {
+        let r = result(&report, i);
+        assert_eq!(r["isError"], false, "call {i}: {r}");
+        let doc = &r["structuredContent"];
+        assert_eq!(doc["status"], 200, "call {i}: {doc}");
+        let p = &doc["payment"];
+        assert_eq!(p["status"], "paid", "call {i}: {p}");
+        assert_eq!(p["asset"], token.as_str());
+        assert_eq!(p["payer"], payer.address.as_str());
+        assert_eq!(p["pay_to"], payee.as_str());
+        let tx = p["transaction"].as_str().unwrap().to_owned();
+        // The chain moved the price (exact) or the charge (upto), payer to payee.
+        assert_eq!(
+            transfers(&rpc, &tx),
+            [(payer.address.to_lowercase(), payee.to_lowercase(), moved)],
+            "call {i}"
+        );
+        txs.push(tx);
+    }
+    assert!(text(result(&report, 0)).contains("Paid 0.001 PUSD"));
+    let said = text(result(&report, 1));
+    assert!(
+        said.contains("Paid 0.00125 PUSD of up to 0.002 PUSD"),
+        "{said}"
+    );
+    // The third upto: the session has spent what was charged, 0.001 + 2 × 0.00125.
+    let r = result(&report, 3);
+    assert_eq!(r["isError"], true, "{r}");
+    let refusal = &r["structuredContent"]["refusal"];
+    assert_eq!(refusal["limit"], "session", "{r}");
+    assert_eq!(refusal["asked"]["decimal"], "0.002");
+    assert_eq!(refusal["spent"]["decimal"], "0.0035");
+    assert_eq!(refusal["allowed"]["decimal"], "0.0045");
+    assert_eq!(refusal["over_by"]["decimal"], "0.001");
+
+    assert_eq!(payer.balance("plain"), 10_000 - 1_000 - 2 * charged);
+    assert_eq!(
+        net.token_balance("baseSepolia", &token, &payee),
+        payee_before + 1_000 + 2 * charged
+    );
+    // The journal: three Permit2 payments, settled, the upto ones with their charge.
+    let payments = payer.payments();
+    assert_eq!(payments.len(), 3, "{payments:?}");
+    for (p, tx) in payments.iter().zip(&txs) {
+        assert_eq!(p["status"], "settled", "{p}");
+        assert_eq!(p["transfer"], "permit2", "{p}");
+        assert_eq!(p["transaction"], tx.as_str());
+    }
+    assert_eq!(payments[0]["charged"], Value::Null);
+    for p in &payments[1..] {
+        assert_eq!(p["scheme"], "upto", "{p}");
+        assert_eq!(p["amount"], "2000");
+        assert_eq!(p["charged"], charged.to_string());
+    }
 }

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 const CHAIN: &str = "baseSepolia";
-const ETH: u128 = 1_000_000_000_000_000_000;
+pub(crate) const ETH: u128 = 1_000_000_000_000_000_000;
 
 fn cast(net: &localnet::Localnet, args: &[&str]) -> String {
     let out = Command::new(foundry_bin("cast"))
@@ -35,16 +35,16 @@ fn cast(net: &localnet::Localnet, args: &[&str]) -> String {
 /// A fresh payer in an isolated home: its key imported as the default account "payer"
 /// (password "pw"), `wei` of gas, `tokens` of each test token minted, and a config that knows
 /// PUSD and PMUSD and (`rpc`) points base-sepolia at the local chain.
-struct Payer {
-    net: &'static localnet::Localnet,
-    env: Env,
+pub(crate) struct Payer {
+    pub(crate) net: &'static localnet::Localnet,
+    pub(crate) env: Env,
     key: PrivateKeySigner,
-    address: String,
-    pw: PathBuf,
+    pub(crate) address: String,
+    pub(crate) pw: PathBuf,
 }
 
 impl Payer {
-    fn new(wei: u128, tokens: u64, rpc: bool) -> Payer {
+    pub(crate) fn new(wei: u128, tokens: u64, rpc: bool) -> Payer {
         let net = localnet::get();
         let key = PrivateKeySigner::random();
         let env = Env::new();
@@ -109,7 +109,7 @@ impl Payer {
     }
 
     /// `approve(Permit2, max)` from the payer, sent with `cast` (not x402).
-    fn approve_with_cast(&self, token: &str) {
+    pub(crate) fn approve_with_cast(&self, token: &str) {
         cast(
             self.net,
             &[
@@ -124,7 +124,7 @@ impl Payer {
         );
     }
 
-    fn balance(&self, token: &str) -> u128 {
+    pub(crate) fn balance(&self, token: &str) -> u128 {
         self.net
             .token_balance(CHAIN, &self.net.permit2_token(token), &self.address)
     }
@@ -134,7 +134,7 @@ impl Payer {
             .pay(&self.pw, &self.net.permit2_route(route).url, extra)
     }
 
-    fn payments(&self) -> Vec<Value> {
+    pub(crate) fn payments(&self) -> Vec<Value> {
         let out = self.env.run(&["history", "--json"]);
         support::assert_exit(&out, 0);
         json_data(&out)["payments"].as_array().unwrap().clone()

@@ -20,16 +20,8 @@ pub struct GetArgs {
     /// Pay without asking (needed off a terminal)
     #[arg(short = 'y', long, help_heading = "Payment")]
     pub yes: bool,
-    /// Most to pay for this request, in token units: 0.05, $0.05, 0.05usdc [default: [limits]
-    /// per_payment, else 0.10]
-    #[arg(
-        long,
-        value_name = "AMOUNT",
-        env = "X402_MAX_AMOUNT",
-        hide_env_values = true,
-        help_heading = "Payment"
-    )]
-    pub max_amount: Option<crate::amount::UserAmount>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Show the quote and stop: sign nothing, pay nothing
     #[arg(long, help_heading = "Payment")]
     pub dry_run: bool,
@@ -37,15 +29,6 @@ pub struct GetArgs {
     /// them)
     #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
     pub networks: Vec<String>,
-    /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
-    #[arg(
-        long,
-        value_name = "AMOUNT",
-        env = "X402_DAILY_LIMIT",
-        hide_env_values = true,
-        help_heading = "Payment"
-    )]
-    pub daily_limit: Option<crate::amount::UserAmount>,
     /// Pay only if the server asks exactly this amount (token units)
     #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
     pub expect_amount: Option<crate::amount::UserAmount>,
@@ -87,6 +70,30 @@ pub struct GetArgs {
     /// Exit 22 on HTTP status >= 400, keeping the body
     #[arg(long, help_heading = "Output")]
     pub fail_with_body: bool,
+}
+
+/// The spending limits of a command that pays (`get`, `mcp`), over config.toml's `[limits]`.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Most to pay per payment, in token units: 0.05, $0.05, 0.05usdc [default: [limits]
+    /// per_payment, else 0.10]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_MAX_AMOUNT",
+        hide_env_values = true,
+        help_heading = "Payment"
+    )]
+    pub max_amount: Option<crate::amount::UserAmount>,
+    /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        env = "X402_DAILY_LIMIT",
+        hide_env_values = true,
+        help_heading = "Payment"
+    )]
+    pub daily_limit: Option<crate::amount::UserAmount>,
 }
 
 #[derive(Debug, Args)]

@@ -1,37 +1,27 @@
 //! `x402 mcp`, `x402 networks`, `x402 completions`.
 
-use super::{AccountArgs, PasswordArgs};
+use super::{LimitArgs, PasswordArgs};
 use clap::Args;
+use std::path::PathBuf;
 
 /// `x402 mcp`: the Model Context Protocol server for agents. It never prompts, so the password
-/// must come from a file.
+/// must come from a file. It pays from an account of each family the user has.
 #[derive(Debug, Args)]
 pub struct McpArgs {
-    /// Most to pay per payment in this session, in token units [default: [limits]
-    /// per_payment, else 0.10]; a tool call's max_amount can only lower it
-    #[arg(
-        long,
-        value_name = "AMOUNT",
-        env = "X402_MAX_AMOUNT",
-        hide_env_values = true,
-        help_heading = "Payment"
-    )]
-    pub max_amount: Option<crate::amount::UserAmount>,
-    /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
-    #[arg(
-        long,
-        value_name = "AMOUNT",
-        env = "X402_DAILY_LIMIT",
-        hide_env_values = true,
-        help_heading = "Payment"
-    )]
-    pub daily_limit: Option<crate::amount::UserAmount>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Most this server process pays per asset, all payments together [default: [limits]
     /// session, else 1.00]
     #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
     pub session_budget: Option<crate::amount::UserAmount>,
-    #[command(flatten)]
-    pub account: AccountArgs,
+    /// Account to pay from, looked up in $X402_HOME/keystores, then ~/.foundry/keystores; at
+    /// most one per family, an EVM one and a Solana one [env: X402_ACCOUNT] [default:
+    /// default_account and default_solana_account]
+    #[arg(long, value_name = "NAME", help_heading = "Account")]
+    pub account: Vec<String>,
+    /// Pay from this v3 keystore file, for its family [env: X402_KEYSTORE]
+    #[arg(long, value_name = "PATH", help_heading = "Account")]
+    pub keystore: Option<PathBuf>,
     #[command(flatten)]
     pub password: PasswordArgs,
 }

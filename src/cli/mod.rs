@@ -14,7 +14,7 @@ mod request;
 mod wallet;
 
 pub use account::{AccountArgs, PasswordArgs};
-pub use get::{GetArgs, InspectArgs};
+pub use get::{GetArgs, InspectArgs, LimitArgs};
 pub use history::{CancelArgs, CheckArgs, HistoryArgs, HistoryCommand};
 pub use mcp::{CompletionsArgs, McpArgs, NetworksArgs};
 pub use request::{BodyPiece, RedirectArgs, RequestArgs};

@@ -14,14 +14,15 @@
 //! Redirects are not followed: a 3xx is the answer (its `location` header says where to go),
 //! so one call answers at most one 402 and never pays twice.
 
-use super::agent::{Agent, Unlocked};
+use super::agent::Agent;
 use super::server::State;
 use super::tools::{self, RequestCall};
-use crate::amount::UserAmount;
+use crate::amount::{self, UserAmount};
 use crate::journal::Journal;
 use crate::payment::engine::{Engine, Outcome, Receipt};
 use crate::request::{Received, SafeUrl};
 use crate::trace;
+use alloy_primitives::U256;
 use anyhow::{Context as _, Result};
 use base64::Engine as _;
 use rmcp::model::CallToolResult;
@@ -240,10 +241,6 @@ async fn run(state: &State, call: &FetchCall) -> Result<CallToolResult> {
     // between.
     let mut session = state.session.lock().await;
     let journal = Journal::new(&ctx.paths.home);
-    let accounts = Unlocked {
-        keystore: &state.keystore,
-        signer: &state.signer,
-    };
     let (outcome, facts) = {
         let mut agent = Agent {
             limits: &state.limits,
@@ -256,17 +253,19 @@ async fn run(state: &State, call: &FetchCall) -> Result<CallToolResult> {
             &journal,
             &settings,
             &mut agent,
-            &accounts,
+            &state.wallet,
         );
         let outcome = engine.pay(&prepared, &hop, &resp).await;
         (outcome, engine.facts().clone())
     };
-    // Signed: it counts, unless what became of it shows it moved nothing.
+    // Signed: it counts, unless what became of it shows it moved nothing; what the
+    // settlement says was charged when it says (`upto`), else all that was signed for.
     if facts.nonce.is_some()
         && outcome.as_ref().map_or(true, may_have_moved)
         && let Some(quote) = &facts.quote
     {
-        session.charge(quote);
+        let charged = outcome.as_ref().ok().and_then(Outcome::charged);
+        session.charge(quote, charged.unwrap_or(quote.amount));
     }
     drop(session);
     let outcome = outcome?;
@@ -300,7 +299,7 @@ async fn render(
     receipt: &Receipt,
 ) -> Result<CallToolResult> {
     let payment = receipt.to_json();
-    let what = paid_what(receipt);
+    let what = paid_what(receipt, outcome.charged());
     Ok(match outcome {
         Outcome::Paid { mut response, .. } => {
             let tx = receipt.transaction.as_deref().unwrap_or("not named");
@@ -411,18 +410,26 @@ fn sentence(message: &str) -> String {
     }
 }
 
-/// `0.001 USDC to 0x… on base-sepolia (eip155:84532)`, from the receipt's quote.
-fn paid_what(receipt: &Receipt) -> String {
-    match &receipt.facts.quote {
-        Some(q) => format!(
-            "{} to {} on {} ({})",
-            q.price(),
-            q.pay_to,
-            q.network.name(),
-            q.network.caip2()
+/// `0.001 USDC to 0x… on base-sepolia (eip155:84532)`, from the receipt's quote; of a
+/// maximum (`upto`), what was `charged` of it when known (`0.00125 USDC of up to 0.002 USDC`).
+fn paid_what(receipt: &Receipt, charged: Option<U256>) -> String {
+    let Some(q) = &receipt.facts.quote else {
+        return "an unknown amount".to_owned();
+    };
+    let price = match charged {
+        Some(c) => format!(
+            "{} of {}",
+            amount::display(c, q.asset.decimals, &q.asset.symbol),
+            q.price_words()
         ),
-        None => "an unknown amount".to_owned(),
-    }
+        None => q.price_words(),
+    };
+    format!(
+        "{price} to {} on {} ({})",
+        q.pay_to,
+        q.network.name(),
+        q.network.caip2()
+    )
 }
 
 #[cfg(test)]

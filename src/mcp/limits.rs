@@ -17,6 +17,7 @@
 //!   server process has paid (or may have paid), plus this payment.
 
 use crate::amount::{self, UserAmount};
+use crate::cli::LimitArgs;
 use crate::payment::engine::outcome::money;
 use crate::payment::engine::{PaySettings, Refusal};
 use crate::payment::policy::{self, CapError, Quote};
@@ -60,8 +61,7 @@ impl Limits {
     /// The limits from the flags (each `None` when not given) and config.toml's `[limits]`:
     /// a flag beats config.toml, which beats the default.
     pub fn resolve(
-        max_amount: Option<UserAmount>,
-        daily_limit: Option<UserAmount>,
+        flags: &LimitArgs,
         session_budget: Option<UserAmount>,
         config: &crate::config::Limits,
     ) -> Limits {
@@ -70,9 +70,10 @@ impl Limits {
             amount: text.parse().expect("the built-in default is an amount"),
             source: Source::Default,
         };
+        let (per_payment, daily) = crate::settings::spending_limits(flags, config);
         Limits {
-            per_payment: crate::settings::per_payment_cap(max_amount, config),
-            daily: pick(daily_limit, "--daily-limit", config.daily.as_ref(), "daily"),
+            per_payment,
+            daily,
             session: pick(
                 session_budget,
                 "--session-budget",
@@ -329,10 +330,11 @@ impl Session {
         self.spent.get(&key(quote)).copied().unwrap_or(U256::ZERO)
     }
 
-    /// `quote` was signed and may have moved money.
-    pub fn charge(&mut self, quote: &Quote) {
+    /// `quote` was signed and may have moved `amount` (its price, or for a maximum what the
+    /// settlement says was charged).
+    pub fn charge(&mut self, quote: &Quote, amount: U256) {
         let total = self.spent.entry(key(quote)).or_insert(U256::ZERO);
-        *total = total.saturating_add(quote.amount);
+        *total = total.saturating_add(amount);
     }
 }
 
@@ -399,22 +401,25 @@ mod tests {
             daily: Some(amount("3.00")),
             session: Some(amount("0.50")),
         };
-        let l = Limits::resolve(None, None, None, &config);
+        let none = LimitArgs {
+            max_amount: None,
+            daily_limit: None,
+        };
+        let l = Limits::resolve(&none, None, &config);
         assert_eq!(l.per_payment.amount, amount("0.20"));
         assert_eq!(l.per_payment.source, Source::Config("per_payment"));
         assert_eq!(l.daily.as_ref().unwrap().source, Source::Config("daily"));
         assert_eq!(l.session.amount, amount("0.50"));
-        let l = Limits::resolve(
-            Some(amount("0.05")),
-            Some(amount("2.00")),
-            Some(amount("0.30")),
-            &config,
-        );
+        let flags = LimitArgs {
+            max_amount: Some(amount("0.05")),
+            daily_limit: Some(amount("2.00")),
+        };
+        let l = Limits::resolve(&flags, Some(amount("0.30")), &config);
         assert_eq!(l.per_payment.source, Source::Flag("--max-amount"));
         assert_eq!(l.per_payment.amount, amount("0.05"));
         assert_eq!(l.daily.unwrap().source, Source::Flag("--daily-limit"));
         assert_eq!(l.session.source, Source::Flag("--session-budget"));
-        let l = Limits::resolve(None, None, None, &crate::config::Limits::default());
+        let l = Limits::resolve(&none, None, &crate::config::Limits::default());
         assert_eq!(
             l.per_payment.amount,
             amount(crate::payment::policy::DEFAULT_MAX_AMOUNT)
@@ -518,7 +523,7 @@ mod tests {
         let refusal = loop {
             match l.over_limit(&q, None, session.spent(&q)) {
                 None => {
-                    session.charge(&q);
+                    session.charge(&q, q.amount);
                     paid += 1;
                 }
                 Some(refusal) => break refusal,
@@ -554,9 +559,9 @@ mod tests {
         let mut session = Session::default();
         let a = usdc(70_000);
         let b = usdc_on("base", 30_000);
-        session.charge(&a);
-        session.charge(&a);
-        session.charge(&b);
+        session.charge(&a, a.amount);
+        session.charge(&a, a.amount);
+        session.charge(&b, b.amount);
         assert_eq!(session.spent(&a), U256::from(140_000));
         assert_eq!(session.spent(&b), U256::from(30_000));
         // The same token written in lowercase is the same asset.

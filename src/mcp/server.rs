@@ -3,12 +3,11 @@
 //! (`-32602`); a tool that ran and failed answers with `isError: true`. Nothing here panics on
 //! what a client sends.
 
+use super::agent::Wallet;
 use super::limits::{Limits, Session};
 use super::tools;
 use crate::cli::PasswordArgs;
-use crate::keystore::Keystore;
 use crate::settings::Context;
-use alloy_signer_local::PrivateKeySigner;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, ErrorData, Implementation, InitializeResult,
     ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
@@ -21,11 +20,10 @@ use std::sync::Arc;
 /// What every tool call may use, for the life of the process.
 pub struct State {
     pub ctx: Context<'static>,
-    /// The unlocked account.
-    pub keystore: Keystore,
-    /// The unlocked key; dropped (and wiped) when the server stops.
-    pub signer: PrivateKeySigner,
-    /// The password file, for an account other than the unlocked one whose keystore does not
+    /// The unlocked accounts, one per family; their keys are dropped (and wiped) when the
+    /// server stops.
+    pub wallet: Wallet,
+    /// The password file, for an account other than the unlocked ones whose keystore does not
     /// record its address (`balance {account}`).
     pub password: PasswordArgs,
     pub limits: Limits,
@@ -42,16 +40,14 @@ pub struct Server {
 impl Server {
     pub fn new(
         ctx: Context<'static>,
-        keystore: Keystore,
-        signer: PrivateKeySigner,
+        wallet: Wallet,
         password: PasswordArgs,
         limits: Limits,
     ) -> Self {
         Server {
             state: Arc::new(State {
                 ctx,
-                keystore,
-                signer,
+                wallet,
                 password,
                 limits,
                 session: Default::default(),
@@ -79,13 +75,12 @@ impl rmcp::ServerHandler for Server {
                 env!("CARGO_PKG_VERSION"),
             ))
             .with_instructions(format!(
-                "x402 wallet of account '{}' ({}). `fetch` gets a URL and pays its HTTP 402 \
-                 within the limits; `inspect` shows what a URL asks to be paid without paying, \
-                 `balance` the wallet's balances, `history` the payments made. Limits of this \
-                 session: {}. A payment over a limit is not made: the result says which \
-                 limit and by how much, for you to ask the user.",
-                self.state.keystore.name,
-                self.state.signer.address().to_checksum(None),
+                "x402 wallet of the {}. `fetch` gets a URL and pays its HTTP 402 within the \
+                 limits; `inspect` shows what a URL asks to be paid without paying, `balance` \
+                 the wallet's balances, `history` the payments made. Limits of this session: \
+                 {}. A payment over a limit is not made: the result says which limit and by \
+                 how much, for you to ask the user.",
+                self.state.wallet.describe(),
                 self.state.limits.describe()
             ))
     }

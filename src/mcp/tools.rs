@@ -8,6 +8,7 @@ use crate::cli::{AccountArgs, BalanceArgs, HistoryArgs, PasswordArgs};
 use crate::commands::{history, inspect, wallet};
 use crate::error;
 use crate::journal::Status;
+use crate::network::Family;
 use crate::output::{JSON_SCHEMA_VERSION, JsonError};
 use crate::request::{RedirectPolicy, RequestSpec};
 use crate::settings::{InspectSettings, Limit, Source};
@@ -92,7 +93,8 @@ pub fn list() -> Vec<Tool> {
                 "properties": {
                     "account": {
                         "type": "string",
-                        "description": "Account name [default: the account this server unlocked]"
+                        "description": "Account name [default: the account this server \
+                                        unlocked for the network's family]"
                     },
                     "network": {
                         "type": "string",
@@ -269,14 +271,43 @@ async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult>
             source: Source::Flag("--max-amount"),
         },
     };
-    let (data, errors, _) = inspect::examine(&state.ctx, &settings, prepared)
+    let (mut data, errors, _) = inspect::examine(&state.ctx, &settings, prepared)
         .await?
         .document();
+    served_payer(state, &mut data);
     let summary = match errors.first() {
         Some(e) => e.message.clone(),
         None => inspect_summary(&data),
     };
     Ok(answer(summary, envelope(Some(data), &errors)))
+}
+
+/// The account that would pay the chosen option, as this server would: the one of its
+/// family the server unlocked (which `--account` may have chosen), in the form `inspect`
+/// gives it (`data.choice.payer`).
+fn served_payer(state: &State, data: &mut Value) {
+    let Some(payer) = data.pointer_mut("/choice/payer") else {
+        return;
+    };
+    let family = match payer["family"].as_str() {
+        Some("evm") => Family::Evm,
+        Some("solana") => Family::Solana,
+        _ => return,
+    };
+    *payer = match state.wallet.owner(family) {
+        Ok((name, owner)) => json!({
+            "family": family,
+            "account": name,
+            "address": owner.to_string(),
+            "message": format!("'{name}' {owner}"),
+        }),
+        Err(e) => json!({
+            "family": family,
+            "account": null,
+            "address": null,
+            "message": format!("none: {e}"),
+        }),
+    };
 }
 
 /// One paragraph about the terms, from the `inspect --json` data.
@@ -334,14 +365,27 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
     let (label, owner) = match &call.account {
         Some(name) => {
             let ks = ctx.account(Some(name), &no_account())?;
-            let owner = wallet::account_address(ctx, &ks, &state.password)?;
+            let owner = match ks.solana {
+                Some(key) => wallet::Owner::Solana(key),
+                None => wallet::Owner::Evm(wallet::account_address(ctx, &ks, &state.password)?),
+            };
             (ks.name, owner)
         }
-        None => (state.keystore.name.clone(), state.signer.address()),
+        None => {
+            // The served account of the network's family; without a network, the EVM one
+            // when there is one.
+            let solana = match &call.network {
+                Some(n) => ctx.networks.find_svm(n).is_some(),
+                None => state.wallet.evm.is_none(),
+            };
+            state
+                .wallet
+                .owner(if solana { Family::Solana } else { Family::Evm })?
+        }
     };
     let args = BalanceArgs {
         name: None,
-        address: Some(owner.to_checksum(None)),
+        address: Some(owner.to_string()),
         account: no_account(),
         password: PasswordArgs {
             password_file: None,
@@ -352,7 +396,6 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
         timeout: std::time::Duration::from_secs(10),
         json: true,
     };
-    let owner = wallet::Owner::Evm(owner);
     let rows = wallet::balance_rows(ctx, &args, owner, Some(&label)).await?;
     let (data, errors) = wallet::balance_document(Some(&label), owner, &rows);
     let summary = balance_summary(&data);

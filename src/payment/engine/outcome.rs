@@ -103,6 +103,9 @@ pub enum Outcome {
     Paid {
         transaction: Option<String>,
         on_chain: bool,
+        /// For a quote whose amount is a maximum (`upto`): what the settlement says was
+        /// charged, in base units; `None` when it did not say (or for `exact`).
+        charged: Option<U256>,
         response: Received,
     },
     /// The server's receipt says the settlement failed but names no transaction, on an answer
@@ -182,6 +185,14 @@ impl Outcome {
             Outcome::Paid { transaction, .. }
             | Outcome::Rejected { transaction, .. }
             | Outcome::Unknown { transaction, .. } => transaction.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What a settled payment of a maximum (`upto`) charged, when the settlement said.
+    pub fn charged(&self) -> Option<U256> {
+        match self {
+            Outcome::Paid { charged, .. } => *charged,
             _ => None,
         }
     }

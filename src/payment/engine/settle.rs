@@ -257,6 +257,7 @@ impl Engine<'_> {
                 Outcome::Paid {
                     transaction: s.transaction,
                     on_chain: false,
+                    charged,
                     response: paid,
                 }
             }
@@ -343,6 +344,7 @@ impl Engine<'_> {
             return Outcome::Paid {
                 transaction: Some(tx),
                 on_chain: true,
+                charged: None,
                 response: paid,
             };
         }
