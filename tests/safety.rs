@@ -890,7 +890,9 @@ fn history_totals_count_what_upto_charged_and_say_where_a_maximum_counts() {
     // All signed at the same moment, so one day and one total whatever the time of day.
     let line = |nonce: u8, amount: &str, status: &str, upto: bool, charged: Option<&str>| {
         let text = journal_lines(now, 2 * 3600, nonce, amount, status);
-        let mut events = text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap());
+        let mut events = text
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap());
         let (mut signed, mut outcome) = (events.next().unwrap(), events.next().unwrap());
         if upto {
             signed["scheme"] = json!("upto");
@@ -935,7 +937,10 @@ fn history_totals_count_what_upto_charged_and_say_where_a_maximum_counts() {
         t["at_maximum"],
         json!({"amount": "7000", "amount_decimal": "0.007", "payments": 2})
     );
-    assert_eq!(t["settled"], part("4500", "0.0045", 4, ("3000", "0.003", 1)));
+    assert_eq!(
+        t["settled"],
+        part("4500", "0.0045", 4, ("3000", "0.003", 1))
+    );
     assert_eq!(t["open"], part("4000", "0.004", 1, ("4000", "0.004", 1)));
     // The text: every sum that counts a maximum reads "up to", and stderr says why.
     let note = "up to: an upto payment whose charge is not known yet counts at its maximum \
@@ -960,7 +965,11 @@ fn history_totals_count_what_upto_charged_and_say_where_a_maximum_counts() {
         ],
         "{stdout}"
     );
-    assert!(support::stderr(&out).contains(note), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains(note),
+        "{}",
+        support::stderr(&out)
+    );
 
     // Once the charge is known (as `history check` records it) and the open one expired, no
     // maximum is left: plain sums, no note.
@@ -988,8 +997,15 @@ fn history_totals_count_what_upto_charged_and_say_where_a_maximum_counts() {
     support::assert_exit(&out, 0);
     let stdout = support::stdout(&out);
     assert!(!stdout.contains("up to 0.0025"), "{stdout}");
-    assert!(stdout.lines().last().unwrap().contains("0.0025 USDC"), "{stdout}");
-    assert!(!support::stderr(&out).contains("up to:"), "{}", support::stderr(&out));
+    assert!(
+        stdout.lines().last().unwrap().contains("0.0025 USDC"),
+        "{stdout}"
+    );
+    assert!(
+        !support::stderr(&out).contains("up to:"),
+        "{}",
+        support::stderr(&out)
+    );
 }
 
 /// `[limits] daily` refuses a payment that would take the last 24 hours' spending past it,

@@ -1,6 +1,7 @@
 //! `x402 get` and `x402 inspect`: the request, and the payment flags.
 
 use super::{AccountArgs, PasswordArgs, RedirectArgs, RequestArgs};
+use crate::network::NetworkQuery;
 use alloy_primitives::Address;
 use clap::Args;
 use std::path::PathBuf;
@@ -35,8 +36,9 @@ pub struct GetArgs {
     pub dry_run: bool,
     /// Pay only on these networks, in order of preference (repeatable; `x402 networks` lists
     /// them)
-    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
-    pub networks: Vec<String>,
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment",
+        value_parser = NetworkQuery::parse)]
+    pub networks: Vec<NetworkQuery>,
     /// Most to spend in 24 hours per asset, counting this payment [default: [limits] daily]
     #[arg(
         long,
@@ -97,8 +99,9 @@ pub struct InspectArgs {
     pub redirects: RedirectArgs,
     /// Networks to prefer, in order, when marking the option `get` would choose (repeatable;
     /// `x402 networks` lists them)
-    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
-    pub networks: Vec<String>,
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment",
+        value_parser = NetworkQuery::parse)]
+    pub networks: Vec<NetworkQuery>,
     /// Print the terms as one JSON document
     #[arg(long, help_heading = "Output")]
     pub json: bool,

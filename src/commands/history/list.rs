@@ -12,7 +12,6 @@ use crate::settings::Context;
 use alloy_primitives::U256;
 use anyhow::Result;
 use colored::Colorize as _;
-use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -163,11 +162,11 @@ fn asset_key(s: &crate::journal::Signed) -> String {
 }
 
 /// The `history --json` document's `data`: the payments `args` select, with their totals.
-pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Result<Value> {
+pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs) -> Result<Value> {
     let journal = Journal::new(&ctx.paths.home);
     let contents = journal.read()?;
     warn_bad_lines(ctx, &journal, &contents.bad_lines);
-    let shown = selected(&contents.payments, args, since);
+    let shown = selected(&contents.payments, args);
     Ok(json!({
         "journal": journal.path(),
         "payments": shown.iter().map(|p| payment_json(p)).collect::<Vec<_>>(),
@@ -176,20 +175,16 @@ pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>
     }))
 }
 
-pub(super) fn list(
-    ctx: &Context<'_>,
-    args: &HistoryArgs,
-    since: Option<Timestamp>,
-) -> Result<ExitStatus> {
+pub(super) fn list(ctx: &Context<'_>, args: &HistoryArgs) -> Result<ExitStatus> {
     let p = ctx.printer;
     if args.json {
-        p.json(&list_data(ctx, args, since)?)?;
+        p.json(&list_data(ctx, args)?)?;
         return Ok(ExitStatus::Success);
     }
     let journal = Journal::new(&ctx.paths.home);
     let contents = journal.read()?;
     warn_bad_lines(ctx, &journal, &contents.bad_lines);
-    let shown = selected(&contents.payments, args, since);
+    let shown = selected(&contents.payments, args);
     let totals = totals(&shown);
     if shown.is_empty() {
         p.info(format!("no payments in {}", journal.path().display()));
