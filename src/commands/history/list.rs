@@ -238,7 +238,13 @@ pub(super) fn list(ctx: &Context<'_>, args: &HistoryArgs) -> Result<ExitStatus> 
     }
 
     p.result("")?;
-    let (lines, maxima) = totals_table(&totals, &style);
+    print_totals(p, &totals, &style)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The totals table after the payments on stdout, and on stderr what its words mean.
+fn print_totals(p: &crate::output::Printer, totals: &[Value], style: &Style) -> Result<()> {
+    let (lines, maxima) = totals_table(totals, style);
     for line in lines {
         p.result_bytes(format!("{line}\n").as_bytes())?;
     }
@@ -252,7 +258,7 @@ pub(super) fn list(ctx: &Context<'_>, args: &HistoryArgs) -> Result<ExitStatus> 
              (the settlement or `x402 history check` tells what it charged)",
         );
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// The totals as a second table (the counts of settled and open payments are in `--json`). A
