@@ -885,7 +885,7 @@ fn history_filters_by_time_and_status() {
 /// "up to" and says why, `--json`'s `at_maximum` says how much of each sum is a maximum.
 #[test]
 fn history_totals_count_what_upto_charged_and_say_where_a_maximum_counts() {
-    let env = Env::new();
+    let (env, pw) = Env::with_payer();
     let now = jiff::Timestamp::now().as_second();
     // All signed at the same moment, so one day and one total whatever the time of day.
     let line = |nonce: u8, amount: &str, status: &str, upto: bool, charged: Option<&str>| {
@@ -969,6 +969,19 @@ fn history_totals_count_what_upto_charged_and_say_where_a_maximum_counts() {
         support::stderr(&out).contains(note),
         "{}",
         support::stderr(&out)
+    );
+    // The MCP `history` tool's summary says "up to" too, its document is `--json`'s.
+    let report = crate::mcp::drive(
+        &env,
+        &["mcp", "--password-file", pw.to_str().unwrap()],
+        json!([{"name": "history", "arguments": {}}]),
+    );
+    let r = crate::mcp::result(&report, 0);
+    assert_eq!(r["structuredContent"]["data"]["totals"], totals, "{r}");
+    assert!(
+        crate::mcp::text(r).contains(": up to 0.0085 USDC on base-sepolia (5 payments)"),
+        "{}",
+        crate::mcp::text(r)
     );
 
     // Once the charge is known (as `history check` records it) and the open one expired, no

@@ -429,9 +429,12 @@ fn history_summary(data: &Value, since: Option<&str>) -> String {
         .into_iter()
         .flatten()
         .map(|t| {
+            // A sum that counts an `upto` maximum is at most that much.
+            let up_to = t["at_maximum"]["payments"].as_u64().unwrap_or(0) > 0;
             format!(
-                "{}: {} {} on {} ({} payment{})",
+                "{}: {}{} {} on {} ({} payment{})",
                 text(&t["day"]),
+                if up_to { "up to " } else { "" },
                 text(&t["amount_decimal"]),
                 text(&t["symbol"]),
                 text(&t["network_name"]),
