@@ -36,21 +36,10 @@ use std::process::ExitCode;
 pub fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse_ordered() {
         Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version print to stdout and succeed; usage errors exit 2.
-            let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
-        }
+        Err(e) => return parse_failure(&e),
     };
-    let (silent, show_errors) = cli.silence();
-    let verbosity = match (cli.global.quiet || silent, cli.global.verbose) {
-        (true, _) => Verbosity::Quiet,
-        (false, 0) => Verbosity::Normal,
-        (false, _) => Verbosity::Verbose,
-    };
-    let mut printer = Printer::new(verbosity, cli.global.color);
-    printer.show_errors = show_errors;
-    let json = cli.wants_json();
+    let output = cli.output();
+    let (printer, verbosity, json) = (printer(output), verbosity(output), output.json);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -78,4 +67,41 @@ pub fn main() -> ExitCode {
             status.into()
         }
     }
+}
+
+fn verbosity(output: cli::OutputFlags) -> Verbosity {
+    match (output.quiet || output.silent, output.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, 0) => Verbosity::Normal,
+        (false, _) => Verbosity::Verbose,
+    }
+}
+
+fn printer(output: cli::OutputFlags) -> Printer {
+    let mut printer = Printer::new(verbosity(output), output.color);
+    printer.show_errors = output.show_errors;
+    printer
+}
+
+/// A command line that does not parse. A value the tool's own parser refused with a
+/// [`exit::UsageError`] (`history --since`) is said as every usage error of the tool is (`x402:
+/// error: …`, the `--json` envelope, `--color`, `-s`), exit 2; anything else is clap's: usage
+/// errors exit 2, `--help` and `--version` print to stdout and succeed.
+fn parse_failure(e: &clap::Error) -> ExitCode {
+    use std::error::Error as _;
+    let refused = e
+        .source()
+        .and_then(|s| s.downcast_ref::<exit::UsageError>());
+    let output = refused.and(cli::OutputFlags::despite_values(std::env::args_os()));
+    let (Some(refused), Some(output)) = (refused, output) else {
+        let _ = e.print();
+        return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+    };
+    let (status, shown) = error::render(&exit::UsageError(refused.0.clone()).into());
+    let printer = printer(output);
+    if output.json {
+        let _ = printer.json_error(std::slice::from_ref(&shown));
+    }
+    printer.error(&shown);
+    status.into()
 }

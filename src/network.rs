@@ -202,6 +202,124 @@ pub fn same_id(caip2: &str, a: &str, b: &str) -> bool {
     }
 }
 
+/// A network as `--network` (or an MCP call's `network`) names it, checked for its form only:
+/// a CAIP-2 id (`eip155:84532`, `solana:EtWT…`) or a name (`base-sepolia`, or one config.toml
+/// adds). Which network it is, is the table's to say once config.toml is read
+/// ([`Networks::find_chain`]); an unknown one is refused there, in its own words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkQuery(String);
+
+/// Why a `--network` value is not a network's name or CAIP-2 id (clap shows the value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BadNetwork {
+    #[error("empty: give a network's name (base-sepolia) or CAIP-2 id (eip155:84532)")]
+    Empty,
+    #[error("a network's name or CAIP-2 id has no spaces or control characters")]
+    Spaces,
+    #[error("not a CAIP-2 id: the namespace before ':' is 3 to 8 of a-z, 0-9 and -")]
+    Namespace,
+    #[error("not a CAIP-2 id: the reference after ':' is 1 to 32 of a-z, A-Z, 0-9, - and _")]
+    Reference,
+}
+
+impl NetworkQuery {
+    /// Trimmed; not empty; no whitespace or control character inside; with a `:`, a CAIP-2
+    /// chain id (`namespace:reference`, `[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}`); else a name.
+    pub fn parse(text: &str) -> Result<Self, BadNetwork> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(BadNetwork::Empty);
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(BadNetwork::Spaces);
+        }
+        if let Some((namespace, reference)) = text.split_once(':') {
+            let ns = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+            if !(3..=8).contains(&namespace.len()) || !namespace.bytes().all(ns) {
+                return Err(BadNetwork::Namespace);
+            }
+            let reference_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            if !(1..=32).contains(&reference.len()) || !reference.bytes().all(reference_byte) {
+                return Err(BadNetwork::Reference);
+            }
+        }
+        Ok(Self(text.to_string()))
+    }
+
+    /// [`NetworkQuery::parse`] for a value that did not come through clap (an MCP call's
+    /// `network`): the usage error names the value, as clap's does.
+    pub fn parse_named(text: &str) -> Result<Self, crate::exit::UsageError> {
+        Self::parse(text).map_err(|e| crate::exit::UsageError(format!("network '{text}': {e}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for NetworkQuery {
+    type Err = BadNetwork;
+
+    fn from_str(text: &str) -> Result<Self, BadNetwork> {
+        Self::parse(text)
+    }
+}
+
+impl fmt::Display for NetworkQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::{BadNetwork, NetworkQuery};
+
+    #[test]
+    fn a_network_query_is_a_name_or_a_caip2_id_in_form() {
+        let ok = |t: &str| NetworkQuery::parse(t).map(|q| q.to_string());
+        for (given, kept) in [
+            ("base-sepolia", "base-sepolia"),
+            ("  base\t", "base"),
+            ("eip155:84532", "eip155:84532"),
+            (
+                "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+                "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+            ),
+            // Names config.toml may add, and ids the table may not know: the lookup decides.
+            ("my_chain.2", "my_chain.2"),
+            ("eip155:abc", "eip155:abc"),
+            ("cosmos:cosmoshub-4", "cosmos:cosmoshub-4"),
+        ] {
+            assert_eq!(ok(given), Ok(kept.to_string()), "{given:?}");
+        }
+        for (given, why) in [
+            ("", BadNetwork::Empty),
+            ("   ", BadNetwork::Empty),
+            ("base sepolia", BadNetwork::Spaces),
+            ("base\u{7}", BadNetwork::Spaces),
+            ("base\u{a0}sepolia", BadNetwork::Spaces),
+            ("ab:1", BadNetwork::Namespace),
+            ("EIP155:1", BadNetwork::Namespace),
+            ("toolongns:1", BadNetwork::Namespace),
+            (":1", BadNetwork::Namespace),
+            ("eip155:", BadNetwork::Reference),
+            ("eip155:1:2", BadNetwork::Reference),
+            ("eip155:84532/x", BadNetwork::Reference),
+            (
+                "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1x",
+                BadNetwork::Reference,
+            ),
+        ] {
+            assert_eq!(NetworkQuery::parse(given), Err(why), "{given:?}");
+        }
+        assert_eq!(
+            NetworkQuery::parse_named("a b").unwrap_err().0,
+            "network 'a b': a network's name or CAIP-2 id has no spaces or control characters"
+        );
+    }
+}
+
 /// (name, display, chain id, v1 name?, native symbol, rpc, explorer tx link, testnet, stablecoin)
 type Row = (
     &'static str,

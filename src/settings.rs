@@ -466,7 +466,10 @@ impl InspectSettings {
 }
 
 /// `--network` (repeatable) resolved to network names, else `[payment] networks`.
-pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<String>> {
+pub fn preferred_networks(
+    ctx: &Context<'_>,
+    given: &[crate::network::NetworkQuery],
+) -> Result<Vec<String>> {
     if given.is_empty() {
         return Ok(ctx.config.preferred_networks.clone());
     }
@@ -474,9 +477,9 @@ pub fn preferred_networks(ctx: &Context<'_>, given: &[String]) -> Result<Vec<Str
         .iter()
         .map(|n| {
             ctx.networks
-                .find_chain(n)
+                .find_chain(n.as_str())
                 .map(|net| net.name().to_string())
-                .ok_or_else(|| crate::error::UnknownNetwork(n.clone()).into())
+                .ok_or_else(|| crate::error::UnknownNetwork(n.to_string()).into())
         })
         .collect()
 }

@@ -43,5 +43,7 @@ mod hardening;
 mod money;
 // The tool as a person meets it: URLs without a scheme, early flag checks, the demo.
 mod ux;
+// Flag values checked as the line is read: --since and --network, and the MCP tools' own.
+mod flags;
 // `x402 mcp` driven by the official TypeScript MCP client.
 mod mcp;

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 /// Runs the driver: `x402 ARGS` as the MCP server in `env`, the calls in order; the report.
-fn drive(env: &Env, args: &[&str], calls: Value) -> Value {
+pub(crate) fn drive(env: &Env, args: &[&str], calls: Value) -> Value {
     let plan = json!({
         "command": env!("CARGO_BIN_EXE_x402"),
         "args": args,
@@ -35,7 +35,7 @@ fn drive(env: &Env, args: &[&str], calls: Value) -> Value {
         .unwrap_or_else(|e| panic!("driver report ({e}): {}", support::stdout(&out)))
 }
 
-fn result(report: &Value, i: usize) -> &Value {
+pub(crate) fn result(report: &Value, i: usize) -> &Value {
     let call = &report["calls"][i];
     assert!(
         call.get("result").is_some(),
@@ -45,7 +45,7 @@ fn result(report: &Value, i: usize) -> &Value {
     &call["result"]
 }
 
-fn text(result: &Value) -> &str {
+pub(crate) fn text(result: &Value) -> &str {
     result["content"][0]["text"].as_str().unwrap_or("")
 }
 

@@ -880,6 +880,147 @@ fn history_filters_by_time_and_status() {
     }
 }
 
+/// `history` totals count an `upto` payment at what its settlement charged when that is known
+/// (`charged` in the journal, 0 too), at its maximum while it is not: the text then reads
+/// "up to" and says why, `--json`'s `at_maximum` says how much of each sum is a maximum.
+#[test]
+fn history_totals_count_what_upto_charged_and_say_where_a_maximum_counts() {
+    let (env, pw) = Env::with_payer();
+    let now = jiff::Timestamp::now().as_second();
+    // All signed at the same moment, so one day and one total whatever the time of day.
+    let line = |nonce: u8, amount: &str, status: &str, upto: bool, charged: Option<&str>| {
+        let text = journal_lines(now, 2 * 3600, nonce, amount, status);
+        let mut events = text
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap());
+        let (mut signed, mut outcome) = (events.next().unwrap(), events.next().unwrap());
+        if upto {
+            signed["scheme"] = json!("upto");
+            signed["transfer"] = json!("permit2");
+            signed["nonce"] = json!(format!("{}", u64::from(nonce) + 1_000));
+            outcome["nonce"] = signed["nonce"].clone();
+        }
+        if let Some(charged) = charged {
+            outcome["charged"] = json!(charged);
+        }
+        format!("{signed}\n{outcome}\n")
+    };
+    let journal = [
+        line(0x01, "1000", "settled", false, None),
+        // Charged 500 of up to 2000, and 0 of up to 8000.
+        line(0x02, "2000", "settled", true, Some("500")),
+        line(0x03, "8000", "settled", true, Some("0")),
+        // Settled, but what it charged is not known: its maximum counts.
+        line(0x04, "3000", "settled", true, None),
+        // Open: it may still charge up to its maximum.
+        line(0x05, "4000", "unknown", true, None),
+    ]
+    .concat();
+    std::fs::create_dir_all(env.x402_home()).unwrap();
+    let path = env.x402_home().join("journal.jsonl");
+    std::fs::write(&path, &journal).unwrap();
+    let part = |amount: &str, decimal: &str, payments: u32, max: (&str, &str, u32)| {
+        json!({
+            "amount": amount, "amount_decimal": decimal, "payments": payments,
+            "at_maximum": {"amount": max.0, "amount_decimal": max.1, "payments": max.2},
+        })
+    };
+    let totals = env.history(&[])["totals"].clone();
+    assert_eq!(totals.as_array().unwrap().len(), 1, "{totals}");
+    let t = &totals[0];
+    assert_eq!(
+        (&t["amount"], &t["amount_decimal"], &t["payments"]),
+        (&json!("8500"), &json!("0.0085"), &json!(5)),
+        "{t}"
+    );
+    assert_eq!(
+        t["at_maximum"],
+        json!({"amount": "7000", "amount_decimal": "0.007", "payments": 2})
+    );
+    assert_eq!(
+        t["settled"],
+        part("4500", "0.0045", 4, ("3000", "0.003", 1))
+    );
+    assert_eq!(t["open"], part("4000", "0.004", 1, ("4000", "0.004", 1)));
+    // The text: every sum that counts a maximum reads "up to", and stderr says why.
+    let note = "up to: an upto payment whose charge is not known yet counts at its maximum \
+                (the settlement or `x402 history check` tells what it charged)\n";
+    let out = env.run(&["history"]);
+    support::assert_exit(&out, 0);
+    let stdout = support::stdout(&out);
+    let row = stdout.lines().last().unwrap();
+    let cells: Vec<&str> = row
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        cells[1..],
+        [
+            "base-sepolia",
+            "5",
+            "up to 0.0085 USDC",
+            "up to 0.0045 USDC",
+            "up to 0.004 USDC"
+        ],
+        "{stdout}"
+    );
+    assert!(
+        support::stderr(&out).contains(note),
+        "{}",
+        support::stderr(&out)
+    );
+    // The MCP `history` tool's summary says "up to" too, its document is `--json`'s.
+    let report = crate::mcp::drive(
+        &env,
+        &["mcp", "--password-file", pw.to_str().unwrap()],
+        json!([{"name": "history", "arguments": {}}]),
+    );
+    let r = crate::mcp::result(&report, 0);
+    assert_eq!(r["structuredContent"]["data"]["totals"], totals, "{r}");
+    assert!(
+        crate::mcp::text(r).contains(": up to 0.0085 USDC on base-sepolia (5 payments)"),
+        "{}",
+        crate::mcp::text(r)
+    );
+
+    // Once the charge is known (as `history check` records it) and the open one expired, no
+    // maximum is left: plain sums, no note.
+    let later = |nonce: &str, status: &str, charged: Option<&str>| {
+        let mut o = json!({"event": "outcome", "time": jiff::Timestamp::now().to_string(),
+                           "nonce": nonce, "status": status});
+        if let Some(c) = charged {
+            o["charged"] = json!(c);
+        }
+        format!("{o}\n")
+    };
+    let mut more = journal.clone();
+    more.push_str(&later("1004", "settled", Some("1000")));
+    more.push_str(&later("1005", "expired", None));
+    std::fs::write(&path, more).unwrap();
+    let t = &env.history(&[])["totals"][0];
+    assert_eq!(
+        (&t["amount"], &t["payments"]),
+        (&json!("2500"), &json!(4)),
+        "{t}"
+    );
+    assert_eq!(t["settled"], part("2500", "0.0025", 4, ("0", "0.00", 0)));
+    assert_eq!(t["open"], part("0", "0.00", 0, ("0", "0.00", 0)));
+    let out = env.run(&["history"]);
+    support::assert_exit(&out, 0);
+    let stdout = support::stdout(&out);
+    assert!(!stdout.contains("up to 0.0025"), "{stdout}");
+    assert!(
+        stdout.lines().last().unwrap().contains("0.0025 USDC"),
+        "{stdout}"
+    );
+    assert!(
+        !support::stderr(&out).contains("up to:"),
+        "{}",
+        support::stderr(&out)
+    );
+}
+
 /// `[limits] daily` refuses a payment that would take the last 24 hours' spending past it,
 /// counting what moved or may still move money (settled, pending, unknown, rejected) and not
 /// what no longer can (expired, cancelled, unsent), and `--daily-limit` (or

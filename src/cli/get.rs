@@ -1,6 +1,7 @@
 //! `x402 get` and `x402 inspect`: the request, and the payment flags.
 
 use super::{AccountArgs, PasswordArgs, RedirectArgs, RequestArgs};
+use crate::network::NetworkQuery;
 use alloy_primitives::Address;
 use clap::Args;
 use std::path::PathBuf;
@@ -27,8 +28,9 @@ pub struct GetArgs {
     pub dry_run: bool,
     /// Pay only on these networks, in order of preference (repeatable; `x402 networks` lists
     /// them)
-    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
-    pub networks: Vec<String>,
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment",
+        value_parser = NetworkQuery::parse)]
+    pub networks: Vec<NetworkQuery>,
     /// Pay only if the server asks exactly this amount (token units)
     #[arg(long, value_name = "AMOUNT", help_heading = "Payment")]
     pub expect_amount: Option<crate::amount::UserAmount>,
@@ -104,8 +106,9 @@ pub struct InspectArgs {
     pub redirects: RedirectArgs,
     /// Networks to prefer, in order, when marking the option `get` would choose (repeatable;
     /// `x402 networks` lists them)
-    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment")]
-    pub networks: Vec<String>,
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Payment",
+        value_parser = NetworkQuery::parse)]
+    pub networks: Vec<NetworkQuery>,
     /// Print the terms as one JSON document
     #[arg(long, help_heading = "Output")]
     pub json: bool,

@@ -1,7 +1,9 @@
 //! `x402 history`, `history check`, `history cancel`.
 
 use super::{AccountArgs, PasswordArgs};
+use crate::exit::UsageError;
 use clap::{Args, Subcommand};
+use jiff::Timestamp;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -9,8 +11,8 @@ pub struct HistoryArgs {
     pub command: Option<HistoryCommand>,
     /// Only payments signed at or after this time: 2026-11-25, 2026-11-25T10:00:00Z, or an
     /// age such as 24h or 7d
-    #[arg(long, value_name = "DATE", global = true)]
-    pub since: Option<String>,
+    #[arg(long, value_name = "DATE", global = true, value_parser = parse_since)]
+    pub since: Option<Timestamp>,
     /// Only payments with this status (repeatable): pending, settled, rejected, unknown,
     /// unsent, expired, cancelled, disputed
     #[arg(
@@ -65,4 +67,37 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SECONDS", default_value = "10",
         value_parser = crate::request::parse_seconds)]
     pub timeout: std::time::Duration,
+}
+
+/// `--since` (and the MCP `history` tool's `since`): `2026-11-25` (midnight UTC), an RFC 3339
+/// time, or an age (`24h`, `7d`, `90m`) taken back from now, when the command line is read.
+/// The error is a [`UsageError`], so `main` says it as the tool's own (exit 2, `x402: error:`,
+/// the `--json` envelope), not in clap's words.
+pub fn parse_since(text: &str) -> Result<Timestamp, UsageError> {
+    let bad = || {
+        UsageError(format!(
+            "--since '{text}': expected a date (2026-11-25), a time (2026-11-25T10:00:00Z) or an age (24h, 7d)"
+        ))
+    };
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    if let Ok(d) = text.parse::<jiff::civil::Date>() {
+        return jiff::tz::TimeZone::UTC
+            .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+            .map_err(|_| bad());
+    }
+    let (digits, unit) = text.split_at(text.len().saturating_sub(1));
+    let n: i64 = digits.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        "w" => n.saturating_mul(7 * 86_400),
+        _ => return Err(bad()),
+    };
+    Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_secs(secs))
+        .map_err(|_| bad())
 }

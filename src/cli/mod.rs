@@ -15,7 +15,7 @@ mod wallet;
 
 pub use account::{AccountArgs, PasswordArgs};
 pub use get::{GetArgs, InspectArgs, LimitArgs};
-pub use history::{CancelArgs, CheckArgs, HistoryArgs, HistoryCommand};
+pub use history::{CancelArgs, CheckArgs, HistoryArgs, HistoryCommand, parse_since};
 pub use mcp::{CompletionsArgs, McpArgs, NetworksArgs};
 pub use request::{BodyPiece, RedirectArgs, RequestArgs};
 pub use wallet::{
@@ -163,6 +163,19 @@ impl Cli {
         }
     }
 
+    /// How the command line asked for its output, what `main` builds the printer from.
+    pub fn output(&self) -> OutputFlags {
+        let (silent, show_errors) = self.silence();
+        OutputFlags {
+            color: self.global.color,
+            quiet: self.global.quiet,
+            verbose: self.global.verbose,
+            silent,
+            show_errors,
+            json: self.wants_json(),
+        }
+    }
+
     /// Whether the command asked for a `--json` document (errors then come as one too).
     pub fn wants_json(&self) -> bool {
         match &self.command {
@@ -182,6 +195,60 @@ impl Cli {
     }
 }
 
+/// What a command line asks of the output: colour, `-q`, `-v`, curl's `-s`/`-S`, `--json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputFlags {
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub verbose: u8,
+    /// `get -s`: nothing on stderr.
+    pub silent: bool,
+    /// Errors still shown (not `-s`, or `-s -S`).
+    pub show_errors: bool,
+    /// A `--json` document was asked for (errors then come as one too).
+    pub json: bool,
+}
+
+impl OutputFlags {
+    /// The output flags of a command line one of whose values its value parser refused, read
+    /// by parsing it again with every value kept as the text given: so that the refusal is
+    /// said as the tool says every usage error. None when it does not parse even so.
+    pub fn despite_values<I, T>(argv: I) -> Option<OutputFlags>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        fn as_given(cmd: clap::Command) -> clap::Command {
+            cmd.mut_args(|a| {
+                if a.get_action().takes_values() {
+                    a.value_parser(clap::builder::OsStringValueParser::new())
+                } else {
+                    a
+                }
+            })
+            .mut_subcommands(as_given)
+        }
+        let matches = as_given(Cli::command()).try_get_matches_from(argv).ok()?;
+        let mut command = &matches;
+        while let Some((_, sub)) = command.subcommand() {
+            command = sub;
+        }
+        // Flags the command has, set: `silent` is `get`'s, `json` a document's (`get
+        // --json` is a body, under another id).
+        let set = |id: &str| matches!(command.try_get_one::<bool>(id), Ok(Some(true)));
+        let color = matches.get_raw("color")?.next()?.to_str()?;
+        let silent = set("silent");
+        Some(OutputFlags {
+            color: clap::ValueEnum::from_str(color, false).ok()?,
+            quiet: matches.get_flag("quiet"),
+            verbose: matches.get_count("verbose"),
+            silent,
+            show_errors: !silent || set("show_error"),
+            json: set("json"),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +256,94 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    /// Read again with every value as given, a command line asks the same of the output as
+    /// when it parses: `main` says a refused value on the terms the user chose.
+    #[test]
+    fn output_flags_read_despite_values_match_the_parsed_ones() {
+        for argv in [
+            &["x402", "history"][..],
+            &["x402", "history", "--json", "--since", "7d"],
+            &[
+                "x402", "--color", "always", "history", "check", "--json", "-q",
+            ],
+            &[
+                "x402",
+                "history",
+                "-v",
+                "-v",
+                "--color=never",
+                "--since",
+                "24h",
+            ],
+            &["x402", "wallet", "balance", "--json", "--network", "base"],
+            &["x402", "inspect", "http://h/", "--json"],
+            &["x402", "get", "http://h/", "--json", "{}", "-s"],
+            &["x402", "get", "-sS", "http://h/"],
+            &["x402", "get", "http://h/", "-v", "--network", "base"],
+            &["x402", "networks", "--json"],
+            &["x402", "mcp", "--password-file", "/p"],
+        ] {
+            let parsed = Cli::try_parse_ordered_from(argv).expect("parses").output();
+            assert_eq!(OutputFlags::despite_values(argv), Some(parsed), "{argv:?}");
+        }
+        // A refused value does not stop the others from being read.
+        assert_eq!(
+            OutputFlags::despite_values(["x402", "history", "--since", "x", "--json", "-q"]),
+            Some(OutputFlags {
+                color: ColorChoice::Auto,
+                quiet: true,
+                verbose: 0,
+                silent: false,
+                show_errors: true,
+                json: true,
+            })
+        );
+    }
+
+    #[test]
+    fn since_is_a_date_a_time_or_an_age() {
+        let at = |text: &str| parse_since(text).map(|t| t.to_string());
+        assert_eq!(at("2026-11-25").unwrap(), "2026-11-25T00:00:00Z");
+        assert_eq!(
+            at("2026-11-25T10:00:00+02:00").unwrap(),
+            "2026-11-25T08:00:00Z"
+        );
+        let before = jiff::Timestamp::now();
+        let age = parse_since("7d").unwrap();
+        let after = jiff::Timestamp::now();
+        let week = jiff::SignedDuration::from_hours(7 * 24);
+        assert!(before - week <= age && age <= after - week, "{age}");
+        for bad in [
+            "yesterday",
+            "7x",
+            "2026-13-01",
+            "h",
+            "",
+            "-",
+            "99999999999999999999d",
+        ] {
+            assert_eq!(
+                parse_since(bad).unwrap_err().0,
+                format!(
+                    "--since '{bad}': expected a date (2026-11-25), a time \
+                     (2026-11-25T10:00:00Z) or an age (24h, 7d)"
+                )
+            );
+        }
+        // clap takes it through the parser: the field holds the time, a bad value fails there
+        // with the tool's own error inside.
+        let cli = Cli::try_parse_ordered_from(["x402", "history", "--since", "2026-11-25"]);
+        let Command::History(h) = cli.expect("parses").command else {
+            panic!("not history")
+        };
+        assert_eq!(h.since.unwrap().to_string(), "2026-11-25T00:00:00Z");
+        let e =
+            Cli::try_parse_ordered_from(["x402", "history", "check", "--since", "7x"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
+        let source = std::error::Error::source(&e).expect("the parser's error");
+        assert!(source.downcast_ref::<crate::exit::UsageError>().is_some());
     }
 
     fn body(argv: &[&str]) -> Vec<BodyPiece> {

@@ -1,6 +1,7 @@
 //! `x402 wallet …`: keystores, addresses, balances, approvals.
 
 use super::{AccountArgs, PasswordArgs};
+use crate::network::NetworkQuery;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -119,8 +120,9 @@ pub struct BalanceArgs {
     pub name: Option<String>,
     /// Network by name or CAIP-2 id (repeatable; `x402 networks` lists them) [default: the
     /// first of [payment] networks, else base]
-    #[arg(long = "network", value_name = "NETWORK", help_heading = "Request")]
-    pub networks: Vec<String>,
+    #[arg(long = "network", value_name = "NETWORK", help_heading = "Request",
+        value_parser = NetworkQuery::parse)]
+    pub networks: Vec<NetworkQuery>,
     /// Every known network with an RPC URL
     #[arg(long, conflicts_with = "networks", help_heading = "Request")]
     pub all: bool,
@@ -168,8 +170,9 @@ pub struct ApproveArgs {
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
     /// Network by name or CAIP-2 id (`x402 networks` lists them)
-    #[arg(long, value_name = "NETWORK", help_heading = "Request")]
-    pub network: String,
+    #[arg(long, value_name = "NETWORK", help_heading = "Request",
+        value_parser = NetworkQuery::parse)]
+    pub network: NetworkQuery,
     /// JSON-RPC endpoint [default: the network's]
     #[arg(
         long,

@@ -206,7 +206,7 @@ pub async fn run(ctx: &Context<'_>, args: ApproveArgs) -> Result<ExitStatus> {
 fn network_and_rpc(ctx: &Context<'_>, args: &ApproveArgs) -> Result<(Network, String)> {
     let net = ctx
         .networks
-        .find(&args.network)
+        .find(args.network.as_str())
         .cloned()
         .ok_or_else(|| UsageError(format!("unknown network '{}'", args.network)))?;
     let url = args

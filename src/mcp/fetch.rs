@@ -19,6 +19,7 @@ use super::server::State;
 use super::tools::{self, RequestCall};
 use crate::amount::{self, UserAmount};
 use crate::journal::Journal;
+use crate::network::NetworkQuery;
 use crate::payment::engine::{Engine, Outcome, Receipt};
 use crate::request::{Received, SafeUrl};
 use crate::trace;
@@ -216,7 +217,12 @@ pub async fn fetch(state: &State, call: FetchCall) -> CallToolResult {
 async fn run(state: &State, call: &FetchCall) -> Result<CallToolResult> {
     let ctx = &state.ctx;
     let prepared = tools::prepare(&call.request())?.prepare()?;
-    let preferred = crate::settings::preferred_networks(ctx, call.network.as_slice())?;
+    let network = call
+        .network
+        .as_deref()
+        .map(NetworkQuery::parse_named)
+        .transpose()?;
+    let preferred = crate::settings::preferred_networks(ctx, network.as_slice())?;
     let settings = state.limits.settings(preferred, call.network.is_some());
     let hop = prepared.first_hop();
     trace::request(ctx.printer, &hop, None, None);

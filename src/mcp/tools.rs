@@ -4,11 +4,11 @@
 //! short summary for the agent to read or repeat.
 
 use super::server::State;
-use crate::cli::{AccountArgs, BalanceArgs, HistoryArgs, PasswordArgs};
+use crate::cli::{AccountArgs, BalanceArgs, HistoryArgs, PasswordArgs, parse_since};
 use crate::commands::{history, inspect, wallet};
 use crate::error;
 use crate::journal::Status;
-use crate::network::Family;
+use crate::network::{Family, NetworkQuery};
 use crate::output::{JSON_SCHEMA_VERSION, JsonError};
 use crate::request::{RedirectPolicy, RequestSpec};
 use crate::settings::{InspectSettings, Limit, Source};
@@ -390,7 +390,13 @@ async fn run_balance(state: &State, call: BalanceCall) -> Result<CallToolResult>
         password: PasswordArgs {
             password_file: None,
         },
-        networks: call.network.into_iter().collect(),
+        networks: call
+            .network
+            .as_deref()
+            .map(NetworkQuery::parse_named)
+            .transpose()?
+            .into_iter()
+            .collect(),
         all: false,
         rpc_url: None,
         timeout: std::time::Duration::from_secs(10),
@@ -436,14 +442,9 @@ pub fn history(state: &State, call: HistoryCall) -> CallToolResult {
 }
 
 fn run_history(state: &State, call: HistoryCall) -> Result<CallToolResult> {
-    let since = call
-        .since
-        .as_deref()
-        .map(history::parse_since)
-        .transpose()?;
     let args = HistoryArgs {
         command: None,
-        since: call.since.clone(),
+        since: call.since.as_deref().map(parse_since).transpose()?,
         status: match call.status {
             None => vec![],
             Some(OneOrMany::One(s)) => vec![s],
@@ -452,7 +453,7 @@ fn run_history(state: &State, call: HistoryCall) -> Result<CallToolResult> {
         json: true,
         wide: true,
     };
-    let data = history::list_data(&state.ctx, &args, since)?;
+    let data = history::list_data(&state.ctx, &args)?;
     let summary = history_summary(&data, call.since.as_deref());
     Ok(answer(summary, envelope(Some(data), &[])))
 }
@@ -470,9 +471,12 @@ fn history_summary(data: &Value, since: Option<&str>) -> String {
         .into_iter()
         .flatten()
         .map(|t| {
+            // A sum that counts an `upto` maximum is at most that much.
+            let up_to = t["at_maximum"]["payments"].as_u64().unwrap_or(0) > 0;
             format!(
-                "{}: {} {} on {} ({} payment{})",
+                "{}: {}{} {} on {} ({} payment{})",
                 text(&t["day"]),
+                if up_to { "up to " } else { "" },
                 text(&t["amount_decimal"]),
                 text(&t["symbol"]),
                 text(&t["network_name"]),

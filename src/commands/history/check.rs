@@ -53,13 +53,12 @@ impl Finding {
 pub(super) async fn check(
     ctx: &Context<'_>,
     args: &HistoryArgs,
-    since: Option<Timestamp>,
     check_args: &CheckArgs,
 ) -> Result<ExitStatus> {
     let journal = Journal::new(&ctx.paths.home);
     let contents = journal.read()?;
     warn_bad_lines(ctx, &journal, &contents.bad_lines);
-    let todo: Vec<Payment> = selected(&contents.payments, args, since)
+    let todo: Vec<Payment> = selected(&contents.payments, args)
         .into_iter()
         .filter(|p| {
             (p.status.is_open() || matches!(p.status, Status::Settled | Status::Disputed))

@@ -7,12 +7,11 @@ use super::{selected, shown_amount, warn_bad_lines};
 use crate::amount;
 use crate::cli::HistoryArgs;
 use crate::exit::ExitStatus;
-use crate::journal::{Journal, Payment, Status};
+use crate::journal::{Journal, Payment, SchemeName, Status};
 use crate::settings::Context;
 use alloy_primitives::U256;
 use anyhow::Result;
 use colored::Colorize as _;
-use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -55,15 +54,71 @@ fn payment_json(p: &Payment) -> Value {
     Value::Object(out)
 }
 
+/// What one payment adds to the totals: what the settlement said was charged, when it said so;
+/// else what was signed, which for a scheme that charges up to a maximum is that maximum
+/// (`true`: counted at its maximum).
+fn counted(p: &Payment) -> (U256, bool) {
+    if p.signed.scheme != SchemeName::Upto {
+        return (p.signed.amount, false);
+    }
+    match p.charged {
+        Some(charged) => (charged, false),
+        None => (p.signed.amount, true),
+    }
+}
+
+/// One column of the totals: the sum, the payments in it, and the part of both counted at an
+/// `upto` maximum because no charge is known yet.
+#[derive(Default)]
+struct Part {
+    amount: U256,
+    payments: u32,
+    at_maximum: U256,
+    payments_at_maximum: u32,
+}
+
+impl Part {
+    fn add(&mut self, (amount, at_maximum): (U256, bool)) {
+        self.amount = self.amount.saturating_add(amount);
+        self.payments += 1;
+        if at_maximum {
+            self.at_maximum = self.at_maximum.saturating_add(amount);
+            self.payments_at_maximum += 1;
+        }
+    }
+
+    /// `amount`, `amount_decimal`, `payments`, and `at_maximum`: the same three for the part
+    /// that is `upto` maxima (all zero when every charge is known), so `amount` minus
+    /// `at_maximum.amount` is what is known to be charged.
+    fn json(&self, decimals: u8) -> serde_json::Map<String, Value> {
+        let Value::Object(part) = json!({
+            "amount": self.amount.to_string(),
+            "amount_decimal": amount::format_units(self.amount, decimals),
+            "payments": self.payments,
+            "at_maximum": {
+                "amount": self.at_maximum.to_string(),
+                "amount_decimal": amount::format_units(self.at_maximum, decimals),
+                "payments": self.payments_at_maximum,
+            },
+        }) else {
+            unreachable!("a JSON object literal")
+        };
+        part
+    }
+}
+
 /// Totals of what moved or may still move, per UTC day, network and asset: `amount` is all of
-/// it (what the daily budget counts), `settled` what the chain (or the server) says moved, and
-/// `open` what was signed and sent and may still move (pending, unknown, rejected, disputed).
+/// it, `settled` what the chain (or the server) says moved, and `open` what was signed and sent
+/// and may still move (pending, unknown, rejected, disputed). Each payment counts what it
+/// charged when that is known, else what was signed: an `upto` payment whose charge is not
+/// known counts its maximum, and `at_maximum` says how much of a sum that is. (The daily
+/// budget counts what was signed.)
 fn totals(payments: &[&Payment]) -> Vec<Value> {
     #[derive(Default)]
     struct Sum {
-        all: (U256, u32),
-        settled: (U256, u32),
-        open: (U256, u32),
+        all: Part,
+        settled: Part,
+        open: Part,
     }
     // Keyed by the asset id in lowercase for EVM: the same token in any case, ordered as its
     // address bytes.
@@ -73,38 +128,26 @@ fn totals(payments: &[&Payment]) -> Vec<Value> {
         let (sum, _) = sums
             .entry((day, p.signed.network.clone(), asset_key(&p.signed)))
             .or_insert((Sum::default(), p));
-        let add = |part: &mut (U256, u32)| {
-            part.0 = part.0.saturating_add(p.signed.amount);
-            part.1 += 1;
-        };
-        add(&mut sum.all);
+        sum.all.add(counted(p));
         if p.status == Status::Settled {
-            add(&mut sum.settled);
+            sum.settled.add(counted(p));
         } else {
-            add(&mut sum.open);
+            sum.open.add(counted(p));
         }
     }
-    let part = |(sum, count): (U256, u32), p: &Payment| {
-        json!({
-            "amount": sum.to_string(),
-            "amount_decimal": amount::format_units(sum, p.signed.decimals),
-            "payments": count,
-        })
-    };
     sums.into_iter()
         .map(|((day, network, _), (sum, p))| {
-            json!({
-                "day": day,
-                "network": network,
-                "network_name": p.signed.network_name,
-                "asset": p.signed.asset,
-                "symbol": p.signed.symbol,
-                "amount": sum.all.0.to_string(),
-                "amount_decimal": amount::format_units(sum.all.0, p.signed.decimals),
-                "payments": sum.all.1,
-                "settled": part(sum.settled, p),
-                "open": part(sum.open, p),
-            })
+            let decimals = p.signed.decimals;
+            let mut total = serde_json::Map::new();
+            total.insert("day".into(), day.into());
+            total.insert("network".into(), network.into());
+            total.insert("network_name".into(), p.signed.network_name.clone().into());
+            total.insert("asset".into(), p.signed.asset.clone().into());
+            total.insert("symbol".into(), p.signed.symbol.clone().into());
+            total.extend(sum.all.json(decimals));
+            total.insert("settled".into(), sum.settled.json(decimals).into());
+            total.insert("open".into(), sum.open.json(decimals).into());
+            Value::Object(total)
         })
         .collect()
 }
@@ -119,11 +162,11 @@ fn asset_key(s: &crate::journal::Signed) -> String {
 }
 
 /// The `history --json` document's `data`: the payments `args` select, with their totals.
-pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>) -> Result<Value> {
+pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs) -> Result<Value> {
     let journal = Journal::new(&ctx.paths.home);
     let contents = journal.read()?;
     warn_bad_lines(ctx, &journal, &contents.bad_lines);
-    let shown = selected(&contents.payments, args, since);
+    let shown = selected(&contents.payments, args);
     Ok(json!({
         "journal": journal.path(),
         "payments": shown.iter().map(|p| payment_json(p)).collect::<Vec<_>>(),
@@ -132,20 +175,16 @@ pub fn list_data(ctx: &Context<'_>, args: &HistoryArgs, since: Option<Timestamp>
     }))
 }
 
-pub(super) fn list(
-    ctx: &Context<'_>,
-    args: &HistoryArgs,
-    since: Option<Timestamp>,
-) -> Result<ExitStatus> {
+pub(super) fn list(ctx: &Context<'_>, args: &HistoryArgs) -> Result<ExitStatus> {
     let p = ctx.printer;
     if args.json {
-        p.json(&list_data(ctx, args, since)?)?;
+        p.json(&list_data(ctx, args)?)?;
         return Ok(ExitStatus::Success);
     }
     let journal = Journal::new(&ctx.paths.home);
     let contents = journal.read()?;
     warn_bad_lines(ctx, &journal, &contents.bad_lines);
-    let shown = selected(&contents.payments, args, since);
+    let shown = selected(&contents.payments, args);
     let totals = totals(&shown);
     if shown.is_empty() {
         p.info(format!("no payments in {}", journal.path().display()));
@@ -199,21 +238,42 @@ pub(super) fn list(
     }
 
     p.result("")?;
-    for line in totals_table(&totals, &style) {
+    print_totals(p, &totals, &style)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The totals table after the payments on stdout, and on stderr what its words mean.
+fn print_totals(p: &crate::output::Printer, totals: &[Value], style: &Style) -> Result<()> {
+    let (lines, maxima) = totals_table(totals, style);
+    for line in lines {
         p.result_bytes(format!("{line}\n").as_bytes())?;
     }
     p.info(
         "open: sent, not yet seen used, expired or cancelled on-chain; both count against \
          the daily limit",
     );
-    Ok(ExitStatus::Success)
+    if maxima {
+        p.info(
+            "up to: an upto payment whose charge is not known yet counts at its maximum \
+             (the settlement or `x402 history check` tells what it charged)",
+        );
+    }
+    Ok(())
 }
 
-/// The totals as a second table (the counts of settled and open payments are in `--json`).
-fn totals_table(totals: &[Value], style: &Style) -> Vec<String> {
+/// The totals as a second table (the counts of settled and open payments are in `--json`). A
+/// sum that counts an `upto` maximum reads "up to"; the second value says whether any does.
+fn totals_table(totals: &[Value], style: &Style) -> (Vec<String>, bool) {
     // They follow the payments on stdout.
-    let sum =
-        |t: &Value, sym: &str| format!("{} {sym}", t["amount_decimal"].as_str().unwrap_or(""));
+    let mut maxima = false;
+    let mut sum = |t: &Value, sym: &str| {
+        let total = format!("{} {sym}", t["amount_decimal"].as_str().unwrap_or(""));
+        if t["at_maximum"]["payments"].as_u64().unwrap_or(0) == 0 {
+            return total;
+        }
+        maxima = true;
+        format!("up to {total}")
+    };
     let mut rows = vec![
         [
             "DAY (UTC)",
@@ -236,5 +296,8 @@ fn totals_table(totals: &[Value], style: &Style) -> Vec<String> {
             sum(&t["open"], symbol),
         ]);
     }
-    table(&rows, &[false, false, true, true, true, true], style)
+    (
+        table(&rows, &[false, false, true, true, true, true], style),
+        maxima,
+    )
 }

@@ -24,62 +24,24 @@ pub use list::list_data;
 
 use crate::amount;
 use crate::cli::{HistoryArgs, HistoryCommand};
-use crate::error::UsageError;
 use crate::exit::ExitStatus;
 use crate::journal::{BadLine, Journal, Payment};
 use crate::settings::Context;
 use anyhow::Result;
-use jiff::Timestamp;
 
 pub async fn run(ctx: &Context<'_>, args: HistoryArgs) -> Result<ExitStatus> {
-    let since = args.since.as_deref().map(parse_since).transpose()?;
     match &args.command {
-        None => list::list(ctx, &args, since),
-        Some(HistoryCommand::Check(check_args)) => {
-            check::check(ctx, &args, since, check_args).await
-        }
+        None => list::list(ctx, &args),
+        Some(HistoryCommand::Check(check_args)) => check::check(ctx, &args, check_args).await,
         Some(HistoryCommand::Cancel(cancel_args)) => cancel::cancel(ctx, &args, cancel_args).await,
     }
 }
 
-/// `2026-11-25` (midnight UTC), an RFC 3339 time, or an age (`24h`, `7d`, `90m`).
-pub fn parse_since(text: &str) -> Result<Timestamp> {
-    let bad = || {
-        UsageError(format!(
-            "--since '{text}': expected a date (2026-11-25), a time (2026-11-25T10:00:00Z) or an age (24h, 7d)"
-        ))
-    };
-    if let Ok(t) = text.parse::<Timestamp>() {
-        return Ok(t);
-    }
-    if let Ok(d) = text.parse::<jiff::civil::Date>() {
-        return jiff::tz::TimeZone::UTC
-            .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-            .map_err(|_| bad().into());
-    }
-    let (digits, unit) = text.split_at(text.len().saturating_sub(1));
-    let n: i64 = digits.parse().map_err(|_| bad())?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n.saturating_mul(60),
-        "h" => n.saturating_mul(3600),
-        "d" => n.saturating_mul(86_400),
-        "w" => n.saturating_mul(7 * 86_400),
-        _ => return Err(bad().into()),
-    };
-    Timestamp::now()
-        .checked_sub(jiff::SignedDuration::from_secs(secs))
-        .map_err(|_| bad().into())
-}
-
-pub(super) fn selected<'a>(
-    payments: &'a [Payment],
-    args: &HistoryArgs,
-    since: Option<Timestamp>,
-) -> Vec<&'a Payment> {
+/// The payments `--since` and `--status` select, in the journal's order.
+pub(super) fn selected<'a>(payments: &'a [Payment], args: &HistoryArgs) -> Vec<&'a Payment> {
     payments
         .iter()
-        .filter(|p| since.is_none_or(|s| p.signed.time >= s))
+        .filter(|p| args.since.is_none_or(|s| p.signed.time >= s))
         .filter(|p| args.status.is_empty() || args.status.contains(&p.status))
         .collect()
 }

@@ -233,7 +233,7 @@ fn balance_targets(
         };
         return Ok(vec![one(name)?]);
     }
-    args.networks.iter().map(|n| one(n)).collect()
+    args.networks.iter().map(|n| one(n.as_str())).collect()
 }
 
 pub async fn run(ctx: &Context<'_>, args: BalanceArgs) -> Result<ExitStatus> {
@@ -260,7 +260,7 @@ fn named_family(ctx: &Context<'_>, args: &BalanceArgs) -> Family {
         && args
             .networks
             .iter()
-            .all(|n| ctx.networks.find_svm(n).is_some());
+            .all(|n| ctx.networks.find_svm(n.as_str()).is_some());
     if all_solana {
         Family::Solana
     } else {
