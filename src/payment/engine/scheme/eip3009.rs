@@ -94,7 +94,8 @@ impl Scheme for Eip3009 {
         })
     }
 
-    /// Waits (at most `wait`) for `tx`'s receipt and reads what it did.
+    /// Waits (at most `wait`) for `tx`'s receipt and reads what it did; a `tx` that is not a
+    /// transaction hash is not looked for.
     fn confirm_on_chain<'a>(
         &'a self,
         rpc_url: &'a str,
@@ -104,13 +105,13 @@ impl Scheme for Eip3009 {
         wait: Duration,
     ) -> BoxFuture<'a, Result<OnChain>> {
         Box::pin(async move {
-            let client = crate::http::client(&crate::http::ClientOptions {
-                timeout: Some(wait),
-                ..Default::default()
-            })?;
+            let Some((hash, client)) = super::evm_receipt_wait(tx, wait)? else {
+                return Ok(OnChain::NotYet);
+            };
             let rpc = Rpc::new(&client, rpc_url);
             let deadline = std::time::Instant::now() + wait;
-            let Some(receipt) = rpc.wait_for_receipt(tx, deadline).await? else {
+            let Some(receipt) = rpc.wait_for_receipt(&format!("{hash:#x}"), deadline).await?
+            else {
                 return Ok(OnChain::NotYet);
             };
             if receipt.get("status").and_then(Value::as_str) != Some("0x1") {

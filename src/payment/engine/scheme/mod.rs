@@ -172,6 +172,27 @@ pub trait Scheme: Sync {
     fn still_open(&self, signed: &SignedPayment) -> String;
 }
 
+/// How long one chain read after a receipt wait may take.
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The opening of an EVM scheme's [`Scheme::confirm_on_chain`]: the transaction a server named,
+/// as a hash, and a client whose timeout covers the whole `wait` (one receipt poll may last
+/// it) and the reads after it. `None` when `tx` is not a transaction hash: no node knows it,
+/// so the chain cannot show it used the payment, and none is asked.
+pub(super) fn evm_receipt_wait(
+    tx: &str,
+    wait: std::time::Duration,
+) -> Result<Option<(alloy_primitives::B256, reqwest::Client)>> {
+    let Ok(hash) = tx.trim().parse::<alloy_primitives::B256>() else {
+        return Ok(None);
+    };
+    let client = crate::http::client(&crate::http::ClientOptions {
+        timeout: Some(wait.max(READ_TIMEOUT)),
+        ..Default::default()
+    })?;
+    Ok(Some((hash, client)))
+}
+
 /// The scheme that pays `quote`.
 pub fn of(quote: &Quote) -> &'static dyn Scheme {
     match quote.scheme {
@@ -237,4 +258,113 @@ pub fn journal_record(
             Detail::Eip3009 | Detail::Svm(_) => None,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Chain, Networks, Token};
+    use alloy_primitives::{Address, U256};
+
+    /// An EVM quote on base-sepolia for `scheme`.
+    pub(crate) fn evm_quote(scheme: policy::Scheme) -> Quote {
+        let networks = Networks::built_in();
+        let network = networks.find("base-sepolia").unwrap().clone();
+        let asset = network.assets[0].clone();
+        Quote {
+            index: 0,
+            network: Chain::Evm(network),
+            asset: Token::of_evm(&asset),
+            amount: U256::from(2_000u64),
+            pay_to: Address::repeat_byte(0x33).to_checksum(None),
+            max_timeout_seconds: 60,
+            scheme,
+        }
+    }
+
+    pub(crate) fn permit2_terms() -> crate::payment::permit2::Terms {
+        crate::payment::permit2::Terms {
+            index: 0,
+            kind: crate::payment::permit2::Kind::Upto {
+                facilitator: Address::repeat_byte(0x44),
+            },
+            chain_id: 84532,
+            token: Address::repeat_byte(0x11),
+            amount: U256::from(2_000u64),
+            pay_to: Address::repeat_byte(0x33),
+            max_timeout_seconds: 60,
+            token_domain: None,
+        }
+    }
+
+    pub(crate) fn signed(nonce: &str, detail: Detail) -> SignedPayment {
+        SignedPayment {
+            header_name: "PAYMENT-SIGNATURE",
+            header_value: String::new(),
+            nonce: nonce.into(),
+            payer: Address::repeat_byte(0x22).to_checksum(None),
+            valid_after: 1_000,
+            valid_before: 1_060,
+            payment_id: None,
+            detail,
+        }
+    }
+
+    #[test]
+    fn only_a_transaction_hash_is_waited_for() {
+        let wait = std::time::Duration::from_secs(5);
+        let hash = format!("0x{}", "ab".repeat(32));
+        let (parsed, _) = evm_receipt_wait(&hash, wait).unwrap().unwrap();
+        assert_eq!(format!("{parsed:#x}"), hash);
+        for bad in ["", "0x12", "0x??>>", "not a hash"] {
+            assert!(evm_receipt_wait(bad, wait).unwrap().is_none(), "{bad}");
+        }
+    }
+
+    /// Both EVM schemes open their receipt wait the same way: a server's `transaction` that is
+    /// no hash is answered at once, without asking a node (none listens at this URL).
+    #[tokio::test]
+    async fn both_evm_schemes_answer_a_non_hash_without_asking_the_node() {
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}", l.local_addr().unwrap())
+        };
+        let wait = std::time::Duration::from_millis(200);
+        let networks = Networks::built_in();
+        let usdc = networks.find("base-sepolia").unwrap().assets[0].clone();
+        let eip3009 = evm_quote(policy::Scheme::Eip3009 {
+            asset: usdc,
+            pay_to: Address::repeat_byte(0x33),
+            domain_name: "USDC".into(),
+            domain_version: "2".into(),
+        });
+        let nonce = format!("0x{}", "cd".repeat(32));
+        let s = signed(&nonce, Detail::Eip3009);
+        let said = eip3009::Eip3009
+            .confirm_on_chain(&closed, &eip3009, &s, "0x??>>", wait)
+            .await
+            .unwrap();
+        assert_eq!(said, OnChain::NotYet);
+        let upto = evm_quote(policy::Scheme::Permit2(permit2_terms()));
+        let s = signed(
+            "1234",
+            Detail::Permit2 {
+                spender: Address::repeat_byte(0x40),
+            },
+        );
+        let said = permit2::Permit2
+            .confirm_on_chain(&closed, &upto, &s, "0x??>>", wait)
+            .await
+            .unwrap();
+        assert_eq!(said, OnChain::NotYet);
+        // A hash is looked for: the closed node is an error, never a verdict.
+        let hash = format!("0x{}", "ab".repeat(32));
+        let s = signed(&nonce, Detail::Eip3009);
+        assert!(
+            eip3009::Eip3009
+                .confirm_on_chain(&closed, &eip3009, &s, &hash, wait)
+                .await
+                .is_err()
+        );
+    }
 }

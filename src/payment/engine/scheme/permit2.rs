@@ -154,10 +154,9 @@ impl Scheme for Permit2 {
     ) -> BoxFuture<'a, Result<OnChain>> {
         Box::pin(async move {
             let record = record(quote, signed)?;
-            let Ok(transaction) = tx.parse() else {
-                return Ok(OnChain::Unrelated);
+            let Some((transaction, client)) = super::evm_receipt_wait(tx, wait)? else {
+                return Ok(OnChain::NotYet);
             };
-            let client = client(wait.max(READ_TIMEOUT))?;
             let chain = crate::evm_tx::Chain::new(&client, rpc_url, record.chain_id);
             Ok(
                 match permit2::check::confirm(&chain, &record, transaction, wait).await? {
