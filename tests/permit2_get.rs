@@ -434,3 +434,117 @@ fn without_an_rpc_the_servers_412_is_the_same_refusal_and_the_open_permit_can_be
     let line = support::error_line(&out, 1);
     assert!(line.contains("already cancelled"), "{line}");
 }
+
+/// A server in front of the local v2 server (`upstream`, its base URL) that passes every
+/// request on and turns each answer carrying a settlement into 402 with that settlement as
+/// `success: false`, `errorReason: settlement_pending`, its transaction kept and its `amount`
+/// replaced by `amount`: a server whose confirmation came too late, and whose receipt may
+/// name a charge other than the one that moved. Returns its base URL.
+fn settlement_pending_relay(upstream: &str, amount: &str) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let (upstream, amount) = (upstream.to_owned(), amount.to_owned());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(format!("http://{}", listener.local_addr().unwrap()))
+                .unwrap();
+            let client = x402::http::client(&Default::default()).unwrap();
+            let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+                let (client, upstream, amount) = (client.clone(), upstream.clone(), amount.clone());
+                async move {
+                    let path = req.uri().path_and_query().unwrap().to_string();
+                    let mut ask = client.request(req.method().clone(), format!("{upstream}{path}"));
+                    for (name, value) in req.headers() {
+                        if name != axum::http::header::HOST {
+                            ask = ask.header(name, value);
+                        }
+                    }
+                    let answer = ask.send().await.unwrap();
+                    let status = answer.status();
+                    let mut headers = answer.headers().clone();
+                    for framing in ["content-length", "transfer-encoding", "connection"] {
+                        headers.remove(framing);
+                    }
+                    let body = answer.bytes().await.unwrap();
+                    let Some(settlement) = headers.remove("payment-response") else {
+                        return (status, headers, body.to_vec());
+                    };
+                    let mut s: Value =
+                        serde_json::from_slice(&STANDARD.decode(settlement.as_bytes()).unwrap())
+                            .unwrap();
+                    assert!(s["transaction"].as_str().is_some_and(|t| !t.is_empty()), "{s}");
+                    s["success"] = Value::Bool(false);
+                    s["errorReason"] = Value::from("settlement_pending");
+                    s["amount"] = Value::from(amount);
+                    let mut headers = axum::http::HeaderMap::new();
+                    headers.insert(
+                        "payment-response",
+                        STANDARD
+                            .encode(s.to_string())
+                            .parse::<axum::http::HeaderValue>()
+                            .unwrap(),
+                    );
+                    (axum::http::StatusCode::PAYMENT_REQUIRED, headers, Vec::new())
+                }
+            });
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// A receipt that fails to confirm an `upto` settlement and names its transaction: with the
+/// RPC configured, the chain is asked whether that transaction moved exactly the charge the
+/// receipt names (never "anything up to the maximum"), as `history check` judges it.
+#[test]
+fn an_unconfirmed_upto_settlement_is_judged_on_the_charge_its_receipt_names() {
+    let payer = Payer::new(ETH, 10_000, true);
+    payer.approve_with_cast("plain");
+    let net = payer.net;
+    let r = net.permit2_route("upto");
+    let charged = r.charged.unwrap();
+    let path = reqwest::Url::parse(&r.url).unwrap().path().to_owned();
+    let upstream = net.s("/v2/serverUrl");
+    let _lock = localnet::chain_lock();
+
+    // The receipt says 1000 was charged; the chain moved 1250: not this receipt's settlement.
+    let lying = settlement_pending_relay(&upstream, "1000");
+    let before = payer.balance("plain");
+    let out = payer.env.pay(&payer.pw, &format!("{lying}{path}"), &[]);
+    let line = support::error_line(&out, 115);
+    assert!(
+        line.contains("the server answered settlement_pending with transaction")
+            && line.contains("but it did not use this payment's authorization"),
+        "{line}"
+    );
+    assert_eq!(payer.balance("plain"), before - charged, "the chain moved it");
+    let p = &payer.payments()[0];
+    assert_eq!(p["status"], "unknown", "{p}");
+
+    // A receipt naming the charge that moved: settled, and the charge recorded.
+    let truthful = settlement_pending_relay(&upstream, &charged.to_string());
+    let before = payer.balance("plain");
+    let out = payer.env.pay(&payer.pw, &format!("{truthful}{path}"), &[]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("paid 0.00125 PUSD of up to 0.002 PUSD"), "{err}");
+    assert_eq!(payer.balance("plain"), before - charged);
+    let payments = payer.payments();
+    let p = payments.iter().find(|p| p["status"] == "settled").unwrap();
+    assert_eq!(p["charged"], charged.to_string(), "{p}");
+    let out = payer.env.run(&["history", "check", "--json"]);
+    let data = json_data(&out);
+    let verified = data["checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["before"] == "settled")
+        .unwrap_or_else(|| panic!("{data:#}"));
+    assert_eq!(verified["verified"], true, "{verified}");
+}

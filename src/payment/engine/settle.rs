@@ -172,7 +172,10 @@ impl Engine<'_> {
             && !s.success
             && let Some(tx) = s.transaction.as_deref().map(untrusted)
         {
-            return self.unconfirmed(pending, paid, tx, reason_of(s)).await;
+            let charged = charged(&pending.quote, s);
+            return self
+                .unconfirmed(pending, paid, tx, reason_of(s), charged)
+                .await;
         }
         if let Some(refusal) = self.allowance_required(pending, &paid) {
             return Outcome::Refused(refusal);
@@ -249,8 +252,9 @@ impl Engine<'_> {
                 let tx = s.transaction.as_deref().unwrap_or_default();
                 report::report_paid(self.printer, quote, tx, charged);
                 if charged == Some(alloy_primitives::U256::ZERO) {
+                    // Nothing moved, but the signature for the maximum was handed over.
                     self.printer.info(format!(
-                        "  nothing was charged; {}",
+                        "  nothing moved; {}",
                         pending.scheme.still_open(&pending.signed)
                     ));
                 }
@@ -308,13 +312,15 @@ impl Engine<'_> {
 
     /// A receipt with `success: false` that names a transaction: recorded `unknown` with it,
     /// and, when the user configured an RPC URL for the network, the chain asked (briefly)
-    /// what that transaction did.
+    /// what that transaction did; for `upto`, whether it moved exactly what the receipt says
+    /// was `charged`.
     async fn unconfirmed(
         &self,
         pending: &Pending,
         paid: Received,
         tx: String,
         reason: String,
+        charged: Option<alloy_primitives::U256>,
     ) -> Outcome {
         let p = self.printer;
         let (quote, nonce) = (&pending.quote, &pending.signed.nonce);
@@ -328,11 +334,11 @@ impl Engine<'_> {
             "the server could not confirm the settlement ({reason}) but sent transaction {tx}: \
              the payment may have moved"
         ));
-        let asked = self.ask_chain(pending, &tx).await;
+        let asked = self.ask_chain(pending, &tx, charged).await;
         if asked == Some(OnChain::Settled) {
             let why = format!("the server said {reason}; the chain shows it settled");
-            self.record(nonce, Status::Settled, Some(tx.clone()), Some(why));
-            report::report_paid(p, quote, &tx, None);
+            self.record_charged(nonce, Status::Settled, Some(tx.clone()), Some(why), charged);
+            report::report_paid(p, quote, &tx, charged);
             if paid.status >= 400 {
                 p.warn(format!(
                     "the payment settled, but the server answered HTTP {} {} instead of the \
@@ -391,7 +397,12 @@ impl Engine<'_> {
     }
 
     /// What the chain says of `tx`, when an RPC URL is configured for the network.
-    async fn ask_chain(&self, pending: &Pending, tx: &str) -> Option<OnChain> {
+    async fn ask_chain(
+        &self,
+        pending: &Pending,
+        tx: &str,
+        charged: Option<alloy_primitives::U256>,
+    ) -> Option<OnChain> {
         let quote = &pending.quote;
         let url = quote
             .network
@@ -401,7 +412,7 @@ impl Engine<'_> {
         let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name()));
         let said = pending
             .scheme
-            .confirm_on_chain(url, quote, &pending.signed, tx, RECEIPT_WAIT)
+            .confirm_on_chain(url, quote, &pending.signed, tx, RECEIPT_WAIT, charged)
             .await;
         drop(spinner);
         match said {

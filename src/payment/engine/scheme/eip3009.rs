@@ -103,6 +103,7 @@ impl Scheme for Eip3009 {
         signed: &'a SignedPayment,
         tx: &'a str,
         wait: Duration,
+        _charged: Option<alloy_primitives::U256>,
     ) -> BoxFuture<'a, Result<OnChain>> {
         Box::pin(async move {
             let Some((hash, client)) = super::evm_receipt_wait(tx, wait)? else {

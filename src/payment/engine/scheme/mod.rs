@@ -159,6 +159,9 @@ pub trait Scheme: Sync {
     ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>>;
 
     /// What transaction `tx` did to `signed`, waiting at most `wait` for it, over `rpc_url`.
+    /// `charged` is what the settlement says was charged, for a quote whose amount is a
+    /// maximum (`upto`): the transaction must then move exactly that, as `history check`
+    /// asks; `None` for the other schemes, or when the settlement named no amount.
     fn confirm_on_chain<'a>(
         &'a self,
         rpc_url: &'a str,
@@ -166,6 +169,7 @@ pub trait Scheme: Sync {
         signed: &'a SignedPayment,
         tx: &'a str,
         wait: std::time::Duration,
+        charged: Option<alloy_primitives::U256>,
     ) -> BoxFuture<'a, Result<OnChain>>;
 
     /// What a signed but refused payment still is, for the message that reports the refusal.
@@ -261,7 +265,7 @@ pub fn journal_record(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::network::{Chain, Networks, Token};
     use alloy_primitives::{Address, U256};
@@ -341,7 +345,7 @@ mod tests {
         let nonce = format!("0x{}", "cd".repeat(32));
         let s = signed(&nonce, Detail::Eip3009);
         let said = eip3009::Eip3009
-            .confirm_on_chain(&closed, &eip3009, &s, "0x??>>", wait)
+            .confirm_on_chain(&closed, &eip3009, &s, "0x??>>", wait, None)
             .await
             .unwrap();
         assert_eq!(said, OnChain::NotYet);
@@ -353,7 +357,7 @@ mod tests {
             },
         );
         let said = permit2::Permit2
-            .confirm_on_chain(&closed, &upto, &s, "0x??>>", wait)
+            .confirm_on_chain(&closed, &upto, &s, "0x??>>", wait, None)
             .await
             .unwrap();
         assert_eq!(said, OnChain::NotYet);
@@ -362,7 +366,7 @@ mod tests {
         let s = signed(&nonce, Detail::Eip3009);
         assert!(
             eip3009::Eip3009
-                .confirm_on_chain(&closed, &eip3009, &s, &hash, wait)
+                .confirm_on_chain(&closed, &eip3009, &s, &hash, wait, None)
                 .await
                 .is_err()
         );

@@ -23,6 +23,7 @@ use crate::payment::permit2::{
     check::{Confirmation, Record},
 };
 use crate::payment::policy::{self, Quote};
+use alloy_primitives::U256;
 use anyhow::{Result, anyhow};
 use std::time::Duration;
 
@@ -142,8 +143,9 @@ impl Scheme for Permit2 {
     }
 
     /// [`permit2::check::confirm`]: the receipt (waited for at most `wait`), the token's
-    /// Transfer from the payer to the payee of the price (`exact`) or at most the maximum
-    /// (`upto`), and the Permit2 nonce spent.
+    /// Transfer from the payer to the payee of the price (`exact`) or, for `upto`, of exactly
+    /// the amount `charged` and never above the maximum (no amount given: the proxy call's,
+    /// else any up to the maximum, as `history check` judges it), and the Permit2 nonce spent.
     fn confirm_on_chain<'a>(
         &'a self,
         rpc_url: &'a str,
@@ -151,9 +153,10 @@ impl Scheme for Permit2 {
         signed: &'a SignedPayment,
         tx: &'a str,
         wait: Duration,
+        charged: Option<alloy_primitives::U256>,
     ) -> BoxFuture<'a, Result<OnChain>> {
         Box::pin(async move {
-            let record = record(quote, signed)?;
+            let record = record(quote, signed, charged)?;
             let Some((transaction, client)) = super::evm_receipt_wait(tx, wait)? else {
                 return Ok(OnChain::NotYet);
             };
@@ -181,9 +184,9 @@ impl Scheme for Permit2 {
     }
 }
 
-/// The check's view of a payment just signed (the charge is not known here: any amount up to
-/// the maximum settles an `upto`).
-fn record(quote: &Quote, signed: &SignedPayment) -> Result<Record> {
+/// The check's view of a payment just signed and, for `upto`, what its settlement says was
+/// `charged` (the Transfer must move exactly that).
+fn record(quote: &Quote, signed: &SignedPayment, charged: Option<U256>) -> Result<Record> {
     let terms = terms(quote)?;
     Ok(Record {
         chain_id: terms.chain_id,
@@ -198,6 +201,33 @@ fn record(quote: &Quote, signed: &SignedPayment) -> Result<Record> {
         scheme: terms.kind.into(),
         amount: money(quote).amount,
         transaction: None,
-        charged: None,
+        charged: charged.filter(|_| quote.is_upto()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payment::engine::scheme::tests::{evm_quote, permit2_terms, signed};
+
+    /// The receipt wait judges an `upto` settlement on the charge its receipt names, as
+    /// `history check` does on the charge recorded: exactly that amount must move.
+    #[test]
+    fn the_upto_receipt_wait_asks_for_exactly_the_charge() {
+        let spender = Detail::Permit2 {
+            spender: alloy_primitives::Address::repeat_byte(0x40),
+        };
+        let upto = evm_quote(policy::Scheme::Permit2(permit2_terms()));
+        let s = signed("1234", spender.clone());
+        let r = record(&upto, &s, Some(U256::from(1_250u64))).unwrap();
+        assert_eq!(r.expected(), Some(U256::from(1_250u64)));
+        assert_eq!(r.amount, U256::from(2_000u64), "the maximum stays the bound");
+        assert_eq!(record(&upto, &s, None).unwrap().expected(), None);
+        // Exact: the price, whatever a receipt says.
+        let mut terms = permit2_terms();
+        terms.kind = permit2::Kind::Exact;
+        let exact = evm_quote(policy::Scheme::Permit2(terms));
+        let r = record(&exact, &s, Some(U256::from(5u8))).unwrap();
+        assert_eq!(r.expected(), Some(U256::from(2_000u64)));
+    }
 }

@@ -175,6 +175,7 @@ impl Scheme for Svm {
         signed: &'a SignedPayment,
         tx: &'a str,
         wait: Duration,
+        _charged: Option<alloy_primitives::U256>,
     ) -> BoxFuture<'a, Result<OnChain>> {
         Box::pin(async move {
             let payment = payment_of(signed)?;
