@@ -478,7 +478,10 @@ fn settlement_pending_relay(upstream: &str, amount: &str) -> String {
                     let mut s: Value =
                         serde_json::from_slice(&STANDARD.decode(settlement.as_bytes()).unwrap())
                             .unwrap();
-                    assert!(s["transaction"].as_str().is_some_and(|t| !t.is_empty()), "{s}");
+                    assert!(
+                        s["transaction"].as_str().is_some_and(|t| !t.is_empty()),
+                        "{s}"
+                    );
                     s["success"] = Value::Bool(false);
                     s["errorReason"] = Value::from("settlement_pending");
                     s["amount"] = Value::from(amount);
@@ -490,7 +493,11 @@ fn settlement_pending_relay(upstream: &str, amount: &str) -> String {
                             .parse::<axum::http::HeaderValue>()
                             .unwrap(),
                     );
-                    (axum::http::StatusCode::PAYMENT_REQUIRED, headers, Vec::new())
+                    (
+                        axum::http::StatusCode::PAYMENT_REQUIRED,
+                        headers,
+                        Vec::new(),
+                    )
                 }
             });
             axum::serve(listener, app).await.unwrap();
@@ -523,7 +530,11 @@ fn an_unconfirmed_upto_settlement_is_judged_on_the_charge_its_receipt_names() {
             && line.contains("but it did not use this payment's authorization"),
         "{line}"
     );
-    assert_eq!(payer.balance("plain"), before - charged, "the chain moved it");
+    assert_eq!(
+        payer.balance("plain"),
+        before - charged,
+        "the chain moved it"
+    );
     let p = &payer.payments()[0];
     assert_eq!(p["status"], "unknown", "{p}");
 
@@ -533,7 +544,10 @@ fn an_unconfirmed_upto_settlement_is_judged_on_the_charge_its_receipt_names() {
     let out = payer.env.pay(&payer.pw, &format!("{truthful}{path}"), &[]);
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("paid 0.00125 PUSD of up to 0.002 PUSD"), "{err}");
+    assert!(
+        err.contains("paid 0.00125 PUSD of up to 0.002 PUSD"),
+        "{err}"
+    );
     assert_eq!(payer.balance("plain"), before - charged);
     let payments = payer.payments();
     let p = payments.iter().find(|p| p["status"] == "settled").unwrap();

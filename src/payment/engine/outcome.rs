@@ -103,6 +103,9 @@ pub enum Outcome {
     Paid {
         transaction: Option<String>,
         on_chain: bool,
+        /// For a quote whose amount is a maximum (`upto`): what the settlement says was
+        /// charged (0: nothing moved); `None` for the other schemes, or when it named no amount.
+        charged: Option<U256>,
         response: Received,
     },
     /// The server's receipt says the settlement failed but names no transaction, on an answer

@@ -261,6 +261,7 @@ impl Engine<'_> {
                 Outcome::Paid {
                     transaction: s.transaction,
                     on_chain: false,
+                    charged,
                     response: paid,
                 }
             }
@@ -349,6 +350,7 @@ impl Engine<'_> {
             return Outcome::Paid {
                 transaction: Some(tx),
                 on_chain: true,
+                charged,
                 response: paid,
             };
         }

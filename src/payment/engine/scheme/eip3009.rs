@@ -111,7 +111,9 @@ impl Scheme for Eip3009 {
             };
             let rpc = Rpc::new(&client, rpc_url);
             let deadline = std::time::Instant::now() + wait;
-            let Some(receipt) = rpc.wait_for_receipt(&format!("{hash:#x}"), deadline).await?
+            let Some(receipt) = rpc
+                .wait_for_receipt(&format!("{hash:#x}"), deadline)
+                .await?
             else {
                 return Ok(OnChain::NotYet);
             };

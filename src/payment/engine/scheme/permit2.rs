@@ -221,7 +221,11 @@ mod tests {
         let s = signed("1234", spender.clone());
         let r = record(&upto, &s, Some(U256::from(1_250u64))).unwrap();
         assert_eq!(r.expected(), Some(U256::from(1_250u64)));
-        assert_eq!(r.amount, U256::from(2_000u64), "the maximum stays the bound");
+        assert_eq!(
+            r.amount,
+            U256::from(2_000u64),
+            "the maximum stays the bound"
+        );
         assert_eq!(record(&upto, &s, None).unwrap().expected(), None);
         // Exact: the price, whatever a receipt says.
         let mut terms = permit2_terms();
