@@ -181,9 +181,29 @@ impl Engine<'_> {
             return Outcome::Refused(refusal);
         }
         if paid.status == 402 {
-            return self.rejected(pending, &paid, settlement.as_ref());
+            return self.rejected(pending, &paid, settlement.as_ref()).await;
         }
-        self.settled(pending, paid, settlement)
+        self.settled(pending, paid, settlement).await
+    }
+
+    /// What a signed payment the server refused still is: the scheme's [`still_open`] words,
+    /// unless the chain already shows it can never move money, which is then recorded
+    /// `expired` (after the refusal).
+    ///
+    /// [`still_open`]: super::scheme::Scheme::still_open
+    async fn still_open(&self, pending: &Pending) -> String {
+        match pending.scheme.lapsed(&pending.quote, &pending.signed).await {
+            Some(lapsed) => {
+                self.record(
+                    &pending.signed.nonce,
+                    Status::Expired,
+                    None,
+                    Some(lapsed.clone()),
+                );
+                lapsed
+            }
+            None => pending.scheme.still_open(&pending.signed),
+        }
     }
 
     /// A Permit2 payment answered 412 `permit2_allowance_required`: the payer has not approved
@@ -210,7 +230,12 @@ impl Engine<'_> {
     }
 
     /// A 402 again: the server refused the payment.
-    fn rejected(&self, pending: &Pending, paid: &Received, s: Option<&Settlement>) -> Outcome {
+    async fn rejected(
+        &self,
+        pending: &Pending,
+        paid: &Received,
+        s: Option<&Settlement>,
+    ) -> Outcome {
         let reason = s
             .and_then(|s| s.error_reason.clone().or_else(|| s.error_message.clone()))
             .or_else(|| {
@@ -225,7 +250,7 @@ impl Engine<'_> {
             None,
             Some(reason.clone()),
         );
-        let still_open = pending.scheme.still_open(&pending.signed);
+        let still_open = self.still_open(pending).await;
         if server_says_insufficient_funds(&reason) {
             return Outcome::Refused(Refusal::RefusedForFunds {
                 asked: money(&pending.quote),
@@ -243,7 +268,7 @@ impl Engine<'_> {
 
     /// Any answer but a 402, with a receipt that succeeded, failed without a transaction, or
     /// none at all.
-    fn settled(&self, pending: &Pending, paid: Received, s: Option<Settlement>) -> Outcome {
+    async fn settled(&self, pending: &Pending, paid: Received, s: Option<Settlement>) -> Outcome {
         let (quote, nonce) = (&pending.quote, &pending.signed.nonce);
         match s {
             Some(s) if s.success => {
@@ -269,10 +294,10 @@ impl Engine<'_> {
                 // A failure without a transaction on a non-402 answer: the server's word only.
                 let reason = reason_of(&s);
                 self.record(nonce, Status::Rejected, None, Some(reason.clone()));
+                let still_open = self.still_open(pending).await;
                 self.printer.warn(format!(
                     "the server says the settlement failed ({reason}) but names no transaction; \
-                     {}",
-                    pending.scheme.still_open(&pending.signed)
+                     {still_open}"
                 ));
                 Outcome::NotSettled {
                     reason,
@@ -360,10 +385,10 @@ impl Engine<'_> {
             Some(OnChain::Reverted) => {
                 let why = format!("transaction {tx} reverted ({reason})");
                 self.record(nonce, Status::Rejected, Some(tx.clone()), Some(why.clone()));
+                let still_open = self.still_open(pending).await;
                 Outcome::Rejected {
                     message: format!(
-                        "the settlement failed: {why}; it moved nothing, but {}",
-                        pending.scheme.still_open(&pending.signed)
+                        "the settlement failed: {why}; it moved nothing, but {still_open}"
                     ),
                     reason,
                     transaction: Some(tx),

@@ -174,6 +174,18 @@ pub trait Scheme: Sync {
 
     /// What a signed but refused payment still is, for the message that reports the refusal.
     fn still_open(&self, signed: &SignedPayment) -> String;
+
+    /// When the chain already shows that `signed` can never move money (Solana: not landed,
+    /// and the chain past its blockhash's last valid block height), what to say instead of
+    /// [`Scheme::still_open`]; the flow then records it `expired`. `None` when it may still
+    /// move money, or the chain cannot be asked.
+    fn lapsed<'a>(
+        &'a self,
+        _quote: &'a Quote,
+        _signed: &'a SignedPayment,
+    ) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async { None })
+    }
 }
 
 /// How long one chain read after a receipt wait may take.

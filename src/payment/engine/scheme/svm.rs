@@ -200,6 +200,45 @@ impl Scheme for Svm {
             signed.nonce
         )
     }
+
+    /// Asks the chain as `history check` does: expired when the signature is not on chain and
+    /// the block height is past the blockhash's last valid one (and the node calls the
+    /// blockhash invalid). Any failure to ask keeps [`Scheme::still_open`]'s words.
+    fn lapsed<'a>(
+        &'a self,
+        quote: &'a Quote,
+        signed: &'a SignedPayment,
+    ) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async move {
+            let payment = payment_of(signed).ok()?;
+            let client = client(LAPSED_TIMEOUT).ok()?;
+            let rpc = SvmRpc::new(&client, rpc_url(quote).ok()?);
+            let verdict = crate::svm::check::check(&rpc, payment, None).await.ok()?;
+            lapsed_text(signed, &verdict)
+        })
+    }
+}
+
+/// How long asking whether a refused payment has expired may take.
+const LAPSED_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// [`Scheme::lapsed`]'s words for a verdict: only [`Verdict::Expired`] (not on chain, and its
+/// blockhash dead) says the payment can never move money.
+fn lapsed_text(signed: &SignedPayment, verdict: &Verdict) -> Option<String> {
+    let Verdict::Expired { block_height } = verdict else {
+        return None;
+    };
+    let last = payment_of(signed)
+        .ok()
+        .and_then(|p| p.last_valid_block_height)
+        .map_or_else(String::new, |h| {
+            format!(", past its last valid block height {h}")
+        });
+    Some(format!(
+        "the signed transaction (signature {}) never landed and has expired (the chain is at \
+         block height {block_height}{last}): it can no longer move money",
+        signed.nonce
+    ))
 }
 
 /// The engine's reading of what the chain says about a transaction a server named.
@@ -216,6 +255,31 @@ fn on_chain(verdict: &Verdict) -> OnChain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_expired_verdict_replaces_the_still_open_words() {
+        let signed = SignedPayment {
+            header_name: "PAYMENT-SIGNATURE",
+            header_value: String::new(),
+            nonce: "5ig".into(),
+            payer: String::new(),
+            valid_after: 0,
+            valid_before: 60,
+            payment_id: None,
+            detail: Detail::Eip3009,
+        };
+        assert_eq!(
+            lapsed_text(&signed, &Verdict::Expired { block_height: 1151 }).as_deref(),
+            Some(
+                "the signed transaction (signature 5ig) never landed and has expired (the \
+                 chain is at block height 1151): it can no longer move money"
+            )
+        );
+        assert_eq!(
+            lapsed_text(&signed, &Verdict::Open { block_height: 1100 }),
+            None
+        );
+    }
 
     #[test]
     fn verdicts_read_as_the_engine_acts_on_them() {
