@@ -178,7 +178,7 @@ impl<'p> Context<'p> {
         if let Some(name) = default {
             return Ok(keystore::find(name, &dirs)?);
         }
-        Err(NoAccount.into())
+        Err(NoAccount(family).into())
     }
 
     /// The password for an existing keystore: `--password-file`, then `ETH_PASSWORD` (a path),

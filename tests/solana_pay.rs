@@ -234,6 +234,38 @@ fn get_pays_each_solana_route_exactly_the_price_and_history_check_confirms() {
     assert!(history(&env).iter().all(|r| r["verified"] == true));
 }
 
+/// Without a Solana account, paying a Solana option names the command that makes one
+/// (`--solana`), and nothing is signed.
+#[test]
+fn without_a_solana_account_the_hint_names_wallet_new_solana() {
+    let net = localnet::get();
+    let (env, pw) = Env::with_payer();
+    env.write_config(&format!(
+        "default_account = \"payer\"\n\n[rpc]\nsolana-devnet = \"{}\"\n",
+        net.solana_rpc()
+    ));
+    let out = env.pay(&pw, &net.solana_route("cheap"), &[]);
+    let line = support::error_line(&out, 116);
+    assert!(
+        line.contains("no account given and no default Solana account"),
+        "{line}"
+    );
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("hint: or create one with `x402 wallet new NAME --solana`"),
+        "{err}"
+    );
+    assert!(history(&env).is_empty(), "nothing signed");
+    // inspect says the same of the option.
+    let out = env.run(&["inspect", &net.solana_route("cheap")]);
+    assert!(
+        support::stdout(&out).contains("x402 wallet new NAME --solana")
+            || support::stderr(&out).contains("x402 wallet new NAME --solana"),
+        "{}",
+        support::stderr(&out)
+    );
+}
+
 #[test]
 fn cap_dry_run_and_decline_sign_nothing() {
     let net = localnet::get();
