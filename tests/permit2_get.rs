@@ -562,3 +562,66 @@ fn an_unconfirmed_upto_settlement_is_judged_on_the_charge_its_receipt_names() {
         .unwrap_or_else(|| panic!("{data:#}"));
     assert_eq!(verified["verified"], true, "{verified}");
 }
+
+/// The official upto server charging 0 (settlement override `"0"`): the facilitator answers
+/// `success` with `amount: "0"` and no transaction. `get` delivers the resource (exit 0), says
+/// nothing was charged and that the signed permit stays open, the journal records a charge of
+/// 0 with no transaction, the receipt's `charged` is `"0"`, and no token moves.
+#[test]
+fn an_upto_charge_of_zero_pays_nothing_and_says_so() {
+    let payer = Payer::new(ETH, 10_000, true);
+    payer.approve_with_cast("plain");
+    let net = payer.net;
+    let r = net.permit2_route("uptoZero");
+    assert_eq!((r.scheme.as_str(), r.charged), ("upto", Some(0)));
+    let token = net.permit2_token("plain");
+    let receipt = payer.env.path("receipt.json");
+    let _lock = localnet::chain_lock();
+    let before = (
+        payer.balance("plain"),
+        net.token_balance(CHAIN, &token, &payee(net)),
+    );
+    let out = payer.pay("uptoZero", &["--receipt", receipt.to_str().unwrap()]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["route"], "uptoZero");
+    assert!(
+        err.contains(&format!(
+            "paid nothing (charged 0.00 PUSD of up to 0.002 PUSD) on base-sepolia to {}  no \
+             transaction",
+            payee(net)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing moved; the signed permit (Permit2 nonce"),
+        "{err}"
+    );
+    assert!(!err.contains("  tx "), "{err}");
+    // Nothing moved on chain, and the permit is unused.
+    assert_eq!(
+        (
+            payer.balance("plain"),
+            net.token_balance(CHAIN, &token, &payee(net))
+        ),
+        before
+    );
+    let payments = payer.payments();
+    assert_eq!(payments.len(), 1, "{payments:?}");
+    let p = &payments[0];
+    assert_eq!(p["status"], "settled", "{p}");
+    assert_eq!(p["charged"], "0", "{p}");
+    assert_eq!(p["transaction"], Value::Null, "{p}");
+    assert!(!nonce_spent(net, &payer.address, p["nonce"].as_str().unwrap()));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(doc["status"], "paid", "{doc}");
+    assert_eq!(doc["amount"], "2000", "{doc}");
+    assert_eq!(doc["amount_is_maximum"], true, "{doc}");
+    assert_eq!(
+        (&doc["charged"], &doc["charged_decimal"]),
+        (&Value::from("0"), &Value::from("0.00")),
+        "{doc}"
+    );
+    assert_eq!(doc["transaction"], Value::Null, "{doc}");
+}
