@@ -613,7 +613,11 @@ fn an_upto_charge_of_zero_pays_nothing_and_says_so() {
     assert_eq!(p["status"], "settled", "{p}");
     assert_eq!(p["charged"], "0", "{p}");
     assert_eq!(p["transaction"], Value::Null, "{p}");
-    assert!(!nonce_spent(net, &payer.address, p["nonce"].as_str().unwrap()));
+    assert!(!nonce_spent(
+        net,
+        &payer.address,
+        p["nonce"].as_str().unwrap()
+    ));
     let doc: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
     assert_eq!(doc["status"], "paid", "{doc}");
     assert_eq!(doc["amount"], "2000", "{doc}");
@@ -624,4 +628,38 @@ fn an_upto_charge_of_zero_pays_nothing_and_says_so() {
         "{doc}"
     );
     assert_eq!(doc["transaction"], Value::Null, "{doc}");
+}
+
+/// The chain reads of a Permit2 payment (chain id, `allowance(payer, Permit2)`, the balance)
+/// are made before the journal's lock is taken: no read reaches the node while this process
+/// holds it.
+#[test]
+fn no_chain_read_is_made_while_the_journal_is_locked() {
+    let payer = Payer::new(ETH, 10_000, true);
+    payer.approve_with_cast("plain");
+    let net = payer.net;
+    let probe = crate::support::lock_probe::LockProbe::start(
+        &net.rpc(CHAIN),
+        payer.env.x402_home().join("journal.jsonl"),
+    );
+    let config = std::fs::read_to_string(payer.env.x402_home().join("config.toml")).unwrap();
+    payer
+        .env
+        .write_config(&config.replace(&net.rpc(CHAIN), &probe.url));
+    let _lock = localnet::chain_lock();
+    let before = payer.balance("plain");
+    let out = payer.pay("permit2Exact", &[]);
+    support::assert_exit(&out, 0);
+    assert_eq!(payer.balance("plain"), before - 1_000);
+    let seen = probe.seen();
+    assert!(
+        seen.iter().any(|(m, _)| m == "eth_chainId") && seen.iter().any(|(m, _)| m == "eth_call"),
+        "{seen:?}"
+    );
+    let under_lock: Vec<_> = seen.iter().filter(|(_, locked)| *locked).collect();
+    assert!(
+        under_lock.is_empty(),
+        "read under the journal's lock: {under_lock:?}"
+    );
+    assert_eq!(payer.payments()[0]["status"], "settled");
 }

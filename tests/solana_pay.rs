@@ -234,6 +234,41 @@ fn get_pays_each_solana_route_exactly_the_price_and_history_check_confirms() {
     assert!(history(&env).iter().all(|r| r["verified"] == true));
 }
 
+/// The chain reads of a Solana payment (mint, blockhash, token accounts) are made before the
+/// journal's lock is taken: no read reaches the node while this process holds it, so other
+/// x402 processes never wait on this one's RPC. The payment itself is journaled before it is
+/// sent, as always.
+#[test]
+fn no_chain_read_is_made_while_the_journal_is_locked() {
+    let net = localnet::get();
+    let env = solana_env("payer2");
+    let probe = crate::support::lock_probe::LockProbe::start(
+        &net.solana_rpc(),
+        env.x402_home().join("journal.jsonl"),
+    );
+    env.write_config(&format!(
+        "default_solana_account = \"sol\"\n\n[rpc]\nsolana-devnet = \"{}\"\n",
+        probe.url
+    ));
+    let _guard = localnet::chain_lock();
+    let payee_before = usdc("payee");
+    let out = get(&env, &net.solana_route("cheap"), &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(usdc("payee") - payee_before, 1000);
+    let seen = probe.seen();
+    // The preflight's reads and the signing step's own (both through this relay).
+    assert!(
+        seen.iter().filter(|(m, _)| m == "getAccountInfo").count() >= 4,
+        "{seen:?}"
+    );
+    let under_lock: Vec<_> = seen.iter().filter(|(_, locked)| *locked).collect();
+    assert!(
+        under_lock.is_empty(),
+        "read under the journal's lock: {under_lock:?}"
+    );
+    assert_eq!(status_of(&env), "settled");
+}
+
 /// Without a Solana account, paying a Solana option names the command that makes one
 /// (`--solana`), and nothing is signed.
 #[test]

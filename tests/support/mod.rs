@@ -3,6 +3,7 @@
 #![allow(dead_code, reason = "each test module uses a different part")]
 
 pub mod localnet;
+pub mod lock_probe;
 pub mod pty;
 pub mod verifier;
 

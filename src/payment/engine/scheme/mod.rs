@@ -1,13 +1,16 @@
 //! The scheme seam: what differs between kinds of payment, behind one trait, so the flow
 //! (`engine::flow`) never names a scheme.
 //!
-//! A [`Scheme`] answers three questions about a [`Quote`] the policy judged payable:
+//! A [`Scheme`] answers these questions about a [`Quote`] the policy judged payable:
 //! * [`Scheme::preflight`]: before the quote is shown, can the payer pay it at all (funds,
 //!   allowance, a destination token account …)? `Some(Refusal)` stops the payment before
 //!   anything is signed; an RPC that cannot be asked is a detail, never a refusal.
-//! * [`Scheme::sign`]: the payment for exactly this quote, signed with the unlocked [`Key`],
-//!   as a [`SignedPayment`]: the header to send (and resend, byte for byte), and what the
-//!   journal records of it (the payment's identity as text, its validity).
+//! * [`Scheme::read`]: with the key unlocked and before the journal's lock is taken, what
+//!   signing needs from the chain ([`ChainReads`]), or a refusal.
+//! * [`Scheme::sign`]: under the lock, without the chain, the payment for exactly this quote,
+//!   signed with the unlocked [`Key`], as a [`SignedPayment`]: the header to send (and
+//!   resend, byte for byte), and what the journal records of it (the payment's identity as
+//!   text, its validity).
 //! * [`Scheme::confirm_on_chain`]: when a server names a transaction but does not confirm it,
 //!   what that transaction did to this payment ([`OnChain`]), within a bounded wait.
 //!
@@ -16,10 +19,11 @@
 //!
 //! # Adding a scheme
 //! 1. A unit struct implementing [`Scheme`] in a new file here (e.g. `svm.rs`, `permit2.rs`).
-//!    Its `sign` may read the chain first and refuse (`Ok(Err(Refusal))`): Solana's
-//!    `svm::payment::prepare` (mint, blockhash, ATAs, balance, then the signed transaction)
-//!    and Permit2's `permit2::chain::prepare` (chain id, allowance, sponsoring extension, then
-//!    the signed permit) each fit `sign` whole; their cheap balance reads fit `preflight`.
+//!    Its chain reads go in `read`, which may refuse (`Ok(Err(Refusal))`), and its `sign`
+//!    only signs: Solana's `svm::payment::read` (mint, blockhash, ATAs, balance) then
+//!    `svm::payment::sign`, Permit2's `permit2::chain::read` (chain id, allowance, what the
+//!    sponsoring extension needs) then `permit2::chain::sign`; their cheap balance reads fit
+//!    `preflight`.
 //! 2. Its key: a [`Key`] variant (e.g. `Key::Svm(Keypair)`), made by the account source.
 //! 3. An arm in [`of`] on the quote's `policy::Scheme` (the account's family follows the quote's
 //!    network, [`family`]); its own facts about a signed
@@ -121,6 +125,18 @@ pub enum Detail {
     Svm(Box<crate::svm::check::SvmPayment>),
 }
 
+/// What a scheme's [`Scheme::read`] found on chain, handed to its [`Scheme::sign`].
+#[derive(Clone, Debug)]
+pub enum ChainReads {
+    /// Nothing was read (EIP-3009).
+    None,
+    /// Permit2: the allowance and what its covering extension needs; `None` when no RPC URL
+    /// is configured for the network (the permit is signed as is).
+    Permit2(Option<Box<crate::payment::permit2::chain::Reads>>),
+    /// Solana: the mint, the blockhash and the payer's balance.
+    Svm(Box<crate::svm::payment::Reads>),
+}
+
 /// What the chain says about a transaction a server named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OnChain {
@@ -148,15 +164,30 @@ pub trait Scheme: Sync {
         owner: Option<&'a Keystore>,
     ) -> BoxFuture<'a, Result<Option<Refusal>>>;
 
-    /// Signs exactly `quote` (an option of `challenge`, judged, capped and confirmed), valid
-    /// from `now` (Unix seconds). A refusal found while preparing is returned, not raised.
-    fn sign<'a>(
+    /// What signing `quote` by `key` needs from the chain (a blockhash, an allowance, …),
+    /// read before the flow takes the journal's lock, so other x402 processes never wait on
+    /// this one's RPC. A refusal found (funds, a missing token account, an allowance nothing
+    /// covers) is returned, not raised. Nothing to read by default.
+    fn read<'a>(
         &'a self,
-        challenge: &'a Challenge,
-        quote: &'a Quote,
-        key: &'a Key,
+        _challenge: &'a Challenge,
+        _quote: &'a Quote,
+        _key: &'a Key,
+    ) -> BoxFuture<'a, Result<Result<ChainReads, Refusal>>> {
+        Box::pin(async { Ok(Ok(ChainReads::None)) })
+    }
+
+    /// Signs exactly `quote` (an option of `challenge`, judged, capped and confirmed), valid
+    /// from `now` (Unix seconds), from what [`Scheme::read`] found. Called under the journal's
+    /// lock: it asks nothing of the chain. A refusal is returned, not raised.
+    fn sign(
+        &self,
+        challenge: &Challenge,
+        quote: &Quote,
+        key: &Key,
+        reads: ChainReads,
         now: u64,
-    ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>>;
+    ) -> Result<Result<SignedPayment, Refusal>>;
 
     /// What transaction `tx` did to `signed`, waiting at most `wait` for it, over `rpc_url`.
     /// `charged` is what the settlement says was charged, for a quote whose amount is a

@@ -1,14 +1,15 @@
 //! Solana `exact`: payTo's token account and the payer's balance read before the quote
-//! (`svm::payment::preflight`), the signed v0 transaction (`svm::payment::prepare`: mint,
-//! blockhash, accounts, then the payer's signature; the fee payer's slot left for the
-//! facilitator), and `svm::check::confirm` as the chain's word on a transaction a server named.
+//! (`svm::payment::preflight`); mint, blockhash and accounts read again before the journal's
+//! lock (`svm::payment::read`); under it, without the chain, the signed v0 transaction
+//! (`svm::payment::sign`: the payer's signature, the fee payer's slot left for the
+//! facilitator); and `svm::check::confirm` as the chain's word on a transaction a server named.
 //!
 //! The payment's identity is the payer's signature (the journal's `nonce`); the memo, the
 //! blockhash and its last valid block height ride along as [`Detail::Svm`], for the receipt
 //! wait here and for `history check`. `valid_before` is the signing time plus
 //! `maxTimeoutSeconds`, the bound shown; the chain's bound is the block height.
 
-use super::{BoxFuture, Detail, Key, OnChain, Scheme, SignedPayment};
+use super::{BoxFuture, ChainReads, Detail, Key, OnChain, Scheme, SignedPayment};
 use crate::keystore::Keystore;
 use crate::output::Printer;
 use crate::payment::challenge::Challenge;
@@ -29,6 +30,17 @@ const PREFLIGHT_TIMEOUT: Duration = Duration::from_secs(10);
 const SIGN_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Svm;
+
+/// The Solana keypair, for a quote on a Solana network.
+fn keypair_of<'k>(quote: &Quote, key: &'k Key) -> Result<&'k crate::svm::Keypair> {
+    match key {
+        Key::Svm(keypair) => Ok(keypair),
+        Key::Evm(_) => Err(anyhow!(
+            "{} is paid by a Solana account, not an EVM one",
+            quote.network
+        )),
+    }
+}
 
 /// The Solana option a quote pays.
 fn exact_of(quote: &Quote) -> Result<&SvmExact> {
@@ -128,42 +140,60 @@ impl Scheme for Svm {
         })
     }
 
-    fn sign<'a>(
+    /// [`crate::svm::payment::read`]: the mint, a blockhash, payTo's and the payer's token
+    /// accounts, each refusal said before anything is signed.
+    fn read<'a>(
         &'a self,
-        challenge: &'a Challenge,
+        _challenge: &'a Challenge,
         quote: &'a Quote,
         key: &'a Key,
-        now: u64,
-    ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>> {
+    ) -> BoxFuture<'a, Result<Result<ChainReads, Refusal>>> {
         Box::pin(async move {
-            let Key::Svm(keypair) = key else {
-                return Err(anyhow!(
-                    "{} is paid by a Solana account, not an EVM one",
-                    quote.network
-                ));
-            };
+            let keypair = keypair_of(quote, key)?;
             let exact = exact_of(quote)?;
             let client = client(SIGN_TIMEOUT)?;
             let rpc = SvmRpc::new(&client, rpc_url(quote)?);
-            let prepared = match crate::svm::payment::prepare(&rpc, exact, keypair).await {
-                Ok(prepared) => prepared,
-                Err(e) => return refusal(quote, keypair.pubkey().to_string(), e).map(Err),
-            };
-            let payment = SvmPayment::signed(exact, &prepared, keypair.pubkey(), now)
-                .map_err(|e| anyhow!(e))?;
-            let (header_name, header_value, payment_id) =
-                crate::payment::payment_header(challenge, quote.index, prepared.payload());
-            Ok(Ok(SignedPayment {
-                header_name,
-                header_value,
-                nonce: prepared.transaction.payer_signature.clone(),
-                payer: keypair.pubkey().to_string(),
-                valid_after: now,
-                valid_before: now.saturating_add(quote.max_timeout_seconds),
-                payment_id,
-                detail: Detail::Svm(Box::new(payment)),
-            }))
+            match crate::svm::payment::read(&rpc, exact, &keypair.pubkey()).await {
+                Ok(reads) => Ok(Ok(ChainReads::Svm(Box::new(reads)))),
+                Err(e) => refusal(quote, keypair.pubkey().to_string(), e).map(Err),
+            }
         })
+    }
+
+    fn sign(
+        &self,
+        challenge: &Challenge,
+        quote: &Quote,
+        key: &Key,
+        reads: ChainReads,
+        now: u64,
+    ) -> Result<Result<SignedPayment, Refusal>> {
+        let keypair = keypair_of(quote, key)?;
+        let exact = exact_of(quote)?;
+        let ChainReads::Svm(reads) = reads else {
+            return Err(anyhow!(
+                "{} is signed only after its chain reads",
+                quote.network
+            ));
+        };
+        let prepared = match crate::svm::payment::sign(exact, *reads, keypair) {
+            Ok(prepared) => prepared,
+            Err(e) => return refusal(quote, keypair.pubkey().to_string(), e).map(Err),
+        };
+        let payment =
+            SvmPayment::signed(exact, &prepared, keypair.pubkey(), now).map_err(|e| anyhow!(e))?;
+        let (header_name, header_value, payment_id) =
+            crate::payment::payment_header(challenge, quote.index, prepared.payload());
+        Ok(Ok(SignedPayment {
+            header_name,
+            header_value,
+            nonce: prepared.transaction.payer_signature.clone(),
+            payer: keypair.pubkey().to_string(),
+            valid_after: now,
+            valid_before: now.saturating_add(quote.max_timeout_seconds),
+            payment_id,
+            detail: Detail::Svm(Box::new(payment)),
+        }))
     }
 
     /// Polls the signature's status (at most `wait`), then reads the transaction: it must carry

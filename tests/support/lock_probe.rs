@@ -1,0 +1,88 @@
+//! A JSON-RPC relay on 127.0.0.1 that passes each request on to a node and notes, for each,
+//! whether the payment journal was locked exclusively at that moment: so a test can show that
+//! `x402` makes no chain read while it holds the journal's lock (other x402 processes would
+//! wait on it).
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A running relay: `url` is what config.toml names as the network's RPC.
+pub struct LockProbe {
+    pub url: String,
+    seen: Arc<Mutex<Vec<(String, bool)>>>,
+}
+
+impl LockProbe {
+    /// Relays to `upstream`, probing `journal` (its exclusive lock) on each request.
+    pub fn start(upstream: &str, journal: PathBuf) -> LockProbe {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let upstream = upstream.to_owned();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(format!("http://{}", listener.local_addr().unwrap()))
+                    .unwrap();
+                let client = x402::http::client(&Default::default()).unwrap();
+                let app =
+                    axum::Router::new().fallback(move |axum::Json(req): axum::Json<Value>| {
+                        let (client, upstream, log, journal) = (
+                            client.clone(),
+                            upstream.clone(),
+                            log.clone(),
+                            journal.clone(),
+                        );
+                        async move {
+                            let locked = locked(&journal);
+                            let calls = match &req {
+                                Value::Array(batch) => batch.clone(),
+                                one => vec![one.clone()],
+                            };
+                            for call in calls {
+                                let method = call["method"].as_str().unwrap_or("?").to_owned();
+                                log.lock().unwrap().push((method, locked));
+                            }
+                            let answer: Value = client
+                                .post(&upstream)
+                                .json(&req)
+                                .send()
+                                .await
+                                .unwrap()
+                                .json()
+                                .await
+                                .unwrap();
+                            axum::Json(answer)
+                        }
+                    });
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        LockProbe {
+            url: rx.recv().unwrap(),
+            seen,
+        }
+    }
+
+    /// Each request's JSON-RPC method and whether the journal was locked when it came.
+    pub fn seen(&self) -> Vec<(String, bool)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// Whether another process holds the journal's exclusive lock (a missing journal: no).
+fn locked(journal: &std::path::Path) -> bool {
+    let Ok(file) = std::fs::File::open(journal) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Ok(()) => false,
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(e)) => panic!("{}: {e}", journal.display()),
+    }
+}
