@@ -444,66 +444,52 @@ fn settlement_pending_relay(upstream: &str, amount: &str) -> String {
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
     let (upstream, amount) = (upstream.to_owned(), amount.to_owned());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(format!("http://{}", listener.local_addr().unwrap()))
-                .unwrap();
-            let client = x402::http::client(&Default::default()).unwrap();
-            let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
-                let (client, upstream, amount) = (client.clone(), upstream.clone(), amount.clone());
-                async move {
-                    let path = req.uri().path_and_query().unwrap().to_string();
-                    let mut ask = client.request(req.method().clone(), format!("{upstream}{path}"));
-                    for (name, value) in req.headers() {
-                        if name != axum::http::header::HOST {
-                            ask = ask.header(name, value);
-                        }
-                    }
-                    let answer = ask.send().await.unwrap();
-                    let status = answer.status();
-                    let mut headers = answer.headers().clone();
-                    for framing in ["content-length", "transfer-encoding", "connection"] {
-                        headers.remove(framing);
-                    }
-                    let body = answer.bytes().await.unwrap();
-                    let Some(settlement) = headers.remove("payment-response") else {
-                        return (status, headers, body.to_vec());
-                    };
-                    let mut s: Value =
-                        serde_json::from_slice(&STANDARD.decode(settlement.as_bytes()).unwrap())
-                            .unwrap();
-                    assert!(
-                        s["transaction"].as_str().is_some_and(|t| !t.is_empty()),
-                        "{s}"
-                    );
-                    s["success"] = Value::Bool(false);
-                    s["errorReason"] = Value::from("settlement_pending");
-                    s["amount"] = Value::from(amount);
-                    let mut headers = axum::http::HeaderMap::new();
-                    headers.insert(
-                        "payment-response",
-                        STANDARD
-                            .encode(s.to_string())
-                            .parse::<axum::http::HeaderValue>()
-                            .unwrap(),
-                    );
-                    (
-                        axum::http::StatusCode::PAYMENT_REQUIRED,
-                        headers,
-                        Vec::new(),
-                    )
+    let client = x402::http::client(&Default::default()).unwrap();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (client, upstream, amount) = (client.clone(), upstream.clone(), amount.clone());
+        async move {
+            let path = req.uri().path_and_query().unwrap().to_string();
+            let mut ask = client.request(req.method().clone(), format!("{upstream}{path}"));
+            for (name, value) in req.headers() {
+                if name != axum::http::header::HOST {
+                    ask = ask.header(name, value);
                 }
-            });
-            axum::serve(listener, app).await.unwrap();
-        });
+            }
+            let answer = ask.send().await.unwrap();
+            let status = answer.status();
+            let mut headers = answer.headers().clone();
+            for framing in ["content-length", "transfer-encoding", "connection"] {
+                headers.remove(framing);
+            }
+            let body = answer.bytes().await.unwrap();
+            let Some(settlement) = headers.remove("payment-response") else {
+                return (status, headers, body.to_vec());
+            };
+            let mut s: Value =
+                serde_json::from_slice(&STANDARD.decode(settlement.as_bytes()).unwrap()).unwrap();
+            assert!(
+                s["transaction"].as_str().is_some_and(|t| !t.is_empty()),
+                "{s}"
+            );
+            s["success"] = Value::Bool(false);
+            s["errorReason"] = Value::from("settlement_pending");
+            s["amount"] = Value::from(amount);
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(
+                "payment-response",
+                STANDARD
+                    .encode(s.to_string())
+                    .parse::<axum::http::HeaderValue>()
+                    .unwrap(),
+            );
+            (
+                axum::http::StatusCode::PAYMENT_REQUIRED,
+                headers,
+                Vec::new(),
+            )
+        }
     });
-    rx.recv().unwrap()
+    crate::support::relay::serve(app)
 }
 
 /// A receipt that fails to confirm an `upto` settlement and names its transaction: with the
@@ -638,7 +624,7 @@ fn no_chain_read_is_made_while_the_journal_is_locked() {
     let payer = Payer::new(ETH, 10_000, true);
     payer.approve_with_cast("plain");
     let net = payer.net;
-    let probe = crate::support::lock_probe::LockProbe::start(
+    let probe = crate::support::relay::LockProbe::start(
         &net.rpc(CHAIN),
         payer.env.x402_home().join("journal.jsonl"),
     );

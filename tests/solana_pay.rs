@@ -242,7 +242,7 @@ fn get_pays_each_solana_route_exactly_the_price_and_history_check_confirms() {
 fn no_chain_read_is_made_while_the_journal_is_locked() {
     let net = localnet::get();
     let env = solana_env("payer2");
-    let probe = crate::support::lock_probe::LockProbe::start(
+    let probe = crate::support::relay::LockProbe::start(
         &net.solana_rpc(),
         env.x402_home().join("journal.jsonl"),
     );

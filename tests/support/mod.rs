@@ -3,8 +3,8 @@
 #![allow(dead_code, reason = "each test module uses a different part")]
 
 pub mod localnet;
-pub mod lock_probe;
 pub mod pty;
+pub mod relay;
 pub mod verifier;
 
 use assert_cmd::Command;
