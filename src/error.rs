@@ -191,16 +191,26 @@ fn wallet_cause(cause: &Cause) -> Option<(ExitStatus, Vec<String>)> {
         }
         return Some((ExitStatus::Wallet, keystore_hints(e)));
     }
-    cause.downcast_ref::<keystore::NoAccount>().map(|_| {
-        (
-            ExitStatus::Wallet,
-            vec![
-                "name one with --account NAME or --keystore PATH".into(),
-                "or create one with `x402 wallet new` (the first account becomes the default)"
-                    .into(),
-            ],
-        )
-    })
+    cause
+        .downcast_ref::<keystore::NoAccount>()
+        .map(|keystore::NoAccount(family)| {
+            let create = match family {
+                crate::network::Family::Evm => {
+                    "or create one with `x402 wallet new` (the first account becomes the default)"
+                }
+                crate::network::Family::Solana => {
+                    "or create one with `x402 wallet new NAME --solana` (the first Solana \
+                     account becomes the Solana default)"
+                }
+            };
+            (
+                ExitStatus::Wallet,
+                vec![
+                    "name one with --account NAME or --keystore PATH".into(),
+                    create.into(),
+                ],
+            )
+        })
 }
 
 fn keystore_hints(e: &keystore::Error) -> Vec<String> {
@@ -214,7 +224,9 @@ fn keystore_hints(e: &keystore::Error) -> Vec<String> {
                     .collect::<Vec<_>>()
                     .join(" and ")
             ),
-            "create one with `x402 wallet new NAME`, or see `x402 wallet list`".into(),
+            "create one with `x402 wallet new NAME` (`--solana` for a Solana account), or see \
+             `x402 wallet list`"
+                .into(),
         ],
         keystore::Error::AlreadyExists(_) => {
             vec!["choose another name, or pass --force to replace it".into()]

@@ -28,10 +28,10 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
-/// No account was named and there is no default.
+/// No account was named and there is no default for the family of the payment (or command).
 #[derive(Debug, thiserror::Error)]
-#[error("no account given and no default account")]
-pub struct NoAccount;
+#[error("no account given and no default {}account", match .0 { Family::Evm => "", Family::Solana => "Solana " })]
+pub struct NoAccount(pub Family);
 
 type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 

@@ -154,7 +154,7 @@ impl<'p> Context<'p> {
             return Ok(ks);
         }
         self.default_account(family)?
-            .ok_or_else(|| NoAccount.into())
+            .ok_or_else(|| NoAccount(family).into())
     }
 
     /// The account the environment names, `X402_ACCOUNT` or `X402_KEYSTORE` (not both), when

@@ -434,3 +434,218 @@ fn without_an_rpc_the_servers_412_is_the_same_refusal_and_the_open_permit_can_be
     let line = support::error_line(&out, 1);
     assert!(line.contains("already cancelled"), "{line}");
 }
+
+/// A server in front of the local v2 server (`upstream`, its base URL) that passes every
+/// request on and turns each answer carrying a settlement into 402 with that settlement as
+/// `success: false`, `errorReason: settlement_pending`, its transaction kept and its `amount`
+/// replaced by `amount`: a server whose confirmation came too late, and whose receipt may
+/// name a charge other than the one that moved. Returns its base URL.
+fn settlement_pending_relay(upstream: &str, amount: &str) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let (upstream, amount) = (upstream.to_owned(), amount.to_owned());
+    let client = x402::http::client(&Default::default()).unwrap();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (client, upstream, amount) = (client.clone(), upstream.clone(), amount.clone());
+        async move {
+            let path = req.uri().path_and_query().unwrap().to_string();
+            let mut ask = client.request(req.method().clone(), format!("{upstream}{path}"));
+            for (name, value) in req.headers() {
+                if name != axum::http::header::HOST {
+                    ask = ask.header(name, value);
+                }
+            }
+            let answer = ask.send().await.unwrap();
+            let status = answer.status();
+            let mut headers = answer.headers().clone();
+            for framing in ["content-length", "transfer-encoding", "connection"] {
+                headers.remove(framing);
+            }
+            let body = answer.bytes().await.unwrap();
+            let Some(settlement) = headers.remove("payment-response") else {
+                return (status, headers, body.to_vec());
+            };
+            let mut s: Value =
+                serde_json::from_slice(&STANDARD.decode(settlement.as_bytes()).unwrap()).unwrap();
+            assert!(
+                s["transaction"].as_str().is_some_and(|t| !t.is_empty()),
+                "{s}"
+            );
+            s["success"] = Value::Bool(false);
+            s["errorReason"] = Value::from("settlement_pending");
+            s["amount"] = Value::from(amount);
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(
+                "payment-response",
+                STANDARD
+                    .encode(s.to_string())
+                    .parse::<axum::http::HeaderValue>()
+                    .unwrap(),
+            );
+            (
+                axum::http::StatusCode::PAYMENT_REQUIRED,
+                headers,
+                Vec::new(),
+            )
+        }
+    });
+    crate::support::relay::serve(app)
+}
+
+/// A receipt that fails to confirm an `upto` settlement and names its transaction: with the
+/// RPC configured, the chain is asked whether that transaction moved exactly the charge the
+/// receipt names (never "anything up to the maximum"), as `history check` judges it.
+#[test]
+fn an_unconfirmed_upto_settlement_is_judged_on_the_charge_its_receipt_names() {
+    let payer = Payer::new(ETH, 10_000, true);
+    payer.approve_with_cast("plain");
+    let net = payer.net;
+    let r = net.permit2_route("upto");
+    let charged = r.charged.unwrap();
+    let path = reqwest::Url::parse(&r.url).unwrap().path().to_owned();
+    let upstream = net.s("/v2/serverUrl");
+    let _lock = localnet::chain_lock();
+
+    // The receipt says 1000 was charged; the chain moved 1250: not this receipt's settlement.
+    let lying = settlement_pending_relay(&upstream, "1000");
+    let before = payer.balance("plain");
+    let out = payer.env.pay(&payer.pw, &format!("{lying}{path}"), &[]);
+    let line = support::error_line(&out, 115);
+    assert!(
+        line.contains("the server answered settlement_pending with transaction")
+            && line.contains("but it did not use this payment's authorization"),
+        "{line}"
+    );
+    assert_eq!(
+        payer.balance("plain"),
+        before - charged,
+        "the chain moved it"
+    );
+    let p = &payer.payments()[0];
+    assert_eq!(p["status"], "unknown", "{p}");
+
+    // A receipt naming the charge that moved: settled, and the charge recorded.
+    let truthful = settlement_pending_relay(&upstream, &charged.to_string());
+    let before = payer.balance("plain");
+    let out = payer.env.pay(&payer.pw, &format!("{truthful}{path}"), &[]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("paid 0.00125 PUSD of up to 0.002 PUSD"),
+        "{err}"
+    );
+    assert_eq!(payer.balance("plain"), before - charged);
+    let payments = payer.payments();
+    let p = payments.iter().find(|p| p["status"] == "settled").unwrap();
+    assert_eq!(p["charged"], charged.to_string(), "{p}");
+    let out = payer.env.run(&["history", "check", "--json"]);
+    let data = json_data(&out);
+    let verified = data["checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["before"] == "settled")
+        .unwrap_or_else(|| panic!("{data:#}"));
+    assert_eq!(verified["verified"], true, "{verified}");
+}
+
+/// The official upto server charging 0 (settlement override `"0"`): the facilitator answers
+/// `success` with `amount: "0"` and no transaction. `get` delivers the resource (exit 0), says
+/// nothing was charged and that the signed permit stays open, the journal records a charge of
+/// 0 with no transaction, the receipt's `charged` is `"0"`, and no token moves.
+#[test]
+fn an_upto_charge_of_zero_pays_nothing_and_says_so() {
+    let payer = Payer::new(ETH, 10_000, true);
+    payer.approve_with_cast("plain");
+    let net = payer.net;
+    let r = net.permit2_route("uptoZero");
+    assert_eq!((r.scheme.as_str(), r.charged), ("upto", Some(0)));
+    let token = net.permit2_token("plain");
+    let receipt = payer.env.path("receipt.json");
+    let _lock = localnet::chain_lock();
+    let before = (
+        payer.balance("plain"),
+        net.token_balance(CHAIN, &token, &payee(net)),
+    );
+    let out = payer.pay("uptoZero", &["--receipt", receipt.to_str().unwrap()]);
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["route"], "uptoZero");
+    assert!(
+        err.contains(&format!(
+            "paid nothing (charged 0.00 PUSD of up to 0.002 PUSD) on base-sepolia to {}  no \
+             transaction",
+            payee(net)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing moved; the signed permit (Permit2 nonce"),
+        "{err}"
+    );
+    assert!(!err.contains("  tx "), "{err}");
+    // Nothing moved on chain, and the permit is unused.
+    assert_eq!(
+        (
+            payer.balance("plain"),
+            net.token_balance(CHAIN, &token, &payee(net))
+        ),
+        before
+    );
+    let payments = payer.payments();
+    assert_eq!(payments.len(), 1, "{payments:?}");
+    let p = &payments[0];
+    assert_eq!(p["status"], "settled", "{p}");
+    assert_eq!(p["charged"], "0", "{p}");
+    assert_eq!(p["transaction"], Value::Null, "{p}");
+    assert!(!nonce_spent(
+        net,
+        &payer.address,
+        p["nonce"].as_str().unwrap()
+    ));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(doc["status"], "paid", "{doc}");
+    assert_eq!(doc["amount"], "2000", "{doc}");
+    assert_eq!(doc["amount_is_maximum"], true, "{doc}");
+    assert_eq!(
+        (&doc["charged"], &doc["charged_decimal"]),
+        (&Value::from("0"), &Value::from("0.00")),
+        "{doc}"
+    );
+    assert_eq!(doc["transaction"], Value::Null, "{doc}");
+}
+
+/// The chain reads of a Permit2 payment (chain id, `allowance(payer, Permit2)`, the balance)
+/// are made before the journal's lock is taken: no read reaches the node while this process
+/// holds it.
+#[test]
+fn no_chain_read_is_made_while_the_journal_is_locked() {
+    let payer = Payer::new(ETH, 10_000, true);
+    payer.approve_with_cast("plain");
+    let net = payer.net;
+    let probe = crate::support::relay::LockProbe::start(
+        &net.rpc(CHAIN),
+        payer.env.x402_home().join("journal.jsonl"),
+    );
+    let config = std::fs::read_to_string(payer.env.x402_home().join("config.toml")).unwrap();
+    payer
+        .env
+        .write_config(&config.replace(&net.rpc(CHAIN), &probe.url));
+    let _lock = localnet::chain_lock();
+    let before = payer.balance("plain");
+    let out = payer.pay("permit2Exact", &[]);
+    support::assert_exit(&out, 0);
+    assert_eq!(payer.balance("plain"), before - 1_000);
+    let seen = probe.seen();
+    assert!(
+        seen.iter().any(|(m, _)| m == "eth_chainId") && seen.iter().any(|(m, _)| m == "eth_call"),
+        "{seen:?}"
+    );
+    let under_lock: Vec<_> = seen.iter().filter(|(_, locked)| *locked).collect();
+    assert!(
+        under_lock.is_empty(),
+        "read under the journal's lock: {under_lock:?}"
+    );
+    assert_eq!(payer.payments()[0]["status"], "settled");
+}

@@ -1197,7 +1197,8 @@ fn the_receipt_records_every_field_of_each_outcome() {
         json!({
             "status": status, "version": version, "network": "eip155:84532",
             "asset": BASE_SEPOLIA_USDC, "symbol": "USDC", "amount": amount,
-            "amount_decimal": decimal, "pay_to": PAY_TO, "payer": null, "nonce": null,
+            "amount_decimal": decimal, "amount_is_maximum": false, "charged": null,
+            "charged_decimal": null, "pay_to": PAY_TO, "payer": null, "nonce": null,
             "transaction": null, "error": null,
         })
     };
@@ -1213,6 +1214,8 @@ fn the_receipt_records_every_field_of_each_outcome() {
         want["payer"] = json!(payer_address);
         want["nonce"] = json!(nonce);
         want["transaction"] = json!(FAKE_TX);
+        want["charged"] = json!("1000");
+        want["charged_decimal"] = json!("0.001");
         assert_eq!(r, want, "{path}");
     }
 
@@ -1248,7 +1251,8 @@ fn the_receipt_records_every_field_of_each_outcome() {
         r,
         json!({
             "status": "no_option", "version": 2, "network": null, "asset": null,
-            "symbol": null, "amount": null, "amount_decimal": null, "pay_to": null,
+            "symbol": null, "amount": null, "amount_decimal": null,
+            "amount_is_maximum": null, "charged": null, "charged_decimal": null, "pay_to": null,
             "payer": null, "nonce": null, "transaction": null,
             "error": "no payable option in the 402: option 1: the upto option names no \
                       facilitator (extra.facilitatorAddress): without it the authorization \
@@ -1263,7 +1267,8 @@ fn the_receipt_records_every_field_of_each_outcome() {
         r,
         json!({
             "status": "free", "version": null, "network": null, "asset": null,
-            "symbol": null, "amount": null, "amount_decimal": null, "pay_to": null,
+            "symbol": null, "amount": null, "amount_decimal": null,
+            "amount_is_maximum": null, "charged": null, "charged_decimal": null, "pay_to": null,
             "payer": null, "nonce": null, "transaction": null, "error": null,
         })
     );

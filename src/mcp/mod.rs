@@ -124,7 +124,7 @@ fn accounts(ctx: &Context<'_>, args: &McpArgs) -> Result<(Option<Keystore>, Opti
     };
     let (evm, solana) = (pick(Family::Evm)?, pick(Family::Solana)?);
     if evm.is_none() && solana.is_none() {
-        return Err(crate::settings::NoAccount.into());
+        return Err(crate::settings::NoAccount(Family::Evm).into());
     }
     Ok((evm, solana))
 }

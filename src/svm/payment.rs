@@ -145,14 +145,26 @@ pub async fn preflight(
     judge_accounts(exact, (destination, to), (source, from))
 }
 
-/// Reads what the payment needs, refuses what cannot land, and signs.
-pub async fn prepare(
+/// What [`read`] found on chain for one payment: the mint, the blockhash to sign with (and its
+/// last valid block height when known), and what the payer's token account holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reads {
+    pub mint: Mint,
+    pub blockhash: Hash,
+    pub last_valid_block_height: Option<u64>,
+    pub balance: u64,
+}
+
+/// Reads what the payment needs for `payer` (the mint, a blockhash, payTo's and the payer's
+/// token accounts) and refuses what cannot land. Reads only: [`sign`] then signs without
+/// asking the chain, so a caller can read before it takes a lock and sign under it.
+pub async fn read(
     rpc: &SvmRpc<'_>,
     exact: &SvmExact,
-    payer: &Keypair,
-) -> Result<Prepared, PrepareError> {
+    payer: &Pubkey,
+) -> Result<Reads, PrepareError> {
     let mint = mint_of(rpc, exact).await?;
-    let source = associated_token_address(&payer.pubkey(), &exact.mint, mint.program);
+    let source = associated_token_address(payer, &exact.mint, mint.program);
     let destination = associated_token_address(&exact.pay_to, &exact.mint, mint.program);
     let blockhash = async {
         match &exact.recent_blockhash {
@@ -169,26 +181,47 @@ pub async fn prepare(
         blockhash
     )?;
     let balance = judge_accounts(exact, (destination, to), (source, from))?;
+    Ok(Reads {
+        mint,
+        blockhash,
+        last_valid_block_height,
+        balance,
+    })
+}
+
+/// Signs the payment [`read`] prepared: the memo (the seller's, else a random one) and the v0
+/// transaction with the payer's signature.
+pub fn sign(exact: &SvmExact, reads: Reads, payer: &Keypair) -> Result<Prepared, PrepareError> {
     let memo = exact.memo.clone().unwrap_or_else(random_memo);
     let terms = PaymentTerms {
         fee_payer: exact.fee_payer,
         mint: exact.mint,
-        program: mint.program,
-        decimals: mint.decimals,
+        program: reads.mint.program,
+        decimals: reads.mint.decimals,
         pay_to: exact.pay_to,
         amount: exact.amount,
         memo: memo.clone(),
-        blockhash: blockhash.clone(),
+        blockhash: reads.blockhash.clone(),
     };
     let transaction = build(payer, &terms)?;
     Ok(Prepared {
         transaction,
         memo,
-        blockhash,
-        last_valid_block_height,
-        mint,
-        balance,
+        blockhash: reads.blockhash,
+        last_valid_block_height: reads.last_valid_block_height,
+        mint: reads.mint,
+        balance: reads.balance,
     })
+}
+
+/// [`read`] then [`sign`].
+pub async fn prepare(
+    rpc: &SvmRpc<'_>,
+    exact: &SvmExact,
+    payer: &Keypair,
+) -> Result<Prepared, PrepareError> {
+    let reads = read(rpc, exact, &payer.pubkey()).await?;
+    sign(exact, reads, payer)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod localnet;
 pub mod pty;
+pub mod relay;
 pub mod verifier;
 
 use assert_cmd::Command;

@@ -302,10 +302,11 @@ impl<'a> Engine<'a> {
         Ok(Ok(Some(account)))
     }
 
-    /// Only now is the keystore unlocked. From here to the pending record, under the journal's
-    /// lock: the budget once more (other processes may have paid since), the cap once more on
-    /// exactly the option about to be signed, the signature, then the record, on disk before
-    /// the header leaves the machine. Every payment signed is in the journal.
+    /// Only now is the keystore unlocked, and the chain read for signing ([`Scheme::read`],
+    /// before the lock). From here to the pending record, under the journal's lock: the budget
+    /// once more (other processes may have paid since), the cap once more on exactly the
+    /// option about to be signed, the signature (no chain reads), then the record, on disk
+    /// before the header leaves the machine. Every payment signed is in the journal.
     async fn sign_and_record(
         &mut self,
         s: Signing<'_>,
@@ -320,6 +321,11 @@ impl<'a> Engine<'a> {
         };
         let key = self.accounts.unlock(&ks)?;
         self.facts.payer = Some(key.payer());
+        // The chain reads before the lock: other x402 processes never wait on this RPC.
+        let reads = match scheme.read(s.challenge, &quote, &key).await? {
+            Ok(reads) => reads,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
         let mut locked = self.journal.lock()?;
         if let Some(limit) = s.daily
             && let Some(r) =
@@ -343,7 +349,7 @@ impl<'a> Engine<'a> {
             key.payer()
         );
         trace::step(p, what);
-        let signed = match scheme.sign(s.challenge, &quote, &key, unix_now()).await? {
+        let signed = match scheme.sign(s.challenge, &quote, &key, reads, unix_now())? {
             Ok(signed) => signed,
             Err(refusal) => return Ok(Err(refusal)),
         };

@@ -7,8 +7,9 @@
 //!   front end's own limit), the daily budget and any earlier open payment for the same
 //!   request checked; the scheme's preflight (funds); the quote shown and a yes obtained
 //!   through [`Confirm`] (or `yes`, or `dry_run` stops there); only then the account unlocked
-//!   through [`Accounts`]; under the journal's lock the budget once more and the cap once more
-//!   on the exact option; one signature; the payment recorded as `pending`, synced, before its
+//!   through [`Accounts`] and the chain read for signing (the scheme's `read`, before the lock,
+//!   so no other process waits on an RPC); under the journal's lock the budget once more and
+//!   the cap once more on the exact option; one signature, without the chain; the payment recorded as `pending`, synced, before its
 //!   header leaves; the paid request sent (resent only as the same bytes, `retry`), the
 //!   settlement read and recorded (`settle.rs`).
 //! * [`outcome`]: what that ends in, typed: [`Outcome`] and its [`Refusal`]s, with their exit

@@ -104,7 +104,7 @@ pub enum Outcome {
         transaction: Option<String>,
         on_chain: bool,
         /// For a quote whose amount is a maximum (`upto`): what the settlement says was
-        /// charged, in base units; `None` when it did not say (or for `exact`).
+        /// charged (0: nothing moved); `None` for the other schemes, or when it named no amount.
         charged: Option<U256>,
         response: Received,
     },

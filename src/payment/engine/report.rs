@@ -124,19 +124,28 @@ pub(super) fn report_bad_lines(p: &Printer, journal: &Journal, contents: &journa
 }
 
 /// `paid 0.01 USDC on … tx …`; for a quote whose amount is a maximum, what the settlement
-/// says was `charged` (`paid 0.001 USDC of up to 0.002 USDC`; 0: no transaction).
+/// says was `charged` (`paid 0.001 USDC of up to 0.002 USDC`; 0: `paid nothing (charged 0.00
+/// USDC of up to 0.002 USDC) … no transaction`).
 pub(super) fn report_paid(
     p: &Printer,
     quote: &Quote,
     tx: &str,
     charged: Option<alloy_primitives::U256>,
 ) {
-    let paid = match charged {
-        Some(c) => format!(
+    p.info(paid_line(quote, tx, charged));
+}
+
+fn paid_line(quote: &Quote, tx: &str, charged: Option<alloy_primitives::U256>) -> String {
+    let of_maximum = |c| {
+        format!(
             "{} of {}",
             amount::display(c, quote.asset.decimals, &quote.asset.symbol),
             quote.price_words()
-        ),
+        )
+    };
+    let paid = match charged {
+        Some(c) if c.is_zero() => format!("nothing (charged {})", of_maximum(c)),
+        Some(c) => of_maximum(c),
         None => quote.price_words(),
     };
     let tx_part = if tx.is_empty() && charged.is_some() {
@@ -156,10 +165,14 @@ pub(super) fn report_paid(
         .rpc_url()
         .and_then(|u| reqwest::Url::parse(u).ok())
         .is_some_and(|u| is_loopback(&u));
-    if let Some(link) = quote.network.explorer_link(tx).filter(|_| !local) {
+    if let Some(link) = quote
+        .network
+        .explorer_link(tx)
+        .filter(|_| !local && !tx.is_empty())
+    {
         line.push_str(&format!("  {link}"));
     }
-    p.info(line);
+    line
 }
 
 pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
@@ -173,7 +186,28 @@ pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_loopback;
+    use super::{is_loopback, paid_line};
+    use crate::payment::engine::scheme::tests::{evm_quote, permit2_terms};
+    use alloy_primitives::U256;
+
+    #[test]
+    fn an_upto_charge_is_said_against_its_maximum_and_zero_as_nothing() {
+        let q = evm_quote(crate::payment::policy::Scheme::Permit2(permit2_terms()));
+        let to = &q.pay_to;
+        let symbol = &q.asset.symbol;
+        assert_eq!(
+            paid_line(&q, "", Some(U256::ZERO)),
+            format!(
+                "paid nothing (charged 0.00 {symbol} of up to 0.002 {symbol}) on base-sepolia to \
+                 {to}  no transaction"
+            )
+        );
+        assert!(
+            paid_line(&q, "0xab", Some(U256::from(1_250u64))).starts_with(&format!(
+                "paid 0.00125 {symbol} of up to 0.002 {symbol} on base-sepolia to {to}  tx 0xab"
+            ))
+        );
+    }
 
     #[test]
     fn only_loopback_hosts_are_exempt_from_the_plain_http_warning() {

@@ -172,15 +172,38 @@ impl Engine<'_> {
             && !s.success
             && let Some(tx) = s.transaction.as_deref().map(untrusted)
         {
-            return self.unconfirmed(pending, paid, tx, reason_of(s)).await;
+            let charged = charged(&pending.quote, s);
+            return self
+                .unconfirmed(pending, paid, tx, reason_of(s), charged)
+                .await;
         }
         if let Some(refusal) = self.allowance_required(pending, &paid) {
             return Outcome::Refused(refusal);
         }
         if paid.status == 402 {
-            return self.rejected(pending, &paid, settlement.as_ref());
+            return self.rejected(pending, &paid, settlement.as_ref()).await;
         }
-        self.settled(pending, paid, settlement)
+        self.settled(pending, paid, settlement).await
+    }
+
+    /// What a signed payment the server refused still is: the scheme's [`still_open`] words,
+    /// unless the chain already shows it can never move money, which is then recorded
+    /// `expired` (after the refusal).
+    ///
+    /// [`still_open`]: super::scheme::Scheme::still_open
+    async fn still_open(&self, pending: &Pending) -> String {
+        match pending.scheme.lapsed(&pending.quote, &pending.signed).await {
+            Some(lapsed) => {
+                self.record(
+                    &pending.signed.nonce,
+                    Status::Expired,
+                    None,
+                    Some(lapsed.clone()),
+                );
+                lapsed
+            }
+            None => pending.scheme.still_open(&pending.signed),
+        }
     }
 
     /// A Permit2 payment answered 412 `permit2_allowance_required`: the payer has not approved
@@ -207,7 +230,12 @@ impl Engine<'_> {
     }
 
     /// A 402 again: the server refused the payment.
-    fn rejected(&self, pending: &Pending, paid: &Received, s: Option<&Settlement>) -> Outcome {
+    async fn rejected(
+        &self,
+        pending: &Pending,
+        paid: &Received,
+        s: Option<&Settlement>,
+    ) -> Outcome {
         let reason = s
             .and_then(|s| s.error_reason.clone().or_else(|| s.error_message.clone()))
             .or_else(|| {
@@ -222,7 +250,7 @@ impl Engine<'_> {
             None,
             Some(reason.clone()),
         );
-        let still_open = pending.scheme.still_open(&pending.signed);
+        let still_open = self.still_open(pending).await;
         if server_says_insufficient_funds(&reason) {
             return Outcome::Refused(Refusal::RefusedForFunds {
                 asked: money(&pending.quote),
@@ -240,7 +268,7 @@ impl Engine<'_> {
 
     /// Any answer but a 402, with a receipt that succeeded, failed without a transaction, or
     /// none at all.
-    fn settled(&self, pending: &Pending, paid: Received, s: Option<Settlement>) -> Outcome {
+    async fn settled(&self, pending: &Pending, paid: Received, s: Option<Settlement>) -> Outcome {
         let (quote, nonce) = (&pending.quote, &pending.signed.nonce);
         match s {
             Some(s) if s.success => {
@@ -249,8 +277,9 @@ impl Engine<'_> {
                 let tx = s.transaction.as_deref().unwrap_or_default();
                 report::report_paid(self.printer, quote, tx, charged);
                 if charged == Some(alloy_primitives::U256::ZERO) {
+                    // Nothing moved, but the signature for the maximum was handed over.
                     self.printer.info(format!(
-                        "  nothing was charged; {}",
+                        "  nothing moved; {}",
                         pending.scheme.still_open(&pending.signed)
                     ));
                 }
@@ -265,10 +294,10 @@ impl Engine<'_> {
                 // A failure without a transaction on a non-402 answer: the server's word only.
                 let reason = reason_of(&s);
                 self.record(nonce, Status::Rejected, None, Some(reason.clone()));
+                let still_open = self.still_open(pending).await;
                 self.printer.warn(format!(
                     "the server says the settlement failed ({reason}) but names no transaction; \
-                     {}",
-                    pending.scheme.still_open(&pending.signed)
+                     {still_open}"
                 ));
                 Outcome::NotSettled {
                     reason,
@@ -309,13 +338,15 @@ impl Engine<'_> {
 
     /// A receipt with `success: false` that names a transaction: recorded `unknown` with it,
     /// and, when the user configured an RPC URL for the network, the chain asked (briefly)
-    /// what that transaction did.
+    /// what that transaction did; for `upto`, whether it moved exactly what the receipt says
+    /// was `charged`.
     async fn unconfirmed(
         &self,
         pending: &Pending,
         paid: Received,
         tx: String,
         reason: String,
+        charged: Option<alloy_primitives::U256>,
     ) -> Outcome {
         let p = self.printer;
         let (quote, nonce) = (&pending.quote, &pending.signed.nonce);
@@ -329,11 +360,11 @@ impl Engine<'_> {
             "the server could not confirm the settlement ({reason}) but sent transaction {tx}: \
              the payment may have moved"
         ));
-        let asked = self.ask_chain(pending, &tx).await;
+        let asked = self.ask_chain(pending, &tx, charged).await;
         if asked == Some(OnChain::Settled) {
             let why = format!("the server said {reason}; the chain shows it settled");
-            self.record(nonce, Status::Settled, Some(tx.clone()), Some(why));
-            report::report_paid(p, quote, &tx, None);
+            self.record_charged(nonce, Status::Settled, Some(tx.clone()), Some(why), charged);
+            report::report_paid(p, quote, &tx, charged);
             if paid.status >= 400 {
                 p.warn(format!(
                     "the payment settled, but the server answered HTTP {} {} instead of the \
@@ -344,7 +375,7 @@ impl Engine<'_> {
             return Outcome::Paid {
                 transaction: Some(tx),
                 on_chain: true,
-                charged: None,
+                charged,
                 response: paid,
             };
         }
@@ -354,10 +385,10 @@ impl Engine<'_> {
             Some(OnChain::Reverted) => {
                 let why = format!("transaction {tx} reverted ({reason})");
                 self.record(nonce, Status::Rejected, Some(tx.clone()), Some(why.clone()));
+                let still_open = self.still_open(pending).await;
                 Outcome::Rejected {
                     message: format!(
-                        "the settlement failed: {why}; it moved nothing, but {}",
-                        pending.scheme.still_open(&pending.signed)
+                        "the settlement failed: {why}; it moved nothing, but {still_open}"
                     ),
                     reason,
                     transaction: Some(tx),
@@ -393,7 +424,12 @@ impl Engine<'_> {
     }
 
     /// What the chain says of `tx`, when an RPC URL is configured for the network.
-    async fn ask_chain(&self, pending: &Pending, tx: &str) -> Option<OnChain> {
+    async fn ask_chain(
+        &self,
+        pending: &Pending,
+        tx: &str,
+        charged: Option<alloy_primitives::U256>,
+    ) -> Option<OnChain> {
         let quote = &pending.quote;
         let url = quote
             .network
@@ -403,7 +439,7 @@ impl Engine<'_> {
         let spinner = p.spinner(format!("waiting for {tx} on {}", quote.network.name()));
         let said = pending
             .scheme
-            .confirm_on_chain(url, quote, &pending.signed, tx, RECEIPT_WAIT)
+            .confirm_on_chain(url, quote, &pending.signed, tx, RECEIPT_WAIT, charged)
             .await;
         drop(spinner);
         match said {

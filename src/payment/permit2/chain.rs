@@ -139,20 +139,30 @@ impl From<RpcError> for PrepareError {
     }
 }
 
-/// Everything between a judged Permit2 option and its payment header: checks the node's chain,
-/// reads `allowance(payer, Permit2)`, [`super::decide`]s, signs the authorization for `now`,
-/// and when the allowance is short signs the sponsoring extension the server offers (the
-/// EIP-2612 permit with the token's current `nonces(payer)` and the authorization's deadline,
-/// or the approve transaction with the payer's pending nonce and current fees). Refuses with
-/// [`super::AllowanceRequired`] before signing anything when nothing covers the allowance.
-pub async fn prepare(
+/// What [`read`] found on chain for one Permit2 payment: the payer's allowance to Permit2, how
+/// it is covered, and what the covering extension needs signed (the token's EIP-2612 nonce, or
+/// the payer's account nonce and current fees for the approve transaction).
+#[derive(Debug, Clone)]
+pub struct Reads {
+    pub allowance: U256,
+    pub approval: super::Approval,
+    /// [`super::Approval::Eip2612`]: the token's `nonces(payer)`.
+    pub token_nonce: Option<U256>,
+    /// [`super::Approval::Erc20Approval`]: the payer's pending nonce and the current fees.
+    pub approve_tx: Option<(u64, crate::evm_tx::Fees)>,
+}
+
+/// The chain reads before a Permit2 payment, for `owner`: checks the node's chain, reads
+/// `allowance(owner, Permit2)`, [`super::decide`]s how it is covered and reads what that needs
+/// signed (the EIP-2612 `nonces(owner)`, or the pending nonce and fees of the approve
+/// transaction). Refuses with [`super::AllowanceRequired`] when nothing covers the allowance.
+/// Reads only: [`sign`] then signs without asking the chain.
+pub async fn read(
     chain: &crate::evm_tx::Chain<'_>,
-    signer: &alloy_signer_local::PrivateKeySigner,
+    owner: Address,
     terms: &super::Terms,
     challenge_extensions: Option<&serde_json::Value>,
-    now: u64,
-) -> Result<Prepared, PrepareError> {
-    use super::extensions::{EIP2612_KEY, ERC20_APPROVAL_KEY, Eip2612Permit, sign_erc20_approval};
+) -> Result<Reads, PrepareError> {
     use super::{Approval, Sponsoring};
     if chain.chain_id != terms.chain_id {
         return Err(crate::evm_tx::TxError::WrongChain {
@@ -163,9 +173,41 @@ pub async fn prepare(
         .into());
     }
     chain.check_chain().await?;
+    let allowance = permit2_allowance(&chain.rpc, chain.url, terms.token, owner).await?;
+    let approval = super::decide(terms, allowance, Sponsoring::offered(challenge_extensions))?;
+    let (token_nonce, approve_tx) = match approval {
+        Approval::Sufficient => (None, None),
+        Approval::Eip2612 => (
+            Some(token_nonce(&chain.rpc, chain.url, terms.token, owner).await?),
+            None,
+        ),
+        Approval::Erc20Approval => {
+            let nonce = chain.pending_nonce(owner).await?;
+            (None, Some((nonce, chain.fees().await?)))
+        }
+    };
+    Ok(Reads {
+        allowance,
+        approval,
+        token_nonce,
+        approve_tx,
+    })
+}
+
+/// Signs the authorization for `now` and, when [`read`] found the allowance short, the
+/// sponsoring extension the server offers (the EIP-2612 permit with the token's nonce and the
+/// authorization's deadline, or the approve transaction with the payer's nonce and fees).
+/// Asks nothing of the chain.
+pub fn sign(
+    reads: &Reads,
+    signer: &alloy_signer_local::PrivateKeySigner,
+    terms: &super::Terms,
+    challenge_extensions: Option<&serde_json::Value>,
+    now: u64,
+) -> Result<Prepared, PrepareError> {
+    use super::Approval;
+    use super::extensions::{EIP2612_KEY, ERC20_APPROVAL_KEY, Eip2612Permit, sign_erc20_approval};
     let owner = signer.address();
-    let current = permit2_allowance(&chain.rpc, chain.url, terms.token, owner).await?;
-    let approval = super::decide(terms, current, Sponsoring::offered(challenge_extensions))?;
     let signed = super::authorize(signer, terms, now)?;
     // `decide` only picks an extension the server declared, so `with_info` finds it; an `info`
     // that is not an object is the server's mistake, and the payment then goes without it.
@@ -173,37 +215,48 @@ pub async fn prepare(
         challenge_extensions
             .map(|ext| super::extensions::with_info(ext, key, info).unwrap_or_else(|| ext.clone()))
     };
-    let extensions = match approval {
-        Approval::Sufficient => challenge_extensions.cloned(),
-        Approval::Eip2612 => {
-            let nonce = token_nonce(&chain.rpc, chain.url, terms.token, owner).await?;
+    let required = || super::AllowanceRequired {
+        chain_id: terms.chain_id,
+        token: terms.token,
+        allowance: Some(reads.allowance),
+        needed: terms.amount,
+        server_said: false,
+    };
+    let extensions = match (reads.approval, reads.token_nonce, reads.approve_tx) {
+        (Approval::Sufficient, ..) => challenge_extensions.cloned(),
+        (Approval::Eip2612, Some(nonce), _) => {
             // `decide` picks eip2612 only when `extra` names the token's domain.
             let permit =
                 Eip2612Permit::for_payment(owner, terms, nonce, signed.authorization.deadline)
-                    .ok_or(super::AllowanceRequired {
-                        chain_id: terms.chain_id,
-                        token: terms.token,
-                        allowance: Some(current),
-                        needed: terms.amount,
-                        server_said: false,
-                    })?;
+                    .ok_or_else(required)?;
             let signature = permit.sign(signer)?;
             fill(EIP2612_KEY, permit.info(&signature))
         }
-        Approval::Erc20Approval => {
-            let nonce = chain.pending_nonce(owner).await?;
-            let fees = chain.fees().await?;
-            fill(
-                ERC20_APPROVAL_KEY,
-                sign_erc20_approval(signer, terms, nonce, fees)?,
-            )
-        }
+        (Approval::Erc20Approval, _, Some((nonce, fees))) => fill(
+            ERC20_APPROVAL_KEY,
+            sign_erc20_approval(signer, terms, nonce, fees)?,
+        ),
+        // What the extension needs was not read: nothing covers the allowance.
+        _ => return Err(required().into()),
     };
     Ok(Prepared {
         signed,
-        approval,
+        approval: reads.approval,
         extensions,
     })
+}
+
+/// [`read`] then [`sign`]: everything between a judged Permit2 option and its payment header,
+/// for `signer`'s payment valid from `now`.
+pub async fn prepare(
+    chain: &crate::evm_tx::Chain<'_>,
+    signer: &alloy_signer_local::PrivateKeySigner,
+    terms: &super::Terms,
+    challenge_extensions: Option<&serde_json::Value>,
+    now: u64,
+) -> Result<Prepared, PrepareError> {
+    let reads = read(chain, signer.address(), terms, challenge_extensions).await?;
+    sign(&reads, signer, terms, challenge_extensions, now)
 }
 
 #[cfg(test)]

@@ -48,5 +48,7 @@ export const PERMIT2_ROUTES = {
   permit2Eip2612: { path: "/permit2/eip2612", method: "GET", scheme: "exact", token: "permit", amount: "1000", extensions: ["eip2612GasSponsoring"], payer: "gaslessPayer" },
   permit2Erc20Approval: { path: "/permit2/erc20-approval", method: "GET", scheme: "exact", token: "plain", amount: "1000", extensions: ["erc20ApprovalGasSponsoring"], payer: "gaslessPayer" },
   upto: { path: "/permit2/upto", method: "GET", scheme: "upto", token: "plain", amount: "2000", charged: "1250", extensions: [], payer: "permit2Payer" },
+  // Charges nothing: the facilitator answers success, amount "0", no transaction.
+  uptoZero: { path: "/permit2/upto-zero", method: "GET", scheme: "upto", token: "plain", amount: "2000", charged: "0", extensions: [], payer: "permit2Payer" },
   permit2NoExtension: { path: "/permit2/no-extension", method: "GET", scheme: "exact", token: "permit", amount: "1000", extensions: [], payer: "permit2Unapproved" },
 };

@@ -4,6 +4,8 @@
 //   GET /permit2/eip2612         exact, PermitUSD (name/version in extra), 1000, eip2612GasSponsoring
 //   GET /permit2/erc20-approval  exact, PlainUSD, 1000, erc20ApprovalGasSponsoring
 //   GET /permit2/upto            upto, PlainUSD, up to 2000, charges 1250 (settlement override)
+//   GET /permit2/upto-zero       upto, PlainUSD, up to 2000, charges 0 (settlement override "0":
+//                                the upto facilitator settles nothing and sends no transaction)
 //   GET /permit2/no-extension    exact, PermitUSD (name/version in extra), 1000, no extension:
 //                                without an allowance the answer is 412 permit2_allowance_required
 // Paid answers: {"route": KEY, "x402Version": 2, "ok": true} (upto adds "charged").

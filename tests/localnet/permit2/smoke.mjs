@@ -155,6 +155,20 @@ export async function permit2Checks({ state, check, officialClient, balanceOf })
     });
   }
 
+  await check("official client pays /permit2/upto-zero: success, amount 0, no transaction, nothing moves", async () => {
+    const route = R.uptoZero;
+    const payer = acct(route.payer);
+    const before = [await balanceOf(rpcUrl, route.asset, payer), await balanceOf(rpcUrl, route.asset, acct("payee"))];
+    const r = await officialClient(state, 2, `${v2}${route.path}`, { keyEnvValue: state.accounts[route.payer].privateKey });
+    assert.equal(r.code, 0, `official client exit ${r.code}: ${r.stderr.trim().slice(-600)}`);
+    const receipt = JSON.parse(r.stderr.trim().split("\n")[0]);
+    assert.equal(receipt?.success, true, r.stderr);
+    assert.equal(receipt.amount, "0");
+    assert.equal(receipt.transaction, "");
+    assert.equal(JSON.parse(r.stdout).route, "uptoZero");
+    assert.deepEqual([await balanceOf(rpcUrl, route.asset, payer), await balanceOf(rpcUrl, route.asset, acct("payee"))], before);
+  });
+
   await check("route without extension: payer without allowance gets 412 permit2_allowance_required, nothing moves", async () => {
     const route = R.permit2NoExtension;
     const payer = acct(route.payer);

@@ -2,7 +2,7 @@
 //! the signed authorization (`payment::sign_payment`), and `AuthorizationUsed(payer, nonce)` in
 //! a receipt as the chain's word on a transaction a server named.
 
-use super::{BoxFuture, Detail, Key, OnChain, Scheme, SignedPayment};
+use super::{BoxFuture, ChainReads, Detail, Key, OnChain, Scheme, SignedPayment};
 use crate::keystore::Keystore;
 use crate::output::Printer;
 use crate::payment::challenge::Challenge;
@@ -70,31 +70,32 @@ impl Scheme for Eip3009 {
         })
     }
 
-    fn sign<'a>(
-        &'a self,
-        challenge: &'a Challenge,
-        quote: &'a Quote,
-        key: &'a Key,
+    /// Nothing to read: the authorization names only the terms and a random nonce.
+    fn sign(
+        &self,
+        challenge: &Challenge,
+        quote: &Quote,
+        key: &Key,
+        _reads: ChainReads,
         now: u64,
-    ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>> {
-        Box::pin(async move {
-            let signer = key.evm_signer(quote)?;
-            let signed = crate::payment::sign_payment(challenge, quote, signer, now)?;
-            let auth = &signed.authorization;
-            Ok(Ok(SignedPayment {
-                header_name: signed.header_name,
-                payer: auth.from.to_checksum(None),
-                valid_after: auth.valid_after,
-                valid_before: auth.valid_before,
-                header_value: signed.header_value,
-                nonce: signed.nonce,
-                payment_id: signed.payment_id,
-                detail: Detail::Eip3009,
-            }))
-        })
+    ) -> Result<Result<SignedPayment, Refusal>> {
+        let signer = key.evm_signer(quote)?;
+        let signed = crate::payment::sign_payment(challenge, quote, signer, now)?;
+        let auth = &signed.authorization;
+        Ok(Ok(SignedPayment {
+            header_name: signed.header_name,
+            payer: auth.from.to_checksum(None),
+            valid_after: auth.valid_after,
+            valid_before: auth.valid_before,
+            header_value: signed.header_value,
+            nonce: signed.nonce,
+            payment_id: signed.payment_id,
+            detail: Detail::Eip3009,
+        }))
     }
 
-    /// Waits (at most `wait`) for `tx`'s receipt and reads what it did.
+    /// Waits (at most `wait`) for `tx`'s receipt and reads what it did; a `tx` that is not a
+    /// transaction hash is not looked for.
     fn confirm_on_chain<'a>(
         &'a self,
         rpc_url: &'a str,
@@ -102,15 +103,18 @@ impl Scheme for Eip3009 {
         signed: &'a SignedPayment,
         tx: &'a str,
         wait: Duration,
+        _charged: Option<alloy_primitives::U256>,
     ) -> BoxFuture<'a, Result<OnChain>> {
         Box::pin(async move {
-            let client = crate::http::client(&crate::http::ClientOptions {
-                timeout: Some(wait),
-                ..Default::default()
-            })?;
+            let Some((hash, client)) = super::evm_receipt_wait(tx, wait)? else {
+                return Ok(OnChain::NotYet);
+            };
             let rpc = Rpc::new(&client, rpc_url);
             let deadline = std::time::Instant::now() + wait;
-            let Some(receipt) = rpc.wait_for_receipt(tx, deadline).await? else {
+            let Some(receipt) = rpc
+                .wait_for_receipt(&format!("{hash:#x}"), deadline)
+                .await?
+            else {
                 return Ok(OnChain::NotYet);
             };
             if receipt.get("status").and_then(Value::as_str) != Some("0x1") {

@@ -1,13 +1,16 @@
 //! The scheme seam: what differs between kinds of payment, behind one trait, so the flow
 //! (`engine::flow`) never names a scheme.
 //!
-//! A [`Scheme`] answers three questions about a [`Quote`] the policy judged payable:
+//! A [`Scheme`] answers these questions about a [`Quote`] the policy judged payable:
 //! * [`Scheme::preflight`]: before the quote is shown, can the payer pay it at all (funds,
 //!   allowance, a destination token account …)? `Some(Refusal)` stops the payment before
 //!   anything is signed; an RPC that cannot be asked is a detail, never a refusal.
-//! * [`Scheme::sign`]: the payment for exactly this quote, signed with the unlocked [`Key`],
-//!   as a [`SignedPayment`]: the header to send (and resend, byte for byte), and what the
-//!   journal records of it (the payment's identity as text, its validity).
+//! * [`Scheme::read`]: with the key unlocked and before the journal's lock is taken, what
+//!   signing needs from the chain ([`ChainReads`]), or a refusal.
+//! * [`Scheme::sign`]: under the lock, without the chain, the payment for exactly this quote,
+//!   signed with the unlocked [`Key`], as a [`SignedPayment`]: the header to send (and
+//!   resend, byte for byte), and what the journal records of it (the payment's identity as
+//!   text, its validity).
 //! * [`Scheme::confirm_on_chain`]: when a server names a transaction but does not confirm it,
 //!   what that transaction did to this payment ([`OnChain`]), within a bounded wait.
 //!
@@ -16,10 +19,11 @@
 //!
 //! # Adding a scheme
 //! 1. A unit struct implementing [`Scheme`] in a new file here (e.g. `svm.rs`, `permit2.rs`).
-//!    Its `sign` may read the chain first and refuse (`Ok(Err(Refusal))`): Solana's
-//!    `svm::payment::prepare` (mint, blockhash, ATAs, balance, then the signed transaction)
-//!    and Permit2's `permit2::chain::prepare` (chain id, allowance, sponsoring extension, then
-//!    the signed permit) each fit `sign` whole; their cheap balance reads fit `preflight`.
+//!    Its chain reads go in `read`, which may refuse (`Ok(Err(Refusal))`), and its `sign`
+//!    only signs: Solana's `svm::payment::read` (mint, blockhash, ATAs, balance) then
+//!    `svm::payment::sign`, Permit2's `permit2::chain::read` (chain id, allowance, what the
+//!    sponsoring extension needs) then `permit2::chain::sign`; their cheap balance reads fit
+//!    `preflight`.
 //! 2. Its key: a [`Key`] variant (e.g. `Key::Svm(Keypair)`), made by the account source.
 //! 3. An arm in [`of`] on the quote's `policy::Scheme` (the account's family follows the quote's
 //!    network, [`family`]); its own facts about a signed
@@ -121,6 +125,18 @@ pub enum Detail {
     Svm(Box<crate::svm::check::SvmPayment>),
 }
 
+/// What a scheme's [`Scheme::read`] found on chain, handed to its [`Scheme::sign`].
+#[derive(Clone, Debug)]
+pub enum ChainReads {
+    /// Nothing was read (EIP-3009).
+    None,
+    /// Permit2: the allowance and what its covering extension needs; `None` when no RPC URL
+    /// is configured for the network (the permit is signed as is).
+    Permit2(Option<Box<crate::payment::permit2::chain::Reads>>),
+    /// Solana: the mint, the blockhash and the payer's balance.
+    Svm(Box<crate::svm::payment::Reads>),
+}
+
 /// What the chain says about a transaction a server named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OnChain {
@@ -148,17 +164,35 @@ pub trait Scheme: Sync {
         owner: Option<&'a Keystore>,
     ) -> BoxFuture<'a, Result<Option<Refusal>>>;
 
-    /// Signs exactly `quote` (an option of `challenge`, judged, capped and confirmed), valid
-    /// from `now` (Unix seconds). A refusal found while preparing is returned, not raised.
-    fn sign<'a>(
+    /// What signing `quote` by `key` needs from the chain (a blockhash, an allowance, …),
+    /// read before the flow takes the journal's lock, so other x402 processes never wait on
+    /// this one's RPC. A refusal found (funds, a missing token account, an allowance nothing
+    /// covers) is returned, not raised. Nothing to read by default.
+    fn read<'a>(
         &'a self,
-        challenge: &'a Challenge,
-        quote: &'a Quote,
-        key: &'a Key,
+        _challenge: &'a Challenge,
+        _quote: &'a Quote,
+        _key: &'a Key,
+    ) -> BoxFuture<'a, Result<Result<ChainReads, Refusal>>> {
+        Box::pin(async { Ok(Ok(ChainReads::None)) })
+    }
+
+    /// Signs exactly `quote` (an option of `challenge`, judged, capped and confirmed), valid
+    /// from `now` (Unix seconds), from what [`Scheme::read`] found. Called under the journal's
+    /// lock: it asks nothing of the chain. A refusal is returned, not raised.
+    fn sign(
+        &self,
+        challenge: &Challenge,
+        quote: &Quote,
+        key: &Key,
+        reads: ChainReads,
         now: u64,
-    ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>>;
+    ) -> Result<Result<SignedPayment, Refusal>>;
 
     /// What transaction `tx` did to `signed`, waiting at most `wait` for it, over `rpc_url`.
+    /// `charged` is what the settlement says was charged, for a quote whose amount is a
+    /// maximum (`upto`): the transaction must then move exactly that, as `history check`
+    /// asks; `None` for the other schemes, or when the settlement named no amount.
     fn confirm_on_chain<'a>(
         &'a self,
         rpc_url: &'a str,
@@ -166,10 +200,44 @@ pub trait Scheme: Sync {
         signed: &'a SignedPayment,
         tx: &'a str,
         wait: std::time::Duration,
+        charged: Option<alloy_primitives::U256>,
     ) -> BoxFuture<'a, Result<OnChain>>;
 
     /// What a signed but refused payment still is, for the message that reports the refusal.
     fn still_open(&self, signed: &SignedPayment) -> String;
+
+    /// When the chain already shows that `signed` can never move money (Solana: not landed,
+    /// and the chain past its blockhash's last valid block height), what to say instead of
+    /// [`Scheme::still_open`]; the flow then records it `expired`. `None` when it may still
+    /// move money, or the chain cannot be asked.
+    fn lapsed<'a>(
+        &'a self,
+        _quote: &'a Quote,
+        _signed: &'a SignedPayment,
+    ) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async { None })
+    }
+}
+
+/// How long one chain read after a receipt wait may take.
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The opening of an EVM scheme's [`Scheme::confirm_on_chain`]: the transaction a server named,
+/// as a hash, and a client whose timeout covers the whole `wait` (one receipt poll may last
+/// it) and the reads after it. `None` when `tx` is not a transaction hash: no node knows it,
+/// so the chain cannot show it used the payment, and none is asked.
+pub(super) fn evm_receipt_wait(
+    tx: &str,
+    wait: std::time::Duration,
+) -> Result<Option<(alloy_primitives::B256, reqwest::Client)>> {
+    let Ok(hash) = tx.trim().parse::<alloy_primitives::B256>() else {
+        return Ok(None);
+    };
+    let client = crate::http::client(&crate::http::ClientOptions {
+        timeout: Some(wait.max(READ_TIMEOUT)),
+        ..Default::default()
+    })?;
+    Ok(Some((hash, client)))
 }
 
 /// The scheme that pays `quote`.
@@ -237,4 +305,113 @@ pub fn journal_record(
             Detail::Eip3009 | Detail::Svm(_) => None,
         },
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::network::{Chain, Networks, Token};
+    use alloy_primitives::{Address, U256};
+
+    /// An EVM quote on base-sepolia for `scheme`.
+    pub(crate) fn evm_quote(scheme: policy::Scheme) -> Quote {
+        let networks = Networks::built_in();
+        let network = networks.find("base-sepolia").unwrap().clone();
+        let asset = network.assets[0].clone();
+        Quote {
+            index: 0,
+            network: Chain::Evm(network),
+            asset: Token::of_evm(&asset),
+            amount: U256::from(2_000u64),
+            pay_to: Address::repeat_byte(0x33).to_checksum(None),
+            max_timeout_seconds: 60,
+            scheme,
+        }
+    }
+
+    pub(crate) fn permit2_terms() -> crate::payment::permit2::Terms {
+        crate::payment::permit2::Terms {
+            index: 0,
+            kind: crate::payment::permit2::Kind::Upto {
+                facilitator: Address::repeat_byte(0x44),
+            },
+            chain_id: 84532,
+            token: Address::repeat_byte(0x11),
+            amount: U256::from(2_000u64),
+            pay_to: Address::repeat_byte(0x33),
+            max_timeout_seconds: 60,
+            token_domain: None,
+        }
+    }
+
+    pub(crate) fn signed(nonce: &str, detail: Detail) -> SignedPayment {
+        SignedPayment {
+            header_name: "PAYMENT-SIGNATURE",
+            header_value: String::new(),
+            nonce: nonce.into(),
+            payer: Address::repeat_byte(0x22).to_checksum(None),
+            valid_after: 1_000,
+            valid_before: 1_060,
+            payment_id: None,
+            detail,
+        }
+    }
+
+    #[test]
+    fn only_a_transaction_hash_is_waited_for() {
+        let wait = std::time::Duration::from_secs(5);
+        let hash = format!("0x{}", "ab".repeat(32));
+        let (parsed, _) = evm_receipt_wait(&hash, wait).unwrap().unwrap();
+        assert_eq!(format!("{parsed:#x}"), hash);
+        for bad in ["", "0x12", "0x??>>", "not a hash"] {
+            assert!(evm_receipt_wait(bad, wait).unwrap().is_none(), "{bad}");
+        }
+    }
+
+    /// Both EVM schemes open their receipt wait the same way: a server's `transaction` that is
+    /// no hash is answered at once, without asking a node (none listens at this URL).
+    #[tokio::test]
+    async fn both_evm_schemes_answer_a_non_hash_without_asking_the_node() {
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}", l.local_addr().unwrap())
+        };
+        let wait = std::time::Duration::from_millis(200);
+        let networks = Networks::built_in();
+        let usdc = networks.find("base-sepolia").unwrap().assets[0].clone();
+        let eip3009 = evm_quote(policy::Scheme::Eip3009 {
+            asset: usdc,
+            pay_to: Address::repeat_byte(0x33),
+            domain_name: "USDC".into(),
+            domain_version: "2".into(),
+        });
+        let nonce = format!("0x{}", "cd".repeat(32));
+        let s = signed(&nonce, Detail::Eip3009);
+        let said = eip3009::Eip3009
+            .confirm_on_chain(&closed, &eip3009, &s, "0x??>>", wait, None)
+            .await
+            .unwrap();
+        assert_eq!(said, OnChain::NotYet);
+        let upto = evm_quote(policy::Scheme::Permit2(permit2_terms()));
+        let s = signed(
+            "1234",
+            Detail::Permit2 {
+                spender: Address::repeat_byte(0x40),
+            },
+        );
+        let said = permit2::Permit2
+            .confirm_on_chain(&closed, &upto, &s, "0x??>>", wait, None)
+            .await
+            .unwrap();
+        assert_eq!(said, OnChain::NotYet);
+        // A hash is looked for: the closed node is an error, never a verdict.
+        let hash = format!("0x{}", "ab".repeat(32));
+        let s = signed(&nonce, Detail::Eip3009);
+        assert!(
+            eip3009::Eip3009
+                .confirm_on_chain(&closed, &eip3009, &s, &hash, wait, None)
+                .await
+                .is_err()
+        );
+    }
 }

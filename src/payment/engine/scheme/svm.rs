@@ -1,14 +1,15 @@
 //! Solana `exact`: payTo's token account and the payer's balance read before the quote
-//! (`svm::payment::preflight`), the signed v0 transaction (`svm::payment::prepare`: mint,
-//! blockhash, accounts, then the payer's signature; the fee payer's slot left for the
-//! facilitator), and `svm::check::confirm` as the chain's word on a transaction a server named.
+//! (`svm::payment::preflight`); mint, blockhash and accounts read again before the journal's
+//! lock (`svm::payment::read`); under it, without the chain, the signed v0 transaction
+//! (`svm::payment::sign`: the payer's signature, the fee payer's slot left for the
+//! facilitator); and `svm::check::confirm` as the chain's word on a transaction a server named.
 //!
 //! The payment's identity is the payer's signature (the journal's `nonce`); the memo, the
 //! blockhash and its last valid block height ride along as [`Detail::Svm`], for the receipt
 //! wait here and for `history check`. `valid_before` is the signing time plus
 //! `maxTimeoutSeconds`, the bound shown; the chain's bound is the block height.
 
-use super::{BoxFuture, Detail, Key, OnChain, Scheme, SignedPayment};
+use super::{BoxFuture, ChainReads, Detail, Key, OnChain, Scheme, SignedPayment};
 use crate::keystore::Keystore;
 use crate::output::Printer;
 use crate::payment::challenge::Challenge;
@@ -29,6 +30,17 @@ const PREFLIGHT_TIMEOUT: Duration = Duration::from_secs(10);
 const SIGN_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Svm;
+
+/// The Solana keypair, for a quote on a Solana network.
+fn keypair_of<'k>(quote: &Quote, key: &'k Key) -> Result<&'k crate::svm::Keypair> {
+    match key {
+        Key::Svm(keypair) => Ok(keypair),
+        Key::Evm(_) => Err(anyhow!(
+            "{} is paid by a Solana account, not an EVM one",
+            quote.network
+        )),
+    }
+}
 
 /// The Solana option a quote pays.
 fn exact_of(quote: &Quote) -> Result<&SvmExact> {
@@ -128,42 +140,60 @@ impl Scheme for Svm {
         })
     }
 
-    fn sign<'a>(
+    /// [`crate::svm::payment::read`]: the mint, a blockhash, payTo's and the payer's token
+    /// accounts, each refusal said before anything is signed.
+    fn read<'a>(
         &'a self,
-        challenge: &'a Challenge,
+        _challenge: &'a Challenge,
         quote: &'a Quote,
         key: &'a Key,
-        now: u64,
-    ) -> BoxFuture<'a, Result<Result<SignedPayment, Refusal>>> {
+    ) -> BoxFuture<'a, Result<Result<ChainReads, Refusal>>> {
         Box::pin(async move {
-            let Key::Svm(keypair) = key else {
-                return Err(anyhow!(
-                    "{} is paid by a Solana account, not an EVM one",
-                    quote.network
-                ));
-            };
+            let keypair = keypair_of(quote, key)?;
             let exact = exact_of(quote)?;
             let client = client(SIGN_TIMEOUT)?;
             let rpc = SvmRpc::new(&client, rpc_url(quote)?);
-            let prepared = match crate::svm::payment::prepare(&rpc, exact, keypair).await {
-                Ok(prepared) => prepared,
-                Err(e) => return refusal(quote, keypair.pubkey().to_string(), e).map(Err),
-            };
-            let payment = SvmPayment::signed(exact, &prepared, keypair.pubkey(), now)
-                .map_err(|e| anyhow!(e))?;
-            let (header_name, header_value, payment_id) =
-                crate::payment::payment_header(challenge, quote.index, prepared.payload());
-            Ok(Ok(SignedPayment {
-                header_name,
-                header_value,
-                nonce: prepared.transaction.payer_signature.clone(),
-                payer: keypair.pubkey().to_string(),
-                valid_after: now,
-                valid_before: now.saturating_add(quote.max_timeout_seconds),
-                payment_id,
-                detail: Detail::Svm(Box::new(payment)),
-            }))
+            match crate::svm::payment::read(&rpc, exact, &keypair.pubkey()).await {
+                Ok(reads) => Ok(Ok(ChainReads::Svm(Box::new(reads)))),
+                Err(e) => refusal(quote, keypair.pubkey().to_string(), e).map(Err),
+            }
         })
+    }
+
+    fn sign(
+        &self,
+        challenge: &Challenge,
+        quote: &Quote,
+        key: &Key,
+        reads: ChainReads,
+        now: u64,
+    ) -> Result<Result<SignedPayment, Refusal>> {
+        let keypair = keypair_of(quote, key)?;
+        let exact = exact_of(quote)?;
+        let ChainReads::Svm(reads) = reads else {
+            return Err(anyhow!(
+                "{} is signed only after its chain reads",
+                quote.network
+            ));
+        };
+        let prepared = match crate::svm::payment::sign(exact, *reads, keypair) {
+            Ok(prepared) => prepared,
+            Err(e) => return refusal(quote, keypair.pubkey().to_string(), e).map(Err),
+        };
+        let payment =
+            SvmPayment::signed(exact, &prepared, keypair.pubkey(), now).map_err(|e| anyhow!(e))?;
+        let (header_name, header_value, payment_id) =
+            crate::payment::payment_header(challenge, quote.index, prepared.payload());
+        Ok(Ok(SignedPayment {
+            header_name,
+            header_value,
+            nonce: prepared.transaction.payer_signature.clone(),
+            payer: keypair.pubkey().to_string(),
+            valid_after: now,
+            valid_before: now.saturating_add(quote.max_timeout_seconds),
+            payment_id,
+            detail: Detail::Svm(Box::new(payment)),
+        }))
     }
 
     /// Polls the signature's status (at most `wait`), then reads the transaction: it must carry
@@ -175,6 +205,7 @@ impl Scheme for Svm {
         signed: &'a SignedPayment,
         tx: &'a str,
         wait: Duration,
+        _charged: Option<alloy_primitives::U256>,
     ) -> BoxFuture<'a, Result<OnChain>> {
         Box::pin(async move {
             let payment = payment_of(signed)?;
@@ -199,6 +230,45 @@ impl Scheme for Svm {
             signed.nonce
         )
     }
+
+    /// Asks the chain as `history check` does: expired when the signature is not on chain and
+    /// the block height is past the blockhash's last valid one (and the node calls the
+    /// blockhash invalid). Any failure to ask keeps [`Scheme::still_open`]'s words.
+    fn lapsed<'a>(
+        &'a self,
+        quote: &'a Quote,
+        signed: &'a SignedPayment,
+    ) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async move {
+            let payment = payment_of(signed).ok()?;
+            let client = client(LAPSED_TIMEOUT).ok()?;
+            let rpc = SvmRpc::new(&client, rpc_url(quote).ok()?);
+            let verdict = crate::svm::check::check(&rpc, payment, None).await.ok()?;
+            lapsed_text(signed, &verdict)
+        })
+    }
+}
+
+/// How long asking whether a refused payment has expired may take.
+const LAPSED_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// [`Scheme::lapsed`]'s words for a verdict: only [`Verdict::Expired`] (not on chain, and its
+/// blockhash dead) says the payment can never move money.
+fn lapsed_text(signed: &SignedPayment, verdict: &Verdict) -> Option<String> {
+    let Verdict::Expired { block_height } = verdict else {
+        return None;
+    };
+    let last = payment_of(signed)
+        .ok()
+        .and_then(|p| p.last_valid_block_height)
+        .map_or_else(String::new, |h| {
+            format!(", past its last valid block height {h}")
+        });
+    Some(format!(
+        "the signed transaction (signature {}) never landed and has expired (the chain is at \
+         block height {block_height}{last}): it can no longer move money",
+        signed.nonce
+    ))
 }
 
 /// The engine's reading of what the chain says about a transaction a server named.
@@ -215,6 +285,31 @@ fn on_chain(verdict: &Verdict) -> OnChain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_expired_verdict_replaces_the_still_open_words() {
+        let signed = SignedPayment {
+            header_name: "PAYMENT-SIGNATURE",
+            header_value: String::new(),
+            nonce: "5ig".into(),
+            payer: String::new(),
+            valid_after: 0,
+            valid_before: 60,
+            payment_id: None,
+            detail: Detail::Eip3009,
+        };
+        assert_eq!(
+            lapsed_text(&signed, &Verdict::Expired { block_height: 1151 }).as_deref(),
+            Some(
+                "the signed transaction (signature 5ig) never landed and has expired (the \
+                 chain is at block height 1151): it can no longer move money"
+            )
+        );
+        assert_eq!(
+            lapsed_text(&signed, &Verdict::Open { block_height: 1100 }),
+            None
+        );
+    }
 
     #[test]
     fn verdicts_read_as_the_engine_acts_on_them() {
