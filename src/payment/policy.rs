@@ -120,6 +120,10 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
 /// made on the borrowed network and token, and only [`Payable::into_quote`] copies them and
 /// writes the checksummed text a [`Quote`] keeps, so an option refused (by its own terms or by
 /// `--network`) costs no copy.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a value of the moment, moved straight into a Quote; boxing would add an allocation"
+)]
 enum Payable<'a> {
     Eip3009 {
         index: usize,
