@@ -169,6 +169,7 @@ impl ChainRef<'_> {
         }
     }
 
+    /// The owned copy, as a quote keeps it.
     pub fn to_chain(self) -> Chain {
         match self {
             ChainRef::Evm(n) => Chain::Evm(n.clone()),

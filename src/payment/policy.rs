@@ -8,8 +8,9 @@
 //! A [`Quote`] is scheme-neutral (a [`Chain`], a [`Token`], text ids); what will be signed is
 //! its [`Scheme`]. [`evaluate`] dispatches on the network's family and the transfer method; each
 //! way of paying is one function and one `Scheme` arm. Options are judged on the network table
-//! borrowed ([`ChainRef`]); only an option found payable is copied into a `Quote`. Pure: no I/O, no printing. May depend on
-//! `payment::challenge`, `network`, `svm` and `amount`, never on `commands` or `settings`.
+//! borrowed ([`ChainRef`]); only an option found payable is copied into a `Quote`. Pure: no
+//! I/O, no printing. May depend on `payment::challenge`, `network`, `svm` and `amount`, never on
+//! `commands` or `settings`.
 
 use super::challenge::{Challenge, Requirement};
 use super::permit2;
