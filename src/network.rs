@@ -151,6 +151,33 @@ impl fmt::Display for Chain {
     }
 }
 
+/// A network of either family borrowed from [`Networks`]: what an option is judged on, so an
+/// option that cannot be paid costs no copy of its network. [`ChainRef::to_chain`] makes the
+/// owned [`Chain`] a quote keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainRef<'a> {
+    Evm(&'a Network),
+    Svm(&'a crate::svm::network::SvmNetwork),
+}
+
+impl ChainRef<'_> {
+    /// The name users type (`base-sepolia`, `solana-devnet`).
+    pub fn name(&self) -> &str {
+        match self {
+            ChainRef::Evm(n) => &n.name,
+            ChainRef::Svm(n) => &n.name,
+        }
+    }
+
+    /// The owned copy, as a quote keeps it.
+    pub fn to_chain(self) -> Chain {
+        match self {
+            ChainRef::Evm(n) => Chain::Evm(n.clone()),
+            ChainRef::Svm(n) => Chain::Svm(n.clone()),
+        }
+    }
+}
+
 /// A token as a quote shows and the journal records it, whatever its family.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
@@ -571,15 +598,21 @@ impl Networks {
     /// The network of either family a payment requirement names (CAIP-2 for v2, a v1 name for
     /// v1): the EVM table first, then the Solana one.
     pub fn chain_for_requirement(&self, network: &str, version: u8) -> Option<Chain> {
+        self.chain_ref_for_requirement(network, version)
+            .map(ChainRef::to_chain)
+    }
+
+    /// [`Networks::chain_for_requirement`], borrowed: nothing is copied.
+    pub fn chain_ref_for_requirement(&self, network: &str, version: u8) -> Option<ChainRef<'_>> {
         if let Some(n) = self.for_requirement(network, version) {
-            return Some(Chain::Evm(n.clone()));
+            return Some(ChainRef::Evm(n));
         }
         let svm = if version == 1 && !network.contains(':') {
             self.svm.iter().find(|n| n.name == network)
         } else {
             self.svm.iter().find(|n| n.caip2 == network)
         };
-        svm.cloned().map(Chain::Svm)
+        svm.map(ChainRef::Svm)
     }
 
     pub fn add(&mut self, network: Network) {

@@ -7,13 +7,15 @@
 //!
 //! A [`Quote`] is scheme-neutral (a [`Chain`], a [`Token`], text ids); what will be signed is
 //! its [`Scheme`]. [`evaluate`] dispatches on the network's family and the transfer method; each
-//! way of paying is one function and one `Scheme` arm. Pure: no I/O, no printing. May depend on
-//! `payment::challenge`, `network`, `svm` and `amount`, never on `commands` or `settings`.
+//! way of paying is one function and one `Scheme` arm. Options are judged on the network table
+//! borrowed ([`ChainRef`]); only an option found payable is copied into a `Quote`. Pure: no
+//! I/O, no printing. May depend on `payment::challenge`, `network`, `svm` and `amount`, never on
+//! `commands` or `settings`.
 
-use super::challenge::{Challenge, Problem, Requirement};
+use super::challenge::{Challenge, Requirement};
 use super::permit2;
 use crate::amount::{self, UserAmount};
-use crate::network::{Asset, Chain, Network, Networks, Token, TransferMethod};
+use crate::network::{Asset, Chain, ChainRef, Network, Networks, Token, TransferMethod};
 use alloy_primitives::{Address, U256};
 
 /// The cap when neither `--max-amount` nor `[limits] per_payment` says otherwise: 0.10 of the
@@ -112,6 +114,111 @@ pub type Unpayable = String;
 /// Judges one requirement: the scheme, then the network (which decides the family), then the
 /// family's own checks.
 pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Quote, Unpayable> {
+    judge(req, version, networks).map(Payable::into_quote)
+}
+
+/// An option found payable, still in terms borrowed from the network table: every check is
+/// made on the borrowed network and token, and only [`Payable::into_quote`] copies them and
+/// writes the checksummed text a [`Quote`] keeps, so an option refused (by its own terms or by
+/// `--network`) costs no copy.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a value of the moment, moved straight into a Quote; boxing would add an allocation"
+)]
+enum Payable<'a> {
+    Eip3009 {
+        index: usize,
+        network: &'a Network,
+        asset: &'a Asset,
+        amount: U256,
+        pay_to: Address,
+        max_timeout_seconds: u64,
+    },
+    Permit2 {
+        index: usize,
+        network: &'a Network,
+        asset: &'a Asset,
+        terms: permit2::Terms,
+    },
+    Svm {
+        index: usize,
+        exact: crate::svm::requirement::SvmExact,
+        asset: Token,
+        max_timeout_seconds: u64,
+    },
+}
+
+impl Payable<'_> {
+    /// The name of the quote's network ([`Chain::name`]).
+    fn network_name(&self) -> &str {
+        match self {
+            Payable::Eip3009 { network, .. } | Payable::Permit2 { network, .. } => &network.name,
+            Payable::Svm { exact, .. } => &exact.network.name,
+        }
+    }
+
+    fn into_quote(self) -> Quote {
+        match self {
+            Payable::Eip3009 {
+                index,
+                network,
+                asset,
+                amount,
+                pay_to,
+                max_timeout_seconds,
+            } => Quote {
+                index,
+                network: Chain::Evm(network.clone()),
+                asset: Token::of_evm(asset),
+                amount,
+                pay_to: pay_to.to_checksum(None),
+                max_timeout_seconds,
+                // The option's domain is the known token's (checked by `eip712_domain`).
+                scheme: Scheme::Eip3009 {
+                    asset: asset.clone(),
+                    pay_to,
+                    domain_name: asset.eip712_name.clone(),
+                    domain_version: asset.eip712_version.clone(),
+                },
+            },
+            Payable::Permit2 {
+                index,
+                network,
+                asset,
+                terms,
+            } => Quote {
+                index,
+                asset: Token::of_evm(asset),
+                amount: terms.amount,
+                pay_to: terms.pay_to.to_checksum(None),
+                max_timeout_seconds: terms.max_timeout_seconds,
+                network: Chain::Evm(network.clone()),
+                scheme: Scheme::Permit2(terms),
+            },
+            Payable::Svm {
+                index,
+                exact,
+                asset,
+                max_timeout_seconds,
+            } => Quote {
+                index,
+                network: Chain::Svm(exact.network.clone()),
+                asset,
+                amount: U256::from(exact.amount),
+                pay_to: exact.pay_to.to_string(),
+                max_timeout_seconds,
+                scheme: Scheme::Svm(exact),
+            },
+        }
+    }
+}
+
+/// [`evaluate`] without the copy: the option judged on the borrowed network.
+fn judge<'a>(
+    req: &Requirement,
+    version: u8,
+    networks: &'a Networks,
+) -> Result<Payable<'a>, Unpayable> {
     let scheme = req.scheme.as_deref().unwrap_or("");
     if scheme != "exact" && scheme != "upto" {
         return Err(format!(
@@ -119,10 +226,12 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
         ));
     }
     let network_name = req.network.as_deref().unwrap_or("");
-    match networks.chain_for_requirement(network_name, version) {
-        Some(Chain::Evm(network)) if permit2::is_permit2(req) => evm_permit2(req, version, network),
-        Some(Chain::Evm(network)) => evm_exact(req, network),
-        Some(Chain::Svm(_)) => svm_exact(req, networks),
+    match networks.chain_ref_for_requirement(network_name, version) {
+        Some(ChainRef::Evm(network)) if permit2::is_permit2(req) => {
+            evm_permit2(req, version, network)
+        }
+        Some(ChainRef::Evm(network)) => evm_exact(req, network),
+        Some(ChainRef::Svm(_)) => svm_exact(req, networks),
         None if network_name.starts_with("solana") => Err(format!(
             "network '{network_name}' is not a Solana network this tool knows"
         )),
@@ -132,16 +241,27 @@ pub fn evaluate(req: &Requirement, version: u8, networks: &Networks) -> Result<Q
     }
 }
 
-/// An EVM `exact` option: the protocol's checks, the known token, then the transfer method.
-fn evm_exact(req: &Requirement, network: Network) -> Result<Quote, Unpayable> {
-    let blocking: Vec<&Problem> = req.problems.iter().filter(|p| !p.advisory).collect();
-    if !blocking.is_empty() {
-        let list: Vec<String> = blocking.iter().map(ToString::to_string).collect();
-        return Err(format!(
-            "the option breaks the protocol: {}",
-            list.join("; ")
-        ));
+/// The protocol's checks: an option with a problem that is not advisory is refused, with all
+/// of them listed.
+fn check_problems(req: &Requirement) -> Result<(), Unpayable> {
+    if req.problems.iter().all(|p| p.advisory) {
+        return Ok(());
     }
+    let list: Vec<String> = req
+        .problems
+        .iter()
+        .filter(|p| !p.advisory)
+        .map(ToString::to_string)
+        .collect();
+    Err(format!(
+        "the option breaks the protocol: {}",
+        list.join("; ")
+    ))
+}
+
+/// An EVM `exact` option: the protocol's checks, the known token, then the transfer method.
+fn evm_exact<'a>(req: &Requirement, network: &'a Network) -> Result<Payable<'a>, Unpayable> {
+    check_problems(req)?;
     let Some(asset_address) = req.asset_address() else {
         return Err("no valid asset address".into());
     };
@@ -157,22 +277,15 @@ fn evm_exact(req: &Requirement, network: Network) -> Result<Quote, Unpayable> {
             "transfer method '{method}' is not supported yet (only eip3009)"
         ));
     }
-    let (domain_name, domain_version) = eip712_domain(req, asset)?;
+    eip712_domain(req, asset)?;
     let (amount, pay_to, max_timeout_seconds) = evm_amount_payee_timeout(req)?;
-    let asset = asset.clone();
-    Ok(Quote {
+    Ok(Payable::Eip3009 {
         index: req.index,
-        network: Chain::Evm(network),
-        asset: Token::of_evm(&asset),
+        network,
+        asset,
         amount,
-        pay_to: pay_to.to_checksum(None),
+        pay_to,
         max_timeout_seconds,
-        scheme: Scheme::Eip3009 {
-            asset,
-            pay_to,
-            domain_name,
-            domain_version,
-        },
     })
 }
 
@@ -181,7 +294,11 @@ fn evm_exact(req: &Requirement, network: Network) -> Result<Quote, Unpayable> {
 /// `extra.facilitatorAddress`), a token this tool knows (any ERC-20 can be moved by Permit2),
 /// and a validity within [`MAX_VALIDITY_SECONDS`]. The quote's amount is the price, or for
 /// `upto` the maximum: the amount at risk, which the cap and the budget judge.
-fn evm_permit2(req: &Requirement, version: u8, network: Network) -> Result<Quote, Unpayable> {
+fn evm_permit2<'a>(
+    req: &Requirement,
+    version: u8,
+    network: &'a Network,
+) -> Result<Payable<'a>, Unpayable> {
     if version != 2 {
         return Err("Permit2 and upto are x402 v2 only".into());
     }
@@ -199,29 +316,19 @@ fn evm_permit2(req: &Requirement, version: u8, network: Network) -> Result<Quote
         ));
     };
     check_timeout(terms.max_timeout_seconds)?;
-    Ok(Quote {
+    Ok(Payable::Permit2 {
         index: req.index,
-        asset: Token::of_evm(asset),
-        amount: terms.amount,
-        pay_to: terms.pay_to.to_checksum(None),
-        max_timeout_seconds: terms.max_timeout_seconds,
-        network: Chain::Evm(network),
-        scheme: Scheme::Permit2(terms),
+        network,
+        asset,
+        terms,
     })
 }
 
 /// A Solana `exact` option: the protocol's checks, the requirement read
 /// ([`crate::svm::requirement::read`]), the known mint (its decimals, so its price is shown
 /// honestly), and a validity within [`MAX_VALIDITY_SECONDS`].
-fn svm_exact(req: &Requirement, networks: &Networks) -> Result<Quote, Unpayable> {
-    let blocking: Vec<&Problem> = req.problems.iter().filter(|p| !p.advisory).collect();
-    if !blocking.is_empty() {
-        let list: Vec<String> = blocking.iter().map(ToString::to_string).collect();
-        return Err(format!(
-            "the option breaks the protocol: {}",
-            list.join("; ")
-        ));
-    }
+fn svm_exact<'a>(req: &Requirement, networks: &'a Networks) -> Result<Payable<'a>, Unpayable> {
+    check_problems(req)?;
     let exact = crate::svm::requirement::read(req, networks).map_err(|e| e.to_string())?;
     let Some(asset) = exact.network.asset(&exact.mint) else {
         return Err(format!(
@@ -233,35 +340,26 @@ fn svm_exact(req: &Requirement, networks: &Networks) -> Result<Quote, Unpayable>
         return Err("maxTimeoutSeconds is missing".into());
     };
     check_timeout(max_timeout_seconds)?;
-    Ok(Quote {
+    Ok(Payable::Svm {
         index: req.index,
-        network: Chain::Svm(exact.network.clone()),
         asset: Token::of_svm(asset),
-        amount: U256::from(exact.amount),
-        pay_to: exact.pay_to.to_string(),
+        exact,
         max_timeout_seconds,
-        scheme: Scheme::Svm(exact),
     })
 }
 
-/// The EIP-712 domain to sign with: `extra.name`/`extra.version`, which must be the known
-/// token's (absent ones are taken from it).
-fn eip712_domain(req: &Requirement, asset: &Asset) -> Result<(String, String), Unpayable> {
-    let domain_name = req
-        .extra_str("name")
-        .unwrap_or(&asset.eip712_name)
-        .to_string();
-    let domain_version = req
-        .extra_str("version")
-        .unwrap_or(&asset.eip712_version)
-        .to_string();
+/// The EIP-712 domain to sign with is `extra.name`/`extra.version`, which must be the known
+/// token's (absent ones are taken from it); the quote then signs with the token's.
+fn eip712_domain(req: &Requirement, asset: &Asset) -> Result<(), Unpayable> {
+    let domain_name = req.extra_str("name").unwrap_or(&asset.eip712_name);
+    let domain_version = req.extra_str("version").unwrap_or(&asset.eip712_version);
     if domain_name != asset.eip712_name || domain_version != asset.eip712_version {
         return Err(format!(
             "EIP-712 domain '{domain_name}'/'{domain_version}' differs from the known token's '{}'/'{}'",
             asset.eip712_name, asset.eip712_version
         ));
     }
-    Ok((domain_name, domain_version))
+    Ok(())
 }
 
 /// The amount, the EVM payee and the validity asked for, the validity within
@@ -317,13 +415,12 @@ pub fn choose_matching(
         .accepts
         .iter()
         .map(|r| {
-            let q = evaluate(r, challenge.version, networks)?;
-            if narrow && !preferred.iter().any(|p| p == q.network.name()) {
-                return Err(format!(
-                    "network {} was not asked for (--network)",
-                    q.network.name()
-                ));
+            let payable = judge(r, challenge.version, networks)?;
+            let network = payable.network_name();
+            if narrow && !preferred.iter().any(|p| p == network) {
+                return Err(format!("network {network} was not asked for (--network)"));
             }
+            let q = payable.into_quote();
             accept(&q)?;
             Ok(q)
         })
