@@ -17,7 +17,7 @@
 use super::agent::Agent;
 use super::server::State;
 use super::tools::{self, RequestCall};
-use crate::amount::{self, UserAmount};
+use crate::amount::UserAmount;
 use crate::journal::Journal;
 use crate::network::NetworkQuery;
 use crate::payment::engine::{Engine, Outcome, Receipt};
@@ -422,14 +422,7 @@ fn paid_what(receipt: &Receipt, charged: Option<U256>) -> String {
     let Some(q) = &receipt.facts.quote else {
         return "an unknown amount".to_owned();
     };
-    let price = match charged {
-        Some(c) => format!(
-            "{} of {}",
-            amount::display(c, q.asset.decimals, &q.asset.symbol),
-            q.price_words()
-        ),
-        None => q.price_words(),
-    };
+    let price = q.cost_words(charged);
     format!(
         "{price} to {} on {} ({})",
         q.pay_to,

@@ -90,6 +90,20 @@ impl Quote {
         }
     }
 
+    /// What a settled payment cost as said to its payer: `charged` of the maximum (`0.00125
+    /// USDC of up to 0.002 USDC`) when the settlement said what a maximum charged, else
+    /// [`Quote::price_words`].
+    pub fn cost_words(&self, charged: Option<U256>) -> String {
+        match charged {
+            Some(c) => format!(
+                "{} of {}",
+                amount::display(c, self.asset.decimals, &self.asset.symbol),
+                self.price_words()
+            ),
+            None => self.price_words(),
+        }
+    }
+
     /// Whether the amount is a maximum the server charges up to, rather than the price.
     pub fn is_upto(&self) -> bool {
         match &self.scheme {

@@ -136,17 +136,9 @@ pub(super) fn report_paid(
 }
 
 fn paid_line(quote: &Quote, tx: &str, charged: Option<alloy_primitives::U256>) -> String {
-    let of_maximum = |c| {
-        format!(
-            "{} of {}",
-            amount::display(c, quote.asset.decimals, &quote.asset.symbol),
-            quote.price_words()
-        )
-    };
     let paid = match charged {
-        Some(c) if c.is_zero() => format!("nothing (charged {})", of_maximum(c)),
-        Some(c) => of_maximum(c),
-        None => quote.price_words(),
+        Some(c) if c.is_zero() => format!("nothing (charged {})", quote.cost_words(charged)),
+        _ => quote.cost_words(charged),
     };
     let tx_part = if tx.is_empty() && charged.is_some() {
         "  no transaction".to_owned()
