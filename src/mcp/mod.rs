@@ -2,7 +2,7 @@
 //! on the official Rust SDK `rmcp`, so that an AI agent can use this wallet through tools.
 //!
 //! Start-up, before anything is served: config.toml read, the accounts resolved (one per
-//! family the user has: an EVM one and a Solana one, [`accounts`]) and their keys unlocked
+//! family the user has: an EVM one and a Solana one, `accounts`) and their keys unlocked
 //! once from the one password file (`--password-file`, `X402_PASSWORD_FILE` or
 //! `ETH_PASSWORD`; the server never prompts, since stdin is the protocol), and the limits
 //! resolved ([`limits`]). Any failure there is one error on stderr and a non-zero exit. Then
