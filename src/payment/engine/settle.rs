@@ -362,22 +362,7 @@ impl Engine<'_> {
         ));
         let asked = self.ask_chain(pending, &tx, charged).await;
         if asked == Some(OnChain::Settled) {
-            let why = format!("the server said {reason}; the chain shows it settled");
-            self.record_charged(nonce, Status::Settled, Some(tx.clone()), Some(why), charged);
-            report::report_paid(p, quote, &tx, charged);
-            if paid.status >= 400 {
-                p.warn(format!(
-                    "the payment settled, but the server answered HTTP {} {} instead of the \
-                     resource",
-                    paid.status, paid.reason
-                ));
-            }
-            return Outcome::Paid {
-                transaction: Some(tx),
-                on_chain: true,
-                charged,
-                response: paid,
-            };
+            return self.settled_on_chain(pending, paid, tx, &reason, charged);
         }
         // The body of a 402 is not the resource: only another answer's body is delivered.
         let deliver = (paid.status != 402).then_some(paid);
@@ -420,6 +405,36 @@ impl Engine<'_> {
                     cause: None,
                 }
             }
+        }
+    }
+
+    /// A settlement the server did not confirm but the chain shows: recorded settled (with
+    /// what an `upto` payment `charged`) and reported paid.
+    fn settled_on_chain(
+        &self,
+        pending: &Pending,
+        paid: Received,
+        tx: String,
+        reason: &str,
+        charged: Option<alloy_primitives::U256>,
+    ) -> Outcome {
+        let p = self.printer;
+        let why = format!("the server said {reason}; the chain shows it settled");
+        let nonce = &pending.signed.nonce;
+        self.record_charged(nonce, Status::Settled, Some(tx.clone()), Some(why), charged);
+        report::report_paid(p, &pending.quote, &tx, charged);
+        if paid.status >= 400 {
+            p.warn(format!(
+                "the payment settled, but the server answered HTTP {} {} instead of the \
+                 resource",
+                paid.status, paid.reason
+            ));
+        }
+        Outcome::Paid {
+            transaction: Some(tx),
+            on_chain: true,
+            charged,
+            response: paid,
         }
     }
 
