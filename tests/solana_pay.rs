@@ -79,10 +79,39 @@ fn the_mixed_route_follows_network_and_the_preference_in_config() {
     let net = localnet::get();
     let env = solana_env("payer");
     let url = net.solana_route("mixed");
-    // The server lists base-sepolia first.
+    // The server lists base-sepolia first, but only a Solana account is here: the Solana
+    // option is the one `get` would pay, and the choice says why.
     let data = json_data(&env.run(&["inspect", &url, "--json"]));
-    assert_eq!(data["chosen"], 0);
-    assert_eq!(data["choice"]["payer"]["family"], "evm");
+    assert_eq!(data["chosen"], 1, "{data}");
+    assert_eq!(data["choice"]["payer"]["account"], "sol");
+    let reason = data["choice"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("that an account of yours can pay")
+            && reason.contains("option 1 is on base-sepolia, and no EVM account would pay it"),
+        "{reason}"
+    );
+    // With an EVM account too, the server's order decides.
+    let evm = Env::new();
+    let (_, secret) = net.solana_account("payer");
+    for (name, extra, key) in [
+        ("sol", Some("--solana"), secret),
+        ("alice", None, support::ANVIL1_KEY.to_owned()),
+    ] {
+        let mut cmd = evm.x402();
+        cmd.args(["wallet", "import", name, "--password-file"])
+            .arg(evm.password_file("pw"));
+        cmd.args(extra);
+        let out = cmd.write_stdin(key).output().unwrap();
+        assert!(out.status.success(), "{}", support::stderr(&out));
+    }
+    evm.write_config("default_account = \"alice\"\ndefault_solana_account = \"sol\"\n");
+    let data = json_data(&evm.run(&["inspect", &url, "--json"]));
+    assert_eq!(data["chosen"], 0, "{data}");
+    assert_eq!(data["choice"]["payer"]["account"], "alice");
+    assert_eq!(
+        data["choice"]["reason"].as_str().unwrap(),
+        "option 1, 0.001 USDC on base-sepolia: the server's first payable option"
+    );
     for network in ["solana-devnet", "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"] {
         let data = json_data(&env.run(&["inspect", &url, "--json", "--network", network]));
         assert_eq!(data["chosen"], 1, "{network}");
@@ -169,10 +198,13 @@ fn get_pays_each_solana_route_exactly_the_price_and_history_check_confirms() {
     let (payee, _) = net.solana_account("payee");
     let receipt = env.path("receipt.json");
     let receipt_arg = receipt.to_str().unwrap();
-    let cases: [(&str, Vec<&str>, u64); 3] = [
+    // The mixed route lists base-sepolia first; with only a Solana account `get` pays its
+    // Solana option without being told.
+    let cases: [(&str, Vec<&str>, u64); 4] = [
         ("cheap", vec![], 1000),
         ("echo", vec!["--json", r#"{"q": 1}"#], 1000),
         ("mixed", vec!["--network", "solana-devnet"], 2000),
+        ("mixed", vec![], 2000),
     ];
     for (route, extra, price) in cases {
         let _guard = localnet::chain_lock();
@@ -223,7 +255,7 @@ fn get_pays_each_solana_route_exactly_the_price_and_history_check_confirms() {
     let out = env.run(&["history", "check", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     let checked = json_data(&out)["checked"].as_array().unwrap().clone();
-    assert_eq!(checked.len(), 3, "{checked:?}");
+    assert_eq!(checked.len(), 4, "{checked:?}");
     for c in &checked {
         assert_eq!(
             (&c["after"], &c["verified"]),

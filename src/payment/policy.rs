@@ -15,7 +15,7 @@
 use super::challenge::{Challenge, Requirement};
 use super::permit2;
 use crate::amount::{self, UserAmount};
-use crate::network::{Asset, Chain, ChainRef, Network, Networks, Token, TransferMethod};
+use crate::network::{Asset, Chain, ChainRef, Family, Network, Networks, Token, TransferMethod};
 use alloy_primitives::{Address, U256};
 
 /// The cap when neither `--max-amount` nor `[limits] per_payment` says otherwise: 0.10 of the
@@ -425,6 +425,21 @@ pub fn choose_matching(
     narrow: bool,
     accept: impl Fn(&Quote) -> Result<(), Unpayable>,
 ) -> (Vec<Result<Quote, Unpayable>>, Option<usize>) {
+    choose_payable_by(challenge, networks, preferred, narrow, accept, |_| true)
+}
+
+/// [`choose_matching`], where among options of equal preference one that an account of the
+/// user's can pay (`has_account(family)`) comes first: a 402 that lists a Solana option before
+/// an EVM one is paid on the EVM network by a user with only an EVM account. The preferred
+/// networks still come first, and with no account for any option the server's order decides.
+pub fn choose_payable_by(
+    challenge: &Challenge,
+    networks: &Networks,
+    preferred: &[String],
+    narrow: bool,
+    accept: impl Fn(&Quote) -> Result<(), Unpayable>,
+    has_account: impl Fn(Family) -> bool,
+) -> (Vec<Result<Quote, Unpayable>>, Option<usize>) {
     let judged: Vec<Result<Quote, Unpayable>> = challenge
         .accepts
         .iter()
@@ -440,10 +455,11 @@ pub fn choose_matching(
         })
         .collect();
     let rank = |q: &Quote| {
-        preferred
+        let preference = preferred
             .iter()
             .position(|p| p == q.network.name())
-            .unwrap_or(usize::MAX)
+            .unwrap_or(usize::MAX);
+        (preference, !has_account(q.network.family()))
     };
     let chosen = judged
         .iter()

@@ -211,11 +211,13 @@ fn save_terms(
     preferred: &[String],
     path: &std::path::Path,
 ) -> Result<()> {
-    let (judged, chosen) = policy::choose(
+    let (judged, chosen) = policy::choose_payable_by(
         challenge,
         &ctx.networks,
         preferred,
         !args.networks.is_empty(),
+        |_| Ok(()),
+        |family| report::has_account(ctx, family),
     );
     let Some(quote) = chosen
         .filter(|_| resp.status == 402)

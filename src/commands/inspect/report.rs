@@ -66,14 +66,28 @@ pub(super) struct PayerView {
     pub(super) message: String,
 }
 
+/// The account `get` would pay an option of `family` from without `--account`:
+/// `X402_ACCOUNT` / `X402_KEYSTORE`, else the family's default account (`default_account`,
+/// `default_solana_account`).
+fn default_payer(
+    ctx: &Context<'_>,
+    family: crate::network::Family,
+) -> anyhow::Result<crate::keystore::Keystore> {
+    let none = crate::cli::AccountArgs {
+        account: None,
+        keystore: None,
+    };
+    ctx.account_of(None, &none, family)
+}
+
+/// Whether `get` has an account to pay an option of `family` from, so that it prefers such an
+/// option to one of another family ([`policy::choose_payable_by`]).
+pub(super) fn has_account(ctx: &Context<'_>, family: crate::network::Family) -> bool {
+    matches!(default_payer(ctx, family), Ok(ks) if ks.family() == family)
+}
+
 impl PayerView {
-    /// `X402_ACCOUNT` / `X402_KEYSTORE`, else the family's default account
-    /// (`default_account`, `default_solana_account`).
     fn of(ctx: &Context<'_>, family: crate::network::Family) -> PayerView {
-        let none = crate::cli::AccountArgs {
-            account: None,
-            keystore: None,
-        };
         let (a, kind, create) = match family {
             crate::network::Family::Evm => ("an", "EVM", "x402 wallet new NAME"),
             crate::network::Family::Solana => ("a", "Solana", "x402 wallet new NAME --solana"),
@@ -84,7 +98,7 @@ impl PayerView {
             address: None,
             message: String::new(),
         };
-        match ctx.account_of(None, &none, family) {
+        match default_payer(ctx, family) {
             Ok(ks) if ks.family() == family => {
                 view.address = match ks.solana {
                     Some(key) => Some(key.to_string()),
@@ -133,6 +147,9 @@ struct Choosing<'a> {
     preference_from: Option<&'static str>,
     narrow: bool,
     status: u16,
+    /// A payable option the server lists before the chosen one, equally preferred, passed
+    /// over because no account of the user's pays its family.
+    passed_over: Option<&'a Quote>,
 }
 
 impl Choosing<'_> {
@@ -183,8 +200,20 @@ impl Choosing<'_> {
                          payable option"
                     ),
                 };
+                let passed = self.passed_over.map_or(String::new(), |o| {
+                    format!(
+                        " that an account of yours can pay (option {} is on {}, and no {} \
+                         account would pay it)",
+                        o.index + 1,
+                        o.network.name(),
+                        match o.network.family() {
+                            crate::network::Family::Evm => "EVM",
+                            crate::network::Family::Solana => "Solana",
+                        }
+                    )
+                });
                 format!(
-                    "option {}, {} on {}: {why}",
+                    "option {}, {} on {}: {why}{passed}",
                     q.index + 1,
                     q.price_words(),
                     q.network.name()
@@ -241,7 +270,14 @@ impl Report {
         preferred: &[String],
     ) -> Report {
         let narrow = settings.only_preferred;
-        let (judged, policy_choice) = policy::choose(c, &ctx.networks, preferred, narrow);
+        let (judged, policy_choice) = policy::choose_payable_by(
+            c,
+            &ctx.networks,
+            preferred,
+            narrow,
+            |_| Ok(()),
+            |family| has_account(ctx, family),
+        );
         // `get` acts on a 402 only; terms on another status are shown but not paid.
         let chosen = policy_choice.filter(|_| resp.status == 402);
         let preference_from = if narrow {
@@ -251,14 +287,21 @@ impl Report {
         } else {
             None
         };
-        let choosing = Choosing {
+        let mut choosing = Choosing {
             chosen,
             chosen_quote: chosen.and_then(|i| judged[i].as_ref().ok()),
             preferred,
             preference_from,
             narrow,
             status: resp.status,
+            passed_over: None,
         };
+        choosing.passed_over = choosing.chosen_quote.and_then(|q| {
+            judged
+                .iter()
+                .flatten()
+                .find(|o| o.index < q.index && choosing.rank(o) == choosing.rank(q))
+        });
         let mut departures = response_departures(resp, c);
         let mut options = Vec::new();
         for (r, judgement) in c.accepts.iter().zip(&judged) {

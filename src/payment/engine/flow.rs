@@ -153,15 +153,18 @@ impl<'a> Engine<'a> {
             .map_err(Outcome::Refused))
     }
 
-    /// Judges every option (pins too) and picks the one to pay.
+    /// Judges every option (pins too) and picks the one to pay: the most preferred network,
+    /// then an option an account of the user's can pay, then the server's order.
     fn choose(&mut self, challenge: &Challenge) -> Result<Result<Quote, Refusal>> {
         let s = self.settings;
-        let (judged, chosen) = policy::choose_matching(
+        let accounts = self.accounts;
+        let (judged, chosen) = policy::choose_payable_by(
             challenge,
             self.networks,
             &s.preferred,
             s.only_preferred,
             |q| s.pins.check(q),
+            |family| matches!(accounts.find(family), Ok(ks) if ks.family() == family),
         );
         let Some(index) = chosen else {
             let reasons: Vec<(usize, policy::Unpayable)> = judged
