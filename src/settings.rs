@@ -450,6 +450,9 @@ pub struct InspectSettings {
     /// Only the preferred networks are paid (`--network` given).
     pub only_preferred: bool,
     pub redirects: RedirectPolicy,
+    /// The families the payer has an account of, when the caller knows them (`x402 mcp`: the
+    /// accounts it unlocked); `None`: those `get` would find by default.
+    pub families: Option<Vec<Family>>,
 }
 
 impl InspectSettings {
@@ -461,6 +464,7 @@ impl InspectSettings {
             preferred: preferred_networks(ctx, &args.networks)?,
             only_preferred: !args.networks.is_empty(),
             redirects: args.redirects.into(),
+            families: None,
         })
     }
 }

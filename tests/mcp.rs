@@ -784,6 +784,64 @@ fn solana_usdc(role: &str) -> u64 {
 }
 
 #[test]
+fn inspect_marks_and_fetch_pays_an_option_of_a_family_the_server_has_an_account_of() {
+    let net = localnet::get();
+    let mixed = net.solana_route("mixed");
+    let (sol_payee, _) = net.solana_account("payee");
+
+    // Only a Solana account: the route lists base-sepolia first, the Solana option is paid.
+    let env = crate::solana_pay::solana_env("payer");
+    let pw = env.password_file("pw");
+    let _guard = localnet::chain_lock();
+    let before = solana_usdc("payee");
+    let report = drive(
+        &env,
+        &["mcp", "--password-file", pw.to_str().unwrap()],
+        json!([
+            {"name": "inspect", "arguments": {"url": mixed}},
+            {"name": "fetch", "arguments": {"url": mixed}},
+        ]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    let data = &result(&report, 0)["structuredContent"]["data"];
+    assert_eq!(data["chosen"], 1, "{data}");
+    assert_eq!(data["choice"]["payer"]["account"], "sol", "{data}");
+    let r = result(&report, 1);
+    assert_eq!(r["isError"], false, "{r}");
+    let p = &r["structuredContent"]["payment"];
+    assert_eq!(p["status"], "paid", "{p}");
+    assert_eq!(p["network"], "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1");
+    assert_eq!(p["pay_to"], sol_payee.as_str());
+    assert_eq!(solana_usdc("payee") - before, 2000);
+    drop(_guard);
+
+    // An EVM account served because --account names it (config.toml has no default_account):
+    // inspect marks the option this server would pay, the server's first, not the one an
+    // x402 get without --account would.
+    let env = crate::solana_pay::solana_env("payer");
+    let config = std::fs::read_to_string(env.x402_home().join("config.toml")).unwrap();
+    env.import_key("evm", &net.account("payer").1);
+    env.write_config(&config);
+    let pw = env.password_file("pw");
+    let report = drive(
+        &env,
+        &[
+            "mcp",
+            "--account",
+            "evm",
+            "--password-file",
+            pw.to_str().unwrap(),
+        ],
+        json!([{"name": "inspect", "arguments": {"url": mixed}}]),
+    );
+    assert!(report.get("connectError").is_none(), "{report}");
+    let data = &result(&report, 0)["structuredContent"]["data"];
+    assert_eq!(data["chosen"], 0, "{data}");
+    assert_eq!(data["choice"]["payer"]["account"], "evm", "{data}");
+    assert!(journal_lines(&env).is_empty(), "inspect signs nothing");
+}
+
+#[test]
 fn one_server_pays_evm_and_solana_options_each_asset_within_its_session_budget() {
     let net = localnet::get();
     let env = two_family_env();

@@ -270,6 +270,13 @@ async fn run_inspect(state: &State, call: InspectCall) -> Result<CallToolResult>
             amount: state.limits.per_payment.amount.clone(),
             source: Source::Flag("--max-amount"),
         },
+        // The option marked is the one `fetch` pays: of a family this server has an account of.
+        families: Some(
+            [Family::Evm, Family::Solana]
+                .into_iter()
+                .filter(|f| state.wallet.owner(*f).is_ok())
+                .collect(),
+        ),
     };
     let (mut data, errors, _) = inspect::examine(&state.ctx, &settings, prepared)
         .await?

@@ -276,7 +276,10 @@ impl Report {
             preferred,
             narrow,
             |_| Ok(()),
-            |family| has_account(ctx, family),
+            |family| match &settings.families {
+                Some(served) => served.contains(&family),
+                None => has_account(ctx, family),
+            },
         );
         // `get` acts on a 402 only; terms on another status are shown but not paid.
         let chosen = policy_choice.filter(|_| resp.status == 402);
