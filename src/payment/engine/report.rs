@@ -124,8 +124,8 @@ pub(super) fn report_bad_lines(p: &Printer, journal: &Journal, contents: &journa
 }
 
 /// `paid 0.01 USDC on … tx …`; for a quote whose amount is a maximum, what the settlement
-/// says was `charged` (`paid 0.001 USDC of up to 0.002 USDC`; 0: `paid nothing (charged 0.00
-/// USDC of up to 0.002 USDC) … no transaction`).
+/// says was `charged` (`paid 0.001 USDC of up to 0.002 USDC`; 0: `paid 0.00 USDC of up to
+/// 0.002 USDC … no transaction`, the server's word: the caller says the permit stays usable).
 pub(super) fn report_paid(
     p: &Printer,
     quote: &Quote,
@@ -136,10 +136,7 @@ pub(super) fn report_paid(
 }
 
 fn paid_line(quote: &Quote, tx: &str, charged: Option<alloy_primitives::U256>) -> String {
-    let paid = match charged {
-        Some(c) if c.is_zero() => format!("nothing (charged {})", quote.cost_words(charged)),
-        _ => quote.cost_words(charged),
-    };
+    let paid = quote.cost_words(charged);
     let tx_part = if tx.is_empty() && charged.is_some() {
         "  no transaction".to_owned()
     } else {
@@ -183,15 +180,15 @@ mod tests {
     use alloy_primitives::U256;
 
     #[test]
-    fn an_upto_charge_is_said_against_its_maximum_and_zero_as_nothing() {
+    fn an_upto_charge_is_said_against_its_maximum_and_zero_without_a_transaction() {
         let q = evm_quote(crate::payment::policy::Scheme::Permit2(permit2_terms()));
         let to = &q.pay_to;
         let symbol = &q.asset.symbol;
         assert_eq!(
             paid_line(&q, "", Some(U256::ZERO)),
             format!(
-                "paid nothing (charged 0.00 {symbol} of up to 0.002 {symbol}) on base-sepolia to \
-                 {to}  no transaction"
+                "paid 0.00 {symbol} of up to 0.002 {symbol} on base-sepolia to {to}  no \
+                 transaction"
             )
         );
         assert!(

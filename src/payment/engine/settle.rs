@@ -277,9 +277,10 @@ impl Engine<'_> {
                 let tx = s.transaction.as_deref().unwrap_or_default();
                 report::report_paid(self.printer, quote, tx, charged);
                 if charged == Some(alloy_primitives::U256::ZERO) {
-                    // Nothing moved, but the signature for the maximum was handed over.
+                    // The server's word that nothing moved; the signature for the maximum
+                    // was handed over and stays usable until its deadline.
                     self.printer.info(format!(
-                        "  nothing moved; {}",
+                        "  the server says it charged nothing; {}",
                         pending.scheme.still_open(&pending.signed)
                     ));
                 }
